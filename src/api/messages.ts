@@ -1,0 +1,148 @@
+// The single contract between the service and any UI. Both transports (Electron IPC via the preload
+// bridge, WebSocket in headless mode) carry exactly these messages. Commands are zod-validated at
+// every boundary; results and events are plain JSON (money as decimal strings).
+import { z } from 'zod';
+import type { AccountSnapshot, MarginReport } from '../domain/contracts';
+import type { AccountForecast } from '../domain/forecast/types';
+import type { AlertLevel } from '../domain/alerts/levels';
+import type { VenueHealth } from '../venues/types';
+
+export type { AlertLevel };
+
+export interface AccountView {
+  id: string;
+  name: string;
+  /** 'demo' or the exchange id. */
+  source: string;
+  snapshot: AccountSnapshot | null;
+  report: MarginReport | null;
+  forecast: AccountForecast | null;
+  health: VenueHealth;
+  /** Worst open alert level of the account and its positions. */
+  level: AlertLevel;
+  /** Last rejected input (bad snapshot, engine error), shown to the trader. */
+  lastError: { at: string; message: string } | null;
+}
+
+export type AlertKind = 'level' | 'predictive' | 'system';
+export type AlertState = 'open' | 'acknowledged' | 'snoozed' | 'closed';
+
+export interface DeliveryView {
+  channel: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  at: string;
+  detail: string | null;
+}
+
+export interface AlertView {
+  id: string;
+  accountId: string;
+  /** What the alert is about: "account" or "position:BTCUSDT:both" or "system:stale". */
+  subject: string;
+  kind: AlertKind;
+  level: AlertLevel;
+  state: AlertState;
+  title: string;
+  body: string;
+  openedAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  acknowledgedAt: string | null;
+  snoozedUntil: string | null;
+  deliveries: DeliveryView[];
+}
+
+export interface ServiceStatus {
+  version: string;
+  startedAt: string;
+  /** Whether the OS notification backend works; shown once in the UI when it does not. */
+  osNotifications: { available: boolean; detail: string | null };
+  dataDir: string;
+  shell: 'desktop' | 'headless';
+}
+
+export interface HistoryPoint {
+  at: string;
+  equity: string;
+  marginRatio: string | null;
+  /** Smallest |distance to liquidation| across positions, signed as in the report. */
+  minDistanceToLiquidation: string | null;
+}
+
+export interface HistoryResult {
+  accountId: string;
+  from: string;
+  to: string;
+  points: HistoryPoint[];
+  alerts: AlertView[];
+}
+
+// ---- Commands (UI → service) ----------------------------------------------------------------
+
+const isoTime = z.iso.datetime({ offset: true });
+const id = z.string().min(1).max(200);
+const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, { error: 'must be a decimal string' });
+
+export const commandSchemas = {
+  'state.get': z.strictObject({}),
+  'alerts.list': z.strictObject({
+    state: z.enum(['open', 'acknowledged', 'snoozed', 'closed', 'all']).default('all'),
+    accountId: id.optional(),
+    limit: z.number().int().min(1).max(1000).default(200),
+  }),
+  'alerts.ack': z.strictObject({ alertId: id }),
+  'alerts.snooze': z.strictObject({ alertId: id, minutes: z.number().int().min(1).max(24 * 60) }),
+  'history.query': z.strictObject({ accountId: id, from: isoTime, to: isoTime, maxPoints: z.number().int().min(10).max(20000).default(2000) }),
+  'whatif.run': z.strictObject({
+    accountId: id,
+    /** Relative price shocks per symbol or "*" for all, e.g. {"*": "-0.1"} = all prices −10%. */
+    shocks: z.record(z.string(), decimal),
+    fundingHours: z.number().min(0).max(24 * 30).default(0),
+  }),
+  'settings.get': z.strictObject({}),
+  'settings.update': z.strictObject({ patch: z.record(z.string(), z.unknown()) }),
+  'notify.test': z.strictObject({ channel: z.string().min(1) }),
+} as const;
+
+export type CommandName = keyof typeof commandSchemas;
+export type CommandParams<C extends CommandName> = z.input<(typeof commandSchemas)[C]>;
+
+export interface StateResult {
+  status: ServiceStatus;
+  accounts: AccountView[];
+}
+
+export interface WhatIfResult {
+  accountId: string;
+  report: MarginReport;
+  liquidated: string[];
+}
+
+export interface CommandResults {
+  'state.get': StateResult;
+  'alerts.list': AlertView[];
+  'alerts.ack': AlertView;
+  'alerts.snooze': AlertView;
+  'history.query': HistoryResult;
+  'whatif.run': WhatIfResult;
+  'settings.get': Record<string, unknown>;
+  'settings.update': Record<string, unknown>;
+  'notify.test': { channel: string; ok: boolean; detail: string | null };
+}
+
+/** Every call returns this envelope so failures cross the bridge intact. */
+export type Envelope<T> = { ok: true; result: T } | { ok: false; error: { message: string; path?: string } };
+
+// ---- Events (service → UI) ------------------------------------------------------------------
+
+export type ApiEvent =
+  | { type: 'account'; account: AccountView }
+  | { type: 'alert'; alert: AlertView }
+  | { type: 'status'; status: ServiceStatus };
+
+/** What a transport needs from the service. */
+export interface MonitorApi {
+  call<C extends CommandName>(command: C, params: unknown): Promise<Envelope<CommandResults[C]>>;
+  subscribe(listener: (event: ApiEvent) => void): () => void;
+}

@@ -1,0 +1,4 @@
+export * from './snapshot';
+export * from './report';
+export * from './validation';
+export * from './market';

@@ -1,0 +1,84 @@
+// AccountSnapshot — "marginwatch.snapshot/1" (../../shared/design/CONTRACTS.md).
+// The engine's input. Every number is a decimal string; unknown fields are rejected.
+// Fields beyond CONTRACTS.md are optional and additive (documented in docs/CONTRACTS.md).
+import { z } from 'zod';
+
+export const SNAPSHOT_SCHEMA = 'marginwatch.snapshot/1' as const;
+
+export const VENUES = ['binance-usdm', 'binance-coinm', 'bybit', 'okx', 'hyperliquid', 'deribit', 'gate'] as const;
+export type VenueId = (typeof VENUES)[number];
+
+const DECIMAL_RE = /^-?(?:\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
+
+/** A finite decimal number written as a JSON string ("123.45"), never a JSON number. */
+export const decimalString = z
+  .string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a decimal string') })
+  .regex(DECIMAL_RE, { error: 'must be a decimal string such as "123.45"' });
+
+const nonNegativeDecimal = decimalString.refine((s) => !s.trim().startsWith('-'), {
+  error: 'must not be negative',
+});
+const positiveDecimal = decimalString.refine((s) => !s.trim().startsWith('-') && /[1-9]/.test(s.split(/[eE]/)[0] ?? ''), {
+  error: 'must be greater than zero',
+});
+
+export const tierSchema = z.strictObject({
+  floor: nonNegativeDecimal,
+  cap: positiveDecimal,
+  maintenanceRate: nonNegativeDecimal,
+  maintenanceAmount: decimalString,
+  maxLeverage: positiveDecimal,
+});
+export type Tier = z.infer<typeof tierSchema>;
+
+export const reportedFiguresSchema = z.strictObject({
+  liquidationPrice: decimalString.optional(),
+  maintenanceMargin: decimalString.optional(),
+  marginRatio: decimalString.optional(),
+  unrealizedPnl: decimalString.optional(),
+  initialMargin: decimalString.optional(),
+});
+export type ReportedFigures = z.infer<typeof reportedFiguresSchema>;
+
+export const positionSchema = z.strictObject({
+  symbol: z.string().min(1, { error: 'must not be empty' }),
+  contractType: z.enum(['linear', 'inverse']),
+  marginMode: z.enum(['cross', 'isolated']),
+  positionSide: z.enum(['both', 'long', 'short']),
+  side: z.enum(['long', 'short']),
+  size: positiveDecimal,
+  contractSize: positiveDecimal,
+  entryPrice: positiveDecimal,
+  markPrice: positiveDecimal,
+  leverage: positiveDecimal,
+  isolatedMargin: nonNegativeDecimal.optional(),
+  takerFeeRate: nonNegativeDecimal.optional(),
+  tiers: z.array(tierSchema).optional(),
+  reported: reportedFiguresSchema.optional(),
+  // Additive, optional: funding for the forecast, tick/lot for display.
+  fundingRate: decimalString.optional(),
+  nextFundingTime: z.iso.datetime({ offset: true }).optional(),
+  tickSize: positiveDecimal.optional(),
+  lotSize: positiveDecimal.optional(),
+});
+export type Position = z.infer<typeof positionSchema>;
+
+export const collateralSchema = z.strictObject({
+  asset: z.string().min(1),
+  amount: decimalString,
+  price: positiveDecimal,
+  haircut: nonNegativeDecimal,
+});
+export type Collateral = z.infer<typeof collateralSchema>;
+
+export const accountSnapshotSchema = z.strictObject({
+  schema: z.literal(SNAPSHOT_SCHEMA),
+  venue: z.enum(VENUES),
+  asOf: z.iso.datetime({ offset: true }),
+  positionMode: z.enum(['oneway', 'hedge']),
+  settleAsset: z.string().min(1),
+  crossWalletBalance: decimalString,
+  collateral: z.array(collateralSchema).optional(),
+  positions: z.array(positionSchema),
+});
+export type AccountSnapshot = z.infer<typeof accountSnapshotSchema>;

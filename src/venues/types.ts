@@ -1,0 +1,73 @@
+// The one interface every data source implements: the demo venue and each real exchange adapter.
+// The service cannot tell them apart. Freshness is data (asOf, health), never only a log line.
+import type { AccountSnapshot, Candle, MarkTick } from '../domain/contracts';
+
+export type VenueHealthState =
+  | 'connecting' // starting, no data yet
+  | 'live' // streaming and fresh
+  | 'polling' // no stream; REST polling within rate limits
+  | 'stale' // connection looks alive but data is older than the venue's freshness limit
+  | 'error' // last attempt failed; retrying with backoff
+  | 'stopped';
+
+export type VenueErrorCode =
+  | 'invalid-key'
+  | 'permission-denied'
+  | 'clock-skew'
+  | 'rate-limited'
+  | 'ip-banned'
+  | 'maintenance'
+  | 'network'
+  | 'timeout'
+  | 'malformed-payload'
+  | 'unknown-symbol'
+  | 'stream-stalled'
+  | 'unknown';
+
+export interface VenueError {
+  code: VenueErrorCode;
+  /** One sentence the trader can act on; never contains a secret. */
+  message: string;
+  /** When the adapter will try again (ISO time), if it will. */
+  retryAt?: string;
+}
+
+export interface VenueHealth {
+  state: VenueHealthState;
+  /** Exchange time of the newest data the account view is built from (ISO), or null before the first sync. */
+  dataAsOf: string | null;
+  lastError: VenueError | null;
+  /** Short human detail, e.g. "WebSocket reconnecting (attempt 3)". */
+  detail?: string;
+}
+
+export interface VenueListener {
+  /** A complete, validated account snapshot. */
+  onSnapshot(snapshot: AccountSnapshot): void;
+  onHealth(health: VenueHealth): void;
+  /** Mark-price ticks for symbols the account holds (optional fast path for the forecast). */
+  onMarkTick?(tick: MarkTick): void;
+}
+
+/** A running connection to one account at one venue. */
+export interface VenueSession {
+  readonly accountId: string;
+  start(listener: VenueListener): Promise<void>;
+  stop(): Promise<void>;
+  /** Fetch one full snapshot now (REST), bypassing streams. */
+  fetchSnapshot(): Promise<AccountSnapshot>;
+  /** 1-minute mark-price candles for backfilling the forecast's volatility, oldest first. */
+  markHistory(symbol: string, fromMs: number, toMs: number): Promise<Candle[]>;
+  /** Ask for faster polling when risk is high (ms between polls); adapters clamp to rate limits. */
+  setUrgency?(pollIntervalMs: number): void;
+}
+
+/** Where an account's data comes from; secrets are never part of this record. */
+export interface AccountConfig {
+  id: string;
+  name: string;
+  /** 'demo' is the built-in replay venue; others are real exchanges. */
+  source: 'demo' | 'binance-usdm' | 'binance-coinm' | 'bybit' | 'okx' | 'hyperliquid' | 'deribit';
+  /** Per-account overrides (base URLs for testnet/proxies/local test servers, wallet address, ...). */
+  options: Record<string, string>;
+}
