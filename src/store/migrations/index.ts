@@ -1,0 +1,8 @@
+// Ordered list of schema migrations. Versions are never reused or edited once released.
+// Each area owns its migration file: 001 core history, 002 alerts, 003 accounts and secrets.
+import type { Migration } from './types';
+import { coreMigration } from './001_core';
+import { alertsMigration } from './002_alerts';
+import { accountsMigration } from './003_accounts';
+
+export const MIGRATIONS: readonly Migration[] = [coreMigration, alertsMigration, accountsMigration];
