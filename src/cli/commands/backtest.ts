@@ -1,0 +1,7 @@
+import type { CliCommand } from '../io';
+
+// In progress: replaced by the real command in this session's work on it.
+export const runBacktest: CliCommand = async (_args, io) => {
+  io.stderr.write('backtest: not available in this build yet\n');
+  return 2;
+};
