@@ -1,0 +1,190 @@
+// Headless mode's transport: the built UI and the MonitorApi over one WebSocket, on 127.0.0.1 only,
+// behind a random token. Every request without the token (page, asset, API, upgrade) gets 401.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { commandSchemas, type CommandName, type MonitorApi } from '../api/messages';
+import { contentSecurityPolicy, findToken, hostAllowed, originAllowed, tokenCookieName } from './auth';
+import { API_PATH, MAX_CLIENT_MESSAGE_BYTES, type WireMessage, type WireRequest } from './protocol';
+import { loadStaticFile } from './static-files';
+
+export interface HeadlessServerOptions {
+  api: MonitorApi;
+  host?: '127.0.0.1';
+  /** 0 = any free port. */
+  port: number;
+  /** Defaults to 32 random bytes, hex. */
+  token?: string;
+  /** The built UI (dist-ui/). */
+  staticDir: string;
+}
+
+export interface HeadlessServer {
+  /** http://127.0.0.1:PORT/?token=... */
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+/** A client that cannot keep up is disconnected (it reconnects and reloads state) rather than fed stale events. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+const BASE_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export async function startHeadlessServer(options: HeadlessServerOptions): Promise<HeadlessServer> {
+  const host = options.host ?? '127.0.0.1';
+  if (host !== '127.0.0.1') throw new Error('headless server: host must be 127.0.0.1');
+  const token = options.token ?? randomBytes(32).toString('hex');
+  if (token.length < 16) throw new Error('headless server: token must be at least 16 characters');
+  const { api, staticDir } = options;
+
+  let port = 0;
+  let cookieName = tokenCookieName(0);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
+  const sockets = new Set<Socket>();
+
+  const server = createServer((req, res) => {
+    handleHttp(req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'Internal error');
+      else res.destroy();
+    });
+  });
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const hostHeader = req.headers.host;
+    if (!hostAllowed(hostHeader)) return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden host');
+    const url = new URL(req.url ?? '/', `http://${hostHeader}`);
+    const source = findToken(req, url, token, cookieName);
+    if (!source) return send(res, 401, 'text/plain; charset=utf-8', 'Unauthorized: open the URL printed at start-up (it carries the token).');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
+    if (source === 'query') {
+      // Trade the one-time query token for a cookie and drop it from the address bar and history.
+      url.searchParams.delete('token');
+      res.setHeader('Set-Cookie', `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.writeHead(303, { ...BASE_HEADERS, Location: url.pathname + url.search, 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
+    const file = await loadStaticFile(staticDir, url.pathname);
+    if (!file) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
+    res.writeHead(200, {
+      ...BASE_HEADERS,
+      'Content-Type': file.contentType,
+      'Content-Security-Policy': contentSecurityPolicy(hostHeader ?? ''),
+      'Cache-Control': file.immutable ? 'private, max-age=31536000, immutable' : 'no-store',
+    });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  server.on('upgrade', (req, socket: Socket, head) => {
+    const hostHeader = req.headers.host;
+    const url = new URL(req.url ?? '/', `http://${hostHeader ?? 'invalid'}`);
+    const reject = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (!hostAllowed(hostHeader) || !originAllowed(req.headers.origin, hostHeader)) return reject(403, 'Forbidden');
+    if (!findToken(req, url, token, cookieName)) return reject(401, 'Unauthorized');
+    if (url.pathname !== API_PATH) return reject(404, 'Not Found');
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
+  });
+
+  function serveSocket(ws: WebSocket): void {
+    const push = (message: WireMessage) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+        ws.close(1013, 'client too slow');
+        return;
+      }
+      ws.send(JSON.stringify(message));
+    };
+    const unsubscribe = api.subscribe((event) => push({ kind: 'event', event }));
+    ws.on('close', unsubscribe);
+    ws.on('error', () => ws.terminate());
+    ws.on('message', (data, isBinary) => {
+      const request = parseRequest(isBinary ? null : data.toString());
+      if ('error' in request) {
+        push({ kind: 'response', id: request.id, envelope: { ok: false, error: { message: request.error } } });
+        return;
+      }
+      api
+        .call(request.command, request.params)
+        .then((envelope) => push({ kind: 'response', id: request.id, envelope }))
+        .catch((err: unknown) =>
+          push({ kind: 'response', id: request.id, envelope: { ok: false, error: { message: errorMessage(err) } } }),
+        );
+    });
+  }
+
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(options.port, host, () => {
+      server.off('error', rejectListen);
+      resolveListen();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  cookieName = tokenCookieName(port);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${port}/?token=${token}`,
+    port,
+    token,
+    close() {
+      closing ??= new Promise<void>((resolveClose) => {
+        for (const client of wss.clients) client.close(1001, 'server shutting down');
+        wss.close();
+        server.close(() => resolveClose());
+        // Give clients a moment to take the close frame, then cut whatever is left.
+        setTimeout(() => {
+          for (const socket of sockets) socket.destroy();
+        }, 200).unref();
+      });
+      return closing;
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { ...BASE_HEADERS, 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+  res.end(body);
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : 'service error';
+}
+
+type ParsedRequest = WireRequest | { id: number; error: string };
+
+/** Checks the frame only; the command's params are validated by the service's zod schemas. */
+export function parseRequest(text: string | null): ParsedRequest {
+  if (text === null) return { id: -1, error: 'binary messages are not accepted' };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { id: -1, error: 'message is not valid JSON' };
+  }
+  if (typeof value !== 'object' || value === null) return { id: -1, error: 'message must be an object' };
+  const record = value as Record<string, unknown>;
+  const id = record.id;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { id: -1, error: 'id: must be a non-negative integer' };
+  const command = record.command;
+  if (typeof command !== 'string' || !Object.hasOwn(commandSchemas, command)) {
+    return { id, error: `command: unknown command ${JSON.stringify(String(command)).slice(0, 80)}` };
+  }
+  return { id, command: command as CommandName, params: record.params ?? {} };
+}
