@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { DemoVenueSession } from '../../../src/venues/demo/session';
+import { accountSnapshotSchema, type AccountSnapshot } from '../../../src/domain/contracts';
+import type { VenueHealth } from '../../../src/venues/types';
+
+const resourcesDir = join(import.meta.dirname, '../../../resources');
+
+function manualClock(start = Date.UTC(2026, 0, 1)) {
+  let now = start;
+  let fn: (() => void) | null = null;
+  return {
+    now: () => now,
+    timers: { setInterval: (f: () => void) => ((fn = f), 1), clearInterval: () => (fn = null) },
+    advance(ms: number) {
+      now += ms;
+      fn?.();
+    },
+    get running() {
+      return fn !== null;
+    },
+  };
+}
+
+describe('demo venue session', () => {
+  it('serves valid snapshots of the demo account whose marks follow the real tape', async () => {
+    const clock = manualClock();
+    const session = new DemoVenueSession({ accountId: 'demo', resourcesDir, speed: 60, now: clock.now, timers: clock.timers });
+    const snapshots: AccountSnapshot[] = [];
+    const health: VenueHealth[] = [];
+    await session.start({ onSnapshot: (s) => snapshots.push(s), onHealth: (h) => health.push(h) });
+    for (let i = 0; i < 180; i++) clock.advance(1000); // 3 market hours at ×60
+    expect(snapshots.length).toBe(181);
+    for (const s of snapshots) expect(accountSnapshotSchema.safeParse(s).success).toBe(true);
+    const first = snapshots[0]!;
+    expect(first.positions.map((p) => `${p.symbol}:${p.positionSide}:${p.marginMode}`)).toEqual([
+      'BTCUSDT:long:isolated', 'BTCUSDT:short:isolated', 'ETHUSDT:long:cross', 'ETHUSDT:short:cross',
+    ]);
+    // 2021-05-19 10:00 UTC opens at 40324.64 (resources/demo); 3 hours later BTC traded near 35,000.
+    expect(first.positions[0]!.markPrice).toBe('40324.64');
+    const btc = snapshots.map((s) => Number(s.positions[0]!.markPrice));
+    expect(Math.min(...btc)).toBeLessThan(36_000);
+    expect(health.at(-1)).toMatchObject({ state: 'live', dataAsOf: snapshots.at(-1)!.asOf });
+    await session.stop();
+    expect(clock.running).toBe(false);
+  });
+
+  it('backfills 1-minute mark history from the warm-up hours', async () => {
+    const clock = manualClock();
+    const session = new DemoVenueSession({ accountId: 'demo', resourcesDir, now: clock.now, timers: clock.timers });
+    const now = clock.now();
+    const candles = await session.markHistory('ETHUSDT', now - 120 * 60_000, now);
+    expect(candles).toHaveLength(120);
+    expect(candles.at(-1)!.time).toBeLessThan(now);
+    await expect(session.markHistory('DOGEUSDT', 0, now)).rejects.toThrow(/unknown symbol/);
+  });
+
+  it('refuses a non-positive speed', () => {
+    expect(() => new DemoVenueSession({ accountId: 'demo', resourcesDir, speed: 0 })).toThrow(/speed/);
+  });
+});
