@@ -1,0 +1,83 @@
+// Parameters of the v1 model: what scripts/fit-forecast.ts writes to resources/forecast/params.json
+// and what the backtest fits walk-forward. Validated with zod when loaded from disk.
+import { z } from 'zod';
+import type { CalibrationMap } from './calibration';
+import type { JumpTail } from './tail';
+import { FORECAST_HORIZONS_MIN } from './types';
+
+export interface SymbolParams {
+  /** Per-minute σ floor (10th percentile of the historical σ). */
+  volFloorPerMin: number;
+  /** Adverse moves down (hurt longs) and up (hurt shorts). */
+  tailDown: JumpTail;
+  tailUp: JumpTail;
+}
+
+export interface ForecastParams {
+  fastHalfLifeMin: number;
+  slowHalfLifeMin: number;
+  minReturns: number;
+  /** σ used (with a warning) for a symbol without history yet: conservative on purpose. */
+  fallbackSigmaPerMin: number;
+  /** Correlation assumed between two symbols without common history (with a warning). */
+  fallbackCorrelation: number;
+  /** Funding interval assumed after nextFundingTime (the snapshot does not carry it). */
+  fundingIntervalMin: number;
+  symbols: Record<string, SymbolParams>;
+  defaults: SymbolParams;
+  /** Isotonic maps keyed by horizon in minutes ("15", "60", "240", "1440"); absent = raw. */
+  calibration: Record<string, CalibrationMap>;
+  /** Where the numbers came from (file names, dates), for docs and the UI's "about". */
+  provenance: string;
+}
+
+// 1e-4/√min ≈ 7% annualised: a deliberately low floor; fitted values replace it.
+const DEFAULT_TAIL: JumpTail = { ratePerMin: 1.5e-5, x0: 0.02, alpha: 3 };
+
+export const DEFAULT_PARAMS: ForecastParams = {
+  fastHalfLifeMin: 30,
+  slowHalfLifeMin: 1440,
+  minReturns: 30,
+  // ≈ 150% annualised per √minute: an unknown symbol is treated as volatile, not as safe.
+  fallbackSigmaPerMin: 1.5 / Math.sqrt(525_600),
+  fallbackCorrelation: 0.8,
+  fundingIntervalMin: 480,
+  symbols: {},
+  defaults: { volFloorPerMin: 1e-4, tailDown: DEFAULT_TAIL, tailUp: DEFAULT_TAIL },
+  calibration: {},
+  provenance: 'built-in defaults (no fitted parameters loaded)',
+};
+
+const finitePositive = z.number().finite().positive();
+const tailSchema = z.strictObject({ ratePerMin: z.number().finite().nonnegative(), x0: finitePositive, alpha: finitePositive });
+const symbolSchema = z.strictObject({ volFloorPerMin: z.number().finite().nonnegative(), tailDown: tailSchema, tailUp: tailSchema });
+const mapSchema = z
+  .strictObject({ x: z.array(z.number().finite().min(0).max(1)), y: z.array(z.number().finite().min(0).max(1)) })
+  .refine((m) => m.x.length === m.y.length && m.x.length > 0, { error: 'x and y must have the same non-zero length' })
+  .refine((m) => m.x.every((v, i) => i === 0 || v > m.x[i - 1]!) && m.y.every((v, i) => i === 0 || v >= m.y[i - 1]!), {
+    error: 'x must increase and y must not decrease',
+  });
+
+export const forecastParamsSchema = z.strictObject({
+  fastHalfLifeMin: finitePositive,
+  slowHalfLifeMin: finitePositive,
+  minReturns: z.number().int().nonnegative(),
+  fallbackSigmaPerMin: finitePositive,
+  fallbackCorrelation: z.number().finite().min(-1).max(1),
+  fundingIntervalMin: finitePositive,
+  symbols: z.record(z.string(), symbolSchema),
+  defaults: symbolSchema,
+  calibration: z.record(z.enum(FORECAST_HORIZONS_MIN.map(String) as [string, ...string[]]), mapSchema),
+  provenance: z.string(),
+});
+
+export function symbolParams(params: ForecastParams, symbol: string): SymbolParams {
+  return params.symbols[symbol] ?? params.symbols[baseAssetKey(symbol)] ?? params.defaults;
+}
+
+/** "BTCUSDT", "BTC/USDT:USDT", "BTC-USDT-SWAP" → "BTC": fitted tails are per base asset. */
+export function baseAssetKey(symbol: string): string {
+  const s = symbol.toUpperCase();
+  const m = /^([A-Z0-9]+?)(?:[-/_:]|USDT|USDC|USD|BUSD|PERP|$)/.exec(s);
+  return m?.[1] ?? s;
+}

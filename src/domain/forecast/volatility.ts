@@ -1,0 +1,87 @@
+// Two-speed EWMA volatility of mark-price log returns (FORECAST.md §1.4 / §3.1).
+// σ = max(σ_fast, σ_slow, floor), per √minute. Returns over a bar of dt minutes update the
+// per-minute variance with r²/dt and a decay of 0.5^(dt / halfLife), so 1m/5m/15m/1h bars agree.
+
+export interface VolConfig {
+  fastHalfLifeMin: number;
+  slowHalfLifeMin: number;
+  /** Per-minute σ floor (log units); 0 disables. */
+  floorPerMin: number;
+  /** Returns needed before the estimate is trusted. */
+  minReturns: number;
+}
+
+export const DEFAULT_VOL_CONFIG: VolConfig = { fastHalfLifeMin: 30, slowHalfLifeMin: 1440, floorPerMin: 0, minReturns: 30 };
+
+export interface VolState {
+  fastVar: number;
+  slowVar: number;
+  count: number;
+}
+
+export function newVolState(): VolState {
+  return { fastVar: 0, slowVar: 0, count: 0 };
+}
+
+/** Decay factor for a bar of dtMin minutes given a half-life in minutes. */
+export function decayFor(halfLifeMin: number, dtMin: number): number {
+  return Math.pow(0.5, dtMin / halfLifeMin);
+}
+
+/** Feed one log return observed over dtMin minutes. Non-finite input is ignored (never poisons state). */
+export function updateVol(state: VolState, logReturn: number, dtMin: number, config: VolConfig): void {
+  if (!Number.isFinite(logReturn) || !(dtMin > 0)) return;
+  const v = (logReturn * logReturn) / dtMin;
+  if (state.count === 0) {
+    state.fastVar = v;
+    state.slowVar = v;
+  } else {
+    const lf = decayFor(config.fastHalfLifeMin, dtMin);
+    const ls = decayFor(config.slowHalfLifeMin, dtMin);
+    // Until the slow average has seen a half-life of data, weight samples equally (no cold-start bias).
+    const wEqual = 1 / (state.count + 1);
+    const ws = Math.max(1 - ls, wEqual);
+    const wf = Math.max(1 - lf, wEqual);
+    state.fastVar = (1 - wf) * state.fastVar + wf * v;
+    state.slowVar = (1 - ws) * state.slowVar + ws * v;
+  }
+  state.count++;
+}
+
+/** σ per √minute: max of both speeds and the floor. */
+export function sigmaPerMin(state: VolState, config: VolConfig): number {
+  const s = Math.sqrt(Math.max(state.fastVar, state.slowVar, 0));
+  return Math.max(s, config.floorPerMin);
+}
+
+export function isVolReady(state: VolState, config: VolConfig): boolean {
+  return state.count >= config.minReturns;
+}
+
+/** Pairwise EWMA correlation of synchronised returns (slow half-life, FORECAST.md §3.1). */
+export interface PairState {
+  cov: number;
+  varA: number;
+  varB: number;
+  count: number;
+}
+
+export function newPairState(): PairState {
+  return { cov: 0, varA: 0, varB: 0, count: 0 };
+}
+
+export function updatePair(state: PairState, ra: number, rb: number, dtMin: number, halfLifeMin: number): void {
+  if (!Number.isFinite(ra) || !Number.isFinite(rb) || !(dtMin > 0)) return;
+  const w = Math.max(1 - decayFor(halfLifeMin, dtMin), 1 / (state.count + 1));
+  state.cov = (1 - w) * state.cov + (w * ra * rb) / dtMin;
+  state.varA = (1 - w) * state.varA + (w * ra * ra) / dtMin;
+  state.varB = (1 - w) * state.varB + (w * rb * rb) / dtMin;
+  state.count++;
+}
+
+/** Correlation in [−1, 1], or null before enough common observations. */
+export function pairCorrelation(state: PairState, minCount: number): number | null {
+  if (state.count < minCount || !(state.varA > 0) || !(state.varB > 0)) return null;
+  const r = state.cov / Math.sqrt(state.varA * state.varB);
+  return Math.max(-1, Math.min(1, r));
+}
