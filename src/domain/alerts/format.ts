@@ -1,0 +1,63 @@
+// Notification text: short titles a trader can read on a lock screen, bodies with the numbers
+// that matter (margin ratio, distance to liquidation, top-up to target). Pure string building.
+import type { AlertLevel } from './levels';
+import type { AlertSettings } from './settings';
+import type { NotificationFacts } from './types';
+
+export const LEVEL_LABEL: Record<AlertLevel, string> = {
+  ok: 'OK',
+  watch: 'Watch',
+  warning: 'Warning',
+  'margin-call': 'Margin call',
+  critical: 'Liquidation imminent',
+};
+
+export function percent(fraction: number, digits = 1): string {
+  return `${(fraction * 100).toFixed(digits)}%`;
+}
+
+function percentOf(decimal: string | undefined, digits = 1): string | null {
+  if (decimal === undefined) return null;
+  const n = Number(decimal);
+  return Number.isFinite(n) ? percent(n, digits) : null;
+}
+
+export function levelTitle(level: AlertLevel, label: string, facts: NotificationFacts, what: string): string {
+  const ratio = percentOf(facts.marginRatio);
+  return `${LEVEL_LABEL[level]}: ${label}${what ? ` ${what}` : ''}${ratio ? ` margin ratio ${ratio}` : ''}`;
+}
+
+export function levelBody(level: AlertLevel, facts: NotificationFacts, settings: AlertSettings): string {
+  const parts: string[] = [];
+  const ratio = percentOf(facts.marginRatio);
+  if (ratio) {
+    const mc = settings.levels['margin-call'].marginRatio;
+    parts.push(`Margin ratio ${ratio}${mc !== null ? ` (margin call at ${percent(mc, 0)}, liquidation at 100%)` : ''}.`);
+  }
+  const distance = percentOf(facts.distanceToLiquidation === undefined ? undefined : String(Math.abs(Number(facts.distanceToLiquidation))), 2);
+  if (distance) parts.push(`Liquidation ${facts.nearestSymbol ? `of ${facts.nearestSymbol} ` : ''}${distance} away.`);
+  if (facts.topUpToTarget !== undefined && Number(facts.topUpToTarget) > 0) {
+    parts.push(`Top up ${facts.topUpToTarget}${facts.settleAsset ? ` ${facts.settleAsset}` : ''} to get back to target.`);
+  }
+  if (parts.length === 0) parts.push(`${LEVEL_LABEL[level]}.`);
+  return parts.join(' ');
+}
+
+export function predictiveBody(facts: NotificationFacts, levelRatio: number): string {
+  const parts = [`Forecast: ${percent(facts.probability1h ?? 0, 0)} chance of reaching a ${percent(levelRatio, 0)} margin ratio within 1 h`];
+  if (facts.probability15m !== undefined) parts.push(`${percent(facts.probability15m, 0)} within 15 min`);
+  let text = parts.join(', ') + '.';
+  const ratio = percentOf(facts.marginRatio);
+  if (ratio) text += ` Margin ratio now ${ratio}.`;
+  if (facts.topUpToTarget !== undefined && Number(facts.topUpToTarget) > 0) {
+    text += ` Top up ${facts.topUpToTarget}${facts.settleAsset ? ` ${facts.settleAsset}` : ''} to get back to target.`;
+  }
+  return text;
+}
+
+export function durationText(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return `${s} s`;
+  const m = Math.round(s / 60);
+  return m < 120 ? `${m} min` : `${Math.round(m / 60)} h`;
+}

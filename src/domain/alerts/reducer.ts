@@ -1,0 +1,307 @@
+// The alert reducer: (previous state, what the monitor knows now) → (new state, effects).
+// Builds one observation per subject (account, positions, forecast, data health) and lets the
+// episode machine decide what opens, escalates, closes and gets pushed. No I/O, no clock.
+import type { MarginReport, PositionReport } from '../contracts';
+import type { AccountForecast, LevelForecast } from '../forecast/types';
+import type { VenueHealth } from '../../venues/types';
+import { levelRank, worstLevel, type AlertLevel } from './levels';
+import type { AlertSettings } from './settings';
+import { classify, finiteOrNull, isolatedRatioFromDistance } from './classify';
+import { advanceEpisodes } from './episodes';
+import { durationText, levelBody, levelTitle, predictiveBody, LEVEL_LABEL } from './format';
+import { emptyAlertsState, type AlertsState, type NotificationFacts, type Observation, type ReduceResult } from './types';
+
+export interface MonitorStatus {
+  /** Time since the data path last handed the pipeline anything (monotonic clock). */
+  silentMs: number;
+  /** Set after the watchdog saw a sleep/resume or event-loop gap, until fresh data arrives. */
+  resumedAfterGapMs: number | null;
+}
+
+export interface AlertInput {
+  accountId: string;
+  /** Shown in titles; defaults to the id. */
+  accountName?: string;
+  report: MarginReport | null;
+  forecast: AccountForecast | null;
+  health: VenueHealth;
+  settings: AlertSettings;
+  nowMs: number;
+  /** Minutes east of UTC for quiet hours (the pipeline passes the OS time zone). */
+  utcOffsetMin?: number;
+  monitor?: MonitorStatus;
+}
+
+const UNREACHABLE_CODES = new Set(['network', 'timeout', 'maintenance', 'ip-banned', 'rate-limited', 'stream-stalled']);
+const KEY_CODES = new Set(['invalid-key', 'permission-denied']);
+
+export function positionSubject(p: Pick<PositionReport, 'symbol' | 'positionSide'>): string {
+  return `position:${p.symbol}:${p.positionSide}`;
+}
+
+export function reduceAlerts(previous: AlertsState | null, input: AlertInput): ReduceResult {
+  const base = previous ?? emptyAlertsState(input.accountId);
+  if (base.accountId !== input.accountId) throw new Error(`alert state belongs to ${base.accountId}, not ${input.accountId}`);
+  const state: AlertsState = {
+    ...base,
+    firstSeenMs: base.firstSeenMs ?? input.nowMs,
+    errorSinceMs: input.health.state === 'error' ? (base.errorSinceMs ?? input.nowMs) : null,
+  };
+  const label = input.accountName ?? input.accountId;
+  const s = input.settings;
+  const observations: Observation[] = [];
+
+  const levelObs = input.report ? levelObservations(input.report, state, label, s) : [];
+  observations.push(...levelObs);
+  const riskNow = worstLevel([
+    ...levelObs.map((o) => o.level),
+    ...Object.values(state.open)
+      .filter((e) => e.kind === 'level')
+      .map((e) => e.level),
+  ]);
+  const predictive = input.forecast && input.report ? predictiveObservation(input.forecast, input.report, riskNow, label, s) : null;
+  if (predictive) observations.push(predictive);
+  observations.push(...systemObservations(input, state, riskNow, label));
+
+  return advanceEpisodes(state, observations, { nowMs: input.nowMs, settings: s, utcOffsetMin: input.utcOffsetMin ?? 0 });
+}
+
+function accountFacts(report: MarginReport): NotificationFacts {
+  const facts: NotificationFacts = { topUpToTarget: report.account.topUpToTarget, settleAsset: report.settleAsset };
+  if (report.account.marginRatio !== null) facts.marginRatio = report.account.marginRatio;
+  const nearest = nearestPosition(report.positions);
+  if (nearest?.distanceToLiquidation) {
+    facts.distanceToLiquidation = nearest.distanceToLiquidation;
+    facts.nearestSymbol = nearest.symbol;
+  }
+  return facts;
+}
+
+function nearestPosition(positions: readonly PositionReport[]): PositionReport | null {
+  let best: PositionReport | null = null;
+  let bestAbs = Number.POSITIVE_INFINITY;
+  for (const p of positions) {
+    const d = finiteOrNull(p.distanceToLiquidation);
+    if (d !== null && Math.abs(d) < bestAbs) {
+      best = p;
+      bestAbs = Math.abs(d);
+    }
+  }
+  return best;
+}
+
+function levelObservations(report: MarginReport, state: AlertsState, label: string, s: AlertSettings): Observation[] {
+  const out: Observation[] = [];
+  const calmMs = s.hysteresis.levelCalmMin * 60_000;
+  const accountMetrics = { marginRatio: finiteOrNull(report.account.marginRatio), distance: null };
+  const account = classify(accountMetrics, s);
+  const facts = accountFacts(report);
+  out.push({
+    subject: 'account',
+    kind: 'level',
+    ...account,
+    blind: false,
+    calmMs,
+    title: levelTitle(account.level, label, facts, ''),
+    body: levelBody(account.level, facts, s),
+    facts,
+  });
+
+  const seen = new Set<string>();
+  for (const p of report.positions) {
+    const subject = positionSubject(p);
+    seen.add(subject);
+    const signed = finiteOrNull(p.distanceToLiquidation);
+    const distance = signed === null ? null : Math.abs(signed);
+    const isolated = p.marginMode === 'isolated';
+    const ratio = isolated && signed !== null ? isolatedRatioFromDistance(signed, Number(p.maintenanceRate)) : null;
+    let c = classify({ marginRatio: ratio, distance }, s);
+    // A cross position shares the account's margin: alert on it only where its price distance says
+    // more than the account ratio already does, or every cross alert would arrive twice.
+    if (!isolated && levelRank(c.holdLevel) <= levelRank(account.level)) c = { level: 'ok', holdLevel: 'ok' };
+    else if (!isolated && levelRank(c.level) <= levelRank(account.level)) c = { level: 'ok', holdLevel: c.holdLevel };
+    const pf: NotificationFacts = { topUpToTarget: report.account.topUpToTarget, settleAsset: report.settleAsset, nearestSymbol: p.symbol };
+    if (signed !== null) pf.distanceToLiquidation = p.distanceToLiquidation ?? undefined;
+    if (isolated && ratio !== null) pf.marginRatio = ratio.toFixed(4);
+    else if (report.account.marginRatio !== null) pf.marginRatio = report.account.marginRatio;
+    out.push({
+      subject,
+      kind: 'level',
+      ...c,
+      blind: false,
+      calmMs,
+      title: levelTitle(c.level, label, pf, `${p.symbol}${p.positionSide === 'both' ? '' : ` ${p.positionSide}`}`),
+      body: levelBody(c.level, pf, s),
+      facts: pf,
+    });
+
+    const discSubject = `system:discrepancy:${p.symbol}:${p.positionSide}`;
+    seen.add(discSubject);
+    out.push(discrepancyObservation(discSubject, p, label, s));
+  }
+  // Positions that are gone (closed or liquidated) end their episodes now.
+  for (const subject of Object.keys(state.open)) {
+    if ((subject.startsWith('position:') || subject.startsWith('system:discrepancy:')) && !seen.has(subject)) {
+      out.push(okObservation(subject, state.open[subject]!.kind));
+    }
+  }
+  return out;
+}
+
+function okObservation(subject: string, kind: Observation['kind']): Observation {
+  return { subject, kind, level: 'ok', holdLevel: 'ok', blind: false, calmMs: 0, title: '', body: '', facts: {} };
+}
+
+function discrepancyObservation(subject: string, p: PositionReport, label: string, s: AlertSettings): Observation {
+  const d = p.discrepancy;
+  const relative = d ? finiteOrNull(d.relative) : null;
+  const bad = d !== null && (relative === null || Math.abs(relative) > s.discrepancyTolerance);
+  const level: AlertLevel = bad ? 'warning' : 'ok';
+  const detail = d
+    ? `${p.symbol} ${d.field}: ours ${d.ours ?? 'none'}, exchange ${d.venue}${relative !== null ? ` (${(relative * 100).toFixed(2)}% apart)` : ''}.`
+    : '';
+  return {
+    subject,
+    kind: 'system',
+    level,
+    holdLevel: level,
+    blind: false,
+    calmMs: s.hysteresis.systemCalmMin * 60_000,
+    title: `Engine and exchange disagree: ${label} ${p.symbol}`,
+    body: `${detail} Check the account's tier table and settings; trust the exchange's number until this is resolved.`,
+    facts: {},
+  };
+}
+
+function findLevel(levels: readonly LevelForecast[], target: number): LevelForecast | null {
+  // The forecast may be about several levels; use the one closest to the configured level.
+  let best: LevelForecast | null = null;
+  let bestGap = Number.POSITIVE_INFINITY;
+  for (const l of levels) {
+    const v = finiteOrNull(l.level);
+    if (v === null) continue;
+    const gap = Math.abs(v - target);
+    if (gap < bestGap && gap <= 0.05) {
+      best = l;
+      bestGap = gap;
+    }
+  }
+  return best;
+}
+
+function probabilityAt(level: LevelForecast, horizonMin: number): number | null {
+  const p = level.probabilities.find((x) => x.horizonMin === horizonMin)?.probability;
+  return p !== undefined && Number.isFinite(p) ? Math.min(1, Math.max(0, p)) : null;
+}
+
+function predictiveObservation(
+  forecast: AccountForecast,
+  report: MarginReport,
+  riskNow: AlertLevel,
+  label: string,
+  s: AlertSettings,
+): Observation | null {
+  if (!s.predictive.enabled) return null;
+  const level = findLevel(forecast.levels, s.predictive.level);
+  if (!level) return null;
+  const p60 = probabilityAt(level, 60);
+  const p15 = probabilityAt(level, 15);
+  if (p60 === null && p15 === null) return null;
+  const alreadyThere = levelRank(riskNow) >= levelRank('margin-call');
+  const firing = !alreadyThere && ((p60 !== null && p60 >= s.predictive.p1h) || (p15 !== null && p15 >= s.predictive.p15m));
+  const facts: NotificationFacts = { ...accountFacts(report) };
+  if (p60 !== null) facts.probability1h = p60;
+  if (p15 !== null) facts.probability15m = p15;
+  const lvl: AlertLevel = firing ? 'warning' : 'ok';
+  const obs: Observation = {
+    subject: 'predictive:account',
+    kind: 'predictive',
+    level: lvl,
+    holdLevel: lvl,
+    blind: false,
+    calmMs: s.hysteresis.predictiveCalmMin * 60_000,
+    title: `Margin call likely soon: ${label}`,
+    body: predictiveBody(facts, s.predictive.level) + (level.medianMinutes !== null ? ` Median time to trigger ${level.medianMinutes} min.` : ''),
+    facts,
+  };
+  if (p60 !== null) obs.score = p60;
+  return obs;
+}
+
+function systemObservations(input: AlertInput, state: AlertsState, riskNow: AlertLevel, label: string): Observation[] {
+  const s = input.settings;
+  const { health, nowMs } = input;
+  const calmMs = s.hysteresis.systemCalmMin * 60_000;
+  const highRisk = levelRank(riskNow) >= levelRank(s.staleness.highRiskFrom);
+  const blindLevel: AlertLevel = highRisk ? 'critical' : 'warning';
+  const limitMs = (highRisk ? s.staleness.maxAgeHighRiskSec : s.staleness.maxAgeSec) * 1000;
+  const stopped = health.state === 'stopped';
+  const sys = (subject: string, firing: boolean, level: AlertLevel, blind: boolean, title: string, body: string): Observation => ({
+    subject,
+    kind: 'system',
+    level: firing && !stopped ? level : 'ok',
+    holdLevel: firing && !stopped ? level : 'ok',
+    blind,
+    calmMs,
+    title,
+    body,
+    facts: {},
+  });
+
+  const asOfMs = health.dataAsOf === null ? null : Date.parse(health.dataAsOf);
+  const validAsOf = asOfMs !== null && Number.isFinite(asOfMs) ? asOfMs : null;
+  const ageMs = validAsOf !== null ? nowMs - validAsOf : nowMs - (state.firstSeenMs ?? nowMs);
+  const stale = health.state === 'stale' || ageMs > limitMs;
+  const staleWhy =
+    validAsOf === null ? `No data for ${durationText(ageMs)} since the monitor started.` : `Newest data is ${durationText(ageMs)} old.`;
+
+  const errorCode = health.lastError?.code;
+  const errorFor = state.errorSinceMs === null ? 0 : nowMs - state.errorSinceMs;
+  const unreachable =
+    health.state === 'error' && errorCode !== undefined && UNREACHABLE_CODES.has(errorCode) && errorFor >= s.unreachableAfterSec * 1000;
+  const keyRejected = errorCode !== undefined && KEY_CODES.has(errorCode) && health.state !== 'live';
+  const aheadMs = validAsOf !== null ? validAsOf - nowMs : 0;
+  const skewed = errorCode === 'clock-skew' || aheadMs > s.clockSkewToleranceSec * 1000;
+  const mon = input.monitor;
+  const blind = mon !== undefined && (mon.silentMs > limitMs || mon.resumedAfterGapMs !== null);
+  const riskNote = highRisk ? ` The account is at ${LEVEL_LABEL[riskNow]}: check it on the exchange now.` : '';
+  const errorText = health.lastError ? ` ${health.lastError.message}` : '';
+
+  return [
+    sys('system:stale', stale, blindLevel, true, `Data stale: ${label}`, `${staleWhy}${riskNote}`),
+    sys(
+      'system:unreachable',
+      unreachable,
+      blindLevel,
+      true,
+      `Exchange unreachable: ${label}`,
+      `No answer from the exchange for ${durationText(errorFor)}.${errorText}${riskNote}`,
+    ),
+    sys(
+      'system:key',
+      keyRejected,
+      'critical',
+      true,
+      `API key rejected: ${label}`,
+      `The exchange refused the read-only key (${errorCode ?? 'unknown'}); the account is not monitored.${errorText}`,
+    ),
+    sys(
+      'system:clock-skew',
+      skewed,
+      'warning',
+      false,
+      `Clock skew: ${label}`,
+      aheadMs > 0 ? `Exchange data is ${durationText(aheadMs)} ahead of this computer's clock.${errorText}` : `Clock skew reported.${errorText}`,
+    ),
+    sys(
+      'system:blind',
+      blind,
+      blindLevel,
+      true,
+      `Monitor blind: ${label}`,
+      mon?.resumedAfterGapMs != null
+        ? `The monitor was paused for ${durationText(mon.resumedAfterGapMs)} (sleep or stall); waiting for fresh data.${riskNote}`
+        : `No data reached the alert pipeline for ${durationText(mon?.silentMs ?? 0)}.${riskNote}`,
+    ),
+  ];
+}

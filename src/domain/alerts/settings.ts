@@ -1,0 +1,109 @@
+// Alert settings per account: every threshold a trader may want to move, with defaults a trader
+// would expect. Ratios are normalised margin ratios (maintenance margin / margin balance; 1 = liquidation).
+import { z } from 'zod';
+import { ALERT_LEVELS, levelRank, type AlertLevel } from './levels';
+
+const ratio = z.number().min(0).max(1);
+const fraction = z.number().min(0).max(1);
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be HH:MM (24 h)' });
+
+const threshold = z.strictObject({
+  /** Account (and isolated position) margin ratio at or above which this level applies. */
+  marginRatio: ratio.nullable(),
+  /** |distance to liquidation| (fraction of mark price) at or below which this level applies. */
+  distance: fraction.nullable(),
+});
+export type LevelThreshold = z.infer<typeof threshold>;
+
+const NOTIFYING_LEVELS = ['watch', 'warning', 'margin-call', 'critical'] as const;
+
+export const alertSettingsSchema = z
+  .strictObject({
+    levels: z
+      .strictObject({
+        watch: threshold.default({ marginRatio: 0.5, distance: null }),
+        warning: threshold.default({ marginRatio: 0.7, distance: null }),
+        // Binance sends its own MARGIN_CALL at 80 %.
+        'margin-call': threshold.default({ marginRatio: 0.8, distance: null }),
+        critical: threshold.default({ marginRatio: 0.9, distance: 0.005 }),
+      })
+      .default({
+        watch: { marginRatio: 0.5, distance: null },
+        warning: { marginRatio: 0.7, distance: null },
+        'margin-call': { marginRatio: 0.8, distance: null },
+        critical: { marginRatio: 0.9, distance: 0.005 },
+      }),
+    hysteresis: z
+      .strictObject({
+        /** A level is left only once the ratio is this far below its threshold ... */
+        marginRatio: z.number().min(0).max(0.5).default(0.05),
+        /** ... or the distance is this many times its threshold ... */
+        distanceFactor: z.number().min(1).max(10).default(1.5),
+        /** ... continuously for this long. */
+        levelCalmMin: z.number().min(0).max(24 * 60).default(2),
+        /** Predictive episodes end after 30 quiet minutes (FORECAST.md §3.1). */
+        predictiveCalmMin: z.number().min(0).max(24 * 60).default(30),
+        systemCalmMin: z.number().min(0).max(24 * 60).default(1),
+      })
+      .default({ marginRatio: 0.05, distanceFactor: 1.5, levelCalmMin: 2, predictiveCalmMin: 30, systemCalmMin: 1 }),
+    /** Lowest level that is pushed; lower levels only show in the tray and the app. */
+    pushFrom: z.enum(NOTIFYING_LEVELS).default('warning'),
+    /** Critical alerts repeat this often until acknowledged. */
+    repeatCriticalMin: z.number().min(0.5).max(120).default(3),
+    predictive: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** The normalised margin-ratio level the forecast is asked about. */
+        level: ratio.default(0.8),
+        /** Push when P(1 h) ≥ this, or P(15 min) ≥ p15m (FORECAST.md §3.1). */
+        p1h: fraction.default(0.3),
+        p15m: fraction.default(0.2),
+      })
+      .default({ enabled: true, level: 0.8, p1h: 0.3, p15m: 0.2 }),
+    staleness: z
+      .strictObject({
+        maxAgeSec: z.number().min(1).max(3600).default(60),
+        /** Tighter limit while the account is at or above `highRiskFrom`. */
+        maxAgeHighRiskSec: z.number().min(1).max(3600).default(15),
+        highRiskFrom: z.enum(NOTIFYING_LEVELS).default('warning'),
+      })
+      .default({ maxAgeSec: 60, maxAgeHighRiskSec: 15, highRiskFrom: 'warning' }),
+    /** Exchange errors shorter than this are retried silently. */
+    unreachableAfterSec: z.number().min(0).max(3600).default(30),
+    clockSkewToleranceSec: z.number().min(0).max(600).default(5),
+    /** Relative engine-vs-exchange difference that raises a discrepancy alert. */
+    discrepancyTolerance: z.number().min(0).max(1).default(0.01),
+    quietHours: z
+      .strictObject({ enabled: z.boolean().default(false), start: clockTime.default('22:00'), end: clockTime.default('07:00') })
+      .default({ enabled: false, start: '22:00', end: '07:00' }),
+    /** Consecutive failed deliveries on one channel before a "channel failing" alert. */
+    channelFailuresBeforeAlert: z.number().int().min(1).max(100).default(3),
+  })
+  .superRefine((s, ctx) => {
+    // Thresholds must worsen with the level, or an account could be "critical" but not "warning".
+    let previousRatio = -1;
+    let previousDistance = Number.POSITIVE_INFINITY;
+    for (const level of NOTIFYING_LEVELS) {
+      const t = s.levels[level];
+      if (t.marginRatio !== null) {
+        if (t.marginRatio <= previousRatio)
+          ctx.addIssue({ code: 'custom', path: ['levels', level, 'marginRatio'], message: 'must be above the previous level' });
+        previousRatio = t.marginRatio;
+      }
+      if (t.distance !== null) {
+        if (t.distance >= previousDistance)
+          ctx.addIssue({ code: 'custom', path: ['levels', level, 'distance'], message: 'must be below the previous level' });
+        previousDistance = t.distance;
+      }
+    }
+  });
+
+export type AlertSettings = z.infer<typeof alertSettingsSchema>;
+export type AlertSettingsInput = z.input<typeof alertSettingsSchema>;
+
+export const DEFAULT_ALERT_SETTINGS: AlertSettings = alertSettingsSchema.parse({});
+
+export { NOTIFYING_LEVELS };
+export function isNotifyingLevel(level: AlertLevel): level is (typeof NOTIFYING_LEVELS)[number] {
+  return levelRank(level) > levelRank(ALERT_LEVELS[0]);
+}
