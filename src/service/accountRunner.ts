@@ -1,0 +1,208 @@
+// Runs one account: venue data in → validated snapshot → margin report → forecast → history → alerts →
+// an AccountView event out. A bad snapshot is recorded and shown; the last good state is kept.
+import type { AccountSnapshot, EngineOptions, MarginReport, MarkTick, Parsed, Candle } from '../domain/contracts';
+import type { AccountForecast } from '../domain/forecast/types';
+import type { AlertLevel } from '../domain/alerts/levels';
+import type { AccountView } from '../api/messages';
+import type { AccountConfig, VenueHealth, VenueSession } from '../venues/types';
+import type { HistoryStore } from '../store/historyStore';
+import { shouldPersist, type LastWrite } from './persistPolicy';
+
+export interface MarginEngine {
+  parse(input: unknown): Parsed<AccountSnapshot>;
+  compute(snapshot: AccountSnapshot, options: EngineOptions): MarginReport;
+}
+
+export interface Forecaster {
+  ingestCandles(symbol: string, candles: Candle[]): void;
+  ingestTick(tick: MarkTick): void;
+  forecast(snapshot: AccountSnapshot, report: MarginReport, nowMs: number): AccountForecast;
+}
+
+export interface AlertSink {
+  evaluate(accountId: string, input: { report: MarginReport | null; forecast: AccountForecast | null; health: VenueHealth }): Promise<void>;
+  /** Worst open level alert of the account and its positions. */
+  accountLevel(accountId: string): AlertLevel;
+}
+
+export interface RunnerDeps {
+  engine: MarginEngine;
+  forecaster: Forecaster;
+  alerts: AlertSink;
+  history: HistoryStore;
+  now: () => number;
+  settings: () => { engine: EngineOptions; historyIntervalMs: number; snapshotIntervalMs: number };
+  emit: (view: AccountView) => void;
+  log: (message: string) => void;
+}
+
+const BACKFILL_MINUTES = 6 * 60;
+const ERROR_VISIBLE_MS = 5 * 60_000;
+
+export class AccountRunner {
+  private snapshot: AccountSnapshot | null = null;
+  private report: MarginReport | null = null;
+  private forecast: AccountForecast | null = null;
+  private health: VenueHealth = { state: 'connecting', dataAsOf: null, lastError: null };
+  private lastError: AccountView['lastError'] = null;
+  private lastReportWrite: LastWrite | null = null;
+  private lastSnapshotWrite: LastWrite | null = null;
+  private pending: unknown = null;
+  private busy: Promise<void> | null = null;
+  private backfilled = new Set<string>();
+  private stopped = false;
+
+  constructor(
+    readonly config: AccountConfig,
+    private readonly session: VenueSession,
+    private readonly deps: RunnerDeps,
+  ) {
+    const stored = deps.history.latestReport(config.id);
+    if (stored) this.report = stored.report;
+    const error = deps.history.latestInputError(config.id);
+    if (error) this.lastError = { at: new Date(error.atMs).toISOString(), message: error.message };
+  }
+
+  async start(): Promise<void> {
+    await this.session.start({
+      onSnapshot: (raw) => this.enqueue(raw),
+      onHealth: (health) => this.onHealth(health),
+      onMarkTick: (tick) => this.deps.forecaster.ingestTick(tick),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.session.stop();
+    await this.busy;
+  }
+
+  view(): AccountView {
+    return {
+      id: this.config.id,
+      name: this.config.name,
+      source: this.config.source,
+      snapshot: this.snapshot,
+      report: this.report,
+      forecast: this.forecast,
+      health: this.health,
+      level: this.deps.alerts.accountLevel(this.config.id),
+      lastError: this.lastError,
+    };
+  }
+
+  currentSnapshot(): AccountSnapshot | null {
+    return this.snapshot;
+  }
+
+  /** Latest wins: while one snapshot is being processed, newer ones replace the queued one. */
+  enqueue(raw: unknown): Promise<void> {
+    this.pending = raw;
+    if (!this.busy) this.busy = this.drain().finally(() => (this.busy = null));
+    return this.busy;
+  }
+
+  /** Resolves when every queued snapshot has been processed (for tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.busy) await this.busy;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending !== null && !this.stopped) {
+      const raw = this.pending;
+      this.pending = null;
+      try {
+        await this.process(raw);
+      } catch (error) {
+        this.recordError(`internal error while processing a snapshot: ${errorText(error)}`);
+      }
+    }
+  }
+
+  private async process(raw: unknown): Promise<void> {
+    const { engine, forecaster, alerts, history, now, settings } = this.deps;
+    const parsed = engine.parse(raw);
+    if (!parsed.ok) {
+      this.recordError(`Rejected snapshot from ${this.config.name}: ${parsed.error.message}`);
+      return;
+    }
+    const snapshot = parsed.value;
+    const config = settings();
+    let report: MarginReport;
+    try {
+      report = engine.compute(snapshot, config.engine);
+    } catch (error) {
+      this.recordError(`Margin engine could not compute ${this.config.name}: ${errorText(error)}`);
+      return;
+    }
+    await this.backfill(snapshot);
+    let forecast: AccountForecast | null = null;
+    try {
+      forecast = forecaster.forecast(snapshot, report, now());
+    } catch (error) {
+      this.deps.log(`forecast failed for ${this.config.id}: ${errorText(error)}`);
+    }
+    this.snapshot = snapshot;
+    this.report = report;
+    this.forecast = forecast;
+    // A rejected input stays on screen for a while even when good data follows, so the trader sees it.
+    if (this.lastError && now() - Date.parse(this.lastError.at) > ERROR_VISIBLE_MS) this.lastError = null;
+
+    await alerts.evaluate(this.config.id, { report, forecast, health: this.health });
+    const level = alerts.accountLevel(this.config.id);
+    const nowMs = now();
+    const writeReport = shouldPersist(this.lastReportWrite, nowMs, level, config.historyIntervalMs);
+    const writeSnapshot = shouldPersist(this.lastSnapshotWrite, nowMs, level, config.snapshotIntervalMs);
+    if (writeReport || writeSnapshot) {
+      history.transaction(() => {
+        if (writeReport) history.saveReport(this.config.id, report, level);
+        if (writeSnapshot) history.saveSnapshot(this.config.id, snapshot);
+      });
+      if (writeReport) this.lastReportWrite = { atMs: nowMs, level };
+      if (writeSnapshot) this.lastSnapshotWrite = { atMs: nowMs, level };
+    }
+    this.deps.emit(this.view());
+  }
+
+  private onHealth(health: VenueHealth): void {
+    const changed = health.state !== this.health.state || health.lastError?.code !== this.health.lastError?.code;
+    this.health = health;
+    if (!changed) return;
+    // Health changes (stale, key rejected, unreachable) are alert inputs even when no snapshot comes.
+    void this.deps.alerts
+      .evaluate(this.config.id, { report: this.report, forecast: this.forecast, health })
+      .catch((error: unknown) => this.deps.log(`alert evaluation failed: ${errorText(error)}`))
+      .finally(() => this.deps.emit(this.view()));
+  }
+
+  /** Loads recent 1-minute mark history once per symbol so the forecast has volatility from the start. */
+  private async backfill(snapshot: AccountSnapshot): Promise<void> {
+    const nowMs = this.deps.now();
+    for (const position of snapshot.positions) {
+      if (this.backfilled.has(position.symbol)) continue;
+      this.backfilled.add(position.symbol);
+      try {
+        const candles = await this.session.markHistory(position.symbol, nowMs - BACKFILL_MINUTES * 60_000, nowMs);
+        this.deps.forecaster.ingestCandles(position.symbol, candles);
+      } catch (error) {
+        this.deps.log(`mark history backfill failed for ${position.symbol}: ${errorText(error)}`);
+      }
+    }
+  }
+
+  private recordError(message: string): void {
+    const atMs = this.deps.now();
+    this.lastError = { at: new Date(atMs).toISOString(), message };
+    try {
+      this.deps.history.saveInputError(this.config.id, atMs, message);
+    } catch (error) {
+      this.deps.log(`could not store input error: ${errorText(error)}`);
+    }
+    this.deps.log(message);
+    this.deps.emit(this.view());
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

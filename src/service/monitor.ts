@@ -1,0 +1,203 @@
+// The running monitor: owns the account runners and answers the API (src/api/messages.ts).
+// Every command's parameters are validated here, whichever transport carried them.
+import Decimal from 'decimal.js';
+import type { AlertLevel } from '../domain/alerts/levels';
+import { worstLevel } from '../domain/alerts/levels';
+import type { AccountSnapshot, MarginReport } from '../domain/contracts';
+import {
+  commandSchemas,
+  type AlertView,
+  type ApiEvent,
+  type CommandName,
+  type CommandResults,
+  type Envelope,
+  type MonitorApi,
+  type ServiceStatus,
+  type StateResult,
+  type WhatIfResult,
+} from '../api/messages';
+import { formatPath } from '../domain/contracts';
+import type { HistoryStore } from '../store/historyStore';
+import type { AccountRunner, MarginEngine } from './accountRunner';
+import { appSettingsSchema, type AppSettings } from './settings';
+
+export interface TrayState {
+  level: AlertLevel;
+  dataHealthy: boolean;
+  tooltip: string;
+  openAlerts: AlertView[];
+}
+
+/** What the monitor needs from the alert pipeline (src/service/alerts). */
+export interface AlertService {
+  list(filter: { state: 'open' | 'acknowledged' | 'snoozed' | 'closed' | 'all'; accountId?: string; limit: number }): AlertView[];
+  acknowledge(alertId: string): Promise<AlertView>;
+  snooze(alertId: string, minutes: number): Promise<AlertView>;
+  subscribe(listener: (alert: AlertView) => void): () => void;
+  trayState(): TrayState;
+  sendTest(channelId: string): Promise<{ ok: boolean; detail: string | null }>;
+  getSettings(): unknown;
+  updateSettings(patch: Record<string, unknown>): unknown;
+}
+
+export interface WhatIf {
+  shock(snapshot: AccountSnapshot, shocks: Record<string, string>, fundingHours: number): AccountSnapshot;
+}
+
+export interface MonitorParts {
+  runners: AccountRunner[];
+  alerts: AlertService;
+  engine: MarginEngine;
+  whatIf: WhatIf;
+  history: HistoryStore;
+  status: ServiceStatus;
+  appSettings: () => AppSettings;
+  saveAppSettings: (settings: AppSettings) => void;
+}
+
+type Handler<C extends CommandName> = (params: ReturnType<(typeof commandSchemas)[C]['parse']>) => Promise<CommandResults[C]> | CommandResults[C];
+
+export class Monitor implements MonitorApi {
+  private readonly listeners = new Set<(event: ApiEvent) => void>();
+  private readonly trayListeners = new Set<(tray: TrayState) => void>();
+  private lastTray = '';
+
+  constructor(private readonly parts: MonitorParts) {
+    parts.alerts.subscribe((alert) => {
+      this.emit({ type: 'alert', alert });
+      this.notifyTray();
+    });
+  }
+
+  subscribe(listener: (event: ApiEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event: ApiEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A failing UI listener must never stop the monitor.
+      }
+    }
+    if (event.type === 'account') this.notifyTray();
+  }
+
+  trayState(): TrayState {
+    const tray = this.parts.alerts.trayState();
+    const dataHealthy = this.parts.runners.every((r) => ['live', 'polling'].includes(r.view().health.state));
+    return { ...tray, dataHealthy: tray.dataHealthy && dataHealthy };
+  }
+
+  onTrayChange(listener: (tray: TrayState) => void): () => void {
+    this.trayListeners.add(listener);
+    return () => this.trayListeners.delete(listener);
+  }
+
+  async call<C extends CommandName>(command: C, params: unknown): Promise<Envelope<CommandResults[C]>> {
+    const schema = commandSchemas[command];
+    if (!schema) return { ok: false, error: { message: `unknown command "${String(command)}"` } };
+    const parsed = schema.safeParse(params ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = issue ? formatPath(issue.path) : '';
+      return { ok: false, error: { message: `${command}: ${path ? `${path}: ` : ''}${issue?.message ?? 'invalid parameters'}`, path } };
+    }
+    try {
+      const handler = this.handlers[command] as Handler<C>;
+      return { ok: true, result: await handler(parsed.data as never) };
+    } catch (error) {
+      return { ok: false, error: { message: error instanceof Error ? error.message : String(error) } };
+    }
+  }
+
+  private readonly handlers: { [C in CommandName]: Handler<C> } = {
+    'state.get': () => this.state(),
+    'alerts.list': (p) => this.parts.alerts.list(p),
+    'alerts.ack': (p) => this.parts.alerts.acknowledge(p.alertId),
+    'alerts.snooze': (p) => this.parts.alerts.snooze(p.alertId, p.minutes),
+    'history.query': (p) => {
+      this.runner(p.accountId);
+      const from = Date.parse(p.from);
+      const to = Date.parse(p.to);
+      if (!(to > from)) throw new Error('history.query: "to" must be after "from"');
+      const alerts = this.parts.alerts
+        .list({ state: 'all', accountId: p.accountId, limit: 1000 })
+        .filter((a) => Date.parse(a.openedAt) <= to && (a.closedAt === null || Date.parse(a.closedAt) >= from));
+      return { accountId: p.accountId, from: p.from, to: p.to, points: this.parts.history.history(p.accountId, from, to, p.maxPoints), alerts };
+    },
+    'whatif.run': (p) => this.whatIf(p.accountId, p.shocks, p.fundingHours),
+    'settings.get': () => this.settings(),
+    'settings.update': (p) => {
+      const { app, alerts } = p.patch as { app?: Record<string, unknown>; alerts?: Record<string, unknown> };
+      if (app !== undefined) {
+        const next = appSettingsSchema.safeParse({ ...this.parts.appSettings(), ...app });
+        if (!next.success) {
+          const issue = next.error.issues[0];
+          throw new Error(`settings.app.${issue ? formatPath(issue.path) : ''}: ${issue?.message ?? 'invalid'}`);
+        }
+        this.parts.saveAppSettings(next.data);
+      }
+      if (alerts !== undefined) this.parts.alerts.updateSettings(alerts);
+      return this.settings();
+    },
+    'notify.test': async (p) => ({ channel: p.channel, ...(await this.parts.alerts.sendTest(p.channel)) }),
+  };
+
+  private state(): StateResult {
+    return { status: this.parts.status, accounts: this.parts.runners.map((r) => r.view()) };
+  }
+
+  private settings(): Record<string, unknown> {
+    return { app: this.parts.appSettings(), alerts: this.parts.alerts.getSettings() };
+  }
+
+  private runner(accountId: string): AccountRunner {
+    const runner = this.parts.runners.find((r) => r.config.id === accountId);
+    if (!runner) throw new Error(`unknown account "${accountId}"`);
+    return runner;
+  }
+
+  private whatIf(accountId: string, shocks: Record<string, string>, fundingHours: number): WhatIfResult {
+    const snapshot = this.runner(accountId).currentSnapshot();
+    if (!snapshot) throw new Error('no data for this account yet: what-if needs a current snapshot');
+    const shocked = this.parts.whatIf.shock(snapshot, shocks, fundingHours);
+    const settings = this.parts.appSettings();
+    const report = this.parts.engine.compute(shocked, { targetMarginRatio: settings.targetMarginRatio, triggerLevels: settings.triggerLevels });
+    return { accountId, report, liquidated: liquidatedPositions(shocked, report) };
+  }
+
+  private notifyTray(): void {
+    const tray = this.trayState();
+    const key = JSON.stringify([tray.level, tray.dataHealthy, tray.tooltip, tray.openAlerts.map((a) => `${a.id}:${a.level}:${a.state}`)]);
+    if (key === this.lastTray) return;
+    this.lastTray = key;
+    for (const listener of this.trayListeners) listener(tray);
+  }
+
+  worstLevel(): AlertLevel {
+    return worstLevel(this.parts.runners.map((r) => r.view().level));
+  }
+}
+
+/** Positions whose mark is at or beyond their liquidation price, or every cross position when the account ratio reaches 1. */
+export function liquidatedPositions(snapshot: AccountSnapshot, report: MarginReport): string[] {
+  const crossGone = report.account.marginRatio !== null && new Decimal(report.account.marginRatio).gte(1);
+  const out: string[] = [];
+  snapshot.positions.forEach((position, i) => {
+    const line = report.positions[i];
+    if (!line) return;
+    const label = `${position.symbol}:${position.positionSide}`;
+    if (position.marginMode === 'cross' && crossGone) {
+      out.push(label);
+      return;
+    }
+    if (line.liquidationPrice === null) return;
+    const mark = new Decimal(position.markPrice);
+    const lp = new Decimal(line.liquidationPrice);
+    if (position.side === 'long' ? mark.lte(lp) : mark.gte(lp)) out.push(label);
+  });
+  return out;
+}
