@@ -1,0 +1,95 @@
+// Display formatting only: rounding decimal strings to an instrument's tick/lot step, percentages,
+// local times and ages. Nothing here computes margin; the numbers come from the service as strings.
+import Decimal from 'decimal.js';
+
+const DASH = '—';
+
+function decimalsOf(step: string): number {
+  const d = new Decimal(step);
+  return Math.max(0, d.decimalPlaces());
+}
+
+function group(fixed: string): string {
+  const negative = fixed.startsWith('-');
+  const body = negative ? fixed.slice(1) : fixed;
+  const [int = '0', frac] = body.split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return (negative ? '−' : '') + grouped + (frac !== undefined ? '.' + frac : '');
+}
+
+function parse(value: string | null | undefined): Decimal | null {
+  if (value === null || value === undefined || value === '') return null;
+  try {
+    const d = new Decimal(value);
+    return d.isFinite() ? d : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A price or size rounded to the instrument's step (tick or lot) when known, else to `fallbackDp`. */
+export function formatStep(value: string | null | undefined, step?: string | null, fallbackDp = 2): string {
+  const d = parse(value);
+  if (!d) return DASH;
+  const stepD = parse(step ?? null);
+  if (stepD && stepD.gt(0)) {
+    return group(d.toNearest(stepD, Decimal.ROUND_HALF_UP).toFixed(decimalsOf(step as string)));
+  }
+  return group(d.toFixed(fallbackDp, Decimal.ROUND_HALF_UP));
+}
+
+/** Money in the settle asset: two decimals for fiat-like assets, eight for coins. */
+export function formatMoney(value: string | null | undefined, asset?: string): string {
+  const coin = asset !== undefined && !/^(USD|USDT|USDC|BUSD|FDUSD|USDE)$/i.test(asset);
+  return formatStep(value, null, coin ? 8 : 2);
+}
+
+/** A ratio string ("0.4636") as a percentage ("46.36 %"). */
+export function formatPercent(value: string | number | null | undefined, dp = 2): string {
+  if (value === null || value === undefined) return DASH;
+  const d = typeof value === 'number' ? (Number.isFinite(value) ? new Decimal(value) : null) : parse(value);
+  if (!d) return DASH;
+  return `${group(d.times(100).toFixed(dp, Decimal.ROUND_HALF_UP))} %`;
+}
+
+/** A probability in [0, 1] as a percentage with sensible precision at the extremes. */
+export function formatProbability(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return DASH;
+  if (p > 0 && p < 0.001) return '< 0.1 %';
+  if (p < 1 && p > 0.999) return '> 99.9 %';
+  return `${(p * 100).toFixed(1)} %`;
+}
+
+export function formatMinutes(minutes: number | null | undefined, beyond = '> 24 h'): string {
+  if (minutes === null || minutes === undefined || !Number.isFinite(minutes)) return beyond;
+  if (minutes < 1) return '< 1 min';
+  if (minutes < 90) return `${Math.round(minutes)} min`;
+  const hours = minutes / 60;
+  return hours < 48 ? `${hours.toFixed(1)} h` : `${(hours / 24).toFixed(1)} d`;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+
+/** Local time zone, the trader's locale. */
+export function formatLocalTime(iso: string | null | undefined): string {
+  if (!iso) return DASH;
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? timeFormat.format(new Date(ms)) : DASH;
+}
+
+export function formatAge(iso: string | null | undefined, nowMs: number): string {
+  if (!iso) return 'no data yet';
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return 'unknown';
+  const seconds = Math.max(0, Math.round((nowMs - ms) / 1000));
+  if (seconds < 90) return `${seconds} s ago`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min ago`;
+  return `${(seconds / 3600).toFixed(1)} h ago`;
+}
+
+/** Numeric value of a decimal string for sorting and charts (display only), null when absent. */
+export function toNumber(value: string | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}

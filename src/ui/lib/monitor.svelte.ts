@@ -1,0 +1,119 @@
+// The UI's live view of the service: accounts, alerts, status and settings, kept current by events.
+// Account events are coalesced per animation frame so a busy feed (hundreds of positions, many
+// updates a second) costs one render per frame.
+import type { AccountView, AlertView, ApiEvent, CommandName, CommandParams, CommandResults, Envelope, ServiceStatus } from '../../api/messages';
+import type { ConnectionState, Transport } from './transport';
+
+export type Loadable<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; message: string };
+
+export function envelopeError(envelope: { ok: false; error: { message: string; path?: string } }): string {
+  return envelope.error.path ? `${envelope.error.path}: ${envelope.error.message}` : envelope.error.message;
+}
+
+export class Monitor {
+  connection = $state<ConnectionState>('connecting');
+  status = $state.raw<ServiceStatus | null>(null);
+  accounts = $state.raw<AccountView[]>([]);
+  alerts = $state.raw<AlertView[]>([]);
+  settings = $state.raw<Record<string, unknown> | null>(null);
+  /** 'loading' until the first state.get answers; an error is shown, never a blank page. */
+  load = $state<'loading' | 'ready' | 'error'>('loading');
+  loadError = $state<string | null>(null);
+  /** Newly opened alerts, shown as toasts until dismissed. */
+  toasts = $state.raw<AlertView[]>([]);
+  /** Wall clock for "as of 3 s ago", ticking once a second. */
+  now = $state(Date.now());
+
+  // Plain Map on purpose: a buffer between frames, never rendered.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private pendingAccounts = new Map<string, AccountView>();
+  private frameRequested = false;
+
+  constructor(private readonly transport: Transport) {
+    transport.subscribe((event) => this.onEvent(event));
+    transport.onConnection((state) => {
+      this.connection = state;
+      if (state === 'open') void this.reload();
+    });
+    setInterval(() => (this.now = Date.now()), 1000);
+  }
+
+  call<C extends CommandName>(command: C, params: CommandParams<C>): Promise<Envelope<CommandResults[C]>> {
+    return this.transport.call(command, params);
+  }
+
+  async reload(): Promise<void> {
+    const [state, alerts, settings] = await Promise.all([
+      this.call('state.get', {}),
+      this.call('alerts.list', { state: 'all', limit: 500 }),
+      this.call('settings.get', {}),
+    ]);
+    if (!state.ok) {
+      this.load = 'error';
+      this.loadError = envelopeError(state);
+      return;
+    }
+    this.status = state.result.status;
+    this.accounts = state.result.accounts;
+    if (alerts.ok) this.alerts = alerts.result;
+    if (settings.ok) this.settings = settings.result;
+    this.load = 'ready';
+    this.loadError = null;
+  }
+
+  async refreshSettings(): Promise<void> {
+    const settings = await this.call('settings.get', {});
+    if (settings.ok) this.settings = settings.result;
+  }
+
+  account(id: string): AccountView | undefined {
+    return this.accounts.find((a) => a.id === id);
+  }
+
+  get openAlerts(): AlertView[] {
+    return this.alerts.filter((a) => a.state === 'open');
+  }
+
+  upsertAlert(alert: AlertView): void {
+    const index = this.alerts.findIndex((a) => a.id === alert.id);
+    if (index === -1) this.alerts = [alert, ...this.alerts];
+    else this.alerts = this.alerts.map((a, i) => (i === index ? alert : a));
+  }
+
+  dismissToast(id: string): void {
+    this.toasts = this.toasts.filter((t) => t.id !== id);
+  }
+
+  private onEvent(event: ApiEvent): void {
+    if (event.type === 'status') this.status = event.status;
+    else if (event.type === 'alert') {
+      const known = this.alerts.find((a) => a.id === event.alert.id);
+      this.upsertAlert(event.alert);
+      const escalated = known && known.level !== event.alert.level;
+      if (event.alert.state === 'open' && (!known || escalated)) {
+        this.toasts = [event.alert, ...this.toasts.filter((t) => t.id !== event.alert.id)].slice(0, 4);
+      }
+    } else if (event.type === 'account') {
+      this.pendingAccounts.set(event.account.id, event.account);
+      this.scheduleFlush();
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    const flush = () => {
+      this.frameRequested = false;
+      if (this.pendingAccounts.size === 0) return;
+      const updates = this.pendingAccounts;
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
+      this.pendingAccounts = new Map();
+      const next = this.accounts.map((a) => updates.get(a.id) ?? a);
+      for (const [id, account] of updates) if (!this.accounts.some((a) => a.id === id)) next.push(account);
+      this.accounts = next;
+    };
+    // Hidden windows get no animation frames; fall back to a timer so data never goes stale there.
+    if (typeof document !== 'undefined' && document.visibilityState === 'visible') requestAnimationFrame(flush);
+    else setTimeout(flush, 100);
+  }
+}
