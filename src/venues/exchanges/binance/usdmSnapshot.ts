@@ -1,0 +1,125 @@
+// Binance USDⓈ-M raw payloads → AccountSnapshot. Pure: every number is the exact string Binance
+// sent (see MARGIN-FORMULAS.md §1.4 for the field meanings), validated against the contract.
+import { accountSnapshotSchema, parseWith, SNAPSHOT_SCHEMA, type AccountSnapshot, type Position, type Tier } from '../../../domain/contracts';
+import { absDecimal, decimalField, decimalOf, millisField, stringField } from '../shared/decimals';
+import { VenueFailure } from '../shared/errors';
+
+type Row = Record<string, unknown>;
+
+/** Everything one full sync reads. Raw JSON as parsed (numbers kept as strings). */
+export interface BinanceUsdmRaw {
+  /** GET /fapi/v2/account */
+  account: Row;
+  /** GET /fapi/v3/positionRisk (open positions only) */
+  positionRisk: Row[];
+  /** GET /fapi/v1/leverageBracket, by symbol */
+  brackets: Map<string, Row[]>;
+  /** GET /fapi/v1/premiumIndex, by symbol */
+  premium: Map<string, Row>;
+  /** GET /fapi/v1/exchangeInfo symbols, by symbol */
+  filters: Map<string, { tickSize?: string; stepSize?: string }>;
+  /** Exchange time the data reflects (ms). */
+  asOfMs: number;
+  /**
+   * Rows changed by the stream since the last REST read, keyed `SYMBOL:positionSide`: 'position'
+   * when size/entry changed (every reported figure is stale), 'mark' when only the mark moved
+   * (mark-dependent figures are stale; Binance's liquidation price does not depend on the mark).
+   */
+  streamChanged?: Map<string, 'position' | 'mark'>;
+}
+
+function rows(value: unknown, path: string): Row[] {
+  if (!Array.isArray(value)) throw new VenueFailure('malformed-payload', `exchange sent no list at ${path}`);
+  return value as Row[];
+}
+
+export function bracketTiers(brackets: Row[], path: string): Tier[] {
+  return brackets
+    .map((b, i) => ({
+      floor: decimalField(b.notionalFloor, `${path}[${i}].notionalFloor`),
+      cap: decimalField(b.notionalCap, `${path}[${i}].notionalCap`),
+      maintenanceRate: decimalField(b.maintMarginRatio, `${path}[${i}].maintMarginRatio`),
+      maintenanceAmount: decimalField(b.cum, `${path}[${i}].cum`),
+      maxLeverage: decimalField(b.initialLeverage, `${path}[${i}].initialLeverage`),
+    }))
+    .sort((a, b) => decimalOf(a.floor, 'floor').cmp(decimalOf(b.floor, 'floor')));
+}
+
+export function buildUsdmSnapshot(raw: BinanceUsdmRaw): AccountSnapshot {
+  const accountPositions = rows(raw.account.positions, 'account.positions');
+  const hedge = accountPositions.some((p) => p.positionSide === 'LONG' || p.positionSide === 'SHORT');
+  const positions: Position[] = [];
+  raw.positionRisk.forEach((risk, i) => {
+    const at = `positionRisk[${i}]`;
+    const amount = decimalOf(risk.positionAmt, `${at}.positionAmt`);
+    if (amount.isZero()) return;
+    const symbol = stringField(risk.symbol, `${at}.symbol`);
+    const sideField = stringField(risk.positionSide, `${at}.positionSide`);
+    const accountRow = accountPositions.find((p) => p.symbol === symbol && p.positionSide === sideField);
+    if (!accountRow) throw new VenueFailure('malformed-payload', `account.positions has no row for ${symbol} ${sideField}`);
+    const isolated = accountRow.isolated === true || accountRow.isolated === 'true';
+    const positionSide = sideField === 'LONG' ? 'long' : sideField === 'SHORT' ? 'short' : 'both';
+    const premium = raw.premium.get(symbol);
+    const brackets = raw.brackets.get(symbol);
+    const filters = raw.filters.get(symbol);
+    const liquidation = decimalOf(risk.liquidationPrice, `${at}.liquidationPrice`);
+    const changed = raw.streamChanged?.get(`${symbol}:${sideField}`);
+    const position: Position = {
+      symbol,
+      contractType: 'linear',
+      marginMode: isolated ? 'isolated' : 'cross',
+      positionSide,
+      side: positionSide === 'both' ? (amount.isNegative() ? 'short' : 'long') : positionSide,
+      size: absDecimal(risk.positionAmt, `${at}.positionAmt`),
+      contractSize: '1',
+      entryPrice: decimalField(risk.entryPrice, `${at}.entryPrice`),
+      markPrice: decimalField(risk.markPrice, `${at}.markPrice`),
+      leverage: decimalField(accountRow.leverage, `account.positions[${symbol}].leverage`),
+    };
+    if (changed !== 'position') {
+      position.reported = {
+        // Binance writes "0" when no price can liquidate the position.
+        ...(liquidation.isZero() ? {} : { liquidationPrice: liquidation.toFixed() }),
+        ...(changed === 'mark'
+          ? {}
+          : {
+              maintenanceMargin: decimalField(risk.maintMargin, `${at}.maintMargin`),
+              initialMargin: decimalField(risk.initialMargin, `${at}.initialMargin`),
+              unrealizedPnl: decimalField(risk.unRealizedProfit, `${at}.unRealizedProfit`),
+            }),
+      };
+    }
+    if (isolated) position.isolatedMargin = decimalField(risk.isolatedWallet, `${at}.isolatedWallet`);
+    if (brackets) position.tiers = bracketTiers(brackets, `leverageBracket[${symbol}].brackets`);
+    if (premium) {
+      position.fundingRate = decimalField(premium.lastFundingRate, `premiumIndex[${symbol}].lastFundingRate`);
+      const next = millisField(premium.nextFundingTime, `premiumIndex[${symbol}].nextFundingTime`);
+      if (next > 0) position.nextFundingTime = new Date(next).toISOString();
+    }
+    if (filters?.tickSize) position.tickSize = decimalField(filters.tickSize, `exchangeInfo[${symbol}].tickSize`);
+    if (filters?.stepSize) position.lotSize = decimalField(filters.stepSize, `exchangeInfo[${symbol}].stepSize`);
+    positions.push(position);
+  });
+
+  const snapshot: AccountSnapshot = {
+    schema: SNAPSHOT_SCHEMA,
+    venue: 'binance-usdm',
+    asOf: new Date(raw.asOfMs).toISOString(),
+    positionMode: hedge ? 'hedge' : 'oneway',
+    // In Multi-Assets mode Binance totals every asset's cross wallet in USD value; in single-asset
+    // mode it is the USDT wallet. Either way it is the cross collateral excluding unrealised PnL.
+    settleAsset: 'USDT',
+    crossWalletBalance: decimalField(raw.account.totalCrossWalletBalance, 'account.totalCrossWalletBalance'),
+    positions,
+  };
+  const parsed = parseWith(accountSnapshotSchema, snapshot);
+  if (!parsed.ok) throw new VenueFailure('malformed-payload', `exchange data does not form a valid snapshot: ${parsed.error.message}`);
+  return parsed.value;
+}
+
+/** The account-level margin ratio Binance shows (MM / margin balance), for cross-checking. */
+export function binanceAccountMarginRatio(account: Row): string | null {
+  const mm = decimalOf(account.totalMaintMargin, 'account.totalMaintMargin');
+  const balance = decimalOf(account.totalMarginBalance, 'account.totalMarginBalance');
+  return balance.isZero() ? null : mm.div(balance).toFixed();
+}

@@ -1,0 +1,75 @@
+// Entry point the service uses: one VenueSession per account, and key validation when adding one.
+import type { AccountConfig, VenueSession } from '../types';
+import { binanceHosts, BinanceClient } from './binance/client';
+import { checkBinanceKey, type KeyCheck } from './binance/permissions';
+import { BinanceUsdmSession } from './binance/usdmSession';
+import { DEFAULT_TUNING, SILENT_LOGGER, type SessionTuning, type VenueLogger } from './shared/sessionOptions';
+import type { VenueSecret } from './secret';
+
+export type { VenueSecret } from './secret';
+export { venueSecretSchema } from './secret';
+export type { KeyCheck } from './binance/permissions';
+export type { SessionTuning, VenueLogger } from './shared/sessionOptions';
+export { VenueFailure } from './shared/errors';
+
+export interface VenueSessionOptions {
+  now?: () => number;
+  random?: () => number;
+  logger?: VenueLogger;
+  /** Timing overrides (tests, benchmarks); defaults follow the venues' documented limits. */
+  tuning?: Partial<SessionTuning>;
+}
+
+/** Venues with a working adapter in this build. */
+export const SUPPORTED_VENUES: ReadonlyArray<AccountConfig['source']> = ['binance-usdm'];
+
+export class UnsupportedVenueError extends Error {
+  constructor(venue: string) {
+    super(`venue "${venue}" has no exchange adapter in this build (supported: ${SUPPORTED_VENUES.join(', ')})`);
+    this.name = 'UnsupportedVenueError';
+  }
+}
+
+export function createVenueSession(config: AccountConfig, secret: VenueSecret | null, options: VenueSessionOptions = {}): VenueSession {
+  const deps = {
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+    logger: options.logger ?? SILENT_LOGGER,
+    tuning: { ...DEFAULT_TUNING, ...options.tuning },
+  };
+  switch (config.source) {
+    case 'binance-usdm':
+      return new BinanceUsdmSession(config.id, binanceHosts(config.options), secret, deps);
+    default:
+      throw new UnsupportedVenueError(config.source);
+  }
+}
+
+export async function validateCredentials(config: AccountConfig, secret: VenueSecret | null, options: VenueSessionOptions = {}): Promise<KeyCheck> {
+  switch (config.source) {
+    case 'binance-usdm': {
+      if (!secret) return { ok: false, permissions: { read: false, trade: null, withdraw: null }, verdict: 'invalid', message: 'Binance needs an API key and secret.' };
+      const tuning = { ...DEFAULT_TUNING, ...options.tuning };
+      const client = new BinanceClient({
+        hosts: binanceHosts(config.options),
+        secret,
+        now: options.now ?? Date.now,
+        weightLimit: tuning.weightLimit,
+        windowMs: tuning.rateWindowMs,
+        timeoutMs: tuning.requestTimeoutMs,
+      });
+      const probe = async (): Promise<unknown> => {
+        try {
+          return await client.call('fapiPrivateV2GetAccount', 5);
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'clock-skew') throw error;
+          await client.resyncClock();
+          return client.call('fapiPrivateV2GetAccount', 5);
+        }
+      };
+      return checkBinanceKey(client, probe);
+    }
+    default:
+      throw new UnsupportedVenueError(config.source);
+  }
+}

@@ -1,0 +1,171 @@
+// A WebSocket that knows when it is dead: client pings with a pong deadline, an idle deadline for
+// streams that should tick, reconnect with backoff, a hook to resubscribe on every open, and a
+// planned reconnect before the venue's forced disconnect (Binance: 24 h).
+import WebSocket from 'ws';
+import { backoffDelay, type BackoffPolicy } from './backoff';
+
+export interface ManagedSocketOptions {
+  /** Resolved on every (re)connect, so listen keys can change between attempts. */
+  url: () => Promise<string>;
+  pingIntervalMs: number;
+  pongTimeoutMs: number;
+  /** Reconnect when no message arrived for this long (0 = only rely on pings). */
+  idleTimeoutMs: number;
+  /** Reconnect proactively before the venue cuts the connection. */
+  maxConnectionAgeMs: number;
+  backoff: BackoffPolicy;
+  random: () => number;
+  onOpen(socket: ManagedSocket): void;
+  onMessage(data: unknown, receivedAtMs: number): void;
+  /** Called when the connection is lost or judged dead; `attempt` counts consecutive failures. */
+  onDown(reason: string, attempt: number, retryInMs: number): void;
+  now: () => number;
+}
+
+export class ManagedSocket {
+  private ws: WebSocket | null = null;
+  private timers = new Set<NodeJS.Timeout>();
+  private attempt = 0;
+  private stopped = false;
+  private lastMessageAt = 0;
+  private awaitingPongSince: number | null = null;
+  private openedAt = 0;
+
+  constructor(private readonly options: ManagedSocketOptions) {}
+
+  get isOpen(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clearTimers();
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) {
+      ws.removeAllListeners();
+      ws.on('error', () => {});
+      ws.terminate();
+    }
+  }
+
+  send(payload: unknown): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(payload));
+  }
+
+  /** Drop the connection now and reconnect (e.g. listen key expired). */
+  restart(reason: string): void {
+    this.fail(reason, true);
+  }
+
+  private later(fn: () => void, ms: number): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  private clearTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    let url: string;
+    try {
+      url = await this.options.url();
+    } catch (error) {
+      this.fail(`cannot prepare stream: ${error instanceof Error ? error.message : String(error)}`, false);
+      return;
+    }
+    if (this.stopped) return;
+    const ws = new WebSocket(url, { handshakeTimeout: this.options.pongTimeoutMs * 2 });
+    this.ws = ws;
+    ws.on('open', () => {
+      if (ws !== this.ws) return;
+      this.attempt = 0;
+      this.openedAt = this.lastMessageAt = this.options.now();
+      this.awaitingPongSince = null;
+      this.options.onOpen(this);
+      this.scheduleHeartbeat(ws);
+    });
+    ws.on('message', (raw) => {
+      if (ws !== this.ws) return;
+      this.lastMessageAt = this.options.now();
+      let data: unknown;
+      try {
+        data = JSON.parse(raw.toString());
+      } catch {
+        return; // a garbled frame is dropped; the idle deadline catches a stream that only sends garbage
+      }
+      this.options.onMessage(data, this.lastMessageAt);
+    });
+    ws.on('pong', () => {
+      if (ws === this.ws) this.awaitingPongSince = null;
+    });
+    ws.on('close', (code) => {
+      if (ws === this.ws) this.fail(`stream closed (code ${code})`, false);
+    });
+    ws.on('error', (error) => {
+      if (ws === this.ws) this.fail(`stream error: ${error.message}`, false);
+    });
+  }
+
+  private scheduleHeartbeat(ws: WebSocket): void {
+    const tick = Math.max(50, Math.min(this.options.pingIntervalMs, this.options.pongTimeoutMs, this.options.idleTimeoutMs || Infinity) / 2);
+    const check = (): void => {
+      if (ws !== this.ws || this.stopped) return;
+      const now = this.options.now();
+      if (this.awaitingPongSince !== null && now - this.awaitingPongSince > this.options.pongTimeoutMs) {
+        this.fail(`no pong within ${this.options.pongTimeoutMs} ms (silent stall)`, true);
+        return;
+      }
+      if (this.options.idleTimeoutMs > 0 && now - this.lastMessageAt > this.options.idleTimeoutMs) {
+        this.fail(`no message for ${this.options.idleTimeoutMs} ms (silent stall)`, true);
+        return;
+      }
+      if (now - this.openedAt > this.options.maxConnectionAgeMs) {
+        this.fail('planned reconnect before the forced disconnect', true);
+        return;
+      }
+      if (this.awaitingPongSince === null && now - this.lastPingAt >= this.options.pingIntervalMs) {
+        this.lastPingAt = now;
+        this.awaitingPongSince = now;
+        try {
+          ws.ping();
+        } catch {
+          /* close handler follows */
+        }
+      }
+      this.later(check, tick);
+    };
+    this.lastPingAt = this.options.now();
+    this.later(check, tick);
+  }
+
+  private lastPingAt = 0;
+
+  private fail(reason: string, planned: boolean): void {
+    if (this.stopped) return;
+    const ws = this.ws;
+    this.ws = null;
+    this.clearTimers();
+    if (ws) {
+      ws.removeAllListeners();
+      ws.on('error', () => {});
+      ws.terminate();
+    }
+    this.attempt += 1;
+    // A planned reconnect (age limit) goes straight back; failures back off.
+    const delay = planned && this.attempt === 1 ? 0 : backoffDelay(this.attempt, this.options.backoff, this.options.random);
+    this.options.onDown(reason, this.attempt, delay);
+    this.later(() => void this.connect(), delay);
+  }
+}

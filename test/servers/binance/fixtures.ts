@@ -1,0 +1,141 @@
+// Builds server state from the real captured payloads in ../shared/data (no invented figures for
+// the captured account), plus a generator of large synthetic accounts for benchmarks.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BinanceAccountState, BinanceAssetRow, BinanceBracketRow, BinanceMarket } from './state';
+import { READ_ONLY_PERMISSIONS } from './state';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const SHARED_DATA = resolve(REPO_ROOT, '../shared/data');
+
+function readJson<T>(relative: string): T {
+  return JSON.parse(readFileSync(resolve(SHARED_DATA, relative), 'utf8')) as T;
+}
+
+export function capturedBrackets(symbol: 'BTCUSDT' | 'ETHUSDT'): BinanceBracketRow[] {
+  return readJson<{ brackets: BinanceBracketRow[] }>(`brackets/binance_um_${symbol}_2024-10.json`).brackets;
+}
+
+interface CapturedPositionRisk {
+  responses: Array<Array<Record<string, string>>>;
+}
+interface CapturedAccount {
+  assets: BinanceAssetRow[];
+  positions: Array<Record<string, string>>;
+  [key: string]: unknown;
+}
+
+/**
+ * The real multi-assets BTCUSDT cross account captured by CCXT (positionRisk v3 snapshot `which`
+ * and /fapi/v2/account totals). v2 account rows also carry leverage/isolated, which the capture
+ * abbreviated; the capture notes infer leverage 80 (initialMargin = notional / 80).
+ */
+export function capturedBinanceAccount(apiKey: string, secret: string, which: 0 | 1 = 0): { account: BinanceAccountState; market: BinanceMarket } {
+  const risk = readJson<CapturedPositionRisk>('captured/binance_um_positionRisk_v3_BTCUSDT_cross_ccxt.json').responses[which]![0]!;
+  const acct = readJson<CapturedAccount>('captured/binance_um_account_v2_multiassets_ccxt.json');
+  const totals: Record<string, string> = {};
+  for (const [k, v] of Object.entries(acct)) if (typeof v === 'string') totals[k] = v;
+  const account: BinanceAccountState = {
+    apiKey,
+    secret,
+    permissions: { ...READ_ONLY_PERMISSIONS },
+    totals,
+    assets: acct.assets.map((a) => ({ ...a })),
+    positions: [
+      {
+        symbol: risk.symbol!,
+        positionSide: 'BOTH',
+        positionAmt: risk.positionAmt!,
+        entryPrice: risk.entryPrice!,
+        markPrice: risk.markPrice!,
+        unRealizedProfit: risk.unRealizedProfit!,
+        liquidationPrice: risk.liquidationPrice!,
+        isolated: false,
+        isolatedWallet: risk.isolatedWallet!,
+        notional: risk.notional!,
+        initialMargin: risk.initialMargin!,
+        maintMargin: risk.maintMargin!,
+        leverage: '80',
+        updateTime: risk.updateTime!,
+      },
+    ],
+    brackets: { BTCUSDT: capturedBrackets('BTCUSDT') },
+  };
+  const market: BinanceMarket = {
+    symbol: 'BTCUSDT',
+    markPrice: risk.markPrice!,
+    indexPrice: risk.markPrice!,
+    lastFundingRate: '0.00010000',
+    nextFundingTime: 1722182400000,
+    tickSize: '0.10',
+    stepSize: '0.001',
+  };
+  return { account, market };
+}
+
+/** Loads 1-minute candles from a shared market CSV as the server's mark-price kline rows. */
+export function klinesFromCsv(relative: string, maxRows = 5000): Array<[number, string, string, string, string]> {
+  const lines = readFileSync(resolve(SHARED_DATA, relative), 'utf8').trim().split('\n').slice(1, maxRows + 1);
+  return lines.map((line) => {
+    const [t, o, h, l, c] = line.split(',');
+    return [Number(t), o!, h!, l!, c!];
+  });
+}
+
+/**
+ * A synthetic account with `count` open positions (benchmarks only): symbols SYN00USDT…, each with
+ * the BTCUSDT bracket table, sizes and prices varied deterministically.
+ */
+export function syntheticBinanceAccount(apiKey: string, secret: string, count: number): { account: BinanceAccountState; markets: BinanceMarket[] } {
+  const brackets = capturedBrackets('BTCUSDT');
+  const markets: BinanceMarket[] = [];
+  const account: BinanceAccountState = {
+    apiKey,
+    secret,
+    permissions: { ...READ_ONLY_PERMISSIONS },
+    totals: { totalWalletBalance: '100000', totalCrossWalletBalance: '100000', totalMaintMargin: '0', totalMarginBalance: '100000' },
+    assets: [
+      {
+        asset: 'USDT',
+        walletBalance: '100000',
+        unrealizedProfit: '0',
+        marginBalance: '100000',
+        maintMargin: '0',
+        initialMargin: '0',
+        positionInitialMargin: '0',
+        openOrderInitialMargin: '0',
+        crossWalletBalance: '100000',
+        crossUnPnl: '0',
+        availableBalance: '100000',
+        maxWithdrawAmount: '100000',
+        updateTime: '1722161166529',
+      },
+    ],
+    positions: [],
+    brackets: {},
+  };
+  for (let i = 0; i < count; i++) {
+    const symbol = `SYN${String(i).padStart(2, '0')}USDT`;
+    const price = (100 + i * 7.5).toFixed(2);
+    markets.push({ symbol, markPrice: price, indexPrice: price, lastFundingRate: '0.00010000', nextFundingTime: 1722182400000, tickSize: '0.01', stepSize: '0.001' });
+    account.brackets[symbol] = brackets;
+    account.positions.push({
+      symbol,
+      positionSide: 'BOTH',
+      positionAmt: i % 2 ? `-${1 + i}` : `${1 + i}`,
+      entryPrice: (100 + i * 7.4).toFixed(2),
+      markPrice: price,
+      unRealizedProfit: '0',
+      liquidationPrice: '0',
+      isolated: false,
+      isolatedWallet: '0',
+      notional: '0',
+      initialMargin: '0',
+      maintMargin: '0',
+      leverage: '10',
+      updateTime: '1722161166529',
+    });
+  }
+  return { account, markets };
+}
