@@ -181,6 +181,34 @@ function forecastCrossBook(ctx: Ctx, cross: { p: Position; pr: PositionReport }[
   return out;
 }
 
+/**
+ * Account levels: the cross book's forecast (when it was reduced as a whole) and every position not
+ * covered by it, worst of them per level.
+ */
+export function combineAccountLevels(input: AccountForecastInput, positions: readonly PositionForecast[], crossLevels: readonly LevelForecast[] | null): LevelForecast[] {
+  const accountLevels: LevelForecast[] = [];
+  for (const level of input.levels) {
+    const candidates: LevelForecast[] = [];
+    const c = crossLevels?.find((l) => l.level === level);
+    if (c) candidates.push(c);
+    positions.forEach((pf, i) => {
+      // A multi-symbol cross book is covered by the reduction; its single positions would double count.
+      if (crossLevels && input.snapshot.positions[i]?.marginMode === 'cross') return;
+      const l = pf.levels.find((x) => x.level === level);
+      if (l) candidates.push(l);
+    });
+    const worst = worstOf(level, candidates);
+    if (worst) accountLevels.push(worst);
+  }
+  return accountLevels;
+}
+
+/** A cross book of linear positions in more than one symbol: the case for the 1-D reduction / v2. */
+export function isMultiAssetCrossBook(snapshot: AccountSnapshot): boolean {
+  const cross = snapshot.positions.filter((p) => p.marginMode === 'cross');
+  return new Set(cross.map((p) => p.symbol)).size > 1 && cross.every((p) => p.contractType === 'linear');
+}
+
 /** v1 forecast of one account. Never throws on market gaps: it warns and stays conservative. */
 export function forecastAccountV1(input: AccountForecastInput): AccountForecast {
   const { snapshot, report, levels } = input;
@@ -202,19 +230,6 @@ export function forecastAccountV1(input: AccountForecastInput): AccountForecast 
     else ctx.warnings.push('cross book with inverse contracts: account forecast uses the worst position');
   }
 
-  const accountLevels: LevelForecast[] = [];
-  for (const level of levels) {
-    const candidates: LevelForecast[] = [];
-    const c = crossLevels?.find((l) => l.level === level);
-    if (c) candidates.push(c);
-    positions.forEach((pf, i) => {
-      // A multi-symbol cross book is covered by the reduction; its single positions would double count.
-      if (crossLevels && pairs[i]!.p.marginMode === 'cross') return;
-      const l = pf.levels.find((x) => x.level === level);
-      if (l) candidates.push(l);
-    });
-    const worst = worstOf(level, candidates);
-    if (worst) accountLevels.push(worst);
-  }
+  const accountLevels = combineAccountLevels(input, positions, crossLevels);
   return { asOf: new Date(input.nowMs).toISOString(), model: 'v1-closed-form', levels: accountLevels, positions, warnings: ctx.warnings };
 }

@@ -9,3 +9,5 @@ export * from './params';
 export * from './barrier';
 export * from './account';
 export * from './rng';
+export * from './monteCarlo';
+export * from './monteCarloJob';

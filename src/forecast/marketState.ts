@@ -1,0 +1,143 @@
+// Per-symbol volatility and pairwise correlation kept by the running service, fed by backfilled
+// 1-minute candles and live mark ticks (aggregated here into 1-minute closes).
+import type { Candle, MarkTick } from '../domain/contracts';
+import {
+  isVolReady,
+  newPairState,
+  newVolState,
+  pairCorrelation,
+  sigmaPerMin,
+  updatePair,
+  updateVol,
+  type ForecastParams,
+  type MarketView,
+  type PairState,
+  type VolConfig,
+  type VolState,
+} from '../domain/forecast';
+
+const MINUTE = 60_000;
+/** Synchronised returns kept per symbol for correlation pairing (3 days of minutes). */
+const RETURN_BUFFER = 3 * 1440;
+const MIN_PAIR_OBSERVATIONS = 60;
+
+interface SymbolState {
+  vol: VolState;
+  /** Close of the last completed minute and that minute's open time. */
+  lastClose: number | null;
+  lastCloseMinute: number | null;
+  /** The minute being built from ticks. */
+  bucketMinute: number | null;
+  bucketLast: number | null;
+  /** Recent returns by minute, for pairing with other symbols. */
+  returns: Map<number, { r: number; dtMin: number }>;
+  lastDataMs: number | null;
+}
+
+export class MarketState implements MarketView {
+  private readonly symbols = new Map<string, SymbolState>();
+  private readonly pairs = new Map<string, PairState>();
+  private readonly volConfig: VolConfig;
+
+  constructor(private readonly params: ForecastParams) {
+    this.volConfig = { fastHalfLifeMin: params.fastHalfLifeMin, slowHalfLifeMin: params.slowHalfLifeMin, floorPerMin: 0, minReturns: params.minReturns };
+  }
+
+  private state(symbol: string): SymbolState {
+    let s = this.symbols.get(symbol);
+    if (!s) {
+      s = { vol: newVolState(), lastClose: null, lastCloseMinute: null, bucketMinute: null, bucketLast: null, returns: new Map(), lastDataMs: null };
+      this.symbols.set(symbol, s);
+    }
+    return s;
+  }
+
+  /** Candles oldest first; candles at or before what we already have are skipped (idempotent backfill). */
+  ingestCandles(symbol: string, candles: readonly Candle[]): { accepted: number; rejected: number } {
+    const s = this.state(symbol);
+    let accepted = 0;
+    let rejected = 0;
+    for (const c of candles) {
+      if (!Number.isFinite(c.time) || !(c.close > 0) || !Number.isFinite(c.close)) {
+        rejected++;
+        continue;
+      }
+      const minute = Math.floor(c.time / MINUTE) * MINUTE;
+      if (s.lastCloseMinute !== null && minute <= s.lastCloseMinute) continue;
+      this.closeMinute(symbol, s, minute, c.close);
+      s.lastDataMs = Math.max(s.lastDataMs ?? 0, minute + MINUTE);
+      accepted++;
+    }
+    return { accepted, rejected };
+  }
+
+  /** Live mark tick: builds the current minute; the previous minute closes when a later one starts. */
+  ingestTick(tick: MarkTick): boolean {
+    const price = Number(tick.price);
+    if (!(price > 0) || !Number.isFinite(price) || !Number.isFinite(tick.time)) return false;
+    const s = this.state(tick.symbol);
+    const minute = Math.floor(tick.time / MINUTE) * MINUTE;
+    if (s.lastCloseMinute !== null && minute <= s.lastCloseMinute) return false; // late tick
+    if (s.bucketMinute !== null && minute < s.bucketMinute) return false;
+    if (s.bucketMinute !== null && minute > s.bucketMinute && s.bucketLast !== null) this.closeMinute(tick.symbol, s, s.bucketMinute, s.bucketLast);
+    s.bucketMinute = minute;
+    s.bucketLast = price;
+    s.lastDataMs = Math.max(s.lastDataMs ?? 0, tick.time);
+    return true;
+  }
+
+  private closeMinute(symbol: string, s: SymbolState, minute: number, close: number): void {
+    if (s.lastClose !== null && s.lastCloseMinute !== null) {
+      const dtMin = (minute - s.lastCloseMinute) / MINUTE;
+      const r = Math.log(close / s.lastClose);
+      updateVol(s.vol, r, dtMin, this.volConfig);
+      this.pairReturn(symbol, s, minute, r, dtMin);
+    }
+    s.lastClose = close;
+    s.lastCloseMinute = minute;
+    if (s.bucketMinute !== null && s.bucketMinute <= minute) {
+      s.bucketMinute = null;
+      s.bucketLast = null;
+    }
+  }
+
+  private pairReturn(symbol: string, s: SymbolState, minute: number, r: number, dtMin: number): void {
+    s.returns.set(minute, { r, dtMin });
+    if (s.returns.size > RETURN_BUFFER) {
+      const oldest = s.returns.keys().next().value;
+      if (oldest !== undefined) s.returns.delete(oldest);
+    }
+    for (const [other, os] of this.symbols) {
+      if (other === symbol) continue;
+      const o = os.returns.get(minute);
+      // Pair only returns over the same interval, so the two legs see the same market moves.
+      if (!o || o.dtMin !== dtMin) continue;
+      const key = pairKey(symbol, other);
+      let p = this.pairs.get(key);
+      if (!p) this.pairs.set(key, (p = newPairState()));
+      const [a, b] = symbol < other ? [r, o.r] : [o.r, r];
+      updatePair(p, a, b, dtMin, this.params.slowHalfLifeMin);
+    }
+  }
+
+  sigma(symbol: string): number | null {
+    const s = this.symbols.get(symbol);
+    if (!s || !isVolReady(s.vol, this.volConfig)) return null;
+    const v = sigmaPerMin(s.vol, this.volConfig);
+    return Number.isFinite(v) && v > 0 ? v : null;
+  }
+
+  correlation(a: string, b: string): number | null {
+    const p = this.pairs.get(pairKey(a, b));
+    return p ? pairCorrelation(p, MIN_PAIR_OBSERVATIONS) : null;
+  }
+
+  /** Unix ms of the newest price seen for a symbol (for staleness warnings). */
+  lastDataMs(symbol: string): number | null {
+    return this.symbols.get(symbol)?.lastDataMs ?? null;
+  }
+}
+
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}

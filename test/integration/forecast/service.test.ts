@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Candle } from '../../../src/domain/contracts';
+import { Xoshiro128 } from '../../../src/domain/forecast';
+import { ForecastService } from '../../../src/forecast';
+import { bareParams, position, positionReport, report, snapshot } from '../../unit/forecast/fixtures';
+
+const T0 = Date.parse('2024-05-01T00:00:00.000Z');
+
+/** Correlated random walks, seeded: BTC σ = 0.001/√min, ETH 0.0014, ρ ≈ 0.8. */
+function candles(minutes: number): { btc: Candle[]; eth: Candle[] } {
+  const rng = new Xoshiro128(5);
+  let b = 50_000;
+  let e = 3_000;
+  const btc: Candle[] = [];
+  const eth: Candle[] = [];
+  for (let i = 0; i < minutes; i++) {
+    const z1 = rng.nextNormal();
+    const z2 = 0.8 * z1 + 0.6 * rng.nextNormal();
+    b *= Math.exp(0.001 * z1);
+    e *= Math.exp(0.0014 * z2);
+    const t = T0 + i * 60_000;
+    btc.push({ time: t, open: b, high: b, low: b, close: b });
+    eth.push({ time: t, open: e, high: e, low: e, close: e });
+  }
+  return { btc, eth };
+}
+
+let service: ForecastService | null = null;
+afterEach(async () => {
+  await service?.close();
+  service = null;
+});
+
+describe('ForecastService', () => {
+  it('learns σ and correlation from backfilled candles, and v2 in a worker agrees with v1 on a cross book', async () => {
+    service = new ForecastService({ params: bareParams(), monteCarloPaths: 8000, seed: 11 });
+    const { btc, eth } = candles(3000);
+    service.ingestCandles('BTCUSDT', btc);
+    service.ingestCandles('ETHUSDT', eth);
+    const nowMs = T0 + 3000 * 60_000;
+    const mark = (c: Candle[]) => c[c.length - 1]!.close.toFixed(2);
+    const btcPos = position({ symbol: 'BTCUSDT', marginMode: 'cross', markPrice: mark(btc), isolatedMargin: undefined });
+    const ethPos = position({ symbol: 'ETHUSDT', marginMode: 'cross', size: '10', markPrice: mark(eth), isolatedMargin: undefined });
+    const notional = Number(mark(btc)) + 10 * Number(mark(eth));
+    const mm = 0.004 * Number(mark(btc)) + 0.005 * 10 * Number(mark(eth));
+    const rep = report(
+      [
+        positionReport({ symbol: 'BTCUSDT', marginMode: 'cross', maintenanceRate: '0.004' }),
+        positionReport({ symbol: 'ETHUSDT', marginMode: 'cross', maintenanceRate: '0.005' }),
+      ],
+      { marginBalance: (0.025 * notional).toFixed(2), maintenanceMargin: mm.toFixed(2) },
+    );
+    const snap = snapshot([btcPos, ethPos]);
+    const v1 = service.forecast(snap, rep, nowMs);
+    expect(v1.model).toBe('v1-closed-form');
+    expect(v1.warnings.filter((w) => /history/.test(w))).toEqual([]);
+    const v2 = await service.forecastMonteCarlo(snap, rep, nowMs);
+    expect(v2.model).toBe('v2-monte-carlo');
+    for (const level of ['0.8', '1']) {
+      const p1 = v1.levels.find((l) => l.level === level)!.probabilities.find((p) => p.horizonMin === 240)!.probability;
+      const p2 = v2.levels.find((l) => l.level === level)!.probabilities.find((p) => p.horizonMin === 240)!.probability;
+      expect(p1).toBeGreaterThan(0.05);
+      expect(p2).toBeGreaterThan(0.05);
+      // Different models (linear Gaussian vs t-innovations on exact revaluation), same inputs.
+      expect(Math.abs(p1 - p2)).toBeLessThan(0.12);
+    }
+  });
+
+  it('aggregates live ticks into 1-minute returns like candles would', () => {
+    service = new ForecastService({ params: bareParams() });
+    const fromTicks = new ForecastService({ params: bareParams() });
+    const { btc } = candles(200);
+    service.ingestCandles('BTCUSDT', btc);
+    for (const c of btc) {
+      fromTicks.ingestTick({ symbol: 'BTCUSDT', price: (c.close * 1.0001).toString(), time: c.time + 1_000 });
+      fromTicks.ingestTick({ symbol: 'BTCUSDT', price: c.close.toString(), time: c.time + 59_000 });
+    }
+    fromTicks.ingestTick({ symbol: 'BTCUSDT', price: '1', time: T0 + 200 * 60_000 + 5 }); // opens a new minute, closes the last
+    const snap = snapshot([position({ markPrice: btc[199]!.close.toFixed(2) })]);
+    const rep = report([positionReport({ liquidationPrice: (btc[199]!.close * 0.97).toFixed(2) })]);
+    const a = service.forecast(snap, rep, T0 + 200 * 60_000);
+    const b = fromTicks.forecast(snap, rep, T0 + 200 * 60_000);
+    expect(b.levels).toEqual(a.levels);
+    void fromTicks.close();
+  });
+
+  it('flags stale price history and never throws on a mismatched report', () => {
+    service = new ForecastService({ params: bareParams() });
+    const { btc } = candles(100);
+    service.ingestCandles('BTCUSDT', btc);
+    const f = service.forecast(snapshot([position()]), report([positionReport()]), T0 + 200 * 60_000);
+    expect(f.warnings.join('\n')).toMatch(/stale/);
+    const bad = service.forecast(snapshot([position()]), report([]), T0);
+    expect(bad.levels).toEqual([]);
+    expect(bad.warnings.join('\n')).toMatch(/disagree/);
+  });
+});
