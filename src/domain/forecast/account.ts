@@ -211,7 +211,7 @@ export function isMultiAssetCrossBook(snapshot: AccountSnapshot): boolean {
 
 /** v1 forecast of one account. Never throws on market gaps: it warns and stays conservative. */
 export function forecastAccountV1(input: AccountForecastInput): AccountForecast {
-  const { snapshot, report, levels } = input;
+  const { snapshot, report } = input;
   const ctx: Ctx = { input, warnings: [] };
   if (report.positions.length !== snapshot.positions.length) {
     ctx.warnings.push('margin report and snapshot disagree on the number of positions: no forecast');
