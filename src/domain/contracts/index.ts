@@ -2,3 +2,4 @@ export * from './snapshot';
 export * from './report';
 export * from './validation';
 export * from './market';
+export * from './semantic';

@@ -1,0 +1,36 @@
+// Shared building block: a rulebook whose maintenance terms come from the account's own tier table.
+import type { Position } from '../../contracts';
+import { Dec, ZERO } from '../decimal';
+import type { MaintenanceTerms, Rulebook, TierLookupInput } from '../rulebook';
+import { fallbackTerms, tierAt } from '../tiers';
+
+export type TierBasis = 'notional' | 'contracts';
+
+/** Looks the tier up by position value (Binance, Bybit, Gate, Hyperliquid) or by contracts (OKX). */
+export function tableTerms(
+  input: TierLookupInput,
+  basis: TierBasis,
+  warn: (message: string) => void,
+): MaintenanceTerms {
+  const { position } = input;
+  if (!position.tiers || position.tiers.length === 0) {
+    warn(`tier table missing for ${position.symbol}: used MMR = 1/(2 × leverage) as a conservative stand-in`);
+    return fallbackTerms(new Dec(position.leverage));
+  }
+  const value = basis === 'notional' ? input.notional : input.contracts;
+  const { terms, beyondLastCap } = tierAt(position.tiers, value);
+  if (beyondLastCap)
+    warn(`${position.symbol}: position value beyond the last tier's cap; used the last tier`);
+  return terms;
+}
+
+export const noFee = (): Dec => ZERO;
+export const atMark = (): 'mark' => 'mark';
+export const sameRatio = (): null => null;
+
+/** Taker fee rate from the snapshot; venues whose trigger includes the closing fee need it. */
+export function takerFee(position: Position): Dec {
+  return position.takerFeeRate === undefined ? ZERO : new Dec(position.takerFeeRate);
+}
+
+export type { Rulebook };

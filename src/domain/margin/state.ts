@@ -1,0 +1,227 @@
+// The engine's working model of a snapshot: every position valued at its mark, grouped into margin
+// buckets (the cross account, or one bucket per isolated position), with bucket totals kept so that
+// per-position results never loop over the other positions (O(n) per report, not O(n²)).
+import type { AccountSnapshot, Position } from '../contracts';
+import { Dec, ZERO, dec } from './decimal';
+import type { MaintenanceTerms, Rulebook } from './rulebook';
+import { rulebookFor } from './rulebooks';
+
+export interface Bucket {
+  readonly kind: 'cross' | 'isolated';
+  /** Cross: wallet balance + haircut collateral; isolated: the position's isolated margin. Excludes uPnL. */
+  base: Dec;
+  upnl: Dec;
+  maintenance: Dec;
+  fee: Dec;
+  initial: Dec;
+  readonly positions: PositionState[];
+  /** Positions of one symbol move together when its mark moves (hedge legs share one LP). */
+  readonly groups: Map<string, PositionState[]>;
+}
+
+export interface PositionState {
+  readonly index: number;
+  readonly position: Position;
+  readonly sign: 1 | -1;
+  readonly inverse: boolean;
+  /** Absolute size in contracts. */
+  readonly size: Dec;
+  /** size × contractSize: base units (linear) or quote currency (inverse). */
+  readonly qty: Dec;
+  readonly entry: Dec;
+  readonly leverage: Dec;
+  readonly feeRate: Dec;
+  readonly valueAt: 'mark' | 'entry';
+  readonly bucket: Bucket;
+  mark: Dec;
+  notional: Dec;
+  upnl: Dec;
+  initial: Dec;
+  terms: MaintenanceTerms;
+  maintenance: Dec;
+  fee: Dec;
+}
+
+export interface EngineState {
+  readonly snapshot: AccountSnapshot;
+  readonly rulebook: Rulebook;
+  readonly cross: Bucket;
+  readonly isolated: Bucket[];
+  readonly positions: PositionState[];
+  readonly bySymbol: Map<string, PositionState[]>;
+  readonly warnings: Set<string>;
+  readonly warn: (message: string) => void;
+}
+
+/** Absolute position value at `price` in the settle asset (linear: quote; inverse: coin). */
+export function notionalAt(p: PositionState, price: Dec): Dec {
+  return p.inverse ? p.qty.div(price) : p.qty.times(price);
+}
+
+/** Unrealised PnL at `price`: linear side·qty·(P − EP); inverse side·qty·(1/EP − 1/P) (BN-CM-FIELDS). */
+export function pnlAt(p: PositionState, price: Dec): Dec {
+  const move = p.inverse ? p.qty.div(p.entry).minus(p.qty.div(price)) : p.qty.times(price.minus(p.entry));
+  return p.sign === 1 ? move : move.neg();
+}
+
+/** The value maintenance is computed on: at the mark, or fixed at entry (Bybit classic isolated). */
+export function maintenanceValueAt(p: PositionState, price: Dec): Dec {
+  return notionalAt(p, p.valueAt === 'entry' ? p.entry : price);
+}
+
+export function termsAt(state: EngineState, p: PositionState, price: Dec): MaintenanceTerms {
+  return state.rulebook.maintenanceTerms(
+    { position: p.position, notional: maintenanceValueAt(p, price), contracts: p.size },
+    state.warn,
+  );
+}
+
+/** MM = value × rate − amount, never below zero (a table whose first floor is above 0 could go negative). */
+export function maintenanceOf(value: Dec, terms: MaintenanceTerms): Dec {
+  const mm = value.times(terms.rate).minus(terms.amount);
+  return mm.isNegative() ? ZERO : mm;
+}
+
+function newBucket(kind: Bucket['kind'], base: Dec): Bucket {
+  return {
+    kind,
+    base,
+    upnl: ZERO,
+    maintenance: ZERO,
+    fee: ZERO,
+    initial: ZERO,
+    positions: [],
+    groups: new Map(),
+  };
+}
+
+/** Values one position at `price` (its mark) and stores the results on it. */
+function valuePosition(state: EngineState, p: PositionState, price: Dec): void {
+  p.mark = price;
+  p.notional = notionalAt(p, price);
+  p.upnl = pnlAt(p, price);
+  p.initial = p.notional.div(p.leverage);
+  const value = maintenanceValueAt(p, price);
+  p.terms = termsAt(state, p, price);
+  p.maintenance = maintenanceOf(value, p.terms);
+  p.fee = value.times(p.feeRate);
+}
+
+function addToBucket(p: PositionState, direction: 1 | -1): void {
+  const b = p.bucket;
+  if (direction === 1) {
+    b.upnl = b.upnl.plus(p.upnl);
+    b.maintenance = b.maintenance.plus(p.maintenance);
+    b.fee = b.fee.plus(p.fee);
+    b.initial = b.initial.plus(p.initial);
+  } else {
+    b.upnl = b.upnl.minus(p.upnl);
+    b.maintenance = b.maintenance.minus(p.maintenance);
+    b.fee = b.fee.minus(p.fee);
+    b.initial = b.initial.minus(p.initial);
+  }
+}
+
+export function collateralValue(snapshot: AccountSnapshot): Dec {
+  let total = ZERO;
+  for (const c of snapshot.collateral ?? []) {
+    // value = amount × price × (1 − haircut) (CONTRACTS.md; Binance multi-assets, Bybit UTA).
+    total = total.plus(dec(c.amount).times(c.price).times(dec(1).minus(c.haircut)));
+  }
+  return total;
+}
+
+export function buildState(snapshot: AccountSnapshot): EngineState {
+  const rulebook = rulebookFor(snapshot.venue);
+  const warnings = new Set<string>();
+  const warn = (message: string): void => {
+    warnings.add(message);
+  };
+  const cross = newBucket('cross', dec(snapshot.crossWalletBalance).plus(collateralValue(snapshot)));
+  const state: EngineState = {
+    snapshot,
+    rulebook,
+    cross,
+    isolated: [],
+    positions: [],
+    bySymbol: new Map(),
+    warnings,
+    warn,
+  };
+
+  snapshot.positions.forEach((position, index) => {
+    if (!rulebook.contractTypes.includes(position.contractType)) {
+      warn(
+        `${position.symbol}: ${snapshot.venue} does not list ${position.contractType} contracts; computed with the ${position.contractType} formulas`,
+      );
+    }
+    if (rulebook.feeInTrigger && position.takerFeeRate === undefined) {
+      warn(
+        `${position.symbol}: takerFeeRate missing; ${snapshot.venue}'s liquidation trigger includes the closing fee, computed without it`,
+      );
+    }
+    let bucket = cross;
+    if (position.marginMode === 'isolated') {
+      if (position.isolatedMargin === undefined)
+        warn(`${position.symbol}: isolated position without isolatedMargin; used 0`);
+      bucket = newBucket('isolated', dec(position.isolatedMargin ?? '0'));
+      state.isolated.push(bucket);
+    }
+    const p: PositionState = {
+      index,
+      position,
+      sign: position.side === 'long' ? 1 : -1,
+      inverse: position.contractType === 'inverse',
+      size: dec(position.size),
+      qty: dec(position.size).times(position.contractSize),
+      entry: dec(position.entryPrice),
+      leverage: dec(position.leverage),
+      feeRate: rulebook.feeRate(position),
+      valueAt: rulebook.maintenanceValueAt(position),
+      bucket,
+      mark: ZERO,
+      notional: ZERO,
+      upnl: ZERO,
+      initial: ZERO,
+      terms: { rate: ZERO, amount: ZERO, maxLeverage: null, key: '' },
+      maintenance: ZERO,
+      fee: ZERO,
+    };
+    valuePosition(state, p, dec(position.markPrice));
+    addToBucket(p, 1);
+    bucket.positions.push(p);
+    const group = bucket.groups.get(position.symbol);
+    if (group) group.push(p);
+    else bucket.groups.set(position.symbol, [p]);
+    const same = state.bySymbol.get(position.symbol);
+    if (same) same.push(p);
+    else state.bySymbol.set(position.symbol, [p]);
+    state.positions.push(p);
+  });
+  return state;
+}
+
+/** Moves one symbol's mark and updates only the buckets it touches: O(positions of that symbol). */
+export function moveMark(state: EngineState, symbol: string, price: Dec): boolean {
+  const affected = state.bySymbol.get(symbol);
+  if (!affected) return false;
+  for (const p of affected) {
+    addToBucket(p, -1);
+    valuePosition(state, p, price);
+    addToBucket(p, 1);
+  }
+  return true;
+}
+
+export function allBuckets(state: EngineState): Bucket[] {
+  return state.cross.positions.length > 0 ? [state.cross, ...state.isolated] : state.isolated;
+}
+
+export function marginBalanceOf(b: Bucket): Dec {
+  return b.base.plus(b.upnl);
+}
+
+/** What the bucket must keep to avoid liquidation: maintenance plus any liquidation fee. */
+export function requirementOf(b: Bucket): Dec {
+  return b.maintenance.plus(b.fee);
+}
