@@ -1,0 +1,87 @@
+// Remote channels for when the trader is away from the desk: a JSON webhook, ntfy and a Telegram
+// bot. Base URLs are configurable (self-hosted ntfy, proxies, local test servers).
+import { withRetries, DEFAULT_RETRY, sleep, type RetryPolicy } from './retry';
+import { postJson } from './http';
+import type { NotificationChannel, OutgoingNotification, SendResult } from './types';
+import { levelRank } from '../domain/alerts/levels';
+
+interface CommonOptions {
+  id?: string;
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+  /** Injected for tests; real timers by default. */
+  wait?: (ms: number) => Promise<void>;
+}
+
+/** The JSON document a webhook receives. */
+export function webhookPayload(n: OutgoingNotification) {
+  return { schema: 'marginwatch.alert/1' as const, ...n };
+}
+
+export function webhookChannel(options: CommonOptions & { url: string; headers?: Record<string, string> }): NotificationChannel {
+  const label = options.id ?? 'webhook';
+  return {
+    id: label,
+    send: (n) =>
+      run(options, () =>
+        postJson(options.url, webhookPayload(n), {
+          label,
+          headers: { 'idempotency-key': n.key, ...(options.headers ?? {}) },
+          ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+        }),
+      ),
+  };
+}
+
+/** ntfy priority 1..5: critical and blind alerts at 5 ("max"), margin call 4, the rest 3. */
+export function ntfyPriority(n: OutgoingNotification): number {
+  if (n.urgency === 'critical') return 5;
+  return levelRank(n.level) >= levelRank('margin-call') ? 4 : 3;
+}
+
+export function ntfyChannel(options: CommonOptions & { baseUrl?: string; topic: string; token?: string }): NotificationChannel {
+  const label = options.id ?? 'ntfy';
+  const base = (options.baseUrl ?? 'https://ntfy.sh').replace(/\/+$/, '');
+  return {
+    id: label,
+    send: (n) =>
+      run(options, () =>
+        // JSON publishing to the root URL keeps non-ASCII titles out of HTTP headers.
+        postJson(
+          `${base}/`,
+          { topic: options.topic, title: n.title, message: n.body, priority: ntfyPriority(n), tags: [n.level, n.kind] },
+          {
+            label,
+            headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+            ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+          },
+        ),
+      ),
+  };
+}
+
+export function telegramChannel(options: CommonOptions & { baseUrl?: string; botToken: string; chatId: string }): NotificationChannel {
+  const label = options.id ?? 'telegram';
+  const base = (options.baseUrl ?? 'https://api.telegram.org').replace(/\/+$/, '');
+  return {
+    id: label,
+    send: (n) =>
+      run(options, async () => {
+        const outcome = await postJson(
+          `${base}/bot${options.botToken}/sendMessage`,
+          { chat_id: options.chatId, text: `${n.title}\n${n.body}`, disable_notification: n.urgency !== 'critical' && n.level !== 'margin-call' },
+          { label, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) },
+        );
+        // Telegram answers {"ok": false, "description": ...} on logical errors.
+        if (outcome.ok && outcome.text && !/"ok"\s*:\s*true/.test(outcome.text)) {
+          return { ok: false, detail: `${label}: API answered not ok`, retryable: false };
+        }
+        return outcome;
+      }),
+  };
+}
+
+async function run(options: CommonOptions, attempt: () => ReturnType<typeof postJson>): Promise<SendResult> {
+  const result = await withRetries(attempt, options.retry ?? DEFAULT_RETRY, options.wait ?? sleep);
+  return { ok: result.ok, attempts: result.attempts, ...(result.detail ? { detail: result.detail } : {}) };
+}

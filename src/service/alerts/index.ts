@@ -1,0 +1,427 @@
+// The alert pipeline: runs the reducer, persists its decision and an outbox of deliveries in ONE
+// transaction, then delivers. Delivery is at-least-once with an idempotency key per push and
+// channel: a delivery is marked "sending" (committed) before the channel is called and "sent"
+// after, so a crash in between re-sends it after restart (see docs/ALERTS.md for that window).
+import { performance } from 'node:perf_hooks';
+import type { Db } from '../../store/db';
+import { AlertStore, type DeliveryRow } from '../../store/alertStore';
+import type { MarginReport } from '../../domain/contracts';
+import type { AccountForecast } from '../../domain/forecast/types';
+import type { VenueHealth } from '../../venues/types';
+import type { AlertView } from '../../api/messages';
+import { levelRank, worstLevel, type AlertLevel } from '../../domain/alerts/levels';
+import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../../domain/alerts/settings';
+import { reduceAlerts, type MonitorStatus } from '../../domain/alerts/reducer';
+import { reduceChannelAlerts, MONITOR_ACCOUNT_ID, type ChannelHealth } from '../../domain/alerts/channels';
+import { acknowledgeEpisode, snoozeEpisode } from '../../domain/alerts/episodes';
+import { LEVEL_LABEL } from '../../domain/alerts/format';
+import type { AlertEffect, AlertsState, NotificationIntent, ReduceResult } from '../../domain/alerts/types';
+import type { NotificationChannel, OutgoingNotification, SendResult } from '../../notify/types';
+import { alertView, toOutgoing } from './views';
+import type { WatchdogTarget } from './watchdog';
+
+export { Watchdog, type WatchdogOptions } from './watchdog';
+export { alertView } from './views';
+
+export interface AlertEvaluationInput {
+  report: MarginReport | null;
+  forecast: AccountForecast | null;
+  health: VenueHealth;
+  /** Shown in notification titles. */
+  accountName?: string;
+}
+
+export interface AlertListFilter {
+  state?: AlertView['state'] | 'all';
+  accountId?: string;
+  limit?: number;
+}
+
+export interface TrayState {
+  level: AlertLevel;
+  dataHealthy: boolean;
+  tooltip: string;
+  openAlerts: AlertView[];
+}
+
+export interface DeliveryRetryPolicy {
+  /** Rounds per delivery (each round is one channel.send with the channel's own retries). */
+  maxRounds: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface AlertPipelineOptions {
+  db: Db;
+  channels: NotificationChannel[];
+  /** Wall clock (ms since epoch) for the reducer and timestamps. */
+  now?: () => number;
+  /** Monotonic clock for "how long since data arrived" (watchdog). */
+  monoNow?: () => number;
+  /** Minutes east of UTC for quiet hours; the OS time zone by default. */
+  utcOffsetMin?: (nowMs: number) => number;
+  deliveryRetry?: Partial<DeliveryRetryPolicy>;
+  /** Errors that must not crash the service (a throwing listener, a failed flush). */
+  onError?: (error: unknown) => void;
+}
+
+interface AccountMemory {
+  input: AlertEvaluationInput | null;
+  settings: AlertSettings;
+  lastDataMono: number;
+  resumedAfterGapMs: number | null;
+}
+
+const HEALTHY_STATES = new Set<VenueHealth['state']>(['live', 'polling']);
+
+export class AlertPipeline implements WatchdogTarget {
+  private readonly store: AlertStore;
+  private readonly channels = new Map<string, NotificationChannel>();
+  private readonly states = new Map<string, AlertsState | null>();
+  private readonly accounts = new Map<string, AccountMemory>();
+  private readonly listeners = new Set<(alert: AlertView) => void>();
+  private readonly now: () => number;
+  private readonly monoNow: () => number;
+  private readonly utcOffsetMin: (nowMs: number) => number;
+  private readonly retry: DeliveryRetryPolicy;
+  private readonly onError: (error: unknown) => void;
+  private flushing: Promise<void> | null = null;
+  private flushAgain = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+  /** Resolves once deliveries left pending by a previous run have been attempted. */
+  readonly ready: Promise<void>;
+
+  constructor(options: AlertPipelineOptions) {
+    this.store = new AlertStore(options.db);
+    for (const c of options.channels) {
+      if (this.channels.has(c.id)) throw new Error(`two notification channels share the id "${c.id}"`);
+      this.channels.set(c.id, c);
+    }
+    this.now = options.now ?? (() => Date.now());
+    this.monoNow = options.monoNow ?? (() => performance.now());
+    this.utcOffsetMin = options.utcOffsetMin ?? ((ms) => -new Date(ms).getTimezoneOffset());
+    this.retry = { maxRounds: 5, baseDelayMs: 5_000, maxDelayMs: 120_000, ...options.deliveryRetry };
+    this.onError = options.onError ?? ((error) => console.error('alert pipeline:', error));
+    // Whatever was in flight when the last run died may not have gone out: send it again.
+    this.store.resetInFlight();
+    this.ready = this.flush();
+  }
+
+  // ---- evaluation ------------------------------------------------------------------------------
+
+  /** New data for an account: decide, persist, deliver. */
+  async evaluate(accountId: string, input: AlertEvaluationInput, settings?: AlertSettings): Promise<void> {
+    const memory = this.memory(accountId);
+    memory.input = input;
+    if (settings) memory.settings = settings;
+    memory.lastDataMono = this.monoNow();
+    memory.resumedAfterGapMs = null;
+    this.decide(accountId, memory, { silentMs: 0, resumedAfterGapMs: null });
+    await this.flush();
+  }
+
+  /** The watchdog's beat: re-judge with the current time and what the data path last gave us. */
+  async watchdogCheck(accountId: string, check: { gapMs: number | null; monoNowMs: number }): Promise<void> {
+    const memory = this.memory(accountId);
+    if (check.gapMs !== null) memory.resumedAfterGapMs = Math.max(memory.resumedAfterGapMs ?? 0, check.gapMs);
+    const silentMs = Math.max(0, check.monoNowMs - memory.lastDataMono);
+    this.decide(accountId, memory, { silentMs, resumedAfterGapMs: memory.resumedAfterGapMs });
+    await this.flush();
+  }
+
+  private memory(accountId: string): AccountMemory {
+    if (accountId === MONITOR_ACCOUNT_ID) throw new Error(`"${MONITOR_ACCOUNT_ID}" is reserved for the monitor's own alerts`);
+    let m = this.accounts.get(accountId);
+    if (!m) {
+      m = { input: null, settings: DEFAULT_ALERT_SETTINGS, lastDataMono: this.monoNow(), resumedAfterGapMs: null };
+      this.accounts.set(accountId, m);
+    }
+    return m;
+  }
+
+  private state(accountId: string): AlertsState | null {
+    if (!this.states.has(accountId)) this.states.set(accountId, this.store.loadState(accountId));
+    return this.states.get(accountId) ?? null;
+  }
+
+  private decide(accountId: string, memory: AccountMemory, monitor: MonitorStatus): void {
+    const nowMs = this.now();
+    const input = memory.input ?? { report: null, forecast: null, health: { state: 'connecting', dataAsOf: null, lastError: null } };
+    const result = reduceAlerts(this.state(accountId), {
+      accountId,
+      ...(input.accountName ? { accountName: input.accountName } : {}),
+      report: input.report,
+      forecast: input.forecast,
+      health: input.health,
+      settings: memory.settings,
+      nowMs,
+      utcOffsetMin: this.utcOffsetMin(nowMs),
+      monitor,
+    });
+    this.commit(accountId, result, nowMs);
+  }
+
+  private commit(accountId: string, result: ReduceResult, nowMs: number): void {
+    const previous = this.states.get(accountId);
+    // Nothing changed: skip the write (and its fsync) on ordinary ticks.
+    if (result.effects.length === 0 && previous !== undefined && previous !== null && sameState(previous, result.state)) {
+      this.states.set(accountId, result.state);
+      return;
+    }
+    this.store.commitDecision(accountId, result.state, result.effects, (n) => this.channelsFor(n), nowMs);
+    this.states.set(accountId, result.state);
+    this.emitEpisodes(result.effects);
+  }
+
+  private channelsFor(n: NotificationIntent): string[] {
+    const out: string[] = [];
+    const outgoing = toOutgoing(n);
+    for (const c of this.channels.values()) {
+      if (n.excludeChannels.includes(c.id)) continue;
+      if (c.accepts && !c.accepts(outgoing)) continue;
+      out.push(c.id);
+    }
+    return out;
+  }
+
+  // ---- delivery --------------------------------------------------------------------------------
+
+  /** Delivers everything due; concurrent callers share one run (a second pass if asked meanwhile). */
+  flush(): Promise<void> {
+    if (this.flushing) {
+      this.flushAgain = true;
+      return this.flushing;
+    }
+    this.flushing = (async () => {
+      try {
+        do {
+          this.flushAgain = false;
+          await this.deliverDue();
+        } while (this.flushAgain && !this.closed);
+      } catch (error) {
+        this.onError(error);
+      } finally {
+        this.flushing = null;
+        this.scheduleRetry();
+      }
+    })();
+    return this.flushing;
+  }
+
+  private async deliverDue(): Promise<void> {
+    const due = this.store.dueDeliveries(this.now());
+    if (due.length === 0) return;
+    // Channels run in parallel (a slow webhook must not delay the OS notification); each
+    // channel delivers in order.
+    const byChannel = new Map<string, DeliveryRow[]>();
+    for (const d of due) byChannel.set(d.channel, [...(byChannel.get(d.channel) ?? []), d]);
+    let channelTrouble = false;
+    await Promise.all(
+      [...byChannel.entries()].map(async ([channelId, rows]) => {
+        for (const row of rows) {
+          if (this.closed) return;
+          const outcome = await this.deliverOne(channelId, row);
+          if (outcome === 'failed' || outcome === 'recovered') channelTrouble = true;
+        }
+      }),
+    );
+    if (channelTrouble) this.judgeChannels();
+  }
+
+  private async deliverOne(channelId: string, row: DeliveryRow): Promise<'sent' | 'recovered' | 'failed' | 'skipped'> {
+    const channel = this.channels.get(channelId);
+    const startMs = this.now();
+    if (!channel) {
+      this.store.markFailed(row, 0, `channel "${channelId}" is no longer configured`, null, startMs);
+      return 'skipped';
+    }
+    if (!this.store.claim(row.id, startMs)) return 'skipped';
+    let result: SendResult;
+    try {
+      result = await channel.send(toOutgoing(row.payload));
+    } catch (error) {
+      result = { ok: false, detail: error instanceof Error ? error.message : String(error) };
+    }
+    const doneMs = this.now();
+    const attempts = result.attempts ?? 1;
+    const before = this.store.channelStatus(channelId)?.consecutiveFailures ?? 0;
+    if (result.ok) {
+      this.store.markSent(row, attempts, result.detail ?? null, doneMs);
+    } else {
+      const round = row.rounds + 1;
+      const retryAt =
+        round < this.retry.maxRounds ? doneMs + Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (round - 1)) : null;
+      this.store.markFailed(row, attempts, result.detail ?? 'failed', retryAt, doneMs);
+    }
+    this.emitEpisode(row.episodeId);
+    if (!result.ok) return 'failed';
+    return before > 0 ? 'recovered' : 'sent';
+  }
+
+  private judgeChannels(): void {
+    const channels: ChannelHealth[] = [...this.channels.keys()].map((id) => {
+      const s = this.store.channelStatus(id);
+      return { id, consecutiveFailures: s?.consecutiveFailures ?? 0, lastDetail: s?.lastDetail ?? null };
+    });
+    const nowMs = this.now();
+    const result = reduceChannelAlerts(this.state(MONITOR_ACCOUNT_ID), {
+      channels,
+      settings: DEFAULT_ALERT_SETTINGS,
+      nowMs,
+      utcOffsetMin: this.utcOffsetMin(nowMs),
+    });
+    this.commit(MONITOR_ACCOUNT_ID, result, nowMs);
+    if (result.effects.some((e) => e.type === 'notify')) this.flushAgain = true;
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (this.closed) return;
+    const next = this.store.nextDueMs();
+    if (next === null) return;
+    const delay = Math.max(0, Math.min(next - this.now(), 2 ** 31 - 1));
+    this.retryTimer = setTimeout(() => void this.flush(), delay);
+    this.retryTimer.unref?.();
+  }
+
+  // ---- trader actions --------------------------------------------------------------------------
+
+  acknowledge(alertId: string): AlertView {
+    return this.userAction(alertId, 'ack', null);
+  }
+
+  snooze(alertId: string, minutes: number): AlertView {
+    if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) throw new Error('minutes: must be between 1 and 1440');
+    return this.userAction(alertId, 'snooze', minutes);
+  }
+
+  private userAction(alertId: string, action: 'ack' | 'snooze', minutes: number | null): AlertView {
+    const row = this.store.episode(alertId);
+    if (!row) throw new Error(`alertId: no alert ${alertId}`);
+    const nowMs = this.now();
+    const state = this.state(row.accountId);
+    if (row.closedMs !== null || !state) {
+      if (action === 'ack') this.store.acknowledgeClosed(alertId, nowMs);
+    } else {
+      const untilMs = minutes === null ? null : nowMs + minutes * 60_000;
+      const applied = untilMs === null ? acknowledgeEpisode(state, alertId, nowMs) : snoozeEpisode(state, alertId, untilMs, nowMs);
+      if (applied.episode) {
+        this.store.commitUserAction(row.accountId, applied.state, applied.episode, action, nowMs, untilMs);
+        this.states.set(row.accountId, applied.state);
+      } else if (action === 'ack') {
+        this.store.acknowledgeClosed(alertId, nowMs);
+      }
+    }
+    const view = this.view(alertId)!;
+    this.emit(view);
+    return view;
+  }
+
+  // ---- views -----------------------------------------------------------------------------------
+
+  list(filter: AlertListFilter = {}): AlertView[] {
+    const nowMs = this.now();
+    const want = filter.state ?? 'all';
+    const limit = filter.limit ?? 200;
+    const rows = this.store.episodes({
+      ...(filter.accountId !== undefined ? { accountId: filter.accountId } : {}),
+      ...(want === 'closed' ? { closed: true } : want === 'all' ? {} : { closed: false }),
+      limit: want === 'all' || want === 'closed' ? limit : 10_000,
+    });
+    const views = rows.map((r) => alertView(r, this.store.deliveriesFor(r.id), nowMs));
+    return (want === 'all' || want === 'closed' ? views : views.filter((v) => v.state === want)).slice(0, limit);
+  }
+
+  view(alertId: string): AlertView | null {
+    const row = this.store.episode(alertId);
+    return row ? alertView(row, this.store.deliveriesFor(alertId), this.now()) : null;
+  }
+
+  trayState(): TrayState {
+    const nowMs = this.now();
+    const open = this.store.openEpisodes().map((r) => alertView(r, this.store.deliveriesFor(r.id), nowMs));
+    const level = worstLevel(open.map((a) => a.level));
+    const blind = this.store.openEpisodes().filter((e) => e.blind);
+    const unhealthyFeeds = [...this.accounts.entries()].filter(([, m]) => m.input && !HEALTHY_STATES.has(m.input.health.state));
+    const dataHealthy = blind.length === 0 && unhealthyFeeds.length === 0;
+    const worst = open.filter((a) => a.level === level).sort((a, b) => a.openedAt.localeCompare(b.openedAt))[0];
+    let tooltip = open.length === 0 ? 'MarginWatch: all clear' : `MarginWatch: ${LEVEL_LABEL[level]}`;
+    if (worst) tooltip += ` (${worst.title})`;
+    if (open.length > 1) tooltip += `, ${open.length} open alerts`;
+    if (!dataHealthy) {
+      const names = [...new Set([...blind.map((e) => e.accountId), ...unhealthyFeeds.map(([id]) => id)])];
+      tooltip += `. Data not healthy: ${names.join(', ')}`;
+    }
+    return { level, dataHealthy, tooltip, openAlerts: open.sort((a, b) => levelRank(b.level) - levelRank(a.level)) };
+  }
+
+  subscribe(listener: (alert: AlertView) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** "Send test" from settings: goes straight to the channel, not through the outbox. */
+  async sendTest(channelId: string): Promise<{ channel: string; ok: boolean; detail: string | null }> {
+    const channel = this.channels.get(channelId);
+    if (!channel) return { channel: channelId, ok: false, detail: `no channel "${channelId}"` };
+    const nowMs = this.now();
+    const n: OutgoingNotification = {
+      key: `test/${channelId}/${nowMs}`,
+      alertId: `test/${nowMs}`,
+      accountId: MONITOR_ACCOUNT_ID,
+      subject: 'system:test',
+      kind: 'system',
+      level: 'watch',
+      reason: 'opened',
+      title: 'MarginWatch test notification',
+      body: `If you can read this, the ${channelId} channel works.`,
+      urgency: 'normal',
+      sound: true,
+      facts: {},
+      at: new Date(nowMs).toISOString(),
+    };
+    try {
+      const r = await channel.send(n);
+      return { channel: channelId, ok: r.ok, detail: r.detail ?? null };
+    } catch (error) {
+      return { channel: channelId, ok: false, detail: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /** Stops timers and waits for sends in flight; the database stays open (the caller owns it). */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    await this.flushing;
+  }
+
+  private emitEpisodes(effects: readonly AlertEffect[]): void {
+    if (this.listeners.size === 0) return;
+    const ids = new Set<string>();
+    for (const e of effects) if (e.type === 'episode') ids.add(e.episode.id);
+    for (const id of ids) this.emitEpisode(id);
+  }
+
+  private emitEpisode(id: string): void {
+    if (this.listeners.size === 0) return;
+    const view = this.view(id);
+    if (view) this.emit(view);
+  }
+
+  private emit(view: AlertView): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(view);
+      } catch (error) {
+        this.onError(error);
+      }
+    }
+  }
+}
+
+function sameState(a: AlertsState, b: AlertsState): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
