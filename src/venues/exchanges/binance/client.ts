@@ -80,7 +80,7 @@ export class BinanceClient {
     try {
       const result = await fn.call(this.exchange, params);
       this.observeHeaders();
-      if (result === undefined) throw new VenueFailure('malformed-payload', USER_MESSAGES['malformed-payload']);
+      if (result === undefined || typeof result === 'string') throw new VenueFailure('malformed-payload', USER_MESSAGES['malformed-payload']);
       return result;
     } catch (error) {
       this.observeHeaders();
@@ -134,6 +134,9 @@ export function classifyBinanceError(error: unknown, headers: Record<string, str
   if (code === '-2015' || code === '-2014' || code === '-2008' || code === '-1022') return make('invalid-key');
   if (code === '-1021') return make('clock-skew');
   if (code === '-1121') return make('unknown-symbol');
+  // -1001 internal error / -1008 overloaded / HTTP 503: Binance's "try again later" family.
+  if (code === '-1001' || code === '-1008' || /\b503\b/.test(message)) return make('maintenance', retryAfterMs);
+  if (code === '-1007') return make('timeout');
   if (error instanceof ccxt.DDoSProtection || error instanceof ccxt.RateLimitExceeded || code === '-1003') {
     return /banned|418/.test(message) ? make('ip-banned', retryAfterMs ?? 60_000) : make('rate-limited', retryAfterMs ?? 10_000);
   }

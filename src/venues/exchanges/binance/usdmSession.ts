@@ -28,6 +28,7 @@ export class BinanceUsdmSession implements VenueSession {
   private listenKey: string | null = null;
   private timers = new Set<NodeJS.Timeout>();
   private pollTimer: NodeJS.Timeout | null = null;
+  private pollDue = 0;
   private emitTimer: NodeJS.Timeout | null = null;
   private running = false;
   private streamUp = false;
@@ -232,9 +233,13 @@ export class BinanceUsdmSession implements VenueSession {
     return Math.max(floor, this.urgencyMs ?? t.pollIntervalMs);
   }
 
+  /** Schedules the next REST sync; an earlier pending one wins, so frequent triggers cannot starve it. */
   private schedulePoll(delayMs: number): void {
     if (!this.running) return;
+    const due = this.deps.now() + delayMs;
+    if (this.pollTimer && this.pollDue <= due) return;
     if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollDue = due;
     this.pollTimer = setTimeout(() => {
       this.pollTimer = null;
       void this.syncNow().then(() => {
@@ -264,34 +269,45 @@ export class BinanceUsdmSession implements VenueSession {
       now: this.deps.now,
       onOpen: () => this.onStreamOpen(),
       onMessage: (data) => this.onStreamMessage(data),
-      onDown: (reason, attempt, retryInMs) => this.onStreamDown(reason, attempt, retryInMs),
+      onDown: (reason, attempt, retryInMs, cause) => this.onStreamDown(reason, attempt, retryInMs, cause),
     });
     this.socket.start();
   }
 
   private onStreamOpen(): void {
-    const wasDown = !this.streamUp;
-    this.streamUp = true;
     this.subscribed.clear();
     this.updateSubscriptions();
     this.every(() => void this.keepAliveListenKey(), this.deps.tuning.listenKeyKeepaliveMs, 'keepalive');
-    this.deps.logger.info('Binance stream connected', { accountId: this.accountId });
-    // Anything may have happened while we were away: resync by REST, then we are live.
-    if (wasDown) void this.syncNow();
-    this.streamFailures = 0;
   }
 
-  private onStreamDown(reason: string, attempt: number, retryInMs: number): void {
+  /** The stream counts as up once it delivers something (a subscribe reply at the latest). */
+  private onStreamDelivering(): void {
+    if (this.streamUp) return;
+    this.streamUp = true;
+    this.streamFailures = 0;
+    this.deps.logger.info('Binance stream delivering', { accountId: this.accountId });
+    // Anything may have happened while we were away: resync by REST, then we are live.
+    void this.syncNow();
+  }
+
+  private onStreamDown(reason: string, attempt: number, retryInMs: number, cause?: unknown): void {
     this.streamUp = false;
     this.streamFailures = attempt;
     this.clearNamed('keepalive');
     this.deps.logger.warn('Binance stream down', { accountId: this.accountId, reason, attempt, retryInMs });
     if (!this.running) return;
-    const error: VenueError = {
-      code: 'stream-stalled',
-      message: `${USER_MESSAGES['stream-stalled']} (${reason})`,
-      retryAt: new Date(this.deps.now() + retryInMs).toISOString(),
-    };
+    const retryAt = this.deps.now() + retryInMs;
+    // A listen-key request that failed says why (invalid key, ban, maintenance ...): report that.
+    const error: VenueError =
+      cause instanceof VenueFailure
+        ? cause.toVenueError(retryAt)
+        : { code: 'stream-stalled', message: `${USER_MESSAGES['stream-stalled']} (${reason})`, retryAt: new Date(retryAt).toISOString() };
+    if (cause instanceof VenueFailure && (cause.code === 'invalid-key' || cause.code === 'permission-denied')) {
+      this.socket?.stop();
+      this.socket = null;
+      this.setHealth('error', error);
+      return;
+    }
     const polling = attempt >= this.deps.tuning.streamFailuresBeforePolling;
     this.setHealth(polling ? 'polling' : 'stale', error, `WebSocket reconnecting (attempt ${attempt})`);
     // Without the stream, REST polling carries the account.
@@ -299,6 +315,7 @@ export class BinanceUsdmSession implements VenueSession {
   }
 
   private onStreamMessage(data: unknown): void {
+    this.onStreamDelivering();
     if (!isRow(data) || !this.live) return;
     try {
       if (data.e === 'markPriceUpdate') {

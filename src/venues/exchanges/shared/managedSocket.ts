@@ -18,7 +18,7 @@ export interface ManagedSocketOptions {
   onOpen(socket: ManagedSocket): void;
   onMessage(data: unknown, receivedAtMs: number): void;
   /** Called when the connection is lost or judged dead; `attempt` counts consecutive failures. */
-  onDown(reason: string, attempt: number, retryInMs: number): void;
+  onDown(reason: string, attempt: number, retryInMs: number, cause?: unknown): void;
   now: () => number;
 }
 
@@ -82,7 +82,7 @@ export class ManagedSocket {
     try {
       url = await this.options.url();
     } catch (error) {
-      this.fail(`cannot prepare stream: ${error instanceof Error ? error.message : String(error)}`, false);
+      this.fail(`cannot prepare stream: ${error instanceof Error ? error.message : String(error)}`, false, error);
       return;
     }
     if (this.stopped) return;
@@ -90,7 +90,8 @@ export class ManagedSocket {
     this.ws = ws;
     ws.on('open', () => {
       if (ws !== this.ws) return;
-      this.attempt = 0;
+      // `attempt` is reset by the first message, not the open: a socket that opens and then says
+      // nothing (silent stall) must keep counting as a failure.
       this.openedAt = this.lastMessageAt = this.options.now();
       this.awaitingPongSince = null;
       this.options.onOpen(this);
@@ -99,6 +100,7 @@ export class ManagedSocket {
     ws.on('message', (raw) => {
       if (ws !== this.ws) return;
       this.lastMessageAt = this.options.now();
+      this.attempt = 0;
       let data: unknown;
       try {
         data = JSON.parse(raw.toString());
@@ -152,7 +154,7 @@ export class ManagedSocket {
 
   private lastPingAt = 0;
 
-  private fail(reason: string, planned: boolean): void {
+  private fail(reason: string, planned: boolean, cause?: unknown): void {
     if (this.stopped) return;
     const ws = this.ws;
     this.ws = null;
@@ -164,8 +166,12 @@ export class ManagedSocket {
     }
     this.attempt += 1;
     // A planned reconnect (age limit) goes straight back; failures back off.
-    const delay = planned && this.attempt === 1 ? 0 : backoffDelay(this.attempt, this.options.backoff, this.options.random);
-    this.options.onDown(reason, this.attempt, delay);
+    const waitAsked = (cause as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+    const delay =
+      planned && this.attempt === 1
+        ? 0
+        : backoffDelay(this.attempt, this.options.backoff, this.options.random, typeof waitAsked === 'number' ? waitAsked : null);
+    this.options.onDown(reason, this.attempt, delay, cause);
     this.later(() => void this.connect(), delay);
   }
 }

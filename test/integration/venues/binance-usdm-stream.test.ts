@@ -1,0 +1,117 @@
+// Freshness: the user-data and markPrice streams feed snapshots; stalls, abrupt closes and listen
+// key expiry are detected, shown as "stale" while down, and recovered (resubscribe + REST resync).
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MarkTick } from '../../../src/domain/contracts';
+import { API_KEY, listenTo, startHarness, waitFor, type Harness } from './binanceHarness';
+
+let h: Harness | null = null;
+afterEach(async () => {
+  await h?.close();
+  h = null;
+});
+
+const update = (pa: string, ep: string, cw: string) => ({
+  B: [{ a: 'USDT', wb: cw, cw, bc: '0' }],
+  P: [{ s: 'BTCUSDT', pa, ep, cr: '0', up: '0.1', mt: 'cross' as const, iw: '0', ps: 'BOTH' as const }],
+});
+
+async function startLive(tuning = {}): Promise<Harness> {
+  const harness = await startHarness({ tuning });
+  await harness.session.start(listenTo(harness));
+  await waitFor(() => harness.health.at(-1)?.state === 'live', 5_000, 'live');
+  return harness;
+}
+
+describe('Binance USDⓈ-M streams', () => {
+  it('ACCOUNT_UPDATE becomes a snapshot at once; stale reported figures are dropped until REST refreshes them', async () => {
+    h = await startLive();
+    const before = h.snapshots.length;
+    h.server.pushAccountUpdate(API_KEY, update('0.02', '67000', '4.72964781'));
+    await waitFor(() => h!.snapshots.slice(before).some((s) => s.positions[0]?.size === '0.02'), 2_000, 'update snapshot');
+    const streamed = h.snapshots.slice(before).find((s) => s.positions[0]?.size === '0.02')!;
+    expect(streamed.positions[0]!.entryPrice).toBe('67000');
+    // USDT wallet went up by 1 → the Multi-Assets cross total moves by the same amount.
+    expect(streamed.crossWalletBalance).toBe('26.7261006');
+    expect(streamed.positions[0]!.reported).toBeUndefined();
+    // The follow-up REST resync brings back Binance's own figures.
+    await waitFor(() => h!.snapshots.at(-1)!.positions[0]!.reported?.maintenanceMargin !== undefined, 4_000, 'resync');
+  });
+
+  it('mark ticks reach onMarkTick and the snapshot', async () => {
+    const ticks: MarkTick[] = [];
+    h = await startHarness();
+    await h.session.start({ ...listenTo(h), onMarkTick: (t) => ticks.push(t) });
+    await waitFor(() => h!.health.at(-1)?.state === 'live');
+    h.server.setMarkPrice('BTCUSDT', '60000.5');
+    await waitFor(() => ticks.some((t) => t.price === '60000.5'), 2_000, 'tick');
+    await waitFor(() => h!.snapshots.at(-1)!.positions[0]!.markPrice === '60000.5', 2_000, 'snapshot mark');
+    const p = h.snapshots.at(-1)!.positions[0]!;
+    // Binance's liquidation price does not depend on the mark; its margin figures do.
+    expect(p.reported?.liquidationPrice).toBe('64846.9875379');
+    expect(p.reported?.maintenanceMargin).toBeUndefined();
+  });
+
+  it('a silent stall (open socket, no data, no pongs) turns the health stale, then recovers', async () => {
+    h = await startLive();
+    const t0 = Date.now();
+    h.server.stall(true);
+    await waitFor(() => h!.health.at(-1)!.state === 'stale', 3_000, 'stale');
+    // Detected within the idle/pong deadline (600 ms) plus one check tick.
+    expect(Date.now() - t0).toBeLessThan(1_500);
+    expect(h.health.at(-1)!.lastError?.code).toBe('stream-stalled');
+    h.server.stall(false);
+    await waitFor(() => h!.health.at(-1)!.state === 'live', 5_000, 'live again');
+    const marksAfter = h.snapshots.length;
+    h.server.setMarkPrice('BTCUSDT', '61000');
+    await waitFor(() => h!.snapshots.length > marksAfter && h!.snapshots.at(-1)!.positions[0]!.markPrice === '61000', 2_000, 'resubscribed');
+  });
+
+  it('an abrupt close is stale while down, then resubscribes and resyncs', async () => {
+    h = await startLive();
+    const restBefore = h.server.requests.filter((r) => r.path === '/fapi/v2/account').length;
+    h.server.dropConnections();
+    await waitFor(() => h!.health.some((x) => x.state === 'stale'), 2_000, 'stale');
+    await waitFor(() => h!.health.at(-1)!.state === 'live', 5_000, 'live again');
+    expect(h.server.requests.filter((r) => r.path === '/fapi/v2/account').length).toBeGreaterThan(restBefore);
+    h.server.setMarkPrice('BTCUSDT', '62000');
+    await waitFor(() => h!.snapshots.at(-1)!.positions[0]!.markPrice === '62000', 2_000, 'marks after reconnect');
+  });
+
+  it('listenKeyExpired: a new listen key, a new connection, and user data flows again', async () => {
+    h = await startLive();
+    const [oldKey] = h.server.activeListenKeys(API_KEY);
+    h.server.expireListenKey(oldKey!);
+    await waitFor(() => h!.server.activeListenKeys(API_KEY).some((k) => k !== oldKey), 3_000, 'new key');
+    await waitFor(() => h!.health.at(-1)!.state === 'live', 5_000, 'live');
+    h.server.pushAccountUpdate(API_KEY, update('0.03', '66000', '3.72964781'));
+    await waitFor(() => h!.snapshots.at(-1)!.positions[0]!.size === '0.03', 2_000, 'update on new key');
+  });
+
+  it('keeps the listen key alive and reconnects before the connection age limit', async () => {
+    h = await startLive({ listenKeyKeepaliveMs: 200, maxConnectionAgeMs: 700 });
+    await new Promise((r) => setTimeout(r, 1_600));
+    expect(h.server.requests.filter((r) => r.method === 'PUT' && r.path === '/fapi/v1/listenKey').length).toBeGreaterThanOrEqual(3);
+    expect(h.server.requests.filter((r) => r.method === 'POST' && r.path === '/fapi/v1/listenKey').length).toBeGreaterThanOrEqual(2);
+    await waitFor(() => h!.health.at(-1)!.state === 'live', 3_000, 'live');
+  });
+
+  it('falls back to REST polling when the stream keeps failing, and says so', async () => {
+    h = await startLive({ streamFailuresBeforePolling: 2 });
+    h.server.stall(true);
+    await waitFor(() => h!.health.at(-1)!.state === 'polling', 6_000, 'polling');
+    const polled = h.server.requests.filter((r) => r.path === '/fapi/v2/account').length;
+    // The poll interval is clamped to the weight budget: 21 weight per sync within half of 2400/min ≈ 1.05 s.
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(h.server.requests.filter((r) => r.path === '/fapi/v2/account').length).toBeGreaterThan(polled);
+    h.server.stall(false);
+    await waitFor(() => h!.health.at(-1)!.state === 'live', 6_000, 'live again');
+  });
+
+  it('stop() closes the stream, deletes the listen key and reports stopped', async () => {
+    h = await startLive();
+    await h.session.stop();
+    expect(h.health.at(-1)!.state).toBe('stopped');
+    await waitFor(() => h!.server.openConnections === 0, 2_000, 'closed');
+    expect(h.server.activeListenKeys(API_KEY)).toHaveLength(0);
+  });
+});
