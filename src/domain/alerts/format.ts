@@ -24,18 +24,20 @@ function percentOf(decimal: string | undefined, digits = 1): string | null {
 
 export function levelTitle(level: AlertLevel, label: string, facts: NotificationFacts, what: string): string {
   const ratio = percentOf(facts.marginRatio);
-  return `${LEVEL_LABEL[level]}: ${label}${what ? ` ${what}` : ''}${ratio ? ` margin ratio ${ratio}` : ''}`;
+  const tail = facts.pastLiquidation ? ' at or past liquidation' : ratio ? ` margin ratio ${ratio}` : '';
+  return `${LEVEL_LABEL[level]}: ${label}${what ? ` ${what}` : ''}${tail}`;
 }
 
 export function levelBody(level: AlertLevel, facts: NotificationFacts, settings: AlertSettings): string {
   const parts: string[] = [];
+  if (facts.pastLiquidation) parts.push('At or past the liquidation price: the exchange may be liquidating now.');
   const ratio = percentOf(facts.marginRatio);
   if (ratio) {
     const mc = settings.levels['margin-call'].marginRatio;
     parts.push(`Margin ratio ${ratio}${mc !== null ? ` (margin call at ${percent(mc, 0)}, liquidation at 100%)` : ''}.`);
   }
   const distance = percentOf(facts.distanceToLiquidation === undefined ? undefined : String(Math.abs(Number(facts.distanceToLiquidation))), 2);
-  if (distance) parts.push(`Liquidation ${facts.nearestSymbol ? `of ${facts.nearestSymbol} ` : ''}${distance} away.`);
+  if (distance && !facts.pastLiquidation) parts.push(`Liquidation ${facts.nearestSymbol ? `of ${facts.nearestSymbol} ` : ''}${distance} away.`);
   if (facts.topUpToTarget !== undefined && Number(facts.topUpToTarget) > 0) {
     parts.push(`Top up ${facts.topUpToTarget}${facts.settleAsset ? ` ${facts.settleAsset}` : ''} to get back to target.`);
   }

@@ -6,7 +6,7 @@ import type { AccountForecast, LevelForecast } from '../forecast/types';
 import type { VenueHealth } from '../../venues/types';
 import { levelRank, worstLevel, type AlertLevel } from './levels';
 import type { AlertSettings } from './settings';
-import { classify, finiteOrNull, isolatedRatioFromDistance } from './classify';
+import { classify, finiteOrNull, isolatedRatioFromDistance, positionDirection } from './classify';
 import { advanceEpisodes } from './episodes';
 import { durationText, levelBody, levelTitle, predictiveBody, LEVEL_LABEL } from './format';
 import { emptyAlertsState, type AlertsState, type NotificationFacts, type Observation, type ReduceResult } from './types';
@@ -93,9 +93,14 @@ function nearestPosition(positions: readonly PositionReport[]): PositionReport |
 function levelObservations(report: MarginReport, state: AlertsState, label: string, s: AlertSettings): Observation[] {
   const out: Observation[] = [];
   const calmMs = s.hysteresis.levelCalmMin * 60_000;
-  const accountMetrics = { marginRatio: finiteOrNull(report.account.marginRatio), distance: null };
+  // The engine prints no ratio when the margin balance is ≤ 0 with positions open: that account is
+  // at or past liquidation, not safe.
+  const printed = finiteOrNull(report.account.marginRatio);
+  const bankrupt = report.account.marginRatio === null && report.positions.length > 0;
+  const accountMetrics = { marginRatio: bankrupt ? 1 : printed, distance: null };
   const account = classify(accountMetrics, s);
   const facts = accountFacts(report);
+  if (bankrupt) facts.pastLiquidation = true;
   out.push({
     subject: 'account',
     kind: 'level',
@@ -112,9 +117,13 @@ function levelObservations(report: MarginReport, state: AlertsState, label: stri
     const subject = positionSubject(p);
     seen.add(subject);
     const signed = finiteOrNull(p.distanceToLiquidation);
-    const distance = signed === null ? null : Math.abs(signed);
+    const direction = positionDirection(p);
+    const past = signed !== null && direction !== null && (direction === 'long' ? signed >= 0 : signed <= 0);
+    // Past its liquidation price counts as zero distance, never as "some distance away".
+    const distance = signed === null ? null : past ? 0 : Math.abs(signed);
     const isolated = p.marginMode === 'isolated';
-    const ratio = isolated && signed !== null ? isolatedRatioFromDistance(signed, Number(p.maintenanceRate)) : null;
+    const ratio =
+      isolated && signed !== null && direction !== null ? isolatedRatioFromDistance(signed, Number(p.maintenanceRate), direction) : null;
     let c = classify({ marginRatio: ratio, distance }, s);
     // A cross position shares the account's margin: alert on it only where its price distance says
     // more than the account ratio already does, or every cross alert would arrive twice.
@@ -122,6 +131,7 @@ function levelObservations(report: MarginReport, state: AlertsState, label: stri
     else if (!isolated && levelRank(c.level) <= levelRank(account.level)) c = { level: 'ok', holdLevel: c.holdLevel };
     const pf: NotificationFacts = { topUpToTarget: report.account.topUpToTarget, settleAsset: report.settleAsset, nearestSymbol: p.symbol };
     if (signed !== null) pf.distanceToLiquidation = p.distanceToLiquidation ?? undefined;
+    if (past) pf.pastLiquidation = true;
     if (isolated && ratio !== null) pf.marginRatio = ratio.toFixed(4);
     else if (report.account.marginRatio !== null) pf.marginRatio = report.account.marginRatio;
     out.push({

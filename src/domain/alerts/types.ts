@@ -12,6 +12,8 @@ export interface NotificationFacts {
   nearestSymbol?: string;
   topUpToTarget?: string;
   settleAsset?: string;
+  /** The position or account is at or beyond its liquidation price (margin balance ≤ maintenance). */
+  pastLiquidation?: boolean;
   probability1h?: number;
   probability15m?: number;
 }

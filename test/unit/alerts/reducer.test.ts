@@ -195,6 +195,23 @@ describe('alert reducer — levels and episodes', () => {
     expect(summary(covered.pushes)).toEqual(['0:account:critical:opened']);
   });
 
+  it('treats a position past its liquidation price and an account with no margin left as critical, not calm', () => {
+    // Hedge long leg whose mark fell below its liquidation price: distance turns positive.
+    const past = position({ positionSide: 'long', marginMode: 'isolated', maintenanceRate: '0.004', distanceToLiquidation: '0.02' });
+    const { pushes } = run([{ atMin: 0, report: report('0.3', [past]) }]);
+    expect(summary(pushes)).toEqual(['0:position:BTCUSDT:long:critical:opened']);
+    expect(pushes[0]!.title).toBe('Liquidation imminent: acc BTCUSDT long at or past liquidation');
+    // The engine prints no ratio when the margin balance is ≤ 0 with positions open.
+    const bankrupt = run([{ atMin: 0, report: report(null, [position()]) }]);
+    expect(summary(bankrupt.pushes)).toEqual(['0:account:critical:opened']);
+    expect(bankrupt.pushes[0]!.body).toContain('At or past the liquidation price');
+    // No positions and no ratio: nothing to alert on.
+    expect(run([{ atMin: 0, report: report(null, []) }]).pushes).toEqual([]);
+    // One-way short: bankruptcy above liquidation → short, so liquidation above mark (positive) is ahead.
+    const short = position({ marginMode: 'isolated', maintenanceRate: '0.004', liquidationPrice: '61000', bankruptcyPrice: '61300', distanceToLiquidation: '0.02' });
+    expect(run([{ atMin: 0, report: report('0.3', [short]) }]).pushes).toEqual([]);
+  });
+
   it('closes a position episode at once when the position is gone', () => {
     const iso = position({ marginMode: 'isolated', maintenanceRate: '0.005', distanceToLiquidation: '-0.001' });
     const { state } = run([

@@ -1,0 +1,188 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { openDatabase, type Db } from '../../../src/store/db';
+import { AlertPipeline, Watchdog } from '../../../src/service/alerts';
+import { AlertStore } from '../../../src/store/alertStore';
+import { alertSettingsSchema } from '../../../src/domain/alerts';
+import { liveHealth, MIN, report, T0 } from '../../unit/alerts/fixtures';
+import { FakeClock, recordingChannel, tempDir } from './helpers';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+function setup() {
+  const tmp = tempDir();
+  const file = join(tmp.dir, 'mw.sqlite');
+  const dbs: Db[] = [];
+  const open = () => {
+    const db = openDatabase(file);
+    dbs.push(db);
+    return db;
+  };
+  cleanups.push(() => {
+    for (const db of dbs) if (db.open) db.close();
+    tmp.cleanup();
+  });
+  return { file, open, clock: new FakeClock(T0) };
+}
+
+const data = (clock: FakeClock, ratio: string) => ({ report: report(ratio, undefined, clock.ms), forecast: null, health: liveHealth(clock.ms), accountName: 'Main' });
+
+describe('AlertPipeline (real SQLite)', () => {
+  it('delivers one push per new level to every channel, records it, and lists it', async () => {
+    const { open, clock } = setup();
+    const os = recordingChannel('os');
+    const hook = recordingChannel('hook');
+    const pipeline = new AlertPipeline({ db: open(), channels: [os, hook], now: clock.now, utcOffsetMin: () => 0 });
+    const seen: string[] = [];
+    pipeline.subscribe((a) => seen.push(`${a.subject}:${a.level}:${a.state}`));
+    for (const r of ['0.3', '0.72', '0.73', '0.74', '0.81']) {
+      await pipeline.evaluate('acc', data(clock, r));
+      clock.advance(5_000);
+    }
+    expect(os.received.map((n) => `${n.level}:${n.reason}`)).toEqual(['warning:opened', 'margin-call:escalated']);
+    expect(hook.received.map((n) => n.key)).toEqual(os.received.map((n) => n.key));
+    expect(os.received[0]!.title).toBe('Warning: Main margin ratio 72.0%');
+    const [alert] = pipeline.list({ state: 'open' });
+    expect(alert!.level).toBe('margin-call');
+    expect(alert!.deliveries.map((d) => `${d.channel}:${d.status}:${d.attempts}`)).toEqual(['os:sent:1', 'hook:sent:1', 'os:sent:1', 'hook:sent:1']);
+    expect(seen).toContain('account:warning:open');
+    expect(seen).toContain('account:margin-call:open');
+    await pipeline.close();
+  });
+
+  it('repeats critical until acknowledged; the ack is stored and survives a restart', async () => {
+    const { open, clock } = setup();
+    const os = recordingChannel('os');
+    const db = open();
+    const p1 = new AlertPipeline({ db, channels: [os], now: clock.now, utcOffsetMin: () => 0 });
+    await p1.evaluate('acc', data(clock, '0.93'));
+    clock.advance(3 * MIN);
+    await p1.evaluate('acc', data(clock, '0.93'));
+    expect(os.received.map((n) => n.reason)).toEqual(['opened', 'repeat']);
+    const id = os.received[0]!.alertId;
+    expect(p1.acknowledge(id).state).toBe('acknowledged');
+    await p1.close();
+    db.close();
+
+    const p2 = new AlertPipeline({ db: open(), channels: [os], now: clock.now, utcOffsetMin: () => 0 });
+    await p2.ready;
+    for (let i = 0; i < 4; i++) {
+      clock.advance(3 * MIN);
+      await p2.evaluate('acc', data(clock, '0.93'));
+    }
+    expect(os.received.map((n) => n.reason)).toEqual(['opened', 'repeat']);
+    expect(p2.view(id)!.acknowledgedAt).toBe(new Date(T0 + 3 * MIN).toISOString());
+    expect(() => p2.acknowledge('nope')).toThrow(/alertId/);
+    await p2.close();
+  });
+
+  it('after a restart delivers what was pending and re-sends what was in flight, nothing else', async () => {
+    const { open, clock } = setup();
+    const db = open();
+    const down = recordingChannel('os');
+    down.failing = true;
+    const p1 = new AlertPipeline({ db, channels: [down], now: clock.now, utcOffsetMin: () => 0, deliveryRetry: { baseDelayMs: 60_000 } });
+    await p1.evaluate('acc', data(clock, '0.85'));
+    await p1.close();
+    // A second push was claimed ("sending") when the process died.
+    const store = new AlertStore(db);
+    const [row] = store.allDeliveries();
+    expect(row!.status).toBe('pending');
+    expect(row!.rounds).toBe(1);
+    db.close();
+
+    const up = recordingChannel('os');
+    clock.advance(61_000);
+    const db2 = open();
+    new AlertStore(db2).claim(row!.id, clock.ms); // simulate: crashed right after claiming
+    const p2 = new AlertPipeline({ db: db2, channels: [up], now: clock.now, utcOffsetMin: () => 0 });
+    await p2.ready;
+    expect(up.received.map((n) => n.key)).toEqual([row!.payload.key]);
+    const after = new AlertStore(db2).allDeliveries();
+    expect(after.map((d) => d.status)).toEqual(['sent']);
+    expect(after[0]!.detail).toBeNull();
+    await p2.flush();
+    expect(up.received).toHaveLength(1);
+    await p2.close();
+  });
+
+  it('raises "channel failing" after repeated failures, through the other channels only', async () => {
+    const { open, clock } = setup();
+    const os = recordingChannel('os');
+    const hook = recordingChannel('hook');
+    hook.failing = true;
+    const db = open();
+    const pipeline = new AlertPipeline({ db, channels: [os, hook], now: clock.now, utcOffsetMin: () => 0, deliveryRetry: { maxRounds: 1 } });
+    for (const r of ['0.75', '0.85', '0.95']) {
+      await pipeline.evaluate('acc', data(clock, r));
+      clock.advance(1000);
+    }
+    const system = os.received.filter((n) => n.subject === 'system:channel:hook');
+    expect(system).toHaveLength(1);
+    expect(system[0]!.body).toContain('3 alerts in a row could not be delivered through hook (hook is down)');
+    expect(new AlertStore(db).channelStatus('hook')!.consecutiveFailures).toBe(3);
+    const failed = new AlertStore(db).allDeliveries().filter((d) => d.channel === 'hook');
+    expect(failed.map((d) => `${d.status}:${d.attempts}`)).toEqual(['failed:3', 'failed:3', 'failed:3']);
+    // Recovery closes it.
+    hook.failing = false;
+    clock.advance(3 * MIN);
+    await pipeline.evaluate('acc', data(clock, '0.95'));
+    expect(pipeline.list({ state: 'open' }).some((a) => a.subject === 'system:channel:hook')).toBe(false);
+    await pipeline.close();
+  });
+
+  it('the watchdog raises stale data and monitor blind when the data path goes silent, and after a sleep gap', async () => {
+    const { open, clock } = setup();
+    const os = recordingChannel('os');
+    let mono = 0;
+    const pipeline = new AlertPipeline({ db: open(), channels: [os], now: clock.now, monoNow: () => mono, utcOffsetMin: () => 0 });
+    const settings = alertSettingsSchema.parse({});
+    await pipeline.evaluate('acc', data(clock, '0.3'), settings);
+    const dog = new Watchdog({ target: pipeline, accountId: 'acc', intervalMs: 1000, monoNow: () => mono, wallNow: clock.now });
+    for (let s = 1; s <= 65; s++) {
+      mono += 1000;
+      clock.advance(1000);
+      await dog.beat();
+    }
+    expect(os.received.map((n) => n.subject).sort()).toEqual(['system:blind', 'system:stale']);
+    expect(pipeline.trayState().dataHealthy).toBe(false);
+    expect(pipeline.trayState().tooltip).toContain('Data not healthy: acc');
+    // Fresh data: both close after the calm minute.
+    for (let s = 0; s < 70; s++) {
+      mono += 1000;
+      clock.advance(1000);
+      await pipeline.evaluate('acc', data(clock, '0.3'));
+      await dog.beat();
+    }
+    expect(pipeline.list({ state: 'open' })).toEqual([]);
+    expect(pipeline.trayState()).toMatchObject({ level: 'ok', dataHealthy: true, tooltip: 'MarginWatch: all clear' });
+    // Sleep/resume: the wall clock jumps 10 minutes between beats.
+    clock.advance(10 * MIN);
+    mono += 1000;
+    await dog.beat();
+    const blind = os.received.filter((n) => n.subject === 'system:blind');
+    expect(blind).toHaveLength(2);
+    expect(blind[1]!.body).toContain('paused for 10 min');
+    expect(blind[1]!.urgency).toBe('critical');
+    await dog.stop();
+    await pipeline.close();
+  });
+
+  it('tray shows the worst open level first', async () => {
+    const { open, clock } = setup();
+    const pipeline = new AlertPipeline({ db: open(), channels: [], now: clock.now, utcOffsetMin: () => 0 });
+    await pipeline.evaluate('a', data(clock, '0.75'));
+    await pipeline.evaluate('b', data(clock, '0.85'));
+    const tray = pipeline.trayState();
+    expect(tray.level).toBe('margin-call');
+    expect(tray.openAlerts.map((a) => `${a.accountId}:${a.level}`)).toEqual(['b:margin-call', 'a:warning']);
+    expect(tray.tooltip).toBe('MarginWatch: Margin call (Margin call: Main margin ratio 85.0%), 2 open alerts');
+    const snoozed = pipeline.snooze(tray.openAlerts[0]!.id, 30);
+    expect(snoozed.state).toBe('snoozed');
+    expect(pipeline.list({ state: 'snoozed' }).map((a) => a.accountId)).toEqual(['b']);
+    await pipeline.close();
+  });
+});

@@ -1,0 +1,117 @@
+// A real OS notification: the demo account crosses alert levels, the pipeline's OS channel runs
+// node-notifier → notify-send, and the Notify call arrives at a real notification server (dunst)
+// on a private D-Bus session bus, where dbus-monitor records it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join, resolve } from 'node:path';
+import { startNotificationBus, type NotificationBus } from '../../helpers/dbusNotifications';
+import { osNotificationChannel, detectOsNotificationBackend } from '../../../src/notify/osNotification';
+import type { OutgoingNotification } from '../../../src/notify/types';
+import { AlertPipeline } from '../../../src/service/alerts';
+import { openDatabase } from '../../../src/store/db';
+import { DemoVenueSession } from '../../../src/venues/demo/session';
+import { computeMarginReport } from '../../../src/domain/margin';
+import type { MarginReport } from '../../../src/domain/contracts';
+import type { VenueHealth } from '../../../src/venues/types';
+import { tempDir } from '../alerts/helpers';
+import { alertSettingsSchema } from '../../../src/domain/alerts/settings';
+
+// A cautious trader's thresholds (every level is configurable per account), so the crash tape
+// crosses warning and margin call before the critical distance rule fires.
+const cautious = alertSettingsSchema.parse({
+  levels: {
+    watch: { marginRatio: 0.2, distance: null },
+    warning: { marginRatio: 0.3, distance: null },
+    'margin-call': { marginRatio: 0.35, distance: null },
+    critical: { marginRatio: 0.4, distance: 0.002 },
+  },
+});
+
+const repoRoot = resolve(__dirname, '../../..');
+const resourcesDir = join(repoRoot, 'resources');
+let bus: NotificationBus;
+
+beforeAll(async () => {
+  bus = await startNotificationBus();
+}, 30_000);
+afterAll(async () => {
+  await bus?.stop();
+});
+
+describe('OS notification through D-Bus', () => {
+  it('reports a missing backend once instead of failing silently', async () => {
+    const reported: string[] = [];
+    const channel = osNotificationChannel({ env: { PATH: process.env.PATH }, platform: 'linux', onUnavailable: (d) => reported.push(d) });
+    expect(channel.status()).toEqual({ available: false, detail: expect.stringContaining('no D-Bus session bus') });
+    const r = await channel.send({ title: 't', body: 'b' } as OutgoingNotification);
+    expect(r.ok).toBe(false);
+    await channel.send({ title: 't', body: 'b' } as OutgoingNotification);
+    expect(reported).toHaveLength(1);
+    expect(detectOsNotificationBackend({ PATH: '' }, 'linux').detail).toContain('notify-send not found');
+  });
+
+  it('the demo account crossing levels produces real Notify calls with summary, body and urgency', async () => {
+    // node-notifier spawns notify-send with this process's environment.
+    const saved = { bus: process.env.DBUS_SESSION_BUS_ADDRESS, display: process.env.DISPLAY };
+    Object.assign(process.env, bus.env);
+    const tmp = tempDir();
+    const db = openDatabase(join(tmp.dir, 'mw.sqlite'));
+    const sent: OutgoingNotification[] = [];
+    const os = osNotificationChannel({ env: process.env, iconPath: join(resourcesDir, 'icons', 'icon.png') });
+    expect(os.status()).toEqual({ available: true, detail: null });
+    const recordingOs = { ...os, send: async (n: OutgoingNotification) => (sent.push(n), os.send(n)) };
+
+    let clock = Date.parse('2026-03-02T12:00:00.000Z');
+    let tickFn: (() => void) | null = null;
+    const demo = new DemoVenueSession({
+      accountId: 'demo',
+      resourcesDir,
+      speed: 30,
+      tickMs: 2000,
+      now: () => clock,
+      timers: { setInterval: (fn) => ((tickFn = fn), 1), clearInterval: () => undefined },
+    });
+    const pipeline = new AlertPipeline({ db, channels: [recordingOs], now: () => clock, utcOffsetMin: () => 0 });
+    let reportNow: MarginReport | null = null;
+    let health: VenueHealth = { state: 'connecting', dataAsOf: null, lastError: null };
+    try {
+      await demo.start({
+        onSnapshot: (s) => (reportNow = computeMarginReport(s)),
+        onHealth: (h) => (health = h),
+      });
+      // One market minute per tick; stop once both a normal and a critical push went out (≤ 6 market hours).
+      const both = () => sent.some((n) => n.urgency === 'critical') && sent.some((n) => n.urgency === 'normal');
+      for (let i = 0; i < 360 && !both(); i++) {
+        clock += 2000;
+        tickFn!();
+        await pipeline.evaluate('demo', { report: reportNow, forecast: null, health, accountName: 'Demo' }, cautious);
+      }
+      await demo.stop();
+      expect(sent.length).toBeGreaterThanOrEqual(2);
+      expect(sent.some((n) => n.urgency === 'normal')).toBe(true);
+      expect(sent.some((n) => n.urgency === 'critical')).toBe(true);
+
+      const calls = await bus.waitForCalls(sent.length);
+      expect(calls).toHaveLength(sent.length);
+      calls.forEach((call, i) => {
+        const n = sent[i]!;
+        expect(call.appName).toBe('MarginWatch');
+        expect(call.summary).toBe(n.title);
+        expect(call.body).toBe(n.body);
+        expect(call.urgency).toBe(n.urgency === 'critical' ? 2 : 1);
+        expect(call.icon).toBe(join(resourcesDir, 'icons', 'icon.png'));
+      });
+      // The numbers that matter are in the body the server received.
+      expect(calls.some((c) => /Margin ratio \d+\.\d%/.test(c.body) && /Liquidation of \w+ \d+\.\d\d% away/.test(c.body))).toBe(true);
+      const views = pipeline.list({ state: 'all' });
+      expect(views.flatMap((v) => v.deliveries).every((d) => d.status === 'sent')).toBe(true);
+    } finally {
+      await pipeline.close();
+      db.close();
+      tmp.cleanup();
+      process.env.DBUS_SESSION_BUS_ADDRESS = saved.bus;
+      process.env.DISPLAY = saved.display;
+      if (saved.bus === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
+      if (saved.display === undefined) delete process.env.DISPLAY;
+    }
+  });
+});
