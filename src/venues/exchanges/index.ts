@@ -67,7 +67,11 @@ export async function validateCredentials(config: AccountConfig, secret: VenueSe
           return client.call('fapiPrivateV2GetAccount', 5);
         }
       };
-      return checkBinanceKey(client, probe);
+      try {
+        return await checkBinanceKey(client, probe);
+      } finally {
+        client.release();
+      }
     }
     default:
       throw new UnsupportedVenueError(config.source);

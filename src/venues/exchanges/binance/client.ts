@@ -4,7 +4,7 @@
 import ccxt from 'ccxt';
 import { parseLosslessJson } from '../shared/losslessJson';
 import { VenueFailure, USER_MESSAGES, redact } from '../shared/errors';
-import { WeightBudget } from '../shared/weightBudget';
+import { acquireSharedBudget, type WeightBudget } from '../shared/weightBudget';
 import type { VenueSecret } from '../secret';
 
 export interface BinanceHosts {
@@ -38,7 +38,8 @@ type Implicit = (params?: Record<string, unknown>) => Promise<unknown>;
 
 export class BinanceClient {
   readonly exchange: InstanceType<typeof ccxt.binanceusdm>;
-  readonly budget: WeightBudget;
+  private held: ReturnType<typeof acquireSharedBudget>;
+  private released = false;
   requestCount = 0;
 
   constructor(private readonly options: BinanceClientOptions) {
@@ -62,13 +63,39 @@ export class BinanceClient {
         return undefined; // CCXT then reports a BadResponse, which we map to malformed-payload
       }
     };
-    this.budget = new WeightBudget({
-      limit: options.weightLimit,
-      windowMs: options.windowMs,
+    this.held = this.acquire();
+  }
+
+  private acquire(): ReturnType<typeof acquireSharedBudget> {
+    return acquireSharedBudget(`${this.options.hosts.rest}|${this.options.weightLimit}|${this.options.windowMs}`, {
+      limit: this.options.weightLimit,
+      windowMs: this.options.windowMs,
       headroom: 0.8,
-      now: options.now,
+      now: this.options.now,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     });
+  }
+
+  get budget(): WeightBudget {
+    return this.held.budget;
+  }
+
+  /** How many clients share this host's budget (to spread polls). */
+  budgetUsers(): number {
+    return this.held.users();
+  }
+
+  /** Gives up this client's share of the host budget (session stopped). */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.held.release();
+  }
+
+  reacquire(): void {
+    if (!this.released) return;
+    this.released = false;
+    this.held = this.acquire();
   }
 
   /** Calls a CCXT implicit method (e.g. fapiPrivateV2GetAccount) within the weight budget. */

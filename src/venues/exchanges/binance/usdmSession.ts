@@ -54,6 +54,7 @@ export class BinanceUsdmSession implements VenueSession {
 
   async start(listener: VenueListener): Promise<void> {
     if (this.running) return;
+    this.client.reacquire();
     this.running = true;
     this.listener = listener;
     this.setHealth('connecting', null, 'first sync');
@@ -75,6 +76,7 @@ export class BinanceUsdmSession implements VenueSession {
     if (key) await this.client.call('fapiPrivateDeleteListenKey', 1, { listenKey: key }).catch(() => undefined);
     this.setHealth('stopped', this.health.lastError);
     this.listener = null;
+    this.client.release();
   }
 
   async fetchSnapshot(): Promise<AccountSnapshot> {
@@ -229,7 +231,8 @@ export class BinanceUsdmSession implements VenueSession {
   private pollInterval(): number {
     const t = this.deps.tuning;
     // Never ask for more than our share of the weight budget: one sync costs USDM_SYNC_WEIGHT.
-    const floor = Math.ceil((USDM_SYNC_WEIGHT * t.rateWindowMs) / (t.weightLimit * 0.5));
+    // Accounts on the same host share the IP's budget, so each gets its share of half of it.
+    const floor = Math.ceil((USDM_SYNC_WEIGHT * t.rateWindowMs * Math.max(1, this.client.budgetUsers())) / (t.weightLimit * 0.5));
     return Math.max(floor, this.urgencyMs ?? t.pollIntervalMs);
   }
 

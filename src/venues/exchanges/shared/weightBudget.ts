@@ -59,3 +59,28 @@ export class WeightBudget {
     return this.used;
   }
 }
+
+// Venue limits are per IP, and every account in this process shares our IP: accounts talking to the
+// same host share one budget.
+const shared = new Map<string, { budget: WeightBudget; users: number }>();
+
+export function acquireSharedBudget(key: string, options: WeightBudgetOptions): { budget: WeightBudget; release(): void; users(): number } {
+  let entry = shared.get(key);
+  if (!entry) {
+    entry = { budget: new WeightBudget(options), users: 0 };
+    shared.set(key, entry);
+  }
+  entry.users += 1;
+  const held = entry;
+  let released = false;
+  return {
+    budget: held.budget,
+    users: () => held.users,
+    release() {
+      if (released) return;
+      released = true;
+      held.users -= 1;
+      if (held.users === 0 && shared.get(key) === held) shared.delete(key);
+    },
+  };
+}
