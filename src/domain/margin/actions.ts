@@ -26,7 +26,7 @@ function termsForContracts(
 ): MaintenanceTerms {
   return state.rulebook.maintenanceTerms(
     { position: p.position, notional: contracts.times(perContract), contracts },
-    state.warn,
+    () => {},
   );
 }
 

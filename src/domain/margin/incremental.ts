@@ -27,6 +27,13 @@ export function createIncrementalEngine(
   const opts = resolveOptions(options);
   const state = buildState(snapshot);
   const marks = new Map<string, string>();
+  const currentSnapshot = (): AccountSnapshot => ({
+    ...snapshot,
+    positions: snapshot.positions.map((p) => {
+      const mark = marks.get(p.symbol);
+      return mark === undefined ? p : { ...p, markPrice: mark };
+    }),
+  });
   return {
     updateMark(symbol, price) {
       let value: Dec;
@@ -42,7 +49,8 @@ export function createIncrementalEngine(
       return accountReport(state, opts);
     },
     account: () => accountReport(state, opts),
-    report: () => reportFromState(state, opts),
+    // Warnings describe the current marks only, so the full report starts from a fresh state.
+    report: () => reportFromState(buildState(currentSnapshot()), opts),
     snapshot: () => ({
       ...snapshot,
       positions: snapshot.positions.map((p) =>

@@ -69,10 +69,13 @@ export function maintenanceValueAt(p: PositionState, price: Dec): Dec {
   return notionalAt(p, p.valueAt === 'entry' ? p.entry : price);
 }
 
+export const silent = (): void => {};
+
+/** Terms at a hypothetical price (solver, actions): table warnings only matter at the mark, so none here. */
 export function termsAt(state: EngineState, p: PositionState, price: Dec): MaintenanceTerms {
   return state.rulebook.maintenanceTerms(
     { position: p.position, notional: maintenanceValueAt(p, price), contracts: p.size },
-    state.warn,
+    silent,
   );
 }
 
@@ -102,7 +105,10 @@ function valuePosition(state: EngineState, p: PositionState, price: Dec): void {
   p.upnl = pnlAt(p, price);
   p.initial = p.notional.div(p.leverage);
   const value = maintenanceValueAt(p, price);
-  p.terms = termsAt(state, p, price);
+  p.terms = state.rulebook.maintenanceTerms(
+    { position: p.position, notional: value, contracts: p.size },
+    state.warn,
+  );
   p.maintenance = maintenanceOf(value, p.terms);
   p.fee = value.times(p.feeRate);
 }

@@ -1,0 +1,299 @@
+import { describe, expect, it } from 'vitest';
+import type { Tier } from '../../../src/domain/contracts';
+import { computeMarginReport } from '../../../src/domain/margin';
+import { d, position, sharedJson, snapshot, withMark } from './helpers';
+
+const singleTier = (rate: string, maxLeverage = '100', cap = '100000000'): Tier[] => [
+  { floor: '0', cap, maintenanceRate: rate, maintenanceAmount: '0', maxLeverage },
+];
+
+describe('Bybit rulebook', () => {
+  it('reproduces the classic USDT isolated examples: 19,700 / 9,850 / 8,160', () => {
+    // Source: BY-LIN-ISO-LP (MARGIN-FORMULAS.md §3.1): Bybit help "Liquidation Price (USDT Contract)":
+    // 1 BTC @ 20,000, 50×, MMR 0.5 % → IM 400, MM 100, LP 19,700; long @ 10,000 50× → 9,850; short @ 8,000 40× → 8,160.
+    const cases = [
+      { side: 'long', entry: '20000', lev: '50', want: '19700' },
+      { side: 'long', entry: '10000', lev: '50', want: '9850' },
+      { side: 'short', entry: '8000', lev: '40', want: '8160' },
+    ] as const;
+    for (const c of cases) {
+      const im = d(c.entry).div(c.lev).toFixed();
+      const report = computeMarginReport(
+        snapshot({
+          venue: 'bybit',
+          positions: [
+            position({
+              side: c.side,
+              marginMode: 'isolated',
+              isolatedMargin: im,
+              entryPrice: c.entry,
+              markPrice: d(c.entry).times('1.01').toFixed(), // MM is fixed on the entry value: the mark must not matter
+              leverage: c.lev,
+              tiers: singleTier('0.005'),
+            }),
+          ],
+        }),
+      );
+      expect(report.positions[0]!.liquidationPrice).toBe(c.want);
+      // Bankruptcy: EP ∓ IM/size (margin balance zero).
+      expect(report.positions[0]!.bankruptcyPrice).toBe(
+        d(c.entry)
+          .plus(c.side === 'long' ? d(im).neg() : im)
+          .toFixed(),
+      );
+    }
+  });
+
+  it('rounds printed fields half-up at 8 dp, unlike Binance (inverse uPnL −0.000294126… → −0.00029413)', () => {
+    // Source: ../shared/data/captured/bybit_v5_position_list_inverse_docs_example.json (BY-INV-FIELDS).
+    const row = sharedJson<{ response: { result: { list: Record<string, string>[] } } }>(
+      'captured/bybit_v5_position_list_inverse_docs_example.json',
+    ).response.result.list[0]!;
+    const s = snapshot({
+      venue: 'bybit',
+      settleAsset: 'BTC',
+      crossWalletBalance: '0.01',
+      positions: [
+        position({
+          symbol: 'BTCUSD',
+          contractType: 'inverse',
+          side: 'short',
+          size: row.size!,
+          entryPrice: row.avgPrice!,
+          markPrice: row.markPrice!,
+          tiers: singleTier('0.005'),
+        }),
+      ],
+    });
+    expect(computeMarginReport(s).positions[0]!.unrealizedPnl).toBe(row.unrealisedPnl);
+    // The same figure on Binance is truncated toward zero.
+    expect(computeMarginReport({ ...s, venue: 'binance-coinm' }).positions[0]!.unrealizedPnl).toBe(
+      '-0.00029412',
+    );
+  });
+});
+
+describe('OKX rulebook', () => {
+  // Source: ../shared/data/captured/okx_v5_account_positions_BTC-USDT-SWAP_cross.json (real account):
+  // 1 contract × ctVal 0.01 BTC @ 34,131.1, lever 2; markPx = imr × lever / (pos × ctVal); MMR 0.4 %,
+  // taker fee 0.05 %; cash equity 215.78881232 derived from liqPx (MARGIN-FORMULAS.md §4.1). mgnRatio and
+  // mmr are then independent checks.
+  const row = sharedJson<{ position: Record<string, string> }>(
+    'captured/okx_v5_account_positions_BTC-USDT-SWAP_cross.json',
+  ).position;
+  const mark = d(row.imr!).times(row.lever!).div(d(row.pos!).times('0.01'));
+  const s = snapshot({
+    venue: 'okx',
+    crossWalletBalance: '215.78881232',
+    positions: [
+      position({
+        symbol: 'BTC-USDT-SWAP',
+        size: row.pos!,
+        contractSize: '0.01',
+        entryPrice: row.avgPx!,
+        markPrice: mark.toFixed(),
+        leverage: row.lever!,
+        takerFeeRate: '0.0005',
+        tiers: singleTier('0.004', '125', '500'), // tiers in CONTRACTS (§4.3)
+      }),
+    ],
+  });
+
+  it('reproduces mmr, upl, imr and the venue mgnRatio = equity / (MM + liquidation fee)', () => {
+    const report = computeMarginReport(s);
+    const p = report.positions[0]!;
+    expect(d(p.maintenanceMargin).minus(row.mmr!).abs().lte('0.00000001')).toBe(true);
+    expect(d(p.unrealizedPnl).minus(row.upl!).abs().lte('0.00000001')).toBe(true);
+    expect(d(p.initialMargin).minus(row.imr!).abs().lte('0.00000001')).toBe(true);
+    expect(d(report.account.venueMarginRatio).minus(row.mgnRatio!).abs().lte('0.00000001')).toBe(true);
+    // Normalised ratio is its inverse: 1 = liquidation on every venue.
+    expect(d(report.account.marginRatio).times(row.mgnRatio!).minus(1).abs().lt('0.00001')).toBe(true); // 8 dp of 0.0071…
+    expect(d(p.liquidationPrice).minus(row.liqPx!).abs().lte('0.00000001')).toBe(true);
+  });
+
+  it('looks tiers up by contracts, not by notional', () => {
+    const tiers: Tier[] = [
+      { floor: '0', cap: '10', maintenanceRate: '0.004', maintenanceAmount: '0', maxLeverage: '125' },
+      { floor: '10', cap: '100', maintenanceRate: '0.006', maintenanceAmount: '0', maxLeverage: '75' },
+    ];
+    const at = (size: string) =>
+      computeMarginReport({ ...s, positions: [{ ...s.positions[0]!, size, tiers }] }).positions[0]!
+        .maintenanceRate;
+    expect(at('9')).toBe('0.004'); // notional 3,072 — far above 10 — but 9 contracts
+    expect(at('11')).toBe('0.006');
+  });
+});
+
+describe('Hyperliquid rulebook', () => {
+  it('reproduces the docs example: ETH isolated 20×, maxLeverage 50 → liquidationPx 2,866.26936529', () => {
+    // Source: ../shared/data/captured/hyperliquid_clearinghouseState_docs_example.json; HL-MM (MMR =
+    // 1/(2 × 50) = 1 %) and HL-LP (MARGIN-FORMULAS.md §6.2: reproduced to ~5e-9 relative).
+    const state = sharedJson<{
+      response: {
+        assetPositions: { position: Record<string, string> }[];
+        crossMarginSummary: Record<string, string>;
+        marginSummary: Record<string, string>;
+      };
+    }>('captured/hyperliquid_clearinghouseState_docs_example.json').response;
+    const p = state.assetPositions[0]!.position;
+    const markPx = d(p.positionValue!).div(p.szi!);
+    // marginUsed includes uPnL (HL-ACCOUNT: rawUsd + positionValue); our isolatedMargin excludes it.
+    const isolatedMargin = d(p.marginUsed!).minus(p.unrealizedPnl!);
+    const report = computeMarginReport(
+      snapshot({
+        venue: 'hyperliquid',
+        settleAsset: 'USDC',
+        crossWalletBalance: state.crossMarginSummary.accountValue!,
+        positions: [
+          position({
+            symbol: 'ETH',
+            marginMode: 'isolated',
+            isolatedMargin: isolatedMargin.toFixed(),
+            size: p.szi!,
+            entryPrice: p.entryPx!,
+            markPrice: markPx.toFixed(),
+            leverage: '20',
+            // maintenanceRate deliberately wrong: HL derives MMR from max leverage.
+            tiers: [
+              {
+                floor: '0',
+                cap: '100000000',
+                maintenanceRate: '0.3',
+                maintenanceAmount: '0',
+                maxLeverage: '50',
+              },
+            ],
+          }),
+        ],
+      }),
+    );
+    const ours = report.positions[0]!;
+    expect(ours.maintenanceRate).toBe('0.01');
+    expect(d(ours.liquidationPrice).minus('2866.26936529').abs().div('2866.26936529').lt('0.00000001')).toBe(
+      true,
+    );
+    expect(ours.unrealizedPnl).toBe(p.unrealizedPnl);
+    expect(report.account.marginBalance).toBe(state.marginSummary.accountValue);
+  });
+
+  it('derives tier deductions from the documented rule (BTC 40× to 150M, 20× above)', () => {
+    // Source: ../shared/data/brackets/hyperliquid_margin_tiers_mainnet_doc.json (deduction 1,875,000 at tier 2).
+    const tiers: Tier[] = [
+      { floor: '0', cap: '150000000', maintenanceRate: '0.0125', maintenanceAmount: '0', maxLeverage: '40' },
+      {
+        floor: '150000000',
+        cap: '1000000000',
+        maintenanceRate: '0.025',
+        maintenanceAmount: '1875000',
+        maxLeverage: '20',
+      },
+    ];
+    const p = computeMarginReport(
+      snapshot({
+        venue: 'hyperliquid',
+        crossWalletBalance: '100000000',
+        positions: [
+          position({ symbol: 'BTC', size: '2000', markPrice: '100000', entryPrice: '100000', tiers }),
+        ],
+      }),
+    ).positions[0]!;
+    expect([p.maintenanceRate, p.maintenanceAmount, p.maintenanceMargin]).toEqual([
+      '0.025',
+      '1875000',
+      '3125000',
+    ]);
+  });
+});
+
+describe('Gate rulebook', () => {
+  it('matches Gate’s published linear and inverse isolated liquidation formulas (fee inside the MMR)', () => {
+    // Source: OKX-GATE-LIN-ISO-LP / GATE-INV-LP (MARGIN-FORMULAS.md §5; Gate help 27724 and support reply).
+    const mmr = d('0.005');
+    const fee = d('0.00075');
+    for (const side of ['long', 'short'] as const) {
+      const sign = side === 'long' ? -1 : 1;
+      // Linear: LP = (EP ± margin / multiplier / size) / (1 ± (MMR + fee)) ("−" long).
+      const linear = computeMarginReport(
+        snapshot({
+          venue: 'gate',
+          positions: [
+            position({
+              symbol: 'BTC_USDT',
+              side,
+              size: '30',
+              contractSize: '0.0001',
+              entryPrice: '60000',
+              markPrice: '59000',
+              marginMode: 'isolated',
+              isolatedMargin: '12',
+              takerFeeRate: '0.00075',
+              tiers: singleTier('0.005'),
+            }),
+          ],
+        }),
+      ).positions[0]!;
+      const linearWant = d(60000)
+        .plus(d(12).div('0.0001').div(30).times(sign))
+        .div(d(1).plus(mmr.plus(fee).times(sign)));
+      expect(d(linear.liquidationPrice).minus(linearWant).abs().lt('0.00000001')).toBe(true);
+      // Inverse: LP = size × EP × (1 ± MMR ± fee) / (size ± margin × EP) ("+" long), size in USD.
+      const inverse = computeMarginReport(
+        snapshot({
+          venue: 'gate',
+          settleAsset: 'BTC',
+          positions: [
+            position({
+              symbol: 'BTC_USD',
+              contractType: 'inverse',
+              side,
+              size: '1000',
+              contractSize: '1',
+              entryPrice: '60000',
+              markPrice: '61000',
+              marginMode: 'isolated',
+              isolatedMargin: '0.002',
+              takerFeeRate: '0.00075',
+              tiers: singleTier('0.005'),
+            }),
+          ],
+        }),
+      ).positions[0]!;
+      const s = -sign;
+      const inverseWant = d(1000)
+        .times(60000)
+        .times(d(1).plus(mmr.plus(fee).times(s)))
+        .div(d(1000).plus(d('0.002').times(60000).times(s)));
+      expect(d(inverse.liquidationPrice).minus(inverseWant).abs().lt('0.00000001')).toBe(true);
+    }
+  });
+});
+
+describe('Deribit rulebook (unverified schedule)', () => {
+  it('MM = size_BTC × (1 % + size_BTC × 0.005 %) in BTC; at the LP equity equals MM', () => {
+    // Source: DRB-FUT (MARGIN-FORMULAS.md §7.1, Deribit 2022-01-11 announcement). No exchange number to
+    // reproduce: this pins the implemented schedule and its self-consistency.
+    const s = snapshot({
+      venue: 'deribit',
+      settleAsset: 'BTC',
+      crossWalletBalance: '1',
+      positions: [
+        position({
+          symbol: 'BTC-PERPETUAL',
+          contractType: 'inverse',
+          size: '500000',
+          contractSize: '10',
+          entryPrice: '50000',
+          markPrice: '50000',
+          leverage: '50',
+        }),
+      ],
+    });
+    const report = computeMarginReport(s);
+    const p = report.positions[0]!;
+    // 5,000,000 USD / 50,000 = 100 BTC → rate 1 % + 100 × 0.005 % = 1.5 % → MM 1.5 BTC.
+    expect([p.notional, p.maintenanceRate, p.maintenanceMargin]).toEqual(['100', '0.015', '1.5']);
+    const atLp = computeMarginReport(withMark(s, 'BTC-PERPETUAL', p.liquidationPrice!));
+    expect(d(atLp.account.marginRatio).minus(1).abs().lt('0.000001')).toBe(true);
+    expect(report.warnings).toEqual([]);
+  });
+});
