@@ -60,7 +60,7 @@ export function snapshot(overrides: Partial<AccountSnapshot> = {}): AccountSnaps
   };
 }
 
-export const d = (s: string | null | undefined): Decimal => {
+export const d = (s: string | number | null | undefined): Decimal => {
   if (s === null || s === undefined) throw new Error('expected a decimal string, got null');
   return new Decimal(s);
 };
