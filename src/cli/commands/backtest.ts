@@ -1,7 +1,95 @@
+// `npm run cli -- backtest --candles FILE.csv [--candles FILE2.csv ...] [--json OUT.json] [--by-leverage]
+//   [--funding FILE.csv] [--allow-gaps] [--mmr 0.004] [--open-every MIN] [--hold MIN]`
+import { writeFileSync } from 'node:fs';
+import { CandleFileError, readCandleFile, readFundingFile } from '../../backtest/candles';
+import { formatResult } from '../../backtest/format';
+import { BacktestTotals, buildJson, runBacktestFile } from '../../backtest/run';
 import type { CliCommand } from '../io';
 
-// In progress: replaced by the real command in this session's work on it.
-export const runBacktest: CliCommand = async (_args, io) => {
-  io.stderr.write('backtest: not available in this build yet\n');
-  return 2;
+interface Args {
+  candles: string[];
+  json: string | null;
+  byLeverage: boolean;
+  funding: string | null;
+  allowGaps: boolean;
+  mmr: number | null;
+  openEveryMin: number | null;
+  holdMin: number | null;
+}
+
+const USAGE = 'usage: backtest --candles FILE.csv [--candles FILE2.csv ...] [--json OUT.json] [--by-leverage] [--funding FILE.csv] [--allow-gaps] [--mmr RATE] [--open-every MIN] [--hold MIN]\n';
+
+function parseArgs(argv: string[]): Args | string {
+  const a: Args = { candles: [], json: null, byLeverage: false, funding: null, allowGaps: false, mmr: null, openEveryMin: null, holdMin: null };
+  const positive = (flag: string, v: string | undefined): number | string => {
+    const n = Number(v);
+    return v !== undefined && Number.isFinite(n) && n > 0 ? n : `${flag} needs a positive number`;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = argv[i + 1];
+    switch (flag) {
+      case '--candles':
+      case '--json':
+      case '--funding':
+        if (value === undefined || value.startsWith('--')) return `${flag} needs a file name`;
+        if (flag === '--candles') a.candles.push(value);
+        else if (flag === '--json') a.json = value;
+        else a.funding = value;
+        i++;
+        break;
+      case '--mmr':
+      case '--open-every':
+      case '--hold': {
+        const n = positive(flag, value);
+        if (typeof n === 'string') return n;
+        if (flag === '--mmr') a.mmr = n;
+        else if (flag === '--open-every') a.openEveryMin = n;
+        else a.holdMin = n;
+        i++;
+        break;
+      }
+      case '--by-leverage':
+        a.byLeverage = true;
+        break;
+      case '--allow-gaps':
+        a.allowGaps = true;
+        break;
+      default:
+        return `unknown option ${flag}`;
+    }
+  }
+  if (a.candles.length === 0) return 'at least one --candles FILE is required';
+  return a;
+}
+
+export const runBacktest: CliCommand = async (argv, io) => {
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    io.stderr.write(`backtest: ${args}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const funding = args.funding ? readFundingFile(args.funding) : undefined;
+    const totals = new BacktestTotals();
+    for (const file of args.candles) {
+      const series = readCandleFile(file, { allowGaps: args.allowGaps });
+      const book = {
+        ...(args.mmr !== null ? { mmr: args.mmr } : {}),
+        ...(args.openEveryMin !== null ? { openEveryMin: args.openEveryMin } : {}),
+        ...(args.holdMin !== null ? { holdMin: args.holdMin } : {}),
+      };
+      runBacktestFile({ series, funding, book }, totals);
+    }
+    const json = buildJson(totals, args.byLeverage);
+    io.stdout.write(formatResult(json));
+    if (args.json) writeFileSync(args.json, JSON.stringify(json, null, 1) + '\n');
+    return 0;
+  } catch (e) {
+    if (e instanceof CandleFileError) {
+      io.stderr.write(`backtest: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
 };

@@ -1,0 +1,269 @@
+// Replays a synthetic book of isolated linear positions over a candle series (FORECAST.md §2.1):
+// positions at each leverage, long and short, opened on a fixed UTC grid and held for a fixed time;
+// a breach is the first bar whose low (long) / high (short) crosses the liquidation price, which
+// moves with funding. At each bar close every open position gets the features all rules need,
+// computed from data up to that close only. Finished positions go to a visitor.
+import {
+
+  fitJumpTail,
+  isVolReady,
+  jumpIntensity,
+  newVolState,
+  rawHitProbability,
+  sigmaPerMin,
+  updateVol,
+  type FundingEvent,
+  type JumpTail,
+  type VolConfig,
+} from '../domain/forecast';
+import type { CandleSeries, FundingSeries } from './candles';
+
+export const HORIZONS_MIN = [15, 60, 240, 1440] as const;
+export const H60 = 1;
+
+export interface BookOptions {
+  leverages: number[];
+  /** Maintenance margin rate of the first bracket (Binance USDⓈ-M BTC/ETH: 0.004). */
+  mmr: number;
+  openEveryMin: number;
+  holdMin: number;
+  fastHalfLifeMin: number;
+  slowHalfLifeMin: number;
+  /** Tail prior used before any history exists (and blended in while events are few). */
+  tailPrior: JumpTail;
+  tailX0: number;
+  funding?: FundingSeries;
+}
+
+export const DEFAULT_BOOK: BookOptions = {
+  leverages: [5, 10, 20, 50, 100],
+  mmr: 0.004,
+  openEveryMin: 240,
+  holdMin: 3 * 1440,
+  fastHalfLifeMin: 30,
+  slowHalfLifeMin: 1440,
+  tailPrior: { ratePerMin: 2e-5, x0: 0.02, alpha: 3 },
+  tailX0: 0.02,
+};
+
+export interface ReplayPosition {
+  leverage: number;
+  side: 1 | -1;
+  openBar: number;
+  openTime: number;
+  /** End of observation: breach-bar open, expiry, or end of data (ms). */
+  endTime: number;
+  breachBar: number;
+  breachTime: number | null;
+  /** Per evaluated bar (openBar+1 ...): margin ratio at the bar's worst price (includes the breach bar). */
+  mrWorst: number[];
+  /** Per bar close before the breach: distance to liquidation, vol-scaled z, model raw P per horizon. */
+  distance: number[];
+  z: number[];
+  pRaw: number[][];
+  pGauss60: number[];
+}
+
+export interface Visitor {
+  finish(pos: ReplayPosition): void;
+}
+
+export interface ReplayContext {
+  series: CandleSeries;
+  book: BookOptions;
+  blockStarts: number[];
+  blockOf(timeMs: number): number;
+}
+
+/** Walk-forward blocks: monthly for long files, otherwise 6 equal blocks of at least a day. */
+export function makeBlocks(series: CandleSeries): number[] {
+  const first = series.time[0]!;
+  const last = series.time[series.time.length - 1]! + series.intervalMin * 60_000;
+  const span = last - first;
+  const day = 86_400_000;
+  const len = span >= 120 * day ? 30 * day : Math.max(day, span / 6);
+  const starts: number[] = [];
+  for (let t = first; t < last; t += len) starts.push(t);
+  return starts;
+}
+
+export function blockIndex(starts: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  if (t < starts[0]!) return 0;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+interface OpenPos extends ReplayPosition {
+  entry: number;
+  /** Isolated margin per unit of base asset (changes with funding). */
+  wallet: number;
+  expiryTime: number;
+}
+
+function liquidationPrice(p: OpenPos, mmr: number): number {
+  // Isolated linear, one unit: long W + S − E = m·S → S = (E − W)/(1 − m); short (W + E)/(1 + m).
+  return p.side > 0 ? (p.entry - p.wallet) / (1 - mmr) : (p.wallet + p.entry) / (1 + mmr);
+}
+
+function marginRatioAt(p: OpenPos, price: number, mmr: number): number {
+  const equity = p.wallet + p.side * (price - p.entry);
+  const mm = mmr * price;
+  return equity > 0 ? mm / equity : 1e9;
+}
+
+/** Runs the replay; the visitor receives each position once, when it breaches, expires or data ends. */
+export function replay(ctx: ReplayContext, visitor: Visitor): void {
+  const { series, book } = ctx;
+  const n = series.time.length;
+  const dtBar = series.intervalMin;
+  const barMs = dtBar * 60_000;
+  const volConfig: VolConfig = { fastHalfLifeMin: book.fastHalfLifeMin, slowHalfLifeMin: book.slowHalfLifeMin, floorPerMin: 0, minReturns: Math.max(10, Math.ceil(60 / dtBar)) };
+  const vol = newVolState();
+  const sigmaHistory = new Float64Array(n);
+  const windows = adverseWindows(series);
+  let block = -1;
+  let floor = 0;
+  let tailDown = book.tailPrior;
+  let tailUp = book.tailPrior;
+  let open: OpenPos[] = [];
+  const openEveryMs = book.openEveryMin * 60_000;
+  const funding = book.funding;
+  let fundingIdx = 0;
+
+  for (let t = 1; t < n; t++) {
+    const barOpen = series.time[t]!;
+    const barClose = barOpen + barMs;
+    // Walk-forward refits at each block start, from data strictly before it.
+    const b = ctx.blockOf(barOpen);
+    if (b !== block) {
+      block = b;
+      const start = ctx.blockStarts[b]!;
+      const down: number[] = [];
+      const up: number[] = [];
+      for (const w of windows) if (w.end <= start) (down.push(w.down), up.push(w.up));
+      tailDown = fitJumpTail(down, 60, book.tailX0, book.tailPrior);
+      tailUp = fitJumpTail(up, 60, book.tailX0, book.tailPrior);
+      floor = percentileOfRecent(sigmaHistory, t, Math.ceil((90 * 1440) / dtBar), 0.1);
+    }
+    const r = Math.log(series.close[t]! / series.close[t - 1]!);
+    updateVol(vol, r, (barOpen - series.time[t - 1]!) / 60_000, volConfig);
+    const sigma = Math.max(sigmaPerMin(vol, volConfig), floor);
+    sigmaHistory[t] = isVolReady(vol, volConfig) ? sigmaPerMin(vol, volConfig) : NaN;
+
+    // Funding settled inside this bar: the latest known rate (causal) predicts the next ones.
+    let settledRate: number | null = null;
+    if (funding) {
+      while (fundingIdx < funding.time.length && funding.time[fundingIdx]! < barClose) {
+        if (funding.time[fundingIdx]! >= barOpen) settledRate = funding.rate[fundingIdx]!;
+        fundingIdx++;
+      }
+    }
+    const close = series.close[t]!;
+    const still: OpenPos[] = [];
+    for (const p of open) {
+      const liq = liquidationPrice(p, book.mmr);
+      const worst = p.side > 0 ? series.low[t]! : series.high[t]!;
+      p.mrWorst.push(marginRatioAt(p, worst, book.mmr));
+      if (p.side > 0 ? worst <= liq : worst >= liq) {
+        p.breachBar = t;
+        p.breachTime = barOpen;
+        p.endTime = barOpen;
+        visitor.finish(p);
+        continue;
+      }
+      if (settledRate !== null) p.wallet -= p.side * settledRate * close; // longs pay positive rates
+      const liqNow = liquidationPrice(p, book.mmr);
+      const a = p.side > 0 ? Math.log(close / liqNow) : Math.log(liqNow / close);
+      p.distance.push(p.side > 0 ? (close - liqNow) / close : (liqNow - close) / close);
+      p.z.push(sigma > 0 ? a / (sigma * Math.sqrt(60)) : 1e9);
+      const fundingEvents = funding ? nextFunding(funding, fundingIdx, barClose, p.side) : [];
+      const jumps = jumpIntensity(p.side > 0 ? tailDown : tailUp, a);
+      const input = { distance: a, sigmaPerMin: sigma, funding: fundingEvents, jumpsPerMin: jumps };
+      const probs = new Array<number>(HORIZONS_MIN.length);
+      for (let h = 0; h < HORIZONS_MIN.length; h++) probs[h] = rawHitProbability(input, HORIZONS_MIN[h]!);
+      p.pRaw.push(probs);
+      p.pGauss60.push(rawHitProbability({ ...input, jumpsPerMin: 0 }, 60));
+      if (barClose >= p.expiryTime) {
+        p.endTime = barClose;
+        visitor.finish(p);
+        continue;
+      }
+      still.push(p);
+    }
+    open = still;
+
+    if (isVolReady(vol, volConfig) && barClose % openEveryMs === 0) {
+      for (const leverage of book.leverages) {
+        for (const side of [1, -1] as const) {
+          open.push({
+            leverage,
+            side,
+            openBar: t,
+            openTime: barClose,
+            endTime: barClose,
+            breachBar: -1,
+            breachTime: null,
+            mrWorst: [],
+            distance: [],
+            z: [],
+            pRaw: [],
+            pGauss60: [],
+            entry: close,
+            wallet: close / leverage,
+            expiryTime: barClose + book.holdMin * 60_000,
+          });
+        }
+      }
+    }
+  }
+  const dataEnd = series.time[n - 1]! + barMs;
+  for (const p of open) {
+    p.endTime = dataEnd;
+    visitor.finish(p);
+  }
+}
+
+/** Settlements in the next 24 h at the last known rate (log-distance lost per settlement). */
+function nextFunding(funding: FundingSeries, idx: number, now: number, side: 1 | -1): FundingEvent[] {
+  const lastRate = idx > 0 ? funding.rate[idx - 1]! : 0;
+  const out: FundingEvent[] = [];
+  for (let i = idx; i < funding.time.length; i++) {
+    const offsetMin = (funding.time[i]! - now) / 60_000;
+    if (offsetMin > 1440) break;
+    if (offsetMin > 0) out.push({ offsetMin, loss: side * lastRate });
+  }
+  return out;
+}
+
+/** Adverse moves of consecutive 60-minute windows (from bars), for the tail fit. */
+function adverseWindows(series: CandleSeries): { end: number; down: number; up: number }[] {
+  const perWindow = Math.max(1, Math.round(60 / series.intervalMin));
+  const out: { end: number; down: number; up: number }[] = [];
+  for (let i = 0; i + perWindow <= series.time.length; i += perWindow) {
+    const o = series.open[i]!;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let j = i; j < i + perWindow; j++) {
+      lo = Math.min(lo, series.low[j]!);
+      hi = Math.max(hi, series.high[j]!);
+    }
+    out.push({ end: series.time[i + perWindow - 1]! + series.intervalMin * 60_000, down: Math.log(o / lo), up: Math.log(hi / o) });
+  }
+  return out;
+}
+
+function percentileOfRecent(values: Float64Array, end: number, window: number, q: number): number {
+  const from = Math.max(0, end - window);
+  const xs: number[] = [];
+  for (let i = from; i < end; i++) if (Number.isFinite(values[i]!) && values[i]! > 0) xs.push(values[i]!);
+  if (xs.length < 100) return 0;
+  xs.sort((a, b) => a - b);
+  return xs[Math.floor(q * (xs.length - 1))]!;
+}
+

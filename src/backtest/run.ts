@@ -1,0 +1,303 @@
+// The backtest protocol end to end (FORECAST.md §2): replay → walk-forward calibration (pass 1) →
+// alert rules, baselines and scores on the test blocks (pass 2) → JSON in the issue's shape.
+import { applyCalibration, CalibrationAccumulator, normCdf, type CalibrationMap } from '../domain/forecast';
+import type { CandleSeries, FundingSeries } from './candles';
+import {
+  AlertAccumulator,
+  crashRecall,
+  interpolateAtBudget,
+  operatingPoint,
+  ScoreAccumulator,
+  type OperatingPoint,
+  type ScoreJson,
+} from './metrics';
+import { blockIndex, DEFAULT_BOOK, H60, HORIZONS_MIN, makeBlocks, replay, type BookOptions, type ReplayContext, type ReplayPosition } from './replay';
+
+/** Held-out crash days (FORECAST.md §3.3, data README): breaches on these UTC dates. */
+export const CRASH_DAYS = ['2020-03-12', '2020-03-13', '2021-04-18', '2021-05-19', '2022-05-09', '2022-05-12', '2022-11-08', '2022-11-09', '2024-08-05', '2025-10-10'];
+
+export const RULES = ['model', 'mr80', 'fixedDistance', 'volScaled'] as const;
+export type RuleName = (typeof RULES)[number];
+
+/** Thresholds, strict → loose. mr80 sweeps the margin-ratio level (0.8 is the exchange's). */
+export const THRESHOLDS: Record<RuleName, number[]> = {
+  model: [0.9, 0.7, 0.5, 0.4, 0.3, 0.2, 0.15, 0.1, 0.07, 0.05, 0.03, 0.02, 0.01, 0.005, 0.002, 0.001, 5e-4, 2e-4, 1e-4, 3e-5, 1e-5],
+  mr80: [0.99, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1, 0.07, 0.05, 0.03, 0.02],
+  fixedDistance: [0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.04, 0.05, 0.07, 0.1, 0.15, 0.2],
+  volScaled: [0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 30],
+};
+
+export const BUDGET = 0.2;
+const DAY = 86_400_000;
+
+export interface BacktestInput {
+  series: CandleSeries;
+  funding?: FundingSeries;
+  book?: Partial<BookOptions>;
+}
+
+/** Accumulated results of one or more files, per leverage bucket. */
+export class BacktestTotals {
+  readonly positionDays = new Map<number, number>();
+  readonly alerts = new Map<number, Record<RuleName, AlertAccumulator[]>>();
+  readonly scores = new Map<number, Record<string, ScoreAccumulator>>();
+  readonly files: { name: string; intervalMin: number; bars: number; from: string; to: string; testPositions: number; breaches: number; gaps: number; blocks: number }[] = [];
+
+  alertsFor(lev: number): Record<RuleName, AlertAccumulator[]> {
+    let a = this.alerts.get(lev);
+    if (!a) {
+      a = Object.fromEntries(RULES.map((r) => [r, THRESHOLDS[r].map(() => new AlertAccumulator())])) as Record<RuleName, AlertAccumulator[]>;
+      this.alerts.set(lev, a);
+    }
+    return a;
+  }
+
+  scoreFor(lev: number, key: string): ScoreAccumulator {
+    let s = this.scores.get(lev);
+    if (!s) this.scores.set(lev, (s = {}));
+    return (s[key] ??= new ScoreAccumulator());
+  }
+}
+
+const pointTime = (ctx: ReplayContext, p: ReplayPosition, j: number): number => ctx.series.time[p.openBar + 1 + j]! + ctx.series.intervalMin * 60_000;
+
+function label(p: ReplayPosition, t: number, hMin: number): boolean | null {
+  const end = t + hMin * 60_000;
+  if (p.breachTime !== null && p.breachTime < end) return true;
+  return p.endTime >= end ? false : null;
+}
+
+/** Baseline statistics mapped monotonically into (0, 1] so the same isotonic machinery calibrates them. */
+const baselineRaw = {
+  mr80: (p: ReplayPosition, j: number): number => Math.min(1, Math.max(1e-8, p.mrWorst[j]!)),
+  fixedDistance: (p: ReplayPosition, j: number): number => Math.exp(-50 * Math.max(0, p.distance[j]!)),
+  volScaled: (p: ReplayPosition, j: number): number => 2 * normCdf(-Math.max(0, p.z[j]!)),
+};
+const BASELINES = ['mr80', 'fixedDistance', 'volScaled'] as const;
+
+/** Maps per block, each fitted on labels resolved strictly before the block starts. */
+function fitWalkForwardMaps(perBlock: CalibrationAccumulator[]): (CalibrationMap | null)[] {
+  const maps: (CalibrationMap | null)[] = [];
+  const running = new CalibrationAccumulator();
+  for (let b = 0; b < perBlock.length; b++) {
+    maps.push(running.total() > 0 ? running.fit() : null);
+    running.merge(perBlock[b]!);
+  }
+  return maps;
+}
+
+export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): void {
+  const { series } = input;
+  const book: BookOptions = { ...DEFAULT_BOOK, ...input.book, funding: input.funding };
+  const blockStarts = makeBlocks(series);
+  const ctx: ReplayContext = { series, book, blockStarts, blockOf: (t) => blockIndex(blockStarts, t) };
+  const nb = blockStarts.length;
+
+  // Pass 1: training pairs for every map, filed under the block in which their label resolved.
+  const modelAcc = HORIZONS_MIN.map(() => Array.from({ length: nb }, () => new CalibrationAccumulator()));
+  const baseAcc = Object.fromEntries(BASELINES.map((b) => [b, Array.from({ length: nb }, () => new CalibrationAccumulator())])) as Record<(typeof BASELINES)[number], CalibrationAccumulator[]>;
+  replay(ctx, {
+    finish(p) {
+      for (let j = 0; j < p.distance.length; j++) {
+        const t = pointTime(ctx, p, j);
+        HORIZONS_MIN.forEach((h, hi) => {
+          const y = label(p, t, h);
+          if (y === null) return;
+          const resolved = y ? p.breachTime! : t + h * 60_000;
+          const b = ctx.blockOf(resolved);
+          modelAcc[hi]![b]!.add(p.pRaw[j]![hi]!, y);
+          if (hi === H60) for (const name of BASELINES) baseAcc[name][b]!.add(baselineRaw[name](p, j), y);
+        });
+      }
+    },
+  });
+  const modelMaps = modelAcc.map(fitWalkForwardMaps);
+  const baseMaps = Object.fromEntries(BASELINES.map((b) => [b, fitWalkForwardMaps(baseAcc[b])])) as Record<(typeof BASELINES)[number], (CalibrationMap | null)[]>;
+
+  // Pass 2: test blocks only (positions opened after the first block).
+  const hystBars = Math.max(1, Math.ceil(30 / series.intervalMin));
+  let testPositions = 0;
+  let breaches = 0;
+  replay(ctx, {
+    finish(p) {
+      if (ctx.blockOf(p.openTime) < 1) return;
+      testPositions++;
+      if (p.breachTime !== null) breaches++;
+      const lev = p.leverage;
+      totals.positionDays.set(lev, (totals.positionDays.get(lev) ?? 0) + (p.endTime - p.openTime) / DAY);
+      const J = p.distance.length;
+      const times = Array.from({ length: J }, (_, j) => pointTime(ctx, p, j));
+      const blocks = times.map((t) => ctx.blockOf(t));
+      const pCal = HORIZONS_MIN.map((_, hi) => times.map((_, j) => applyCalibration(modelMaps[hi]![blocks[j]!], p.pRaw[j]![hi]!)));
+      // Keep calibrated probabilities monotone across horizons, as the app does.
+      for (let j = 0; j < J; j++) for (let hi = 1; hi < HORIZONS_MIN.length; hi++) pCal[hi]![j] = Math.max(pCal[hi]![j]!, pCal[hi - 1]![j]!);
+      const crashDay = p.breachTime !== null ? crashDayOf(p.breachTime) : null;
+      const acc = totals.alertsFor(lev);
+      const barOpenTime = (j: number): number => series.time[p.openBar + 1 + j]!;
+      const evalRule = (rule: RuleName, count: number, on: (j: number, thr: number) => boolean, alertTime: (j: number) => number): void => {
+        THRESHOLDS[rule].forEach((thr, ti) => {
+          const res = episodes(count, (j) => on(j, thr), alertTime, p.breachTime, hystBars);
+          acc[rule][ti]!.addPosition(res.falseEpisodes, p.breachTime !== null ? { leadMin: res.leadMin, crashDay } : null);
+        });
+      };
+      const p60 = pCal[H60]!;
+      evalRule('model', J, (j, thr) => p60[j]! >= thr, (j) => times[j]!);
+      // The exchange checks its level continuously: credit it from the open of the bar whose extreme crossed.
+      evalRule('mr80', p.mrWorst.length, (j, thr) => p.mrWorst[j]! >= thr, barOpenTime);
+      evalRule('fixedDistance', J, (j, thr) => p.distance[j]! <= thr, (j) => times[j]!);
+      evalRule('volScaled', J, (j, thr) => p.z[j]! <= thr, (j) => times[j]!);
+
+      for (let j = 0; j < J; j++) {
+        HORIZONS_MIN.forEach((h, hi) => {
+          const y = label(p, times[j]!, h);
+          if (y === null) return;
+          totals.scoreFor(lev, `model@${h}`).add(pCal[hi]![j]!, y);
+          if (hi !== H60) return;
+          totals.scoreFor(lev, 'modelRaw').add(p.pRaw[j]![hi]!, y);
+          totals.scoreFor(lev, 'gaussianNoFloor').add(p.pGauss60[j]!, y);
+          for (const name of BASELINES) totals.scoreFor(lev, name).add(applyCalibration(baseMaps[name][blocks[j]!], baselineRaw[name](p, j)), y);
+        });
+      }
+    },
+  });
+  totals.files.push({
+    name: series.name,
+    intervalMin: series.intervalMin,
+    bars: series.time.length,
+    from: new Date(series.time[0]!).toISOString(),
+    to: new Date(series.time[series.time.length - 1]!).toISOString(),
+    testPositions,
+    breaches,
+    gaps: series.gaps.length,
+    blocks: nb,
+  });
+}
+
+function crashDayOf(t: number): string | null {
+  const d = new Date(t).toISOString().slice(0, 10);
+  return CRASH_DAYS.includes(d) ? d : null;
+}
+
+/** Alert episodes (start on the rising edge, end after hysteresis quiet bars) of one rule on one position. */
+export function episodes(count: number, on: (j: number) => boolean, alertTime: (j: number) => number, breachTime: number | null, hystBars: number): { falseEpisodes: number; leadMin: number | null } {
+  let active = false;
+  let start = 0;
+  let quiet = 0;
+  let falseEpisodes = 0;
+  for (let j = 0; j < count; j++) {
+    if (on(j)) {
+      if (!active) {
+        active = true;
+        start = alertTime(j);
+      }
+      quiet = 0;
+    } else if (active && ++quiet >= hystBars) {
+      active = false;
+      falseEpisodes++;
+    }
+  }
+  if (breachTime !== null) return { falseEpisodes, leadMin: active && start <= breachTime ? (breachTime - start) / 60_000 : null };
+  return { falseEpisodes: falseEpisodes + (active ? 1 : 0), leadMin: null };
+}
+
+// ---------- JSON in the issue's shape ----------
+
+export interface RuleJson {
+  operatingPoints: OperatingPoint[];
+}
+
+export interface PopulationJson {
+  rules: Record<RuleName, RuleJson>;
+  scores: Record<string, ScoreJson>;
+  scoresByHorizon: Record<string, ScoreJson>;
+  matchedBudget: Record<RuleName, Record<string, number | null> | null> & { falseAlarmsPerPositionDay: number; exchangeLevel80: OperatingPoint | null };
+  crashDays: Record<string, unknown>;
+  positionDays: number;
+}
+
+function population(totals: BacktestTotals, levs: number[]): PopulationJson {
+  const positionDays = levs.reduce((s, l) => s + (totals.positionDays.get(l) ?? 0), 0);
+  const rules = {} as Record<RuleName, RuleJson>;
+  const merged = {} as Record<RuleName, AlertAccumulator[]>;
+  for (const rule of RULES) {
+    merged[rule] = THRESHOLDS[rule].map((_, ti) => {
+      const a = new AlertAccumulator();
+      for (const l of levs) {
+        const src = totals.alerts.get(l)?.[rule][ti];
+        if (src) a.merge(src);
+      }
+      return a;
+    });
+    rules[rule] = { operatingPoints: THRESHOLDS[rule].map((thr, ti) => operatingPoint(thr, merged[rule][ti]!, positionDays)) };
+  }
+  const scoreOf = (key: string): ScoreJson => {
+    const s = new ScoreAccumulator();
+    for (const l of levs) {
+      const src = totals.scores.get(l)?.[key];
+      if (src) s.merge(src);
+    }
+    return s.toJson();
+  };
+  const scores: Record<string, ScoreJson> = { model: scoreOf('model@60') };
+  for (const b of [...BASELINES, 'modelRaw', 'gaussianNoFloor']) scores[b] = scoreOf(b);
+  const scoresByHorizon = Object.fromEntries(HORIZONS_MIN.map((h) => [String(h), scoreOf(`model@${h}`)]));
+
+  const pick = (p: OperatingPoint): Record<string, number | null> => ({
+    threshold: p.threshold,
+    recall1m: p.recall1m,
+    recall5m: p.recall5m,
+    recall15m: p.recall15m,
+    recall30m: p.recall30m,
+    medianLeadMin: p.medianLeadMin,
+  });
+  const matchedBudget = { falseAlarmsPerPositionDay: BUDGET } as PopulationJson['matchedBudget'];
+  for (const rule of RULES) matchedBudget[rule] = interpolateAtBudget(rules[rule].operatingPoints, BUDGET, pick);
+  // The exchange's own margin-call level is fixed at 80%: report it as is (target G4 compares to it).
+  matchedBudget.exchangeLevel80 = rules.mr80.operatingPoints.find((p) => p.threshold === 0.8) ?? null;
+
+  // Crash days at the same operating point (the threshold that meets the all-days budget).
+  const days = new Set<string>();
+  for (const rule of RULES) for (const a of merged[rule]) for (const d of a.byCrashDay.keys()) days.add(d);
+  const crashAt = (rule: RuleName, select: (a: AlertAccumulator) => { breaches: number; recall1m: number | null; recall5m: number | null; recall15m: number | null; recall30m: number | null }) => {
+    const pts = merged[rule].map((a, ti) => ({ falseAlarmsPerPositionDay: rules[rule].operatingPoints[ti]!.falseAlarmsPerPositionDay, ...select(a) }));
+    return interpolateAtBudget(pts, BUDGET, (p) => ({ breaches: p.breaches, recall1m: p.recall1m, recall5m: p.recall5m, recall15m: p.recall15m }));
+  };
+  const level80 = THRESHOLDS.mr80.indexOf(0.8);
+  const crashDays: Record<string, unknown> = {
+    falseAlarmsPerPositionDay: BUDGET,
+    exchangeLevel80: crashRecall(merged.mr80[level80]!),
+    overall: Object.fromEntries(RULES.map((r) => [r, crashAt(r, crashRecall)])),
+    byDay: Object.fromEntries(
+      [...days].sort().map((d) => [
+        d,
+        Object.fromEntries(
+          RULES.map((r) => [
+            r,
+            crashAt(r, (a) => {
+              const v = a.byCrashDay.get(d);
+              const rr = (i: number): number | null => (v && v.breaches > 0 ? v.warned[i]! / v.breaches : null);
+              return { breaches: v?.breaches ?? 0, recall1m: rr(0), recall5m: rr(1), recall15m: rr(2), recall30m: rr(3) };
+            }),
+          ]),
+        ),
+      ]),
+    ),
+  };
+  return { rules, scores, scoresByHorizon, matchedBudget, crashDays, positionDays: Math.round(positionDays * 100) / 100 };
+}
+
+export interface BacktestJson extends PopulationJson {
+  files: BacktestTotals['files'];
+  leverages: number[];
+  byLeverage?: Record<string, PopulationJson>;
+}
+
+export function buildJson(totals: BacktestTotals, byLeverage: boolean): BacktestJson {
+  const levs = [...totals.positionDays.keys()].sort((a, b) => a - b);
+  const out: BacktestJson = { ...population(totals, levs), files: totals.files, leverages: levs };
+  if (byLeverage) {
+    out.byLeverage = { le50: population(totals, levs.filter((l) => l <= 50)) };
+    for (const l of levs) out.byLeverage[String(l)] = population(totals, [l]);
+  }
+  return out;
+}
