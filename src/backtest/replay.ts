@@ -146,7 +146,11 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
       const start = ctx.blockStarts[b]!;
       const down: number[] = [];
       const up: number[] = [];
-      for (const w of windows) if (w.end <= start) (down.push(w.down), up.push(w.up));
+      for (const w of windows) {
+        if (w.end > start) continue;
+        down.push(w.down);
+        up.push(w.up);
+      }
       tailDown = fitJumpTail(down, 60, book.tailX0, book.tailPrior);
       tailUp = fitJumpTail(up, 60, book.tailX0, book.tailPrior);
       floor = percentileOfRecent(sigmaHistory, t, Math.ceil((90 * 1440) / dtBar), 0.1);
