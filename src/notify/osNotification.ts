@@ -71,6 +71,8 @@ export function osNotificationChannel(options: OsNotificationOptions = {}): OsNo
         timeout: n.urgency === 'critical' ? false : 15,
         category: n.kind === 'system' ? 'device.error' : 'im.received',
         'app-name': options.appName ?? 'MarginWatch',
+        // Servers that stack by tag (dunst) replace rather than repeat a re-sent push.
+        hint: `string:x-dunst-stack-tag:${n.key}`,
         ...(icon ? { icon } : {}),
       } as Record<string, unknown>;
       notifier.notify(message, (err: unknown) => {

@@ -111,10 +111,13 @@ export class AlertStore {
         `SELECT * FROM alert_deliveries WHERE status = 'pending' AND next_attempt_ms <= ? ORDER BY id`,
       ),
       nextDue: db.prepare<[], { t: number | null }>(`SELECT MIN(next_attempt_ms) AS t FROM alert_deliveries WHERE status = 'pending'`),
-      claim: db.prepare(`UPDATE alert_deliveries SET status = 'sending', last_attempt_ms = ? WHERE id = ? AND status = 'pending'`),
+      // The claim counts the attempt, so a send cut short by a crash still shows in `attempts`.
+      claim: db.prepare(
+        `UPDATE alert_deliveries SET status = 'sending', attempts = attempts + 1, last_attempt_ms = ? WHERE id = ? AND status = 'pending'`,
+      ),
       finish: db.prepare(
-        `UPDATE alert_deliveries SET status = @status, attempts = attempts + @attempts, rounds = rounds + 1,
-           sent_ms = @sentMs, next_attempt_ms = @nextAttemptMs, detail = @detail WHERE id = @id`,
+        `UPDATE alert_deliveries SET status = @status, attempts = attempts + @extraAttempts, rounds = rounds + 1,
+           sent_ms = @sentMs, next_attempt_ms = @nextAttemptMs, detail = COALESCE(@detail, detail) WHERE id = @id`,
       ),
       resetInFlight: db.prepare(
         `UPDATE alert_deliveries SET status = 'pending', detail = 'interrupted in flight; sent again after restart' WHERE status = 'sending'`,
@@ -205,9 +208,10 @@ export class AlertStore {
     return this.st.claim.run(nowMs, id).changes === 1;
   }
 
+  /** `attempts` is what the channel reports for this round (its own retries included). */
   markSent(d: DeliveryRow, attempts: number, detail: string | null, nowMs: number): void {
     this.db.transaction(() => {
-      this.st.finish.run({ id: d.id, status: 'sent', attempts, sentMs: nowMs, nextAttemptMs: d.nextAttemptMs, detail });
+      this.st.finish.run({ id: d.id, status: 'sent', extraAttempts: Math.max(0, attempts - 1), sentMs: nowMs, nextAttemptMs: d.nextAttemptMs, detail });
       this.st.channelOk.run(d.channel, nowMs);
     })();
   }
@@ -218,7 +222,7 @@ export class AlertStore {
       this.st.finish.run({
         id: d.id,
         status: retryAtMs === null ? 'failed' : 'pending',
-        attempts,
+        extraAttempts: Math.max(0, attempts - 1),
         sentMs: null,
         nextAttemptMs: retryAtMs ?? d.nextAttemptMs,
         detail,
