@@ -28,7 +28,7 @@ class AesGcmVault implements SecretVault {
 export async function openHeadlessVault(options: HeadlessVaultOptions): Promise<SecretVault> {
   const env = options.env ?? process.env;
   if (options.useKeyring !== false) {
-    const key = await keyFromKeyring();
+    const key = await keyFromKeyring(env);
     if (key) return new AesGcmVault('os-keyring', key);
   }
   const envKey = keyFromEnv(env);

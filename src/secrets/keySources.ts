@@ -17,9 +17,9 @@ export function parseKeyText(text: string, where: string): Buffer {
   return key;
 }
 
-function run(cmd: string, args: string[], input: string | null, timeoutMs: number): Promise<string | null> {
+function run(cmd: string, args: string[], input: string | null, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<string | null> {
   return new Promise((resolve) => {
-    const child = execFile(cmd, args, { timeout: timeoutMs }, (error, stdout) => resolve(error ? null : stdout));
+    const child = execFile(cmd, args, { timeout: timeoutMs, env }, (error, stdout) => resolve(error ? null : stdout));
     child.on('error', () => resolve(null));
     if (input !== null) child.stdin?.end(input);
     else child.stdin?.end();
@@ -27,8 +27,8 @@ function run(cmd: string, args: string[], input: string | null, timeoutMs: numbe
 }
 
 /** Key from the desktop keyring, created there on first use; null when no keyring answers. */
-export async function keyFromKeyring(timeoutMs = 3000): Promise<Buffer | null> {
-  const found = await run('secret-tool', ['lookup', ...KEYRING_ATTRS], null, timeoutMs);
+export async function keyFromKeyring(env: NodeJS.ProcessEnv = process.env, timeoutMs = 3000): Promise<Buffer | null> {
+  const found = await run('secret-tool', ['lookup', ...KEYRING_ATTRS], null, timeoutMs, env);
   if (found && found.trim()) {
     try {
       return parseKeyText(found, 'the keyring entry');
@@ -37,10 +37,10 @@ export async function keyFromKeyring(timeoutMs = 3000): Promise<Buffer | null> {
     }
   }
   const fresh = randomBytes(32);
-  const stored = await run('secret-tool', ['store', '--label=MarginWatch vault key', ...KEYRING_ATTRS], fresh.toString('base64'), timeoutMs);
+  const stored = await run('secret-tool', ['store', '--label=MarginWatch vault key', ...KEYRING_ATTRS], fresh.toString('base64'), timeoutMs, env);
   if (stored === null) return null;
   // Read back: a keyring that silently drops writes must not leave us with an unrecoverable key.
-  const check = await run('secret-tool', ['lookup', ...KEYRING_ATTRS], null, timeoutMs);
+  const check = await run('secret-tool', ['lookup', ...KEYRING_ATTRS], null, timeoutMs, env);
   return check && check.trim() === fresh.toString('base64') ? fresh : null;
 }
 
