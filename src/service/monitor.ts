@@ -177,12 +177,17 @@ export class Monitor implements MonitorApi {
     for (const listener of this.trayListeners) listener(tray);
   }
 
+  /** Resolves once every account has processed the data it has received (tests, shutdown). */
+  async idle(): Promise<void> {
+    await Promise.all(this.parts.runners.map((r) => r.idle()));
+  }
+
   worstLevel(): AlertLevel {
     return worstLevel(this.parts.runners.map((r) => r.view().level));
   }
 }
 
-/** Positions whose mark is at or beyond their liquidation price, or every cross position when the account ratio reaches 1. */
+/** Isolated positions whose mark is at or beyond their liquidation price, and every cross position once the account ratio reaches 1. */
 export function liquidatedPositions(snapshot: AccountSnapshot, report: MarginReport): string[] {
   const crossGone = report.account.marginRatio !== null && new Decimal(report.account.marginRatio).gte(1);
   const out: string[] = [];
@@ -190,8 +195,10 @@ export function liquidatedPositions(snapshot: AccountSnapshot, report: MarginRep
     const line = report.positions[i];
     if (!line) return;
     const label = `${position.symbol}:${position.positionSide}`;
-    if (position.marginMode === 'cross' && crossGone) {
-      out.push(label);
+    // Cross positions go together when the account does (hedge legs share one liquidation price,
+    // which lies on the far side of the mark for one of them); isolated ones by their own price.
+    if (position.marginMode === 'cross') {
+      if (crossGone) out.push(label);
       return;
     }
     if (line.liquidationPrice === null) return;

@@ -1,7 +1,5 @@
 import type { CliCommand } from '../io';
+import { runHeadless } from '../../headless/run';
 
-// In progress: replaced by the real command in this session's work on it.
-export const runServe: CliCommand = async (_args, io) => {
-  io.stderr.write('serve: not available in this build yet\n');
-  return 2;
-};
+/** `npm run cli -- serve ...`: the same as `npm run headless` (needs the UI built once: `npm run headless` does it). */
+export const runServe: CliCommand = (args, io) => runHeadless(args, io.env, io.stdout, io.stderr);

@@ -2,7 +2,7 @@
 // so BTC is isolated at 50x and ETH cross at 20x, each with a long and a short leg), opened just before
 // the replayed crash so every alert level shows up within minutes.
 import Decimal from 'decimal.js';
-import type { AccountSnapshot, Position, Tier } from '../../domain/contracts';
+import type { AccountSnapshot, MarginReport, Position, Tier } from '../../domain/contracts';
 import { SNAPSHOT_SCHEMA } from '../../domain/contracts';
 
 export interface DemoPositionPlan {
@@ -16,12 +16,16 @@ export interface DemoPositionPlan {
   entryFactor: string;
 }
 
-export const DEMO_WALLET = '5200';
+export const DEMO_WALLET = '3900';
 
-/** Tuned so the first warning comes within the first market half hour of the crash tape. */
+/**
+ * Opened at the replay's first prices (10:00 UTC). The 50x BTC long reaches warning, margin call and
+ * liquidation within the first 15 market minutes (BTC −2 %); the cross ETH book reaches its margin call
+ * around 11:45 (ETH −18 %). At the default speed that is ~30 s and ~4 min after start.
+ */
 export const DEMO_PLAN: readonly DemoPositionPlan[] = [
-  { symbol: 'BTCUSDT', positionSide: 'long', marginMode: 'isolated', side: 'long', size: '0.5', leverage: '50', entryFactor: '1.004' },
-  { symbol: 'BTCUSDT', positionSide: 'short', marginMode: 'isolated', side: 'short', size: '0.2', leverage: '50', entryFactor: '0.998' },
+  { symbol: 'BTCUSDT', positionSide: 'long', marginMode: 'isolated', side: 'long', size: '0.5', leverage: '50', entryFactor: '1' },
+  { symbol: 'BTCUSDT', positionSide: 'short', marginMode: 'isolated', side: 'short', size: '0.2', leverage: '50', entryFactor: '1' },
   { symbol: 'ETHUSDT', positionSide: 'long', marginMode: 'cross', side: 'long', size: '10', leverage: '20', entryFactor: '1.01' },
   { symbol: 'ETHUSDT', positionSide: 'short', marginMode: 'cross', side: 'short', size: '4', leverage: '20', entryFactor: '0.995' },
 ];
@@ -86,4 +90,31 @@ export function demoSnapshot(
     crossWalletBalance: state.walletBalance.toFixed(8),
     positions,
   };
+}
+
+/**
+ * What the exchange does when a position's mark reaches its liquidation price: an isolated position is
+ * closed and loses its margin; when the cross account's margin ratio reaches 1, every cross position is
+ * closed and the cross wallet keeps what is left of its margin balance (never below zero).
+ */
+export function liquidateDemoAccount(state: DemoAccountState, snapshot: AccountSnapshot, report: MarginReport): boolean {
+  const gone = new Set<number>();
+  snapshot.positions.forEach((p, i) => {
+    const lp = report.positions[i]?.liquidationPrice;
+    if (p.marginMode !== 'isolated' || !lp) return;
+    const mark = new Decimal(p.markPrice);
+    if (p.side === 'long' ? mark.lte(lp) : mark.gte(lp)) gone.add(i);
+  });
+  const crossRatio = report.account.marginRatio;
+  if (crossRatio !== null && new Decimal(crossRatio).gte(1)) {
+    snapshot.positions.forEach((p, i) => p.marginMode === 'cross' && gone.add(i));
+    const crossPnl = snapshot.positions.reduce(
+      (sum, p, i) => (p.marginMode === 'cross' ? sum.add(report.positions[i]?.unrealizedPnl ?? 0) : sum),
+      new Decimal(0),
+    );
+    state.walletBalance = Decimal.max(0, state.walletBalance.add(crossPnl));
+  }
+  if (gone.size === 0) return false;
+  state.positions = state.positions.filter((_, i) => !gone.has(i));
+  return true;
 }

@@ -6,7 +6,8 @@ import type Decimal from 'decimal.js';
 import type { AccountSnapshot, Candle, Tier } from '../../domain/contracts';
 import type { VenueListener, VenueSession } from '../types';
 import { loadCandleFile } from './candles';
-import { demoSnapshot, openDemoAccount, roundToTick, type DemoAccountState } from './account';
+import { computeMarginReport } from '../../domain/margin';
+import { demoSnapshot, liquidateDemoAccount, openDemoAccount, roundToTick, type DemoAccountState } from './account';
 import { CANDLE_MS, candlesBefore, loopIndex, priceAt, type Tape } from './replay';
 
 export interface Timers {
@@ -130,7 +131,13 @@ export class DemoVenueSession implements VenueSession {
       this.account = openDemoAccount(start);
       this.loop = loop;
     }
-    const nextFunding = Math.ceil((nowMs + 1) / FUNDING_INTERVAL_MS) * FUNDING_INTERVAL_MS;
-    return demoSnapshot(this.account, marks, this.tiers, new Date(nowMs).toISOString(), new Date(nextFunding).toISOString());
+    const nextFunding = new Date(Math.ceil((nowMs + 1) / FUNDING_INTERVAL_MS) * FUNDING_INTERVAL_MS).toISOString();
+    const asOf = new Date(nowMs).toISOString();
+    const snapshot = demoSnapshot(this.account, marks, this.tiers, asOf, nextFunding);
+    // The venue plays the exchange: positions past their liquidation price are liquidated.
+    if (liquidateDemoAccount(this.account, snapshot, computeMarginReport(snapshot))) {
+      return demoSnapshot(this.account, marks, this.tiers, asOf, nextFunding);
+    }
+    return snapshot;
   }
 }

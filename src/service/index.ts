@@ -1,0 +1,257 @@
+// createMonitor: assembles the running service from its parts. Plain Node — no Electron import — so the
+// desktop shell (main process) and headless mode run exactly the same code.
+import { join } from 'node:path';
+import { computeMarginReport, parseSnapshot, shockSnapshot } from '../domain/margin';
+import { alertSettingsSchema, worstLevel, type AlertSettings } from '../domain/alerts';
+import type { AlertLevel } from '../domain/alerts/levels';
+import type { ServiceStatus } from '../api/messages';
+import { openDatabase, type Db } from '../store/db';
+import { HistoryStore } from '../store/historyStore';
+import { AccountStore } from '../store/accountStore';
+import { databaseFile } from '../paths';
+import { AlertPipeline, Watchdog } from './alerts';
+import { osNotificationChannel, soundChannel, type NotificationChannel } from '../notify';
+import { ForecastService } from '../forecast';
+import { DemoVenueSession, type Timers } from '../venues/demo/session';
+import { createVenueSession, venueSecretSchema } from '../venues/exchanges';
+import type { AccountConfig, VenueSession } from '../venues/types';
+import type { SecretVault } from '../secrets';
+import { openHeadlessVault } from '../secrets';
+import { AccountRunner, type AlertSink, type MarginEngine } from './accountRunner';
+import { Monitor, type AlertService, type TrayState } from './monitor';
+import { appSettingsSchema, DEFAULT_APP_SETTINGS, type AppSettings } from './settings';
+
+export { Monitor, type TrayState } from './monitor';
+
+export const DEMO_ACCOUNT: AccountConfig = { id: 'demo', name: 'Demo · Binance USDⓈ-M', source: 'demo', options: {} };
+const VERSION = '0.1.0';
+
+export interface MonitorOptions {
+  dataDir: string;
+  shell: 'desktop' | 'headless';
+  /** Folder with demo/, sounds/, icons/, forecast/ (the repo's resources/ or the packaged app's). */
+  resourcesDir: string;
+  demoSpeed?: number;
+  /** better-sqlite3 binding built for Electron's ABI (desktop shell in development). */
+  nativeBinding?: string;
+  /** Replaces the default OS-notification + sound channels (the desktop shell passes Electron's). */
+  channels?: NotificationChannel[];
+  vault?: SecretVault;
+  now?: () => number;
+  /** Timers for the demo venue's replay (tests drive a manual clock). */
+  timers?: Timers;
+  log?: (line: string) => void;
+}
+
+export interface RunningMonitor extends Monitor {
+  close(): Promise<void>;
+}
+
+export async function createMonitor(options: MonitorOptions): Promise<RunningMonitor> {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? ((line: string) => console.error(line));
+  const db = openDatabase(databaseFile(options.dataDir), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const history = new HistoryStore(db);
+  const settings = new SettingsRepository(history);
+
+  const osChannel = osNotificationChannel({
+    iconPath: join(options.resourcesDir, 'icons', 'icon.png'),
+    onUnavailable: (detail) => log(`OS notifications unavailable: ${detail}; in-app alerts keep working`),
+  });
+  const channels = options.channels ?? [osChannel, soundChannel({ file: join(options.resourcesDir, 'sounds', 'alarm.wav') })];
+  const osStatus = options.channels ? { available: true, detail: null } : osChannel.status();
+
+  const pipeline = new AlertPipeline({ db, channels, now, onError: (error) => log(`alert pipeline: ${String(error)}`) });
+  const forecaster = new ForecastService({ levels: settings.app().triggerLevels });
+  const engine: MarginEngine = { parse: parseSnapshot, compute: computeMarginReport };
+  const alerts = new AlertAdapter(pipeline, settings);
+
+  const status: ServiceStatus = {
+    version: VERSION,
+    startedAt: new Date(now()).toISOString(),
+    osNotifications: osStatus,
+    dataDir: options.dataDir,
+    shell: options.shell,
+  };
+
+  let monitor: Monitor | null = null;
+  const runners: AccountRunner[] = [];
+  const sessions = await openSessions(db, options, settings.app(), log);
+  for (const { config, session } of sessions) {
+    runners.push(
+      new AccountRunner(config, session, {
+        engine,
+        forecaster,
+        alerts,
+        history,
+        now,
+        settings: () => {
+          const app = settings.app();
+          return {
+            engine: { targetMarginRatio: app.targetMarginRatio, triggerLevels: app.triggerLevels },
+            historyIntervalMs: app.historyIntervalMs,
+            snapshotIntervalMs: app.snapshotIntervalMs,
+          };
+        },
+        emit: (view) => monitor?.emit({ type: 'account', account: view }),
+        log,
+      }),
+    );
+  }
+
+  monitor = new Monitor({
+    runners,
+    alerts,
+    engine,
+    whatIf: { shock: (snapshot, shocks, fundingHours) => shockSnapshot(snapshot, { shocks, fundingHours }) },
+    history,
+    status,
+    appSettings: () => settings.app(),
+    saveAppSettings: (next) => settings.saveApp(next),
+  });
+
+  const watchdogs = runners.map((r) => new Watchdog({ target: pipeline, accountId: r.config.id, onError: (e) => log(`watchdog: ${String(e)}`) }));
+  for (const runner of runners) {
+    runner.start().catch((error: unknown) => log(`account ${runner.config.name} failed to start: ${String(error)}`));
+  }
+  for (const w of watchdogs) w.start();
+  const retention = startRetention(history, settings, now, log);
+
+  const running = monitor as RunningMonitor;
+  let closing: Promise<void> | null = null;
+  running.close = () =>
+    (closing ??= (async () => {
+      clearInterval(retention);
+      await Promise.allSettled(watchdogs.map((w) => w.stop()));
+      await Promise.allSettled(runners.map((r) => r.stop()));
+      await pipeline.close();
+      await forecaster.close();
+      closeDb(db);
+    })());
+  return running;
+}
+
+/** The demo account (unless disabled) and every stored exchange account, each with its venue session. */
+async function openSessions(
+  db: Db,
+  options: MonitorOptions,
+  app: AppSettings,
+  log: (line: string) => void,
+): Promise<{ config: AccountConfig; session: VenueSession }[]> {
+  const out: { config: AccountConfig; session: VenueSession }[] = [];
+  if (app.demoEnabled) {
+    const speed = options.demoSpeed;
+    out.push({
+      config: DEMO_ACCOUNT,
+      session: new DemoVenueSession({
+        accountId: DEMO_ACCOUNT.id,
+        resourcesDir: options.resourcesDir,
+        ...(speed ? { speed } : {}),
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.timers ? { timers: options.timers } : {}),
+      }),
+    });
+  }
+  const accounts = new AccountStore(db);
+  const stored = accounts.list().filter((a) => a.source !== 'demo');
+  if (stored.length === 0) return out;
+  let vault: SecretVault | null = options.vault ?? null;
+  for (const config of stored) {
+    try {
+      vault ??= await openHeadlessVault({ dataDir: options.dataDir });
+      const blob = accounts.secretBlob(config.id);
+      const secret = blob ? venueSecretSchema.parse(JSON.parse(await vault.decrypt(blob.blob))) : null;
+      const logger = { info: (m: string) => log(`[${config.name}] ${m}`), warn: (m: string) => log(`[${config.name}] ${m}`) };
+      out.push({ config, session: createVenueSession(config, secret, { logger }) });
+    } catch (error) {
+      log(`account ${config.name} cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return out;
+}
+
+/** Alert settings are stored by the service and handed to the pipeline with every evaluation. */
+class SettingsRepository {
+  private appCache: AppSettings | null = null;
+  private alertCache: AlertSettings | null = null;
+  constructor(private readonly history: HistoryStore) {}
+
+  app(): AppSettings {
+    if (!this.appCache) {
+      const parsed = appSettingsSchema.safeParse(this.history.getSetting('app') ?? {});
+      this.appCache = parsed.success ? parsed.data : DEFAULT_APP_SETTINGS;
+    }
+    return this.appCache;
+  }
+
+  saveApp(next: AppSettings): void {
+    this.history.putSetting('app', next);
+    this.appCache = next;
+  }
+
+  alerts(): AlertSettings {
+    if (!this.alertCache) {
+      const parsed = alertSettingsSchema.safeParse(this.history.getSetting('alerts') ?? {});
+      this.alertCache = parsed.success ? parsed.data : alertSettingsSchema.parse({});
+    }
+    return this.alertCache;
+  }
+
+  updateAlerts(patch: Record<string, unknown>): AlertSettings {
+    const parsed = alertSettingsSchema.safeParse({ ...this.alerts(), ...patch });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`settings.alerts.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+    }
+    this.history.putSetting('alerts', parsed.data);
+    this.alertCache = parsed.data;
+    return parsed.data;
+  }
+}
+
+class AlertAdapter implements AlertSink, AlertService {
+  constructor(
+    private readonly pipeline: AlertPipeline,
+    private readonly settings: SettingsRepository,
+  ) {}
+  evaluate: AlertSink['evaluate'] = (accountId, input) => this.pipeline.evaluate(accountId, input, this.settings.alerts());
+  accountLevel(accountId: string): AlertLevel {
+    return worstLevel(this.pipeline.list({ state: 'open', accountId, limit: 100 }).map((a) => a.level));
+  }
+  list: AlertService['list'] = (filter) => this.pipeline.list(filter);
+  acknowledge = async (alertId: string) => this.pipeline.acknowledge(alertId);
+  snooze = async (alertId: string, minutes: number) => this.pipeline.snooze(alertId, minutes);
+  subscribe: AlertService['subscribe'] = (listener) => this.pipeline.subscribe(listener);
+  trayState = (): TrayState => this.pipeline.trayState();
+  sendTest = async (channelId: string) => {
+    const r = await this.pipeline.sendTest(channelId);
+    return { ok: r.ok, detail: r.detail };
+  };
+  getSettings = () => this.settings.alerts();
+  updateSettings = (patch: Record<string, unknown>) => this.settings.updateAlerts(patch);
+}
+
+function startRetention(history: HistoryStore, settings: SettingsRepository, now: () => number, log: (l: string) => void): NodeJS.Timeout {
+  const prune = () => {
+    const days = settings.app().retentionDays;
+    if (days <= 0) return;
+    try {
+      const removed = history.prune(now() - days * 86_400_000);
+      if (removed > 0) log(`retention: removed ${removed} history rows older than ${days} days`);
+    } catch (error) {
+      log(`retention failed: ${String(error)}`);
+    }
+  };
+  prune();
+  const timer = setInterval(prune, 3_600_000);
+  timer.unref();
+  return timer;
+}
+
+function closeDb(db: Db): void {
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+}
