@@ -86,14 +86,21 @@ function fitWalkForwardMaps(perBlock: CalibrationAccumulator[]): (CalibrationMap
   return maps;
 }
 
-export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): void {
-  const { series } = input;
+export function replayContext(input: BacktestInput): ReplayContext {
   const book: BookOptions = { ...DEFAULT_BOOK, ...input.book, funding: input.funding };
-  const blockStarts = makeBlocks(series);
-  const ctx: ReplayContext = { series, book, blockStarts, blockOf: (t) => blockIndex(blockStarts, t) };
-  const nb = blockStarts.length;
+  const blockStarts = makeBlocks(input.series);
+  return { series: input.series, book, blockStarts, blockOf: (t) => blockIndex(blockStarts, t) };
+}
 
-  // Pass 1: training pairs for every map, filed under the block in which their label resolved.
+/**
+ * Pass 1: (raw probability, outcome) pairs for every calibration map, filed under the block in which
+ * their label resolved, so a map for block j only ever sees outcomes known before j starts.
+ */
+export function calibrationPass(ctx: ReplayContext): {
+  modelAcc: CalibrationAccumulator[][];
+  baseAcc: Record<(typeof BASELINES)[number], CalibrationAccumulator[]>;
+} {
+  const nb = ctx.blockStarts.length;
   const modelAcc = HORIZONS_MIN.map(() => Array.from({ length: nb }, () => new CalibrationAccumulator()));
   const baseAcc = Object.fromEntries(BASELINES.map((b) => [b, Array.from({ length: nb }, () => new CalibrationAccumulator())])) as Record<(typeof BASELINES)[number], CalibrationAccumulator[]>;
   replay(ctx, {
@@ -111,6 +118,15 @@ export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): v
       }
     },
   });
+  return { modelAcc, baseAcc };
+}
+
+export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): void {
+  const { series } = input;
+  const ctx = replayContext(input);
+  const nb = ctx.blockStarts.length;
+
+  const { modelAcc, baseAcc } = calibrationPass(ctx);
   const modelMaps = modelAcc.map(fitWalkForwardMaps);
   const baseMaps = Object.fromEntries(BASELINES.map((b) => [b, fitWalkForwardMaps(baseAcc[b])])) as Record<(typeof BASELINES)[number], (CalibrationMap | null)[]>;
 

@@ -120,8 +120,11 @@ export function monteCarloKernel(job: MonteCarloJob): MonteCarloResult {
       // Bridge variance uses sensitivities at the step start: g_i = (e_i − k·mm_i)·exp(x_i).
       let scale = Math.sqrt(dt);
       if (nu > 0) {
-        let chi2 = 0;
-        for (let c = 0; c < nu; c++) {
+        // χ²_ν = −2·ln(U_1⋯U_{ν/2}) for even ν (sum of exponentials), plus one z² when ν is odd.
+        let prod = 1;
+        for (let c = 0; c < nu >> 1; c++) prod *= nextFloat();
+        let chi2 = -2 * Math.log(prod);
+        if (nu & 1) {
           const z = normal();
           chi2 += z * z;
         }
