@@ -72,7 +72,7 @@ export function osNotificationChannel(options: OsNotificationOptions = {}): OsNo
         category: n.kind === 'system' ? 'device.error' : 'im.received',
         'app-name': options.appName ?? 'MarginWatch',
         // Servers that stack by tag (dunst) replace rather than repeat a re-sent push.
-        hint: `string:x-dunst-stack-tag:${n.key}`,
+        hint: `string:x-dunst-stack-tag:${n.key.replace(/[^A-Za-z0-9_.-]/g, "_")}`,
         ...(icon ? { icon } : {}),
       } as Record<string, unknown>;
       notifier.notify(message, (err: unknown) => {

@@ -117,11 +117,13 @@ function levelObservations(report: MarginReport, state: AlertsState, label: stri
     const subject = positionSubject(p);
     seen.add(subject);
     const signed = finiteOrNull(p.distanceToLiquidation);
-    const direction = positionDirection(p);
-    const past = signed !== null && direction !== null && (direction === 'long' ? signed >= 0 : signed <= 0);
-    // Past its liquidation price counts as zero distance, never as "some distance away".
-    const distance = signed === null ? null : past ? 0 : Math.abs(signed);
     const isolated = p.marginMode === 'isolated';
+    const direction = positionDirection(p);
+    // An isolated position past its own liquidation price counts as zero distance, never as "some
+    // distance away". A cross leg's liquidation price is the account's, which may lie on either side
+    // of mark (a hedged short leg in a net-long account liquidates when price falls).
+    const past = isolated && signed !== null && direction !== null && (direction === 'long' ? signed >= 0 : signed <= 0);
+    const distance = signed === null ? null : past ? 0 : Math.abs(signed);
     const ratio =
       isolated && signed !== null && direction !== null ? isolatedRatioFromDistance(signed, Number(p.maintenanceRate), direction) : null;
     let c = classify({ marginRatio: ratio, distance }, s);

@@ -15,16 +15,20 @@ import type { VenueHealth } from '../../../src/venues/types';
 import { tempDir } from '../alerts/helpers';
 import { alertSettingsSchema } from '../../../src/domain/alerts/settings';
 
-// A cautious trader's thresholds (every level is configurable per account), so the crash tape
-// crosses warning and margin call before the critical distance rule fires.
-const cautious = alertSettingsSchema.parse({
-  levels: {
-    watch: { marginRatio: 0.2, distance: null },
-    warning: { marginRatio: 0.3, distance: null },
-    'margin-call': { marginRatio: 0.35, distance: null },
-    critical: { marginRatio: 0.4, distance: 0.002 },
-  },
-});
+// A cautious trader's thresholds (every level is configurable per account): warnings start just
+// above the ratio the demo account opens at, so the crash tape crosses warning before critical
+// whatever the demo's exact tuning.
+function cautious(openingRatio: number) {
+  const r = Math.min(openingRatio, 0.6);
+  return alertSettingsSchema.parse({
+    levels: {
+      watch: { marginRatio: r + 0.005, distance: null },
+      warning: { marginRatio: r + 0.01, distance: null },
+      'margin-call': { marginRatio: r + 0.1, distance: null },
+      critical: { marginRatio: 0.9, distance: 0.002 },
+    },
+  });
+}
 
 const repoRoot = resolve(__dirname, '../../..');
 const resourcesDir = join(repoRoot, 'resources');
@@ -72,6 +76,7 @@ describe('OS notification through D-Bus', () => {
     });
     const pipeline = new AlertPipeline({ db, channels: [recordingOs], now: () => clock, utcOffsetMin: () => 0 });
     let reportNow: MarginReport | null = null;
+    let settings: ReturnType<typeof cautious> | undefined;
     let health: VenueHealth = { state: 'connecting', dataAsOf: null, lastError: null };
     try {
       await demo.start({
@@ -83,7 +88,8 @@ describe('OS notification through D-Bus', () => {
       for (let i = 0; i < 360 && !both(); i++) {
         clock += 2000;
         tickFn!();
-        await pipeline.evaluate('demo', { report: reportNow, forecast: null, health, accountName: 'Demo' }, cautious);
+        settings ??= cautious(Number(reportNow!.account.marginRatio));
+        await pipeline.evaluate('demo', { report: reportNow, forecast: null, health, accountName: 'Demo' }, settings);
       }
       await demo.stop();
       expect(sent.length).toBeGreaterThanOrEqual(2);
@@ -103,7 +109,7 @@ describe('OS notification through D-Bus', () => {
       // The numbers that matter are in the body the server received.
       expect(calls.some((c) => /Margin ratio \d+\.\d%/.test(c.body) && /Liquidation of \w+ \d+\.\d\d% away/.test(c.body))).toBe(true);
       const views = pipeline.list({ state: 'all' });
-      expect(views.flatMap((v) => v.deliveries).every((d) => d.status === 'sent')).toBe(true);
+      expect(views.flatMap((v) => v.deliveries).filter((d) => d.status !== 'sent')).toEqual([]);
     } finally {
       await pipeline.close();
       db.close();

@@ -205,6 +205,9 @@ describe('alert reducer — levels and episodes', () => {
     const bankrupt = run([{ atMin: 0, report: report(null, [position()]) }]);
     expect(summary(bankrupt.pushes)).toEqual(['0:account:critical:opened']);
     expect(bankrupt.pushes[0]!.body).toContain('At or past the liquidation price');
+    // A cross short leg of a net-long account: its (account) liquidation price is below mark. Not past.
+    const hedgedShort = position({ positionSide: 'short', distanceToLiquidation: '-0.25' });
+    expect(run([{ atMin: 0, report: report('0.3', [hedgedShort]) }]).pushes).toEqual([]);
     // No positions and no ratio: nothing to alert on.
     expect(run([{ atMin: 0, report: report(null, []) }]).pushes).toEqual([]);
     // One-way short: bankruptcy above liquidation → short, so liquidation above mark (positive) is ahead.
