@@ -3,6 +3,8 @@ import type { AccountConfig, VenueSession } from '../types';
 import { binanceHosts, BinanceClient } from './binance/client';
 import { checkBinanceKey, type KeyCheck } from './binance/permissions';
 import { BinanceUsdmSession } from './binance/usdmSession';
+import { HyperliquidReader, hyperliquidWallet } from './hyperliquid/reader';
+import { PollingSession } from './shared/pollingSession';
 import { DEFAULT_TUNING, SILENT_LOGGER, type SessionTuning, type VenueLogger } from './shared/sessionOptions';
 import type { VenueSecret } from './secret';
 
@@ -21,7 +23,7 @@ export interface VenueSessionOptions {
 }
 
 /** Venues with a working adapter in this build. */
-export const SUPPORTED_VENUES: ReadonlyArray<AccountConfig['source']> = ['binance-usdm'];
+export const SUPPORTED_VENUES: ReadonlyArray<AccountConfig['source']> = ['binance-usdm', 'hyperliquid'];
 
 export class UnsupportedVenueError extends Error {
   constructor(venue: string) {
@@ -40,6 +42,8 @@ export function createVenueSession(config: AccountConfig, secret: VenueSecret | 
   switch (config.source) {
     case 'binance-usdm':
       return new BinanceUsdmSession(config.id, binanceHosts(config.options), secret, deps);
+    case 'hyperliquid':
+      return new PollingSession(config.id, new HyperliquidReader(config.options, deps.now, deps.tuning), deps);
     default:
       throw new UnsupportedVenueError(config.source);
   }
@@ -71,6 +75,21 @@ export async function validateCredentials(config: AccountConfig, secret: VenueSe
         return await checkBinanceKey(client, probe);
       } finally {
         client.release();
+      }
+    }
+    case 'hyperliquid': {
+      // An address grants no rights: nothing to trade or withdraw with. Prove the address reads.
+      try {
+        hyperliquidWallet(config.options);
+      } catch (error) {
+        return { ok: false, permissions: { read: false, trade: false, withdraw: false }, verdict: 'invalid', message: (error as Error).message };
+      }
+      const reader = new HyperliquidReader(config.options, options.now ?? Date.now, { ...DEFAULT_TUNING, ...options.tuning });
+      try {
+        await reader.fetchSnapshot();
+        return { ok: true, permissions: { read: true, trade: false, withdraw: false }, verdict: 'ok', message: 'Wallet address reads; no key is stored for Hyperliquid.' };
+      } finally {
+        reader.release();
       }
     }
     default:

@@ -21,6 +21,7 @@ export const FAST: Partial<SessionTuning> = {
   backoff: { baseMs: 100, maxMs: 400 },
   invalidKeyRetryMs: 2_000,
   requestTimeoutMs: 2_000,
+  rateLimitedWaitMs: 500,
 };
 
 export interface Harness {

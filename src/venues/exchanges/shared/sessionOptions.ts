@@ -26,6 +26,8 @@ export interface SessionTuning {
   weightLimit: number;
   rateWindowMs: number;
   backoff: BackoffPolicy;
+  /** Wait after a 429 that carries no Retry-After. */
+  rateLimitedWaitMs: number;
   /** Retry interval after the key was rejected (the user must fix the key; do not hammer). */
   invalidKeyRetryMs: number;
 }
@@ -46,6 +48,7 @@ export const DEFAULT_TUNING: SessionTuning = {
   rateWindowMs: 60_000,
   backoff: DEFAULT_BACKOFF,
   invalidKeyRetryMs: 5 * 60_000,
+  rateLimitedWaitMs: 10_000,
 };
 
 export interface VenueLogger {

@@ -1,0 +1,100 @@
+// Hyperliquid: read-only by wallet address (no key). POST /info through CCXT's implicit
+// publicPostInfo. Weights (docs, "Rate limits"): clearinghouseState 2, metaAndAssetCtxs 20,
+// candleSnapshot 20 (+1 per 60 candles); 1200 per minute per IP.
+import ccxt from 'ccxt';
+import type { AccountSnapshot, Candle } from '../../../domain/contracts';
+import { classifyCcxtError } from '../shared/ccxtErrors';
+import { CcxtClient } from '../shared/ccxtClient';
+import { decimalField, millisField } from '../shared/decimals';
+import { VenueFailure } from '../shared/errors';
+import type { VenueReader } from '../shared/pollingSession';
+import type { SessionTuning } from '../shared/sessionOptions';
+import { buildHyperliquidSnapshot } from './snapshot';
+
+const WALLET_RE = /^0x[0-9a-fA-F]{40}$/;
+export const HYPERLIQUID_SYNC_WEIGHT = 22;
+const CANDLE_PAGE = 5000;
+
+export function hyperliquidWallet(options: Record<string, string>): string {
+  const wallet = options.wallet ?? '';
+  if (!WALLET_RE.test(wallet)) throw new VenueFailure('invalid-key', 'Hyperliquid needs the wallet address (option wallet=0x… with 40 hex digits).');
+  return wallet.toLowerCase();
+}
+
+export class HyperliquidReader implements VenueReader {
+  readonly client: CcxtClient;
+  private readonly limit: number;
+
+  constructor(
+    private readonly options: Record<string, string>,
+    private readonly now: () => number,
+    private readonly tuning: SessionTuning,
+  ) {
+    this.limit = options.weightLimit ? Number(options.weightLimit) : Math.min(tuning.weightLimit, 1200);
+    this.client = new CcxtClient({
+      exchange: new ccxt.hyperliquid({ timeout: tuning.requestTimeoutMs, enableRateLimit: false }) as never,
+      baseUrl: options.restUrl ?? 'https://api.hyperliquid.xyz',
+      now,
+      weightLimit: this.limit,
+      windowMs: tuning.rateWindowMs,
+      classify: (error, headers) => classifyCcxtError(error, headers, 'Hyperliquid', '', tuning.rateLimitedWaitMs),
+    });
+  }
+
+  async fetchSnapshot(): Promise<AccountSnapshot> {
+    const user = hyperliquidWallet(this.options);
+    const [state, metaAndCtxs] = await Promise.all([
+      this.client.call('publicPostInfo', 2, { type: 'clearinghouseState', user }),
+      this.client.call('publicPostInfo', 20, { type: 'metaAndAssetCtxs' }),
+    ]);
+    if (!isRow(state) || !Array.isArray(metaAndCtxs) || !isRow(metaAndCtxs[0]) || !Array.isArray(metaAndCtxs[1])) {
+      throw new VenueFailure('malformed-payload', 'Hyperliquid sent a clearinghouseState or metaAndAssetCtxs of the wrong shape');
+    }
+    return buildHyperliquidSnapshot({ state, meta: metaAndCtxs[0], assetCtxs: metaAndCtxs[1] as Record<string, unknown>[] });
+  }
+
+  /** Hyperliquid publishes trade-price candles only (no mark-price candles); used as the closest proxy. */
+  async markHistory(symbol: string, fromMs: number, toMs: number): Promise<Candle[]> {
+    const candles: Candle[] = [];
+    let start = fromMs;
+    while (start <= toMs) {
+      const page = await this.client.call('publicPostInfo', 20 + Math.ceil(CANDLE_PAGE / 60), {
+        type: 'candleSnapshot',
+        req: { coin: symbol, interval: '1m', startTime: start, endTime: toMs },
+      });
+      if (!Array.isArray(page)) throw new VenueFailure('malformed-payload', 'Hyperliquid sent no candle list');
+      for (const [i, c] of (page as Record<string, unknown>[]).entries()) {
+        const at = `candleSnapshot[${i}]`;
+        const candle = {
+          time: millisField(c.t, `${at}.t`),
+          open: Number(decimalField(c.o, `${at}.o`)),
+          high: Number(decimalField(c.h, `${at}.h`)),
+          low: Number(decimalField(c.l, `${at}.l`)),
+          close: Number(decimalField(c.c, `${at}.c`)),
+        };
+        if (candle.time > toMs) continue;
+        const last = candles[candles.length - 1];
+        if (!last || candle.time > last.time) candles.push(candle);
+      }
+      if (page.length < CANDLE_PAGE || candles.length === 0) break;
+      start = candles[candles.length - 1]!.time + 60_000;
+    }
+    return candles;
+  }
+
+  minPollIntervalMs(): number {
+    return Math.ceil((HYPERLIQUID_SYNC_WEIGHT * this.tuning.rateWindowMs * Math.max(1, this.client.budgetUsers())) / (this.limit * 0.5));
+  }
+
+  release(): void {
+    this.client.release();
+  }
+
+  reacquire(): void {
+    this.client.reacquire();
+  }
+}
+
+function isRow(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,85 @@
+// A CCXT instance pointed at the account's host, with lossless number parsing, a shared weight
+// budget per host (limits are per IP) and errors mapped to VenueFailure by a venue classifier.
+import { parseLosslessJson } from './losslessJson';
+import { USER_MESSAGES, VenueFailure } from './errors';
+import { lowerCaseHeaders, overrideCcxtUrls } from './ccxtErrors';
+import { acquireSharedBudget } from './weightBudget';
+
+type Implicit = (params?: Record<string, unknown>) => Promise<unknown>;
+type Exchange = { urls: Record<string, unknown>; options: Record<string, unknown> };
+
+export interface CcxtClientOptions {
+  exchange: Exchange;
+  baseUrl: string;
+  now: () => number;
+  weightLimit: number;
+  windowMs: number;
+  classify(error: unknown, headers: Record<string, string>): VenueFailure;
+  /** Venue-level "error inside a 200" check (Bybit retCode, OKX code); throws VenueFailure. */
+  checkBody?(body: unknown): void;
+}
+
+export class CcxtClient {
+  private held: ReturnType<typeof acquireSharedBudget>;
+  private released = false;
+  requestCount = 0;
+
+  constructor(private readonly options: CcxtClientOptions) {
+    overrideCcxtUrls(options.exchange, options.baseUrl);
+    (options.exchange as unknown as { parseJson: (text: string) => unknown }).parseJson = (text: string) => {
+      try {
+        return parseLosslessJson(text);
+      } catch {
+        return undefined;
+      }
+    };
+    this.held = this.acquire();
+  }
+
+  get exchange(): Exchange {
+    return this.options.exchange;
+  }
+
+  private acquire(): ReturnType<typeof acquireSharedBudget> {
+    return acquireSharedBudget(`${this.options.baseUrl}|${this.options.weightLimit}|${this.options.windowMs}`, {
+      limit: this.options.weightLimit,
+      windowMs: this.options.windowMs,
+      headroom: 0.8,
+      now: this.options.now,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    });
+  }
+
+  budgetUsers(): number {
+    return this.held.users();
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.held.release();
+  }
+
+  reacquire(): void {
+    if (!this.released) return;
+    this.released = false;
+    this.held = this.acquire();
+  }
+
+  async call(method: string, weight: number, params: Record<string, unknown> = {}): Promise<unknown> {
+    const fn = (this.options.exchange as unknown as Record<string, Implicit>)[method];
+    if (typeof fn !== 'function') throw new Error(`CCXT has no method ${method}`);
+    if (weight > 0) await this.held.budget.reserve(weight);
+    this.requestCount += 1;
+    try {
+      const result = await fn.call(this.options.exchange, params);
+      if (result === undefined || typeof result === 'string') throw new VenueFailure('malformed-payload', USER_MESSAGES['malformed-payload']);
+      this.options.checkBody?.(result);
+      return result;
+    } catch (error) {
+      const failure = this.options.classify(error, lowerCaseHeaders(this.options.exchange));
+      if (failure.retryAfterMs !== null) this.held.budget.blockFor(failure.retryAfterMs);
+      throw failure;
+    }
+  }
+}

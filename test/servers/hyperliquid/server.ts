@@ -1,0 +1,105 @@
+// A local Hyperliquid info server on 127.0.0.1: POST /info with clearinghouseState,
+// metaAndAssetCtxs and candleSnapshot, weight accounting per window (1200/min per IP in
+// production), 429 when over, 422 for undecodable bodies, and injectable faults.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readBody, sleep, WindowCounter } from '../shared/http';
+import { toJsonText } from '../shared/jsonText';
+
+export type HyperliquidFault = { kind: 'rate-limit' } | { kind: 'maintenance' } | { kind: 'malformed' } | { kind: 'slow'; delayMs: number };
+
+export interface HyperliquidServerOptions {
+  /** clearinghouseState per lower-case wallet address (as Hyperliquid returns it). */
+  states: Record<string, unknown>;
+  /** [meta, assetCtxs] as metaAndAssetCtxs returns it. */
+  metaAndAssetCtxs: [unknown, unknown[]];
+  candles?: Record<string, Array<{ t: number; o: string; h: string; l: string; c: string }>>;
+  weightLimit?: number;
+  windowMs?: number;
+}
+
+const ADDRESS_RE = /^0x[0-9a-f]{40}$/;
+
+export class HyperliquidTestServer {
+  readonly requests: Array<{ type: string; weight: number; at: number; status: number }> = [];
+  readonly weights: WindowCounter;
+  rejectedForWeight = 0;
+  baseUrl = '';
+  private faults: HyperliquidFault[] = [];
+  private readonly http: Server;
+
+  constructor(private readonly options: HyperliquidServerOptions) {
+    this.weights = new WindowCounter(options.windowMs ?? 60_000, options.weightLimit ?? 1200);
+    this.http = createServer((req, res) => {
+      void (async () => {
+        const body = await readBody(req);
+        const reply = (status: number, payload: unknown, type = '?', weight = 0): void => {
+          this.requests.push({ type, weight, at: Date.now(), status });
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(typeof payload === 'string' ? payload : toJsonText(payload));
+        };
+        if (req.method !== 'POST' || req.url !== '/info') return reply(404, 'Not Found');
+        let msg: { type?: string; user?: string; req?: { coin?: string; startTime?: number; endTime?: number } };
+        try {
+          msg = JSON.parse(body) as typeof msg;
+        } catch {
+          return reply(422, 'Failed to deserialize the JSON body into the target type');
+        }
+        const type = String(msg.type);
+        const candleRows = type === 'candleSnapshot' ? this.candles(msg.req ?? {}) : [];
+        const weight = type === 'clearinghouseState' ? 2 : type === 'candleSnapshot' ? 20 + Math.ceil(candleRows.length / 60) : 20;
+        const fault = this.faults.shift();
+        if (fault?.kind === 'slow') await sleep(fault.delayMs);
+        if (fault?.kind === 'rate-limit') return reply(429, 'null', type, weight);
+        if (fault?.kind === 'maintenance') return reply(503, 'Service Unavailable', type, weight);
+        const w = this.weights.add(weight, Date.now());
+        if (w.over) {
+          this.rejectedForWeight += 1;
+          return reply(429, 'null', type, weight);
+        }
+        if (fault?.kind === 'malformed') return reply(200, '{"assetPositions":[{"position":', type, weight);
+        if (type === 'clearinghouseState') {
+          if (!ADDRESS_RE.test(String(msg.user))) return reply(422, 'Failed to deserialize the JSON body into the target type', type, weight);
+          const state = this.options.states[String(msg.user)] ?? emptyState();
+          return reply(200, state, type, weight);
+        }
+        if (type === 'metaAndAssetCtxs') return reply(200, this.options.metaAndAssetCtxs, type, weight);
+        if (type === 'candleSnapshot') return reply(200, candleRows, type, weight);
+        return reply(422, 'Failed to deserialize the JSON body into the target type', type, weight);
+      })();
+    });
+  }
+
+  async listen(): Promise<this> {
+    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
+    this.baseUrl = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  injectFaults(...faults: HyperliquidFault[]): void {
+    this.faults.push(...faults);
+  }
+
+  private candles(req: { coin?: string; startTime?: number; endTime?: number }): unknown[] {
+    const rows = this.options.candles?.[req.coin ?? ''] ?? [];
+    // Hyperliquid returns at most 5000 candles per request.
+    return rows
+      .filter((r) => r.t >= (req.startTime ?? 0) && r.t <= (req.endTime ?? Number.MAX_SAFE_INTEGER))
+      .slice(0, 5000)
+      .map((r) => ({ t: r.t, T: r.t + 59_999, s: req.coin, i: '1m', o: r.o, c: r.c, h: r.h, l: r.l, v: '0', n: 0 }));
+  }
+}
+
+function emptyState(): unknown {
+  const zero = { accountValue: '0.0', totalNtlPos: '0.0', totalRawUsd: '0.0', totalMarginUsed: '0.0' };
+  return { marginSummary: zero, crossMarginSummary: zero, crossMaintenanceMarginUsed: '0.0', withdrawable: '0.0', assetPositions: [], time: Date.now() };
+}
+
+export async function startHyperliquidServer(options: HyperliquidServerOptions): Promise<HyperliquidTestServer> {
+  return new HyperliquidTestServer(options).listen();
+}
