@@ -29,6 +29,20 @@ function parse(value: string | null | undefined): Decimal | null {
 
 /** A price or size rounded to the instrument's step (tick or lot) when known, else to `fallbackDp`. */
 export function formatStep(value: string | null | undefined, step?: string | null, fallbackDp = 2): string {
+  // Live tables re-render the same strings many times a second: remember recent results.
+  const key = `${value}|${step}|${fallbackDp}`;
+  const cached = stepCache.get(key);
+  if (cached !== undefined) return cached;
+  const text = formatStepUncached(value, step, fallbackDp);
+  if (stepCache.size >= STEP_CACHE_LIMIT) stepCache.clear();
+  stepCache.set(key, text);
+  return text;
+}
+
+const STEP_CACHE_LIMIT = 20_000;
+const stepCache = new Map<string, string>();
+
+function formatStepUncached(value: string | null | undefined, step: string | null | undefined, fallbackDp: number): string {
   const d = parse(value);
   if (!d) return DASH;
   const stepD = parse(step ?? null);

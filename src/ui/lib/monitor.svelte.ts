@@ -4,6 +4,8 @@
 import type { AccountView, AlertView, ApiEvent, CommandName, CommandParams, CommandResults, Envelope, ServiceStatus } from '../../api/messages';
 import type { ConnectionState, Transport } from './transport';
 
+const MIN_RENDER_INTERVAL_MS = 100;
+
 export type Loadable<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; message: string };
 
 export function envelopeError(envelope: { ok: false; error: { message: string; path?: string } }): string {
@@ -28,6 +30,7 @@ export class Monitor {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private pendingAccounts = new Map<string, AccountView>();
   private frameRequested = false;
+  private lastFlush = 0;
 
   constructor(private readonly transport: Transport) {
     transport.subscribe((event) => this.onEvent(event));
@@ -103,6 +106,13 @@ export class Monitor {
     if (this.frameRequested) return;
     this.frameRequested = true;
     const flush = () => {
+      // At most one render per MIN_RENDER_INTERVAL_MS: faster than a trader can read, kinder to the CPU.
+      const wait = this.lastFlush + MIN_RENDER_INTERVAL_MS - performance.now();
+      if (wait > 0) {
+        setTimeout(flush, wait);
+        return;
+      }
+      this.lastFlush = performance.now();
       this.frameRequested = false;
       if (this.pendingAccounts.size === 0) return;
       const updates = this.pendingAccounts;

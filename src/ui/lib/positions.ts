@@ -27,6 +27,8 @@ export interface PositionRow {
   medianMinutes: number | null;
   level: AlertLevel;
   stale: boolean;
+  /** The snapshot time these figures belong to. */
+  asOf: string;
 }
 
 /** The forecast for the nearest level above the current ratio (the next trigger), else the first. */
@@ -91,6 +93,7 @@ export function positionRows(accounts: AccountView[], openAlerts: AlertView[]): 
         medianMinutes: next?.medianMinutes ?? null,
         level: positionLevel(account, p.symbol, p.positionSide, p.marginMode, openAlerts),
         stale,
+        asOf: snapshot.asOf,
       });
     });
   }

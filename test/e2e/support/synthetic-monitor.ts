@@ -26,6 +26,8 @@ export class SyntheticMonitor implements MonitorApi {
   private accounts: AccountView[];
   private rand = mulberry32(42);
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** Minute points in the last history range before thinning. */
+  lastHistoryRawPoints = 0;
   readonly status: ServiceStatus = { version: 'synthetic', startedAt: new Date().toISOString(), osNotifications: { available: true, detail: null }, dataDir: '/synthetic', shell: 'headless' };
 
   constructor(private readonly options: SyntheticOptions) {
@@ -66,7 +68,8 @@ export class SyntheticMonitor implements MonitorApi {
     for (const l of this.listeners) l(event);
   }
 
-  private history(accountId: string, from: string, to: string): CommandResults['history.query'] {
+  /** One point a minute over the range, thinned to maxPoints by taking every k-th (as a store would bucket). */
+  private history(accountId: string, from: string, to: string, maxPoints: number): CommandResults['history.query'] {
     const start = Date.parse(from);
     const end = Date.parse(to);
     const points: HistoryPoint[] = [];
@@ -76,7 +79,9 @@ export class SyntheticMonitor implements MonitorApi {
       points.push({ at: new Date(t).toISOString(), equity: equity.toFixed(2), marginRatio: (0.3 + 0.2 * Math.sin(t / 3.6e6)).toFixed(4), minDistanceToLiquidation: (-0.1 - 0.05 * Math.cos(t / 3.6e6)).toFixed(4) });
     }
     const alerts: AlertView[] = [];
-    return { accountId, from, to, points, alerts };
+    this.lastHistoryRawPoints = points.length;
+    const stride = Math.max(1, Math.ceil(points.length / maxPoints));
+    return { accountId, from, to, points: points.filter((_, i) => i % stride === 0), alerts };
   }
 
   async call<C extends CommandName>(command: C, params: unknown): Promise<Envelope<CommandResults[C]>> {
@@ -89,8 +94,8 @@ export class SyntheticMonitor implements MonitorApi {
       case 'settings.get':
         return ok({});
       case 'history.query': {
-        const p = params as { accountId: string; from: string; to: string };
-        return ok(this.history(p.accountId, p.from, p.to));
+        const p = params as { accountId: string; from: string; to: string; maxPoints?: number };
+        return ok(this.history(p.accountId, p.from, p.to, p.maxPoints ?? 2000));
       }
       default:
         return { ok: false, error: { message: `${command}: not part of the synthetic load` } };
