@@ -2,8 +2,10 @@
 import type { AccountConfig, VenueSession } from '../types';
 import { binanceHosts, BinanceClient } from './binance/client';
 import { checkBinanceKey, type KeyCheck } from './binance/permissions';
-import { BinanceUsdmSession } from './binance/usdmSession';
+import { BINANCE_WEIGHT_LIMIT, BinanceUsdmSession } from './binance/usdmSession';
 import { HyperliquidReader, hyperliquidWallet } from './hyperliquid/reader';
+import { BybitReader } from './bybit/reader';
+import { invalidKey, keyVerdict } from './shared/keyVerdict';
 import { PollingSession } from './shared/pollingSession';
 import { DEFAULT_TUNING, SILENT_LOGGER, type SessionTuning, type VenueLogger } from './shared/sessionOptions';
 import type { VenueSecret } from './secret';
@@ -23,7 +25,7 @@ export interface VenueSessionOptions {
 }
 
 /** Venues with a working adapter in this build. */
-export const SUPPORTED_VENUES: ReadonlyArray<AccountConfig['source']> = ['binance-usdm', 'hyperliquid'];
+export const SUPPORTED_VENUES: ReadonlyArray<AccountConfig['source']> = ['binance-usdm', 'hyperliquid', 'bybit'];
 
 export class UnsupportedVenueError extends Error {
   constructor(venue: string) {
@@ -42,6 +44,8 @@ export function createVenueSession(config: AccountConfig, secret: VenueSecret | 
   switch (config.source) {
     case 'binance-usdm':
       return new BinanceUsdmSession(config.id, binanceHosts(config.options), secret, deps);
+    case 'bybit':
+      return new PollingSession(config.id, new BybitReader(config.options, secret, deps.now, deps.tuning), deps);
     case 'hyperliquid':
       return new PollingSession(config.id, new HyperliquidReader(config.options, deps.now, deps.tuning), deps);
     default:
@@ -58,8 +62,8 @@ export async function validateCredentials(config: AccountConfig, secret: VenueSe
         hosts: binanceHosts(config.options),
         secret,
         now: options.now ?? Date.now,
-        weightLimit: tuning.weightLimit,
-        windowMs: tuning.rateWindowMs,
+        weightLimit: tuning.weightLimit ?? BINANCE_WEIGHT_LIMIT,
+        windowMs: tuning.rateWindowMs ?? 60_000,
         timeoutMs: tuning.requestTimeoutMs,
       });
       const probe = async (): Promise<unknown> => {
@@ -75,6 +79,25 @@ export async function validateCredentials(config: AccountConfig, secret: VenueSe
         return await checkBinanceKey(client, probe);
       } finally {
         client.release();
+      }
+    }
+    case 'bybit': {
+      if (!secret) return invalidKey('Bybit needs an API key and secret.');
+      const reader = new BybitReader(config.options, secret, options.now ?? Date.now, { ...DEFAULT_TUNING, ...options.tuning });
+      try {
+        await reader.fetchSnapshot(); // proves the key reads the account
+        const info = await reader.permissions();
+        const perms = (info.permissions ?? {}) as Record<string, unknown>;
+        const list = (name: string): string[] => (Array.isArray(perms[name]) ? (perms[name] as string[]) : []);
+        const withdraw = list('Wallet').includes('Withdraw');
+        const trade = String(info.readOnly) !== '1' && ['ContractTrade', 'Spot', 'Options', 'Derivatives', 'Exchange', 'CopyTrading', 'BlockTrade'].some((n) => list(n).length > 0);
+        return keyVerdict('Bybit', trade, withdraw);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === 'invalid-key' || code === 'permission-denied') return invalidKey((error as Error).message);
+        throw error;
+      } finally {
+        reader.release();
       }
     }
     case 'hyperliquid': {

@@ -17,6 +17,8 @@ type Row = Record<string, unknown>;
 
 /** Request weights (Binance docs): account 5, positionRisk 5, leverageBracket 1, premiumIndex (all) 10. */
 export const USDM_SYNC_WEIGHT = 21;
+/** USDⓈ-M REQUEST_WEIGHT limit: 2400 per minute per IP. */
+export const BINANCE_WEIGHT_LIMIT = 2400;
 const KLINE_PAGE = 1000; // weight 5 per 1000 candles: the cheapest weight per candle
 
 export class BinanceUsdmSession implements VenueSession {
@@ -47,7 +49,7 @@ export class BinanceUsdmSession implements VenueSession {
     private readonly deps: SessionDeps,
   ) {
     const t = deps.tuning;
-    this.client = new BinanceClient({ hosts, secret, now: deps.now, weightLimit: t.weightLimit, windowMs: t.rateWindowMs, timeoutMs: t.requestTimeoutMs });
+    this.client = new BinanceClient({ hosts, secret, now: deps.now, weightLimit: t.weightLimit ?? BINANCE_WEIGHT_LIMIT, windowMs: t.rateWindowMs ?? 60_000, timeoutMs: t.requestTimeoutMs });
   }
 
   // ---- VenueSession --------------------------------------------------------------------------
@@ -232,7 +234,7 @@ export class BinanceUsdmSession implements VenueSession {
     const t = this.deps.tuning;
     // Never ask for more than our share of the weight budget: one sync costs USDM_SYNC_WEIGHT.
     // Accounts on the same host share the IP's budget, so each gets its share of half of it.
-    const floor = Math.ceil((USDM_SYNC_WEIGHT * t.rateWindowMs * Math.max(1, this.client.budgetUsers())) / (t.weightLimit * 0.5));
+    const floor = Math.ceil(((USDM_SYNC_WEIGHT * (t.rateWindowMs ?? 60_000)) * Math.max(1, this.client.budgetUsers())) / ((t.weightLimit ?? BINANCE_WEIGHT_LIMIT) * 0.5));
     return Math.max(floor, this.urgencyMs ?? t.pollIntervalMs);
   }
 

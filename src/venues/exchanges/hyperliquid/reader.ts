@@ -24,19 +24,21 @@ export function hyperliquidWallet(options: Record<string, string>): string {
 export class HyperliquidReader implements VenueReader {
   readonly client: CcxtClient;
   private readonly limit: number;
+  private readonly windowMs: number;
 
   constructor(
     private readonly options: Record<string, string>,
     private readonly now: () => number,
     private readonly tuning: SessionTuning,
   ) {
-    this.limit = options.weightLimit ? Number(options.weightLimit) : Math.min(tuning.weightLimit, 1200);
+    this.limit = tuning.weightLimit ?? 1200;
+    this.windowMs = tuning.rateWindowMs ?? 60_000;
     this.client = new CcxtClient({
       exchange: new ccxt.hyperliquid({ timeout: tuning.requestTimeoutMs, enableRateLimit: false }) as never,
       baseUrl: options.restUrl ?? 'https://api.hyperliquid.xyz',
       now,
       weightLimit: this.limit,
-      windowMs: tuning.rateWindowMs,
+      windowMs: this.windowMs,
       classify: (error, headers) => classifyCcxtError(error, headers, 'Hyperliquid', '', tuning.rateLimitedWaitMs),
     });
   }
@@ -83,7 +85,7 @@ export class HyperliquidReader implements VenueReader {
   }
 
   minPollIntervalMs(): number {
-    return Math.ceil((HYPERLIQUID_SYNC_WEIGHT * this.tuning.rateWindowMs * Math.max(1, this.client.budgetUsers())) / (this.limit * 0.5));
+    return Math.ceil((HYPERLIQUID_SYNC_WEIGHT * this.windowMs * Math.max(1, this.client.budgetUsers())) / (this.limit * 0.5));
   }
 
   release(): void {

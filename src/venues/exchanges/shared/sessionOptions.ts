@@ -23,8 +23,9 @@ export interface SessionTuning {
   /** Stream failures in a row before we call the account "polling" rather than "stale". */
   streamFailuresBeforePolling: number;
   requestTimeoutMs: number;
-  weightLimit: number;
-  rateWindowMs: number;
+  /** Request-weight limit per window; undefined = the venue's documented limit. */
+  weightLimit?: number;
+  rateWindowMs?: number;
   backoff: BackoffPolicy;
   /** Wait after a 429 that carries no Retry-After. */
   rateLimitedWaitMs: number;
@@ -44,8 +45,6 @@ export const DEFAULT_TUNING: SessionTuning = {
   snapshotCoalesceMs: 50,
   streamFailuresBeforePolling: 3,
   requestTimeoutMs: 10_000,
-  weightLimit: 2400,
-  rateWindowMs: 60_000,
   backoff: DEFAULT_BACKOFF,
   invalidKeyRetryMs: 5 * 60_000,
   rateLimitedWaitMs: 10_000,

@@ -1,0 +1,173 @@
+// Bybit v5 (UTA) over CCXT implicit methods, signed with Bybit's header scheme by CCXT.
+// Limits: 600 requests per 5 s per IP (weight 1 each); risk-limit tables and fee rates change
+// rarely and are cached for 10 minutes.
+import ccxt from 'ccxt';
+import type { AccountSnapshot, Candle } from '../../../domain/contracts';
+import { CcxtClient } from '../shared/ccxtClient';
+import { decimalField } from '../shared/decimals';
+import { VenueFailure } from '../shared/errors';
+import type { VenueReader } from '../shared/pollingSession';
+import type { SessionTuning } from '../shared/sessionOptions';
+import type { VenueSecret } from '../secret';
+import { classifyBybitError } from './errors';
+import { buildBybitSnapshot, type BybitRaw } from './snapshot';
+
+type Row = Record<string, unknown>;
+const TABLE_TTL_MS = 10 * 60_000;
+
+export class BybitReader implements VenueReader {
+  readonly client: CcxtClient;
+  private readonly category: 'linear' | 'inverse';
+  private readonly settleCoin: string;
+  private readonly limit: number;
+  private readonly windowMs: number;
+  private riskLimits = new Map<string, { rows: Row[]; at: number }>();
+  private fees: { map: Map<string, Row>; at: number } | null = null;
+
+  constructor(
+    options: Record<string, string>,
+    private readonly secret: VenueSecret | null,
+    private readonly now: () => number,
+    tuning: SessionTuning,
+  ) {
+    this.category = options.category === 'inverse' ? 'inverse' : 'linear';
+    this.settleCoin = options.settleCoin ?? (this.category === 'linear' ? 'USDT' : 'BTC');
+    this.limit = tuning.weightLimit ?? 600;
+    this.windowMs = tuning.rateWindowMs ?? 5_000;
+    const exchange = new ccxt.bybit({ apiKey: secret?.apiKey, secret: secret?.secret, timeout: tuning.requestTimeoutMs, enableRateLimit: false, options: { recvWindow: 5_000 } });
+    this.client = new CcxtClient({
+      exchange: exchange as never,
+      baseUrl: options.restUrl ?? 'https://api.bybit.com',
+      now,
+      weightLimit: this.limit,
+      windowMs: this.windowMs,
+      classify: (error, headers) => classifyBybitError(error, headers, now(), tuning.rateLimitedWaitMs),
+    });
+  }
+
+  private async get(method: string, params: Row = {}): Promise<Row> {
+    const body = (await this.client.call(method, 1, params)) as Row;
+    const result = body?.result;
+    if (typeof result !== 'object' || result === null) throw new VenueFailure('malformed-payload', `Bybit sent no result for ${method}`);
+    return result as Row;
+  }
+
+  /** retCode 10002: our clock is off. Measure Bybit's time once and retry. */
+  private async withClockRetry<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!(error instanceof VenueFailure) || error.code !== 'clock-skew') throw error;
+      const before = this.now();
+      const body = (await this.client.call('publicGetV5MarketTime', 1)) as Row;
+      const server = Number(body.time);
+      if (!Number.isFinite(server)) throw new VenueFailure('malformed-payload', 'Bybit sent an unreadable server time');
+      this.client.exchange.options['timeDifference'] = Math.round((before + this.now()) / 2 - server);
+      return fn();
+    }
+  }
+
+  async fetchSnapshot(): Promise<AccountSnapshot> {
+    if (!this.secret) throw new VenueFailure('invalid-key', 'This Bybit account has no API key stored. Add a read-only key.');
+    return this.withClockRetry(async () => {
+      const [wallet, accountInfo, positions, tickers] = await Promise.all([
+        this.get('privateGetV5AccountWalletBalance', { accountType: 'UNIFIED' }),
+        this.get('privateGetV5AccountInfo'),
+        this.positions(),
+        this.get('publicGetV5MarketTickers', { category: this.category }),
+      ]);
+      const walletRow = ((wallet.list ?? []) as Row[])[0];
+      if (!walletRow) throw new VenueFailure('malformed-payload', 'Bybit sent no unified wallet (is this a Unified Trading Account?)');
+      const symbols = [...new Set(positions.map((p) => String(p.symbol)))];
+      const [riskLimits, fees] = await Promise.all([this.riskLimitTables(symbols), this.feeRates()]);
+      const raw: BybitRaw = {
+        category: this.category,
+        settleCoin: this.settleCoin,
+        wallet: walletRow,
+        accountInfo,
+        positions,
+        riskLimits,
+        tickers: new Map(((tickers.list ?? []) as Row[]).map((t) => [String(t.symbol), t])),
+        fees,
+        asOfMs: this.now() - Number(this.client.exchange.options['timeDifference'] ?? 0),
+      };
+      return buildBybitSnapshot(raw);
+    });
+  }
+
+  private async positions(): Promise<Row[]> {
+    const out: Row[] = [];
+    let cursor = '';
+    for (let page = 0; page < 20; page++) {
+      const result = await this.get('privateGetV5PositionList', { category: this.category, settleCoin: this.settleCoin, limit: 200, ...(cursor ? { cursor } : {}) });
+      out.push(...((result.list ?? []) as Row[]));
+      cursor = typeof result.nextPageCursor === 'string' ? result.nextPageCursor : '';
+      if (!cursor) break;
+    }
+    return out;
+  }
+
+  private async riskLimitTables(symbols: string[]): Promise<Map<string, Row[]>> {
+    const now = this.now();
+    const stale = symbols.filter((s) => (this.riskLimits.get(s)?.at ?? -Infinity) < now - TABLE_TTL_MS);
+    await Promise.all(
+      stale.map(async (symbol) => {
+        const result = await this.get('publicGetV5MarketRiskLimit', { category: this.category, symbol });
+        this.riskLimits.set(symbol, { rows: ((result.list ?? []) as Row[]).filter((r) => r.symbol === symbol), at: now });
+      }),
+    );
+    return new Map(symbols.map((s) => [s, this.riskLimits.get(s)!.rows]));
+  }
+
+  private async feeRates(): Promise<Map<string, Row>> {
+    const now = this.now();
+    if (!this.fees || this.fees.at < now - TABLE_TTL_MS) {
+      const result = await this.get('privateGetV5AccountFeeRate', { category: this.category });
+      this.fees = { map: new Map(((result.list ?? []) as Row[]).map((f) => [String(f.symbol), f])), at: now };
+    }
+    return this.fees.map;
+  }
+
+  /** Mark-price klines come newest first, at most 1000 per call: page backwards from `toMs`. */
+  async markHistory(symbol: string, fromMs: number, toMs: number): Promise<Candle[]> {
+    const byTime = new Map<number, Candle>();
+    let end = toMs;
+    for (let page = 0; page < 1000 && end >= fromMs; page++) {
+      const result = await this.get('publicGetV5MarketMarkPriceKline', { category: this.category, symbol, interval: '1', start: fromMs, end, limit: 1000 });
+      const rows = (result.list ?? []) as unknown[][];
+      for (const [i, r] of rows.entries()) {
+        const at = `markPriceKline[${i}]`;
+        const time = Number(r[0]);
+        if (!Number.isFinite(time)) throw new VenueFailure('malformed-payload', `${at}.startTime is unreadable`);
+        byTime.set(time, {
+          time,
+          open: Number(decimalField(r[1], `${at}.open`)),
+          high: Number(decimalField(r[2], `${at}.high`)),
+          low: Number(decimalField(r[3], `${at}.low`)),
+          close: Number(decimalField(r[4], `${at}.close`)),
+        });
+      }
+      if (rows.length < 1000) break;
+      end = Math.min(...rows.map((r) => Number(r[0]))) - 60_000;
+    }
+    return [...byTime.values()].filter((c) => c.time >= fromMs && c.time <= toMs).sort((a, b) => a.time - b.time);
+  }
+
+  /** GET /v5/user/query-api: readOnly flag and permission lists. */
+  async permissions(): Promise<Row> {
+    return this.withClockRetry(() => this.get('privateGetV5UserQueryApi'));
+  }
+
+  minPollIntervalMs(): number {
+    // A sync is ~5 requests (+ tables every 10 min); keep each account within half the IP budget.
+    return Math.ceil((6 * this.windowMs * Math.max(1, this.client.budgetUsers())) / (this.limit * 0.5));
+  }
+
+  release(): void {
+    this.client.release();
+  }
+
+  reacquire(): void {
+    this.client.reacquire();
+  }
+}
