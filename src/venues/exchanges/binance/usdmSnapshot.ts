@@ -78,8 +78,9 @@ export function buildUsdmSnapshot(raw: BinanceUsdmRaw): AccountSnapshot {
     };
     if (changed !== 'position') {
       position.reported = {
-        // Binance writes "0" when no price can liquidate the position.
-        ...(liquidation.isZero() ? {} : { liquidationPrice: liquidation.toFixed() }),
+        // Binance writes "0" when no price can liquidate the position; passed on as "0" so the
+        // engine can cross-check that too.
+        liquidationPrice: liquidation.toFixed(),
         ...(changed === 'mark'
           ? {}
           : {
