@@ -30,6 +30,7 @@ export default defineConfig({
     plugins: [svelte({ configFile: false })],
     build: {
       outDir: resolve(root, 'out/renderer'),
+      minify: true,
       assetsInlineLimit: 0,
       chunkSizeWarningLimit: 1500,
       rollupOptions: { input: { index: resolve(root, 'src/ui/index.html') } },
