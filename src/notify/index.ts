@@ -1,7 +1,7 @@
 // Notification channels behind one interface.
 export * from './types';
 export { osNotificationChannel, detectOsNotificationBackend, type OsNotificationChannel, type OsNotificationStatus } from './osNotification';
-export { soundChannel, findPlayer } from './sound';
+export { soundChannel, findPlayer, type SoundChannel } from './sound';
 export { webhookChannel, ntfyChannel, telegramChannel, webhookPayload, ntfyPriority } from './remote';
 export { withRetries, DEFAULT_RETRY, type RetryPolicy } from './retry';
 export { alarmWav } from './wav';

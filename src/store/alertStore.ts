@@ -103,14 +103,21 @@ export class AlertStore {
            title = excluded.title, body = excluded.body, updated_ms = excluded.updated_ms, closed_ms = excluded.closed_ms,
            acknowledged_ms = excluded.acknowledged_ms, snoozed_until_ms = excluded.snoozed_until_ms`,
       ),
-      insertDelivery: db.prepare(
-        `INSERT OR IGNORE INTO alert_deliveries (idempotency_key, episode_id, channel, payload, status, created_ms, next_attempt_ms)
-         VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
+      // A delivery sent right after this commit is stored already claimed ("sending", one attempt):
+      // that saves a second fsync'd commit on the tick-to-notification path.
+      insertDelivery: db.prepare<
+        [string, string, string, string, DeliveryStatus, number, number | null, number, number],
+        RawDelivery
+      >(
+        `INSERT OR IGNORE INTO alert_deliveries (idempotency_key, episode_id, channel, payload, status, attempts, last_attempt_ms, created_ms, next_attempt_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       ),
       due: db.prepare<[number], RawDelivery>(
         `SELECT * FROM alert_deliveries WHERE status = 'pending' AND next_attempt_ms <= ? ORDER BY id`,
       ),
-      nextDue: db.prepare<[], { t: number | null }>(`SELECT MIN(next_attempt_ms) AS t FROM alert_deliveries WHERE status = 'pending'`),
+      nextDue: db.prepare<[], { t: number | null }>(
+        `SELECT MIN(next_attempt_ms) AS t FROM alert_deliveries WHERE status = 'pending'`,
+      ),
       // The claim counts the attempt, so a send cut short by a crash still shows in `attempts`.
       claim: db.prepare(
         `UPDATE alert_deliveries SET status = 'sending', attempts = attempts + 1, last_attempt_ms = ? WHERE id = ? AND status = 'pending'`,
@@ -122,7 +129,9 @@ export class AlertStore {
       resetInFlight: db.prepare(
         `UPDATE alert_deliveries SET status = 'pending', detail = 'interrupted in flight; sent again after restart' WHERE status = 'sending'`,
       ),
-      failOrphans: db.prepare(`UPDATE alert_deliveries SET status = 'failed', detail = ? WHERE status = 'pending' AND channel = ?`),
+      failOrphans: db.prepare(
+        `UPDATE alert_deliveries SET status = 'failed', detail = ? WHERE status = 'pending' AND channel = ?`,
+      ),
       channelStatus: db.prepare<[string], ChannelStatusRow>(
         `SELECT channel, consecutive_failures AS consecutiveFailures, last_detail AS lastDetail, last_ok_ms AS lastOkMs,
            last_failure_ms AS lastFailureMs FROM alert_channel_status WHERE channel = ?`,
@@ -136,10 +145,16 @@ export class AlertStore {
          ON CONFLICT(channel) DO UPDATE SET consecutive_failures = consecutive_failures + 1,
            last_detail = excluded.last_detail, last_failure_ms = excluded.last_failure_ms`,
       ),
-      ack: db.prepare(`INSERT INTO alert_acknowledgements (episode_id, action, at_ms, until_ms) VALUES (?, ?, ?, ?)`),
+      ack: db.prepare(
+        `INSERT INTO alert_acknowledgements (episode_id, action, at_ms, until_ms) VALUES (?, ?, ?, ?)`,
+      ),
       episodeById: db.prepare<[string], RawEpisode>('SELECT * FROM alert_episodes WHERE id = ?'),
-      deliveriesFor: db.prepare<[string], RawDelivery>('SELECT * FROM alert_deliveries WHERE episode_id = ? ORDER BY id'),
-      openEpisodes: db.prepare<[], RawEpisode>('SELECT * FROM alert_episodes WHERE closed_ms IS NULL ORDER BY opened_ms'),
+      deliveriesFor: db.prepare<[string], RawDelivery>(
+        'SELECT * FROM alert_deliveries WHERE episode_id = ? ORDER BY id',
+      ),
+      openEpisodes: db.prepare<[], RawEpisode>(
+        'SELECT * FROM alert_episodes WHERE closed_ms IS NULL ORDER BY opened_ms',
+      ),
       allDeliveries: db.prepare<[], RawDelivery>('SELECT * FROM alert_deliveries ORDER BY id'),
     };
   }
@@ -150,8 +165,9 @@ export class AlertStore {
   }
 
   /**
-   * Persists one reducer decision: its state, every episode it touched and one pending delivery
-   * per push and channel. Returns the number of new deliveries.
+   * Persists one reducer decision: its state, every episode it touched and one delivery per push
+   * and channel. With `claim`, the new deliveries are stored as "sending" for the caller to send
+   * at once; otherwise "pending" for the next flush. Returns the new deliveries.
    */
   commitDecision(
     accountId: string,
@@ -159,10 +175,11 @@ export class AlertStore {
     effects: readonly AlertEffect[],
     channelsFor: (n: NotificationIntent) => readonly string[],
     nowMs: number,
-  ): number {
+    claim = false,
+  ): DeliveryRow[] {
     return this.db.transaction(() => {
       this.st.putState.run(accountId, JSON.stringify(state), nowMs);
-      let created = 0;
+      const created: DeliveryRow[] = [];
       for (const effect of effects) {
         if (effect.type === 'episode') this.st.upsertEpisode.run(episodeParams(effect.episode));
       }
@@ -171,7 +188,18 @@ export class AlertStore {
         const n = effect.notification;
         const payload = JSON.stringify(n);
         for (const channel of channelsFor(n)) {
-          created += this.st.insertDelivery.run(deliveryKey(n.key, channel), n.alertId, channel, payload, nowMs, nowMs).changes;
+          const row = this.st.insertDelivery.get(
+            deliveryKey(n.key, channel),
+            n.alertId,
+            channel,
+            payload,
+            claim ? 'sending' : 'pending',
+            claim ? 1 : 0,
+            claim ? nowMs : null,
+            nowMs,
+            nowMs,
+          );
+          if (row) created.push(toDelivery(row));
         }
       }
       return created;
@@ -179,7 +207,14 @@ export class AlertStore {
   }
 
   /** An acknowledgement or snooze: new reducer state, the episode row and the audit row together. */
-  commitUserAction(accountId: string, state: AlertsState, episode: Episode, action: 'ack' | 'snooze', atMs: number, untilMs: number | null) {
+  commitUserAction(
+    accountId: string,
+    state: AlertsState,
+    episode: Episode,
+    action: 'ack' | 'snooze',
+    atMs: number,
+    untilMs: number | null,
+  ) {
     this.db.transaction(() => {
       this.st.putState.run(accountId, JSON.stringify(state), atMs);
       this.st.upsertEpisode.run(episodeParams(episode));
@@ -190,7 +225,11 @@ export class AlertStore {
   /** Acknowledging an alert that has already closed only records it. */
   acknowledgeClosed(episodeId: string, atMs: number): void {
     this.db.transaction(() => {
-      this.db.prepare('UPDATE alert_episodes SET acknowledged_ms = ?, updated_ms = ? WHERE id = ? AND acknowledged_ms IS NULL').run(atMs, atMs, episodeId);
+      this.db
+        .prepare(
+          'UPDATE alert_episodes SET acknowledged_ms = ?, updated_ms = ? WHERE id = ? AND acknowledged_ms IS NULL',
+        )
+        .run(atMs, atMs, episodeId);
       this.st.ack.run(episodeId, 'ack', atMs, null);
     })();
   }
@@ -211,13 +250,26 @@ export class AlertStore {
   /** `attempts` is what the channel reports for this round (its own retries included). */
   markSent(d: DeliveryRow, attempts: number, detail: string | null, nowMs: number): void {
     this.db.transaction(() => {
-      this.st.finish.run({ id: d.id, status: 'sent', extraAttempts: Math.max(0, attempts - 1), sentMs: nowMs, nextAttemptMs: d.nextAttemptMs, detail });
+      this.st.finish.run({
+        id: d.id,
+        status: 'sent',
+        extraAttempts: Math.max(0, attempts - 1),
+        sentMs: nowMs,
+        nextAttemptMs: d.nextAttemptMs,
+        detail,
+      });
       this.st.channelOk.run(d.channel, nowMs);
     })();
   }
 
   /** A failed round: back to pending for another round at retryAtMs, or failed for good when null. */
-  markFailed(d: DeliveryRow, attempts: number, detail: string, retryAtMs: number | null, nowMs: number): void {
+  markFailed(
+    d: DeliveryRow,
+    attempts: number,
+    detail: string,
+    retryAtMs: number | null,
+    nowMs: number,
+  ): void {
     this.db.transaction(() => {
       this.st.finish.run({
         id: d.id,
@@ -260,10 +312,14 @@ export class AlertStore {
       where.push('account_id = ?');
       params.push(filter.accountId);
     }
-    if (filter.closed !== undefined) where.push(filter.closed ? 'closed_ms IS NOT NULL' : 'closed_ms IS NULL');
+    if (filter.closed !== undefined)
+      where.push(filter.closed ? 'closed_ms IS NOT NULL' : 'closed_ms IS NULL');
     params.push(filter.limit);
     const sql = `SELECT * FROM alert_episodes ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_ms DESC, id LIMIT ?`;
-    return this.db.prepare<(string | number)[], RawEpisode>(sql).all(...params).map(toEpisode);
+    return this.db
+      .prepare<(string | number)[], RawEpisode>(sql)
+      .all(...params)
+      .map(toEpisode);
   }
 
   deliveriesFor(episodeId: string): DeliveryRow[] {

@@ -117,8 +117,8 @@ export class AlertPipeline implements WatchdogTarget {
     if (settings) memory.settings = settings;
     memory.lastDataMono = this.monoNow();
     memory.resumedAfterGapMs = null;
-    this.decide(accountId, memory, { silentMs: 0, resumedAfterGapMs: null });
-    await this.flush();
+    const claimed = this.decide(accountId, memory, { silentMs: 0, resumedAfterGapMs: null });
+    await Promise.all([this.sendClaimed(claimed), this.flush()]);
   }
 
   /** The watchdog's beat: re-judge with the current time and what the data path last gave us. */
@@ -126,15 +126,21 @@ export class AlertPipeline implements WatchdogTarget {
     const memory = this.memory(accountId);
     if (check.gapMs !== null) memory.resumedAfterGapMs = Math.max(memory.resumedAfterGapMs ?? 0, check.gapMs);
     const silentMs = Math.max(0, check.monoNowMs - memory.lastDataMono);
-    this.decide(accountId, memory, { silentMs, resumedAfterGapMs: memory.resumedAfterGapMs });
-    await this.flush();
+    const claimed = this.decide(accountId, memory, { silentMs, resumedAfterGapMs: memory.resumedAfterGapMs });
+    await Promise.all([this.sendClaimed(claimed), this.flush()]);
   }
 
   private memory(accountId: string): AccountMemory {
-    if (accountId === MONITOR_ACCOUNT_ID) throw new Error(`"${MONITOR_ACCOUNT_ID}" is reserved for the monitor's own alerts`);
+    if (accountId === MONITOR_ACCOUNT_ID)
+      throw new Error(`"${MONITOR_ACCOUNT_ID}" is reserved for the monitor's own alerts`);
     let m = this.accounts.get(accountId);
     if (!m) {
-      m = { input: null, settings: DEFAULT_ALERT_SETTINGS, lastDataMono: this.monoNow(), resumedAfterGapMs: null };
+      m = {
+        input: null,
+        settings: DEFAULT_ALERT_SETTINGS,
+        lastDataMono: this.monoNow(),
+        resumedAfterGapMs: null,
+      };
       this.accounts.set(accountId, m);
     }
     return m;
@@ -145,9 +151,13 @@ export class AlertPipeline implements WatchdogTarget {
     return this.states.get(accountId) ?? null;
   }
 
-  private decide(accountId: string, memory: AccountMemory, monitor: MonitorStatus): void {
+  private decide(accountId: string, memory: AccountMemory, monitor: MonitorStatus): DeliveryRow[] {
     const nowMs = this.now();
-    const input = memory.input ?? { report: null, forecast: null, health: { state: 'connecting', dataAsOf: null, lastError: null } };
+    const input = memory.input ?? {
+      report: null,
+      forecast: null,
+      health: { state: 'connecting', dataAsOf: null, lastError: null },
+    };
     const result = reduceAlerts(this.state(accountId), {
       accountId,
       ...(input.accountName ? { accountName: input.accountName } : {}),
@@ -159,19 +169,32 @@ export class AlertPipeline implements WatchdogTarget {
       utcOffsetMin: this.utcOffsetMin(nowMs),
       monitor,
     });
-    this.commit(accountId, result, nowMs);
+    return this.commit(accountId, result, nowMs, !this.closed);
   }
 
-  private commit(accountId: string, result: ReduceResult, nowMs: number): void {
+  private commit(accountId: string, result: ReduceResult, nowMs: number, claim: boolean): DeliveryRow[] {
     const previous = this.states.get(accountId);
     // Nothing changed: skip the write (and its fsync) on ordinary ticks.
-    if (result.effects.length === 0 && previous !== undefined && previous !== null && sameState(previous, result.state)) {
+    if (
+      result.effects.length === 0 &&
+      previous !== undefined &&
+      previous !== null &&
+      sameState(previous, result.state)
+    ) {
       this.states.set(accountId, result.state);
-      return;
+      return [];
     }
-    this.store.commitDecision(accountId, result.state, result.effects, (n) => this.channelsFor(n), nowMs);
+    const created = this.store.commitDecision(
+      accountId,
+      result.state,
+      result.effects,
+      (n) => this.channelsFor(n),
+      nowMs,
+      claim,
+    );
     this.states.set(accountId, result.state);
     this.emitEpisodes(result.effects);
+    return created;
   }
 
   private channelsFor(n: NotificationIntent): string[] {
@@ -212,31 +235,39 @@ export class AlertPipeline implements WatchdogTarget {
   private async deliverDue(): Promise<void> {
     const due = this.store.dueDeliveries(this.now());
     if (due.length === 0) return;
-    // Channels run in parallel (a slow webhook must not delay the OS notification); each
-    // channel delivers in order.
+    const claimed = due.filter((d) =>
+      this.channels.has(d.channel) ? this.store.claim(d.id, this.now()) : this.dropOrphan(d),
+    );
+    await this.sendClaimed(claimed, true);
+  }
+
+  private dropOrphan(d: DeliveryRow): false {
+    this.store.markFailed(d, 0, `channel "${d.channel}" is no longer configured`, null, this.now());
+    return false;
+  }
+
+  /** Sends deliveries already marked "sending": channels in parallel (a slow webhook must not delay
+   *  the OS notification), each channel in order. */
+  private async sendClaimed(rows: readonly DeliveryRow[], insideFlush = false): Promise<void> {
+    if (rows.length === 0) return;
     const byChannel = new Map<string, DeliveryRow[]>();
-    for (const d of due) byChannel.set(d.channel, [...(byChannel.get(d.channel) ?? []), d]);
+    for (const d of rows) byChannel.set(d.channel, [...(byChannel.get(d.channel) ?? []), d]);
     let channelTrouble = false;
     await Promise.all(
-      [...byChannel.entries()].map(async ([channelId, rows]) => {
-        for (const row of rows) {
-          if (this.closed) return;
-          const outcome = await this.deliverOne(channelId, row);
+      [...byChannel.entries()].map(async ([channelId, list]) => {
+        for (const row of list) {
+          const outcome = await this.sendOne(channelId, row);
           if (outcome === 'failed' || outcome === 'recovered') channelTrouble = true;
         }
       }),
     );
-    if (channelTrouble) this.judgeChannels();
+    // A "channel failing" alert goes out through the other channels before we return. Inside the
+    // flush loop a second pass picks it up; outside, start (or join) a flush.
+    if (channelTrouble && this.judgeChannels() && !insideFlush) await this.flush();
   }
 
-  private async deliverOne(channelId: string, row: DeliveryRow): Promise<'sent' | 'recovered' | 'failed' | 'skipped'> {
-    const channel = this.channels.get(channelId);
-    const startMs = this.now();
-    if (!channel) {
-      this.store.markFailed(row, 0, `channel "${channelId}" is no longer configured`, null, startMs);
-      return 'skipped';
-    }
-    if (!this.store.claim(row.id, startMs)) return 'skipped';
+  private async sendOne(channelId: string, row: DeliveryRow): Promise<'sent' | 'recovered' | 'failed'> {
+    const channel = this.channels.get(channelId)!;
     let result: SendResult;
     try {
       result = await channel.send(toOutgoing(row.payload));
@@ -251,7 +282,9 @@ export class AlertPipeline implements WatchdogTarget {
     } else {
       const round = row.rounds + 1;
       const retryAt =
-        round < this.retry.maxRounds ? doneMs + Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (round - 1)) : null;
+        round < this.retry.maxRounds
+          ? doneMs + Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (round - 1))
+          : null;
       this.store.markFailed(row, attempts, result.detail ?? 'failed', retryAt, doneMs);
     }
     this.emitEpisode(row.episodeId);
@@ -259,7 +292,7 @@ export class AlertPipeline implements WatchdogTarget {
     return before > 0 ? 'recovered' : 'sent';
   }
 
-  private judgeChannels(): void {
+  private judgeChannels(): boolean {
     const channels: ChannelHealth[] = [...this.channels.keys()].map((id) => {
       const s = this.store.channelStatus(id);
       return { id, consecutiveFailures: s?.consecutiveFailures ?? 0, lastDetail: s?.lastDetail ?? null };
@@ -271,8 +304,11 @@ export class AlertPipeline implements WatchdogTarget {
       nowMs,
       utcOffsetMin: this.utcOffsetMin(nowMs),
     });
-    this.commit(MONITOR_ACCOUNT_ID, result, nowMs);
-    if (result.effects.some((e) => e.type === 'notify')) this.flushAgain = true;
+    // Stored pending: the flush loop that called us picks them up on its next pass.
+    this.commit(MONITOR_ACCOUNT_ID, result, nowMs, false);
+    const notify = result.effects.some((e) => e.type === 'notify');
+    if (notify) this.flushAgain = true;
+    return notify;
   }
 
   private scheduleRetry(): void {
@@ -293,7 +329,8 @@ export class AlertPipeline implements WatchdogTarget {
   }
 
   snooze(alertId: string, minutes: number): AlertView {
-    if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) throw new Error('minutes: must be between 1 and 1440');
+    if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60)
+      throw new Error('minutes: must be between 1 and 1440');
     return this.userAction(alertId, 'snooze', minutes);
   }
 
@@ -306,7 +343,10 @@ export class AlertPipeline implements WatchdogTarget {
       if (action === 'ack') this.store.acknowledgeClosed(alertId, nowMs);
     } else {
       const untilMs = minutes === null ? null : nowMs + minutes * 60_000;
-      const applied = untilMs === null ? acknowledgeEpisode(state, alertId, nowMs) : snoozeEpisode(state, alertId, untilMs, nowMs);
+      const applied =
+        untilMs === null
+          ? acknowledgeEpisode(state, alertId, nowMs)
+          : snoozeEpisode(state, alertId, untilMs, nowMs);
       if (applied.episode) {
         this.store.commitUserAction(row.accountId, applied.state, applied.episode, action, nowMs, untilMs);
         this.states.set(row.accountId, applied.state);
@@ -331,7 +371,10 @@ export class AlertPipeline implements WatchdogTarget {
       limit: want === 'all' || want === 'closed' ? limit : 10_000,
     });
     const views = rows.map((r) => alertView(r, this.store.deliveriesFor(r.id), nowMs));
-    return (want === 'all' || want === 'closed' ? views : views.filter((v) => v.state === want)).slice(0, limit);
+    return (want === 'all' || want === 'closed' ? views : views.filter((v) => v.state === want)).slice(
+      0,
+      limit,
+    );
   }
 
   view(alertId: string): AlertView | null {
@@ -339,14 +382,24 @@ export class AlertPipeline implements WatchdogTarget {
     return row ? alertView(row, this.store.deliveriesFor(alertId), this.now()) : null;
   }
 
+  /** Worst level among the account's alerts that are not closed (acknowledged and snoozed included). */
+  accountLevel(accountId: string): AlertLevel {
+    const state = this.state(accountId);
+    return state ? worstLevel(Object.values(state.open).map((e) => e.level)) : 'ok';
+  }
+
   trayState(): TrayState {
     const nowMs = this.now();
     const open = this.store.openEpisodes().map((r) => alertView(r, this.store.deliveriesFor(r.id), nowMs));
     const level = worstLevel(open.map((a) => a.level));
     const blind = this.store.openEpisodes().filter((e) => e.blind);
-    const unhealthyFeeds = [...this.accounts.entries()].filter(([, m]) => m.input && !HEALTHY_STATES.has(m.input.health.state));
+    const unhealthyFeeds = [...this.accounts.entries()].filter(
+      ([, m]) => m.input && !HEALTHY_STATES.has(m.input.health.state),
+    );
     const dataHealthy = blind.length === 0 && unhealthyFeeds.length === 0;
-    const worst = open.filter((a) => a.level === level).sort((a, b) => a.openedAt.localeCompare(b.openedAt))[0];
+    const worst = open
+      .filter((a) => a.level === level)
+      .sort((a, b) => a.openedAt.localeCompare(b.openedAt))[0];
     let tooltip = open.length === 0 ? 'MarginWatch: all clear' : `MarginWatch: ${LEVEL_LABEL[level]}`;
     if (worst) tooltip += ` (${worst.title})`;
     if (open.length > 1) tooltip += `, ${open.length} open alerts`;
@@ -354,7 +407,12 @@ export class AlertPipeline implements WatchdogTarget {
       const names = [...new Set([...blind.map((e) => e.accountId), ...unhealthyFeeds.map(([id]) => id)])];
       tooltip += `. Data not healthy: ${names.join(', ')}`;
     }
-    return { level, dataHealthy, tooltip, openAlerts: open.sort((a, b) => levelRank(b.level) - levelRank(a.level)) };
+    return {
+      level,
+      dataHealthy,
+      tooltip,
+      openAlerts: open.sort((a, b) => levelRank(b.level) - levelRank(a.level)),
+    };
   }
 
   subscribe(listener: (alert: AlertView) => void): () => void {
@@ -386,7 +444,11 @@ export class AlertPipeline implements WatchdogTarget {
       const r = await channel.send(n);
       return { channel: channelId, ok: r.ok, detail: r.detail ?? null };
     } catch (error) {
-      return { channel: channelId, ok: false, detail: error instanceof Error ? error.message : String(error) };
+      return {
+        channel: channelId,
+        ok: false,
+        detail: error instanceof Error ? error.message : String(error),
+      };
     }
   }
 
