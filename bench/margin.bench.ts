@@ -50,7 +50,7 @@ function account(venue: VenueId): AccountSnapshot {
       marginMode: 'cross',
       positionSide: 'both',
       side: rand() < 0.5 ? 'long' : 'short',
-      size: inverse ? String(1 + Math.floor(rand() * 5000)) : (((1 + rand() * 200000) / entry)).toFixed(3),
+      size: inverse ? String(1 + Math.floor(rand() * 5000)) : ((1 + rand() * 200000) / entry).toFixed(3),
       contractSize: inverse ? '100' : venue === 'okx' ? '0.01' : '1',
       entryPrice: entry.toFixed(2),
       markPrice: mark.toFixed(2),
@@ -89,8 +89,12 @@ function measure(fn: (i: number) => void, samples = SAMPLES): { p50: number; p99
 
 const fmt = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
 
-console.log(`margin engine bench — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${new Date().toISOString()}`);
-console.log(`${POSITIONS}-position cross account, 10-tier tables, ${SAMPLES} samples after ${WARMUP} warm-up\n`);
+console.log(
+  `margin engine bench — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${new Date().toISOString()}`,
+);
+console.log(
+  `${POSITIONS}-position cross account, 10-tier tables, ${SAMPLES} samples after ${WARMUP} warm-up\n`,
+);
 console.log('venue           full recompute p50 / p99        incremental mark update p50 / p99   ratio p50');
 for (const venue of ['binance-usdm', 'binance-coinm', 'okx', 'hyperliquid', 'bybit'] as const) {
   const snapshot = account(venue);

@@ -12,7 +12,7 @@ import { reduceToTargetFor, topUpFor } from './actions';
 import { Dec, ONE, ZERO, printWith } from './decimal';
 import { findDiscrepancy } from './discrepancy';
 import { type ResolvedOptions, resolveOptions } from './options';
-import { bankruptcyPrice, othersFor, priceAtLevel } from './solve';
+import { bankruptcyPrice, prepareGroup, priceAtLevel } from './solve';
 import {
   type Bucket,
   type EngineState,
@@ -42,12 +42,12 @@ function solveGroup(
   group: PositionState[],
   opts: ResolvedOptions,
 ): GroupResult {
-  const others = othersFor(bucket, group);
-  const liquidation = priceAtLevel(state, bucket, group, ONE, others);
+  const prepared = prepareGroup(bucket, group);
+  const liquidation = priceAtLevel(state, prepared, ONE);
   const triggers = opts.levels.map((level) =>
-    level.value.eq(ONE) ? liquidation : priceAtLevel(state, bucket, group, level.value, others),
+    level.value.eq(ONE) ? liquidation : priceAtLevel(state, prepared, level.value),
   );
-  return { liquidation, bankruptcy: bankruptcyPrice(bucket, group, others), triggers };
+  return { liquidation, bankruptcy: bankruptcyPrice(prepared), triggers };
 }
 
 /** The bucket that is closest to liquidation decides the account's ratio (1 = something is liquidated). */
@@ -117,12 +117,16 @@ function positionReport(
   const printOrNull = (d: Dec | null): string | null => (d === null ? null : print(d));
   const liquidation = group.liquidation;
   const distance = liquidation === null ? null : liquidation.minus(p.mark).div(p.mark);
-  const ratio = bucketRatio(p.bucket);
-  const venueRatio = state.rulebook.venueMarginRatio({
-    marginBalance: marginBalanceOf(p.bucket),
-    maintenanceMargin: p.bucket.maintenance,
-    fee: p.bucket.fee,
-  });
+  // The bucket's ratio is only needed to cross-check a reported one (divisions are the dear part).
+  const reportedRatio = p.position.reported?.marginRatio !== undefined;
+  const venueRatio = reportedRatio
+    ? state.rulebook.venueMarginRatio({
+        marginBalance: marginBalanceOf(p.bucket),
+        maintenanceMargin: p.bucket.maintenance,
+        fee: p.bucket.fee,
+      })
+    : null;
+  const ratio = reportedRatio && venueRatio === null ? bucketRatio(p.bucket) : null;
   const triggerPrices: TriggerPrice[] = opts.levels.map((level, i) => ({
     level: level.text,
     price: printOrNull(group.triggers[i] ?? null),

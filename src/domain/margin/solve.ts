@@ -9,7 +9,7 @@
 // every other position's maintenance margin and PnL entering through the bucket totals (computed
 // once). The tier must be the one at the notional AT the solved price, so we re-solve with the tier
 // found there until it stops changing (BN-UM-LP FAQ note: "iterate").
-import { Dec, ONE, ZERO } from './decimal';
+import { Dec, ZERO } from './decimal';
 import type { MaintenanceTerms } from './rulebook';
 import {
   type Bucket,
@@ -22,53 +22,44 @@ import {
 
 const MAX_TIER_ITERATIONS = 16;
 
-/** The bucket totals with the moving positions taken out. */
-interface Others {
-  /** base + uPnL of every position not moving. */
-  balance: Dec;
+/** The moving positions of one symbol with everything tier-independent precomputed once. */
+export interface PreparedGroup {
+  readonly group: readonly PositionState[];
+  readonly inverse: boolean;
   /** Requirement (MM + fee) of every position not moving. */
-  requirement: Dec;
+  readonly othersRequirement: Dec;
+  /** MB(u) = a0 + a1·u. */
+  readonly a0: Dec;
+  readonly a1: Dec;
 }
 
-export function othersFor(bucket: Bucket, group: readonly PositionState[]): Others {
-  let balance = bucket.base.plus(bucket.upnl);
-  let requirement = bucket.maintenance.plus(bucket.fee);
-  for (const p of group) {
-    balance = balance.minus(p.upnl);
-    requirement = requirement.minus(p.maintenance).minus(p.fee);
-  }
-  return { balance, requirement };
-}
-
-/** A0 and A1 of MB(u) for the moving positions (independent of tiers). */
-function balanceLine(group: readonly PositionState[], others: Others): { a0: Dec; a1: Dec } {
-  let a0 = others.balance;
+/** Takes the moving positions out of the bucket totals and builds MB(u) (independent of tiers). */
+export function prepareGroup(bucket: Bucket, group: readonly PositionState[]): PreparedGroup {
+  let a0 = bucket.base.plus(bucket.upnl);
   let a1 = ZERO;
+  let othersRequirement = bucket.maintenance.plus(bucket.fee);
   for (const p of group) {
+    a0 = a0.minus(p.upnl);
+    othersRequirement = othersRequirement.minus(p.maintenance).minus(p.fee);
+    const q = p.sign === 1 ? p.qty : p.qty.neg();
     if (p.inverse) {
       // side·qty·(1/EP − u)
-      const q = p.sign === 1 ? p.qty : p.qty.neg();
       a0 = a0.plus(q.div(p.entry));
       a1 = a1.minus(q);
     } else {
       // side·qty·(P − EP)
-      const q = p.sign === 1 ? p.qty : p.qty.neg();
       a0 = a0.minus(q.times(p.entry));
       a1 = a1.plus(q);
     }
   }
-  return { a0, a1 };
+  return { group, inverse: group[0]?.inverse ?? false, othersRequirement, a0, a1 };
 }
 
 /** B0 and B1 of MM(u) for the moving positions with the given tiers. */
-function requirementLine(
-  group: readonly PositionState[],
-  terms: readonly MaintenanceTerms[],
-  others: Others,
-): { b0: Dec; b1: Dec } {
-  let b0 = others.requirement;
+function requirementLine(prepared: PreparedGroup, terms: readonly MaintenanceTerms[]): { b0: Dec; b1: Dec } {
+  let b0 = prepared.othersRequirement;
   let b1 = ZERO;
-  group.forEach((p, i) => {
+  prepared.group.forEach((p, i) => {
     const t = terms[i]!;
     if (p.valueAt === 'entry') {
       // Maintenance fixed on the entry value: a constant (Bybit classic isolated).
@@ -82,38 +73,29 @@ function requirementLine(
   return { b0, b1 };
 }
 
-function toPrice(inverse: boolean, u: Dec): Dec {
-  return inverse ? ONE.div(u) : u;
-}
-
 /**
- * Mark price of `group`'s symbol at which the bucket's requirement / margin balance equals `level`.
+ * Mark price of the group's symbol at which the bucket's requirement / margin balance equals `level`.
  * null when no positive price does (e.g. a long whose collateral covers it entirely).
  */
-export function priceAtLevel(
-  state: EngineState,
-  bucket: Bucket,
-  group: readonly PositionState[],
-  level: Dec,
-  others = othersFor(bucket, group),
-): Dec | null {
+export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level: Dec): Dec | null {
+  const { group, inverse, a0, a1 } = prepared;
   const first = group[0];
   if (!first) return null;
-  const inverse = first.inverse;
-  const { a0, a1 } = balanceLine(group, others);
+  const levelA0 = level.times(a0);
+  const levelA1 = level.times(a1);
   let terms: MaintenanceTerms[] = group.map((p) => p.terms);
   let price: Dec | null = null;
   for (let i = 0; i < MAX_TIER_ITERATIONS; i++) {
-    const { b0, b1 } = requirementLine(group, terms, others);
-    const denominator = b1.minus(level.times(a1));
-    if (denominator.isZero()) return null;
-    const u = level.times(a0).minus(b0).div(denominator);
-    if (!u.isPositive() || u.isZero()) return null;
-    const candidate = toPrice(inverse, u);
+    const { b0, b1 } = requirementLine(prepared, terms);
+    // u = (L·A0 − B0) / (B1 − L·A1); linear P = u, inverse P = 1/u (one division either way).
+    const numerator = levelA0.minus(b0);
+    const denominator = b1.minus(levelA1);
+    if (numerator.isZero() || denominator.isZero() || numerator.isNegative() !== denominator.isNegative())
+      return null;
+    const candidate = inverse ? denominator.div(numerator) : numerator.div(denominator);
     const next = group.map((p) => termsAt(state, p, candidate));
-    const stable = next.every((t, k) => t.key === terms[k]!.key);
     price = candidate;
-    if (stable) return price;
+    if (next.every((t, k) => t.key === terms[k]!.key)) return price;
     terms = next;
   }
   // Tier edge: the tiers alternate around an edge. MM is continuous across edges, so the last price
@@ -125,16 +107,9 @@ export function priceAtLevel(
 }
 
 /** Mark price at which the bucket's margin balance reaches zero (bankruptcy). null if none > 0. */
-export function bankruptcyPrice(
-  bucket: Bucket,
-  group: readonly PositionState[],
-  others = othersFor(bucket, group),
-): Dec | null {
-  const first = group[0];
-  if (!first) return null;
-  const { a0, a1 } = balanceLine(group, others);
-  if (a1.isZero()) return null;
-  const u = a0.neg().div(a1);
-  if (!u.isPositive() || u.isZero()) return null;
-  return toPrice(first.inverse, u);
+export function bankruptcyPrice(prepared: PreparedGroup): Dec | null {
+  const { a0, a1, inverse } = prepared;
+  // a0 + a1·u = 0 ⇒ u = −a0 / a1.
+  if (a1.isZero() || a0.isZero() || a0.isNegative() === a1.isNegative()) return null;
+  return inverse ? a1.neg().div(a0) : a0.neg().div(a1);
 }

@@ -46,14 +46,17 @@ export function tierAt(
   value: Dec,
 ): { terms: MaintenanceTerms; beyondLastCap: boolean } {
   const parsed = parseTiers(tiers);
-  let chosen = parsed[0];
-  for (const tier of parsed) {
-    if (value.gte(tier.floor)) chosen = tier;
-    else break;
-  }
-  if (!chosen) throw new Error('empty tier table');
   const last = parsed[parsed.length - 1];
-  return { terms: chosen.terms, beyondLastCap: last !== undefined && value.gt(last.cap) };
+  if (!last) throw new Error('empty tier table');
+  // Binary search for the last tier with value ≥ floor (tables are validated ascending).
+  let lo = 0;
+  let hi = parsed.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (value.gte(parsed[mid]!.floor)) lo = mid;
+    else hi = mid - 1;
+  }
+  return { terms: parsed[lo]!.terms, beyondLastCap: value.gt(last.cap) };
 }
 
 /** Conservative stand-in when a venue sent no tier table: MMR = half the initial margin rate at the

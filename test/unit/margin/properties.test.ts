@@ -220,6 +220,60 @@ describe('margin engine properties', () => {
     );
   });
 
+  it('closing reduceToTarget contracts at mark brings the ratio to the target (or the position closes entirely)', () => {
+    /** The account after closing `contracts` of position i at mark: that part of its uPnL is realised. */
+    const closeAtMark = (s: AccountSnapshot, i: number, contracts: Decimal): AccountSnapshot => {
+      const p = s.positions[i]!;
+      const qty = contracts.times(p.contractSize);
+      const sign = p.side === 'long' ? 1 : -1;
+      const realised =
+        p.contractType === 'inverse'
+          ? qty.div(p.entryPrice).minus(qty.div(p.markPrice)).times(sign)
+          : qty.times(new Decimal(p.markPrice).minus(p.entryPrice)).times(sign);
+      const remaining = new Decimal(p.size).minus(contracts);
+      return {
+        ...s,
+        crossWalletBalance: dec(s.crossWalletBalance).plus(realised).toFixed(),
+        positions: remaining.isZero()
+          ? s.positions.filter((_, k) => k !== i)
+          : s.positions.map((q, k) => (k === i ? { ...q, size: remaining.toFixed() } : q)),
+      };
+    };
+    fc.assert(
+      fc.property(
+        crossAccountArb,
+        fc.nat(),
+        fc.integer({ min: 5, max: 95 }),
+        ({ snapshot: s }, pick, targetPct) => {
+          const target = new Decimal(targetPct).div(100);
+          const report = computeMarginReport(s, { targetMarginRatio: target.toFixed() });
+          const i = pick % s.positions.length;
+          const reduce = report.positions[i]!.reduceToTarget;
+          const before = ratio(report);
+          fc.pre(before !== null);
+          const size = new Decimal(s.positions[i]!.size);
+          if (reduce === null) {
+            // Even closing all of it leaves the others above target.
+            const closedAll = ratio(computeMarginReport(closeAtMark(s, i, size)));
+            expect(closedAll === null || closedAll.gt(target.minus('0.00000001'))).toBe(true);
+            return;
+          }
+          const closed = dec(reduce);
+          expect(closed.gte(0) && closed.lte(size)).toBe(true);
+          if (closed.isZero()) {
+            expect(before!.lte(target.plus('0.00000001'))).toBe(true);
+            return;
+          }
+          const after = ratio(computeMarginReport(closeAtMark(s, i, closed)))!;
+          // reduceToTarget is printed at 8 dp of contracts: allow the ratio change of such a unit.
+          expect(after.lte(target.plus('0.000001'))).toBe(true);
+          if (size.minus(closed).gt('0.0001')) expect(after.gte(target.minus('0.000001'))).toBe(true);
+        },
+      ),
+      RUNS,
+    );
+  });
+
   it('linear and inverse agree: inverse uPnL × mark = linear uPnL of qty/entry base units, and equal ratios at entry', () => {
     fc.assert(
       fc.property(
