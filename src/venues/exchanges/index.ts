@@ -5,6 +5,7 @@ import { checkBinanceKey, type KeyCheck } from './binance/permissions';
 import { BINANCE_WEIGHT_LIMIT, BinanceUsdmSession } from './binance/usdmSession';
 import { HyperliquidReader, hyperliquidWallet } from './hyperliquid/reader';
 import { BybitReader } from './bybit/reader';
+import { OkxReader } from './okx/reader';
 import { invalidKey, keyVerdict } from './shared/keyVerdict';
 import { PollingSession } from './shared/pollingSession';
 import { DEFAULT_TUNING, SILENT_LOGGER, type SessionTuning, type VenueLogger } from './shared/sessionOptions';
@@ -25,7 +26,7 @@ export interface VenueSessionOptions {
 }
 
 /** Venues with a working adapter in this build. */
-export const SUPPORTED_VENUES: ReadonlyArray<AccountConfig['source']> = ['binance-usdm', 'hyperliquid', 'bybit'];
+export const SUPPORTED_VENUES: ReadonlyArray<AccountConfig['source']> = ['binance-usdm', 'hyperliquid', 'bybit', 'okx'];
 
 export class UnsupportedVenueError extends Error {
   constructor(venue: string) {
@@ -46,6 +47,8 @@ export function createVenueSession(config: AccountConfig, secret: VenueSecret | 
       return new BinanceUsdmSession(config.id, binanceHosts(config.options), secret, deps);
     case 'bybit':
       return new PollingSession(config.id, new BybitReader(config.options, secret, deps.now, deps.tuning), deps);
+    case 'okx':
+      return new PollingSession(config.id, new OkxReader(config.options, secret, deps.now, deps.tuning), deps);
     case 'hyperliquid':
       return new PollingSession(config.id, new HyperliquidReader(config.options, deps.now, deps.tuning), deps);
     default:
@@ -92,6 +95,21 @@ export async function validateCredentials(config: AccountConfig, secret: VenueSe
         const withdraw = list('Wallet').includes('Withdraw');
         const trade = String(info.readOnly) !== '1' && ['ContractTrade', 'Spot', 'Options', 'Derivatives', 'Exchange', 'CopyTrading', 'BlockTrade'].some((n) => list(n).length > 0);
         return keyVerdict('Bybit', trade, withdraw);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === 'invalid-key' || code === 'permission-denied') return invalidKey((error as Error).message);
+        throw error;
+      } finally {
+        reader.release();
+      }
+    }
+    case 'okx': {
+      if (!secret?.passphrase) return invalidKey('OKX needs an API key, secret and passphrase.');
+      const reader = new OkxReader(config.options, secret, options.now ?? Date.now, { ...DEFAULT_TUNING, ...options.tuning });
+      try {
+        await reader.fetchSnapshot();
+        const perm = await reader.permissions();
+        return keyVerdict('OKX', perm.length === 0 ? null : perm.includes('trade'), perm.length === 0 ? null : perm.includes('withdraw'));
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code === 'invalid-key' || code === 'permission-denied') return invalidKey((error as Error).message);
