@@ -12,7 +12,7 @@ export function topUpFor(bucket: Bucket, target: Dec): Dec {
   return needed.isPositive() ? needed : ZERO;
 }
 
-/** Requirement of `p` if only `contracts` of it remained, with the given tier. */
+/** Value of one contract of `p` at the price its maintenance is computed on. */
 function valuePerContract(p: PositionState): Dec {
   const price = p.valueAt === 'entry' ? p.entry : p.mark;
   return (p.inverse ? p.qty.div(price) : p.qty.times(price)).div(p.size);
@@ -25,7 +25,11 @@ function termsForContracts(
   perContract: Dec,
 ): MaintenanceTerms {
   return state.rulebook.maintenanceTerms(
-    { position: p.position, notional: contracts.times(perContract), contracts },
+    {
+      position: p.position,
+      notional: contracts.times(perContract),
+      contracts: contracts.plus(p.tierContractsOthers),
+    },
     () => {},
   );
 }

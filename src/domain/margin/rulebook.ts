@@ -43,6 +43,11 @@ export interface Rulebook {
   maintenanceValueAt(position: Position): 'mark' | 'entry';
   /** The venue's own margin-ratio definition when it differs from requirement / margin balance. */
   venueMarginRatio(totals: { marginBalance: Dec; maintenanceMargin: Dec; fee: Dec }): Dec | null;
+  /**
+   * Venues whose cross tiers count several positions together (OKX: all cross positions of one
+   * underlying) return the grouping key; absent elsewhere.
+   */
+  crossTierGroup?(position: Position): string;
   /** Contract types this venue lists. */
   readonly contractTypes: ReadonlyArray<Position['contractType']>;
 }

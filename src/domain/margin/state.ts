@@ -33,6 +33,8 @@ export interface PositionState {
   readonly feeRate: Dec;
   readonly valueAt: 'mark' | 'entry';
   readonly bucket: Bucket;
+  /** Contracts of other positions counted with this one for the tier (OKX cross underlying), else 0. */
+  tierContractsOthers: Dec;
   mark: Dec;
   notional: Dec;
   upnl: Dec;
@@ -74,7 +76,11 @@ export const silent = (): void => {};
 /** Terms at a hypothetical price (solver, actions): table warnings only matter at the mark, so none here. */
 export function termsAt(state: EngineState, p: PositionState, price: Dec): MaintenanceTerms {
   return state.rulebook.maintenanceTerms(
-    { position: p.position, notional: maintenanceValueAt(p, price), contracts: p.size },
+    {
+      position: p.position,
+      notional: maintenanceValueAt(p, price),
+      contracts: p.size.plus(p.tierContractsOthers),
+    },
     silent,
   );
 }
@@ -106,7 +112,7 @@ function valuePosition(state: EngineState, p: PositionState, price: Dec): void {
   p.initial = p.notional.div(p.leverage);
   const value = maintenanceValueAt(p, price);
   p.terms = state.rulebook.maintenanceTerms(
-    { position: p.position, notional: value, contracts: p.size },
+    { position: p.position, notional: value, contracts: p.size.plus(p.tierContractsOthers) },
     state.warn,
   );
   p.maintenance = maintenanceOf(value, p.terms);
@@ -185,6 +191,7 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
       feeRate: rulebook.feeRate(position),
       valueAt: rulebook.maintenanceValueAt(position),
       bucket,
+      tierContractsOthers: ZERO,
       mark: ZERO,
       notional: ZERO,
       upnl: ZERO,
@@ -193,8 +200,6 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
       maintenance: ZERO,
       fee: ZERO,
     };
-    valuePosition(state, p, dec(position.markPrice));
-    addToBucket(p, 1);
     bucket.positions.push(p);
     const group = bucket.groups.get(position.symbol);
     if (group) group.push(p);
@@ -204,7 +209,24 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
     else state.bySymbol.set(position.symbol, [p]);
     state.positions.push(p);
   });
+  sumTierContracts(state);
+  for (const p of state.positions) {
+    valuePosition(state, p, dec(p.position.markPrice));
+    addToBucket(p, 1);
+  }
   return state;
+}
+
+/** OKX cross tiers count all cross positions of one underlying together (MARGIN-FORMULAS.md §4.3). */
+function sumTierContracts(state: EngineState): void {
+  const keyOf = state.rulebook.crossTierGroup;
+  if (!keyOf) return;
+  const totals = new Map<string, Dec>();
+  for (const p of state.cross.positions) {
+    const key = keyOf(p.position);
+    totals.set(key, (totals.get(key) ?? ZERO).plus(p.size));
+  }
+  for (const p of state.cross.positions) p.tierContractsOthers = totals.get(keyOf(p.position))!.minus(p.size);
 }
 
 /** Moves one symbol's mark and updates only the buckets it touches: O(positions of that symbol). */

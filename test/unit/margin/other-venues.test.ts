@@ -122,6 +122,35 @@ describe('OKX rulebook', () => {
     expect(at('9')).toBe('0.004'); // notional 3,072 — far above 10 — but 9 contracts
     expect(at('11')).toBe('0.006');
   });
+  it('cross tiers count all cross positions of the underlying together; isolated legs count alone', () => {
+    // §4.3 (OKX help "Tiered maintenance margin ratio rules"): cross = positions of the underlying summed.
+    const tiers: Tier[] = [
+      { floor: '0', cap: '10', maintenanceRate: '0.004', maintenanceAmount: '0', maxLeverage: '125' },
+      { floor: '10', cap: '100', maintenanceRate: '0.006', maintenanceAmount: '0', maxLeverage: '75' },
+    ];
+    const leg = (positionSide: 'long' | 'short', symbol: string, marginMode: 'cross' | 'isolated') => ({
+      ...s.positions[0]!,
+      symbol,
+      positionSide,
+      side: positionSide,
+      size: '6',
+      marginMode,
+      ...(marginMode === 'isolated' ? { isolatedMargin: '100' } : {}),
+      tiers,
+    });
+    const rates = (mode: 'cross' | 'isolated') =>
+      computeMarginReport({
+        ...s,
+        positionMode: 'hedge',
+        positions: [
+          leg('long', 'BTC-USDT-SWAP', mode),
+          leg('short', 'BTC-USDT-SWAP', mode),
+          leg('long', 'BTC-USDT-250328', mode),
+        ],
+      }).positions.map((p) => p.maintenanceRate);
+    expect(rates('cross')).toEqual(['0.006', '0.006', '0.006']); // 18 contracts of BTC-USDT
+    expect(rates('isolated')).toEqual(['0.004', '0.004', '0.004']);
+  });
 });
 
 describe('Hyperliquid rulebook', () => {

@@ -12,6 +12,9 @@ export const okx: Rulebook = {
   // ratio rules"). MM (linear) = |pos| × ctVal × markPx × MMR(tier) (OKX-MGNRATIO). OKX has no
   // maintenance amount; tiers carry maintenanceAmount "0".
   maintenanceTerms: (input, warn) => tableTerms(input, 'contracts', warn),
+  // §4.3: "isolated: per instrument & direction; cross: all positions of the underlying summed".
+  // The underlying is the instId without its contract suffix (BTC-USDT-SWAP, BTC-USDT-250328 → BTC-USDT).
+  crossTierGroup: (position) => position.symbol.split('-').slice(0, 2).join('-'),
   // OKX-MGNRATIO: liquidation when equity ≤ MM + liquidation fee, fee = |pos| × ctVal × markPx × takerFee.
   // Verified: reproduces the captured BTC-USDT-SWAP mgnRatio 140.49930117599155.
   feeRate: takerFee,
