@@ -1,7 +1,9 @@
 // Isotonic recalibration of raw probabilities, one map per horizon (FORECAST.md §2.2, §3.1).
-// Fit: aggregate (raw p, outcome) into log-spaced bins, shrink each bin toward its raw mean with one
-// pseudo-observation (so an empty-of-events bin does not claim "never"), then pool adjacent
-// violators. Apply: piecewise-linear between block centres, flat beyond the ends.
+// Fit: aggregate (raw p, outcome) into log-spaced bins, shrink each bin toward its raw mean with a
+// prior worth PRIOR_EVENTS expected events (a bin moves away from the model only when it holds enough
+// events to say so: rare-event bins far from the barrier keep the model's tail floor instead of being
+// pulled to "never" by a calm training window), then pool adjacent violators.
+// Apply: piecewise-linear between block centres, flat beyond the ends.
 
 export interface CalibrationMap {
   /** Raw probabilities (block centres), strictly increasing. */
@@ -9,6 +11,9 @@ export interface CalibrationMap {
   /** Calibrated probabilities, non-decreasing, in [0, 1]. */
   y: number[];
 }
+
+/** Strength of the prior that the raw model is right, in expected events per bin. */
+export const PRIOR_EVENTS = 30;
 
 const BIN_EDGES: number[] = (() => {
   const edges: number[] = [0];
@@ -62,7 +67,8 @@ export class CalibrationAccumulator {
       const n = this.count[i]!;
       if (n === 0) continue;
       const xMean = this.sumX[i]! / n;
-      blocks.push({ x: xMean, y: (this.positives[i]! + xMean) / (n + 1), w: n + 1 });
+      const prior = PRIOR_EVENTS / Math.max(xMean, 1e-9); // pseudo-observations at the raw mean
+      blocks.push({ x: xMean, y: (this.positives[i]! + prior * xMean) / (n + prior), w: n });
     }
     if (blocks.length === 0) return null;
     // Pool adjacent violators (weighted).
