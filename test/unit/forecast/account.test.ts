@@ -67,6 +67,25 @@ describe('v1 account forecast: isolated positions', () => {
   });
 });
 
+describe('v1 account forecast: isolated-only account', () => {
+  it('takes the worst position per level and horizon, and the earliest times', () => {
+    const near = positionReport({ symbol: 'BTCUSDT', liquidationPrice: '49000' });
+    const far = positionReport({ symbol: 'ETHUSDT', liquidationPrice: '2500' });
+    const f = forecastAccountV1({
+      snapshot: snapshot([position(), position({ symbol: 'ETHUSDT', markPrice: '3000', entryPrice: '3000' })]),
+      report: report([near, far]),
+      market: market({ BTCUSDT: 0.001, ETHUSDT: 0.001 }),
+      params: bareParams(),
+      levels: ['1'],
+      nowMs: NOW,
+    });
+    const [pNear, pFar] = f.positions.map((p) => p.levels[0]!);
+    expect(prob(pNear, 60)).toBeGreaterThan(prob(pFar, 60));
+    for (const h of [15, 60, 240, 1440]) expect(prob(f.levels[0], h)).toBe(Math.max(prob(pNear, h), prob(pFar, h)));
+    expect(f.levels[0]!.medianMinutes).toBe(pNear!.medianMinutes);
+  });
+});
+
 describe('v1 account forecast: cross-margin one-dimensional reduction', () => {
   it('matches the Bachelier first passage on D = E − k·MM with σ_D² = gᵀΣg', () => {
     const btc = position({ symbol: 'BTCUSDT', marginMode: 'cross', size: '1', markPrice: '50000', isolatedMargin: undefined });
