@@ -2,6 +2,7 @@
 export * from './types';
 export { osNotificationChannel, detectOsNotificationBackend, type OsNotificationChannel, type OsNotificationStatus } from './osNotification';
 export { soundChannel, findPlayer, type SoundChannel } from './sound';
-export { webhookChannel, ntfyChannel, telegramChannel, webhookPayload, ntfyPriority } from './remote';
+export { webhookChannel, ntfyChannel, telegramChannel, webhookPayload, webhookSignature, ntfyPriority } from './remote';
+export { remoteChannelsFromSettings, type ChannelSecrets, type RemoteChannelsResult } from './fromSettings';
 export { withRetries, DEFAULT_RETRY, type RetryPolicy } from './retry';
 export { alarmWav } from './wav';

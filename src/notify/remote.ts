@@ -1,5 +1,6 @@
 // Remote channels for when the trader is away from the desk: a JSON webhook, ntfy and a Telegram
 // bot. Base URLs are configurable (self-hosted ntfy, proxies, local test servers).
+import { createHmac } from 'node:crypto';
 import { withRetries, DEFAULT_RETRY, sleep, type RetryPolicy } from './retry';
 import { postJson } from './http';
 import type { NotificationChannel, OutgoingNotification, SendResult } from './types';
@@ -18,18 +19,30 @@ export function webhookPayload(n: OutgoingNotification) {
   return { schema: 'marginwatch.alert/1' as const, ...n };
 }
 
-export function webhookChannel(options: CommonOptions & { url: string; headers?: Record<string, string> }): NotificationChannel {
+/** `sha256=<hex>` HMAC of the exact JSON body, for receivers that verify the sender. */
+export function webhookSignature(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+export function webhookChannel(
+  options: CommonOptions & { url: string; headers?: Record<string, string>; secret?: string },
+): NotificationChannel {
   const label = options.id ?? 'webhook';
   return {
     id: label,
-    send: (n) =>
-      run(options, () =>
-        postJson(options.url, webhookPayload(n), {
+    send: (n) => {
+      const payload = webhookPayload(n);
+      const signature: Record<string, string> = options.secret
+        ? { 'x-marginwatch-signature': webhookSignature(options.secret, JSON.stringify(payload)) }
+        : {};
+      return run(options, () =>
+        postJson(options.url, payload, {
           label,
-          headers: { 'idempotency-key': n.key, ...(options.headers ?? {}) },
+          headers: { 'idempotency-key': n.key, ...signature, ...(options.headers ?? {}) },
           ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
         }),
-      ),
+      );
+    },
   };
 }
 
@@ -39,7 +52,9 @@ export function ntfyPriority(n: OutgoingNotification): number {
   return levelRank(n.level) >= levelRank('margin-call') ? 4 : 3;
 }
 
-export function ntfyChannel(options: CommonOptions & { baseUrl?: string; topic: string; token?: string }): NotificationChannel {
+export function ntfyChannel(
+  options: CommonOptions & { baseUrl?: string; topic: string; token?: string },
+): NotificationChannel {
   const label = options.id ?? 'ntfy';
   const base = (options.baseUrl ?? 'https://ntfy.sh').replace(/\/+$/, '');
   return {
@@ -49,7 +64,13 @@ export function ntfyChannel(options: CommonOptions & { baseUrl?: string; topic: 
         // JSON publishing to the root URL keeps non-ASCII titles out of HTTP headers.
         postJson(
           `${base}/`,
-          { topic: options.topic, title: n.title, message: n.body, priority: ntfyPriority(n), tags: [n.level, n.kind] },
+          {
+            topic: options.topic,
+            title: n.title,
+            message: n.body,
+            priority: ntfyPriority(n),
+            tags: [n.level, n.kind],
+          },
           {
             label,
             headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
@@ -60,7 +81,9 @@ export function ntfyChannel(options: CommonOptions & { baseUrl?: string; topic: 
   };
 }
 
-export function telegramChannel(options: CommonOptions & { baseUrl?: string; botToken: string; chatId: string }): NotificationChannel {
+export function telegramChannel(
+  options: CommonOptions & { baseUrl?: string; botToken: string; chatId: string },
+): NotificationChannel {
   const label = options.id ?? 'telegram';
   const base = (options.baseUrl ?? 'https://api.telegram.org').replace(/\/+$/, '');
   return {
@@ -69,7 +92,11 @@ export function telegramChannel(options: CommonOptions & { baseUrl?: string; bot
       run(options, async () => {
         const outcome = await postJson(
           `${base}/bot${options.botToken}/sendMessage`,
-          { chat_id: options.chatId, text: `${n.title}\n${n.body}`, disable_notification: n.urgency !== 'critical' && n.level !== 'margin-call' },
+          {
+            chat_id: options.chatId,
+            text: `${n.title}\n${n.body}`,
+            disable_notification: n.urgency !== 'critical' && n.level !== 'margin-call',
+          },
           { label, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) },
         );
         // Telegram answers {"ok": false, "description": ...} on logical errors.

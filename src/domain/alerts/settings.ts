@@ -7,6 +7,8 @@ const ratio = z.number().min(0).max(1);
 const fraction = z.number().min(0).max(1);
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be HH:MM (24 h)' });
 
+const NOTIFYING_LEVELS = ['watch', 'warning', 'margin-call', 'critical'] as const;
+
 const threshold = z.strictObject({
   /** Account (and isolated position) margin ratio at or above which this level applies. */
   marginRatio: ratio.nullable(),
@@ -15,7 +17,70 @@ const threshold = z.strictObject({
 });
 export type LevelThreshold = z.infer<typeof threshold>;
 
-const NOTIFYING_LEVELS = ['watch', 'warning', 'margin-call', 'critical'] as const;
+const httpUrl = z
+  .string()
+  .max(2000)
+  .regex(/^https?:\/\/[^\s]+$/, { error: 'must be an http(s) URL' });
+
+/** Remote channels. Tokens and signing secrets are NOT settings: the service keeps them in the vault. */
+const channelSettings = z
+  .strictObject({
+    os: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+    sound: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+    webhook: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        url: httpUrl.nullable().default(null),
+        minLevel: z.enum(NOTIFYING_LEVELS).default('warning'),
+      })
+      .default({ enabled: false, url: null, minLevel: 'warning' }),
+    ntfy: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        baseUrl: httpUrl.default('https://ntfy.sh'),
+        topic: z
+          .string()
+          .regex(/^[-_A-Za-z0-9]{1,64}$/, { error: 'letters, digits, - and _ only (≤ 64)' })
+          .nullable()
+          .default(null),
+        minLevel: z.enum(NOTIFYING_LEVELS).default('margin-call'),
+      })
+      .default({ enabled: false, baseUrl: 'https://ntfy.sh', topic: null, minLevel: 'margin-call' }),
+    telegram: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        baseUrl: httpUrl.default('https://api.telegram.org'),
+        chatId: z
+          .string()
+          .regex(/^-?\d{1,20}$|^@\w{5,64}$/, { error: 'a numeric chat id or @channelname' })
+          .nullable()
+          .default(null),
+        minLevel: z.enum(NOTIFYING_LEVELS).default('margin-call'),
+      })
+      .default({
+        enabled: false,
+        baseUrl: 'https://api.telegram.org',
+        chatId: null,
+        minLevel: 'margin-call',
+      }),
+  })
+  .superRefine((c, ctx) => {
+    if (c.webhook.enabled && !c.webhook.url)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['webhook', 'url'],
+        message: 'required when the webhook is enabled',
+      });
+    if (c.ntfy.enabled && !c.ntfy.topic)
+      ctx.addIssue({ code: 'custom', path: ['ntfy', 'topic'], message: 'required when ntfy is enabled' });
+    if (c.telegram.enabled && !c.telegram.chatId)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['telegram', 'chatId'],
+        message: 'required when Telegram is enabled',
+      });
+  });
+export type ChannelSettings = z.infer<typeof channelSettings>;
 
 export const alertSettingsSchema = z
   .strictObject({
@@ -40,12 +105,30 @@ export const alertSettingsSchema = z
         /** ... or the distance is this many times its threshold ... */
         distanceFactor: z.number().min(1).max(10).default(1.5),
         /** ... continuously for this long. */
-        levelCalmMin: z.number().min(0).max(24 * 60).default(2),
+        levelCalmMin: z
+          .number()
+          .min(0)
+          .max(24 * 60)
+          .default(2),
         /** Predictive episodes end after 30 quiet minutes (FORECAST.md §3.1). */
-        predictiveCalmMin: z.number().min(0).max(24 * 60).default(30),
-        systemCalmMin: z.number().min(0).max(24 * 60).default(1),
+        predictiveCalmMin: z
+          .number()
+          .min(0)
+          .max(24 * 60)
+          .default(30),
+        systemCalmMin: z
+          .number()
+          .min(0)
+          .max(24 * 60)
+          .default(1),
       })
-      .default({ marginRatio: 0.05, distanceFactor: 1.5, levelCalmMin: 2, predictiveCalmMin: 30, systemCalmMin: 1 }),
+      .default({
+        marginRatio: 0.05,
+        distanceFactor: 1.5,
+        levelCalmMin: 2,
+        predictiveCalmMin: 30,
+        systemCalmMin: 1,
+      }),
     /** Lowest level that is pushed; lower levels only show in the tray and the app. */
     pushFrom: z.enum(NOTIFYING_LEVELS).default('warning'),
     /** Critical alerts repeat this often until acknowledged. */
@@ -74,10 +157,15 @@ export const alertSettingsSchema = z
     /** Relative engine-vs-exchange difference that raises a discrepancy alert. */
     discrepancyTolerance: z.number().min(0).max(1).default(0.01),
     quietHours: z
-      .strictObject({ enabled: z.boolean().default(false), start: clockTime.default('22:00'), end: clockTime.default('07:00') })
+      .strictObject({
+        enabled: z.boolean().default(false),
+        start: clockTime.default('22:00'),
+        end: clockTime.default('07:00'),
+      })
       .default({ enabled: false, start: '22:00', end: '07:00' }),
     /** Consecutive failed deliveries on one channel before a "channel failing" alert. */
     channelFailuresBeforeAlert: z.number().int().min(1).max(100).default(3),
+    channels: channelSettings.default(() => channelSettings.parse({})),
   })
   .superRefine((s, ctx) => {
     // Thresholds must worsen with the level, or an account could be "critical" but not "warning".
@@ -87,12 +175,20 @@ export const alertSettingsSchema = z
       const t = s.levels[level];
       if (t.marginRatio !== null) {
         if (t.marginRatio <= previousRatio)
-          ctx.addIssue({ code: 'custom', path: ['levels', level, 'marginRatio'], message: 'must be above the previous level' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['levels', level, 'marginRatio'],
+            message: 'must be above the previous level',
+          });
         previousRatio = t.marginRatio;
       }
       if (t.distance !== null) {
         if (t.distance >= previousDistance)
-          ctx.addIssue({ code: 'custom', path: ['levels', level, 'distance'], message: 'must be below the previous level' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['levels', level, 'distance'],
+            message: 'must be below the previous level',
+          });
         previousDistance = t.distance;
       }
     }

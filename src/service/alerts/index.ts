@@ -108,6 +108,25 @@ export class AlertPipeline implements WatchdogTarget {
     this.ready = this.flush();
   }
 
+  /**
+   * Replaces the channel set (settings changed). Deliveries still pending for a channel that is gone
+   * fail with "no longer configured" on the next flush; new pushes go to the new set.
+   */
+  setChannels(channels: readonly NotificationChannel[]): void {
+    const next = new Map<string, NotificationChannel>();
+    for (const c of channels) {
+      if (next.has(c.id)) throw new Error(`two notification channels share the id "${c.id}"`);
+      next.set(c.id, c);
+    }
+    this.channels.clear();
+    for (const [id, c] of next) this.channels.set(id, c);
+    void this.flush();
+  }
+
+  channelIds(): string[] {
+    return [...this.channels.keys()];
+  }
+
   // ---- evaluation ------------------------------------------------------------------------------
 
   /** New data for an account: decide, persist, deliver. */

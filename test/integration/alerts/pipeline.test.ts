@@ -171,6 +171,26 @@ describe('AlertPipeline (real SQLite)', () => {
     await pipeline.close();
   });
 
+  it('setChannels: new pushes go to the new set; pending deliveries for a removed channel fail by name', async () => {
+    const { open, clock } = setup();
+    const db = open();
+    const old = recordingChannel('old');
+    old.failing = true;
+    const pipeline = new AlertPipeline({ db, channels: [old], now: clock.now, utcOffsetMin: () => 0 });
+    await pipeline.evaluate('acc', data(clock, '0.75'));
+    const fresh = recordingChannel('new');
+    pipeline.setChannels([fresh]);
+    expect(pipeline.channelIds()).toEqual(['new']);
+    clock.advance(60_000);
+    await pipeline.flush();
+    await pipeline.evaluate('acc', data(clock, '0.85'));
+    expect(fresh.received.map((n) => n.level)).toEqual(['margin-call']);
+    const rows = new AlertStore(db).allDeliveries();
+    expect(rows.map((r) => `${r.channel}:${r.status}:${r.detail}`)).toEqual(['old:failed:channel "old" is no longer configured', 'new:sent:null']);
+    expect(() => pipeline.setChannels([fresh, fresh])).toThrow(/share the id/);
+    await pipeline.close();
+  });
+
   it('tray shows the worst open level first', async () => {
     const { open, clock } = setup();
     const pipeline = new AlertPipeline({ db: open(), channels: [], now: clock.now, utcOffsetMin: () => 0 });

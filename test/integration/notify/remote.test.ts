@@ -3,7 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createHmac } from 'node:crypto';
 import { ntfyChannel, telegramChannel, webhookChannel } from '../../../src/notify/remote';
+import { remoteChannelsFromSettings } from '../../../src/notify/fromSettings';
+import { alertSettingsSchema } from '../../../src/domain/alerts/settings';
 import type { OutgoingNotification } from '../../../src/notify/types';
 import { AlertPipeline } from '../../../src/service/alerts';
 import { AlertStore } from '../../../src/store/alertStore';
@@ -78,6 +81,13 @@ describe('webhook channel', () => {
     expect(srv.hits[2]!.atMs - srv.hits[1]!.atMs).toBeGreaterThanOrEqual(58);
   });
 
+  it('signs the exact body with HMAC-SHA256 when a secret is set', async () => {
+    const srv = await server(() => ({ status: 204 }));
+    expect((await webhookChannel({ url: srv.url, secret: 's3cret', retry: fast }).send(notification)).ok).toBe(true);
+    const hit = srv.hits[0]!;
+    expect(hit.headers['x-marginwatch-signature']).toBe(`sha256=${createHmac('sha256', 's3cret').update(hit.body).digest('hex')}`);
+  });
+
   it('does not retry a 4xx (configuration error) and reports it', async () => {
     const srv = await server(() => ({ status: 404 }));
     const result = await webhookChannel({ id: 'hook', url: `${srv.url}/missing`, retry: fast }).send(notification);
@@ -132,6 +142,37 @@ describe('Telegram channel', () => {
     const down = await telegramChannel({ baseUrl: 'http://127.0.0.1:9', botToken: '123:SECRET', chatId: '42', retry: { ...fast, attempts: 1 } }).send(notification);
     expect(down.ok).toBe(false);
     expect(down.detail).not.toContain('SECRET');
+  });
+});
+
+describe('remote channels from settings', () => {
+  it('builds the enabled channels against their configured base URLs, each from its minimum level', async () => {
+    const srv = await server(() => ({ status: 200, body: '{"ok":true}' }));
+    const settings = alertSettingsSchema.parse({
+      channels: {
+        webhook: { enabled: true, url: `${srv.url}/hook`, minLevel: 'warning' },
+        ntfy: { enabled: true, baseUrl: srv.url, topic: 'mw', minLevel: 'margin-call' },
+        telegram: { enabled: true, baseUrl: srv.url, chatId: '42', minLevel: 'critical' },
+      },
+    }).channels;
+    const { channels, problems } = remoteChannelsFromSettings(settings, { telegramBotToken: '1:T', ntfyToken: 'tk' }, { retry: fast });
+    expect(problems).toEqual([]);
+    expect(channels.map((c) => c.id)).toEqual(['webhook', 'ntfy', 'telegram']);
+    const warning = { ...notification, level: 'warning' as const, urgency: 'normal' as const };
+    expect(channels.map((c) => c.accepts!(warning))).toEqual([true, false, false]);
+    const blind = { ...notification, kind: 'system' as const, level: 'warning' as const, urgency: 'critical' as const };
+    expect(channels.map((c) => c.accepts!(blind))).toEqual([true, true, true]);
+    for (const c of channels) expect((await c.send(notification)).ok).toBe(true);
+    expect(srv.hits.map((h) => h.url)).toEqual(['/hook', '/', '/bot1:T/sendMessage']);
+    expect(srv.hits[1]!.headers.authorization).toBe('Bearer tk');
+    // An enabled Telegram channel without its token is a named problem, not a silent gap.
+    const missing = remoteChannelsFromSettings(settings, {}, { retry: fast });
+    expect(missing.problems).toEqual(['channels.telegram: bot token missing (enter it in settings; it is stored encrypted)']);
+    expect(alertSettingsSchema.safeParse({ channels: { webhook: { enabled: true, url: 'ftp://x' } } }).error?.issues[0]?.path).toEqual([
+      'channels',
+      'webhook',
+      'url',
+    ]);
   });
 });
 

@@ -1,0 +1,91 @@
+// Builds the remote channels the trader configured in the alert settings. Tokens and signing
+// secrets come separately (the service keeps them in the vault), never from the settings JSON.
+import { levelRank } from '../domain/alerts/levels';
+import type { ChannelSettings } from '../domain/alerts/settings';
+import { ntfyChannel, telegramChannel, webhookChannel } from './remote';
+import type { RetryPolicy } from './retry';
+import type { NotificationChannel, OutgoingNotification } from './types';
+
+export interface ChannelSecrets {
+  webhookSecret?: string;
+  ntfyToken?: string;
+  telegramBotToken?: string;
+}
+
+export interface RemoteChannelsResult {
+  channels: NotificationChannel[];
+  /** Enabled channels that cannot run, each naming the setting to fix. */
+  problems: string[];
+}
+
+/** Remote channels carry alerts from `minLevel` up, plus every urgent (critical or blind) one. */
+function fromLevel(
+  channel: NotificationChannel,
+  minLevel: OutgoingNotification['level'],
+): NotificationChannel {
+  return {
+    ...channel,
+    accepts: (n) => n.urgency === 'critical' || levelRank(n.level) >= levelRank(minLevel),
+  };
+}
+
+export function remoteChannelsFromSettings(
+  settings: ChannelSettings,
+  secrets: ChannelSecrets,
+  options: { retry?: RetryPolicy; wait?: (ms: number) => Promise<void> } = {},
+): RemoteChannelsResult {
+  const channels: NotificationChannel[] = [];
+  const problems: string[] = [];
+  const common = {
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.wait ? { wait: options.wait } : {}),
+  };
+  const { webhook, ntfy, telegram } = settings;
+  if (webhook.enabled) {
+    if (!webhook.url) problems.push('channels.webhook.url: required when the webhook is enabled');
+    else
+      channels.push(
+        fromLevel(
+          webhookChannel({
+            ...common,
+            url: webhook.url,
+            ...(secrets.webhookSecret ? { secret: secrets.webhookSecret } : {}),
+          }),
+          webhook.minLevel,
+        ),
+      );
+  }
+  if (ntfy.enabled) {
+    if (!ntfy.topic) problems.push('channels.ntfy.topic: required when ntfy is enabled');
+    else
+      channels.push(
+        fromLevel(
+          ntfyChannel({
+            ...common,
+            baseUrl: ntfy.baseUrl,
+            topic: ntfy.topic,
+            ...(secrets.ntfyToken ? { token: secrets.ntfyToken } : {}),
+          }),
+          ntfy.minLevel,
+        ),
+      );
+  }
+  if (telegram.enabled) {
+    if (!telegram.chatId) problems.push('channels.telegram.chatId: required when Telegram is enabled');
+    else if (!secrets.telegramBotToken)
+      problems.push('channels.telegram: bot token missing (enter it in settings; it is stored encrypted)');
+    else
+      channels.push(
+        fromLevel(
+          telegramChannel({
+            ...common,
+            baseUrl: telegram.baseUrl,
+            botToken: secrets.telegramBotToken,
+            chatId: telegram.chatId,
+          }),
+          telegram.minLevel,
+        ),
+      );
+  }
+  return { channels, problems };
+}
