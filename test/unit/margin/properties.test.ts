@@ -108,6 +108,33 @@ const crossAccountArb = fc
     };
   });
 
+/**
+ * The same accounts with some positions isolated (margin between 0 and 2× their notional) and, on
+ * venues with a hedge mode, each position turned into a hedge leg: exercises every bucket kind.
+ */
+const mixedAccountArb = fc
+  .tuple(
+    crossAccountArb,
+    fc.array(fc.integer({ min: 0, max: 2000 }), { minLength: 4, maxLength: 4 }),
+    fc.boolean(),
+  )
+  .map(([{ snapshot: s, shape }, isolatedPermille, hedge]): AccountCase => ({
+    shape,
+    snapshot: {
+      ...s,
+      positionMode: hedge ? 'hedge' : 'oneway',
+      positions: s.positions.map((p, i) => {
+        const permille = isolatedPermille[i]!;
+        const leg = hedge ? { positionSide: p.side } : {};
+        if (permille % 2 === 0) return { ...p, ...leg };
+        const qty = new Decimal(p.size).times(p.contractSize);
+        const notional = shape.contractType === 'inverse' ? qty.div(p.markPrice) : qty.times(p.markPrice);
+        const margin = notional.times(permille).div(1000).toDecimalPlaces(8);
+        return { ...p, ...leg, marginMode: 'isolated' as const, isolatedMargin: margin.toFixed() };
+      }),
+    },
+  }));
+
 const dec = (s: string | null): Decimal => new Decimal(s!);
 const ratio = (r: MarginReport): Decimal | null =>
   r.account.marginRatio === null ? null : new Decimal(r.account.marginRatio);
@@ -127,7 +154,7 @@ function allNumbers(report: MarginReport): string[] {
 describe('margin engine properties', () => {
   it('random accounts are valid snapshots and give schema-valid reports with no NaN, Infinity or negative MM', () => {
     fc.assert(
-      fc.property(crossAccountArb, ({ snapshot: s }) => {
+      fc.property(mixedAccountArb, ({ snapshot: s }) => {
         expect(parseSnapshot(s).ok).toBe(true);
         const report = computeMarginReport(s);
         marginReportSchema.parse(report);
@@ -159,6 +186,30 @@ describe('margin engine properties', () => {
         const below = ratioAt(dec(lp).minus(unit));
         const above = ratioAt(dec(lp).plus(unit));
         expect(below.times(above).lte(0)).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it('an isolated position: at its liquidation price its own margin equals its requirement (all rulebooks)', () => {
+    const unit = new Decimal('0.00000001');
+    fc.assert(
+      fc.property(mixedAccountArb, ({ snapshot: s }) => {
+        const isolated = s.positions.filter((p) => p.marginMode === 'isolated');
+        fc.pre(isolated.length > 0);
+        // Only that position: the account's ratio is then its bucket's ratio.
+        const alone: AccountSnapshot = { ...s, positions: [isolated[0]!] };
+        const lp = computeMarginReport(alone).positions[0]!.liquidationPrice;
+        fc.pre(lp !== null && dec(lp).gt('0.001'));
+        const side = (price: Decimal): Decimal => {
+          const r = ratio(computeMarginReport(withMark(alone, isolated[0]!.symbol, price.toFixed())));
+          return r === null ? new Decimal(1) : r.minus(1); // null = balance ≤ 0: beyond liquidation
+        };
+        expect(
+          side(dec(lp).minus(unit))
+            .times(side(dec(lp).plus(unit)))
+            .lte(0),
+        ).toBe(true);
       }),
       RUNS,
     );
