@@ -23,7 +23,7 @@ import { appSettingsSchema, DEFAULT_APP_SETTINGS, type AppSettings } from './set
 
 export { Monitor, type TrayState } from './monitor';
 
-export const DEMO_ACCOUNT: AccountConfig = { id: 'demo', name: 'Demo · Binance USDⓈ-M', source: 'demo', options: {} };
+export const DEMO_ACCOUNT: AccountConfig = { id: 'demo', name: 'Demo · Binance USD-M futures', source: 'demo', options: {} };
 const VERSION = '0.1.0';
 
 export interface MonitorOptions {
