@@ -59,8 +59,9 @@ export function reduceAlerts(previous: AlertsState | null, input: AlertInput): R
       .filter((e) => e.kind === 'level')
       .map((e) => e.level),
   ]);
-  const predictive = input.forecast && input.report ? predictiveObservation(input.forecast, input.report, riskNow, label, s) : null;
-  if (predictive) observations.push(predictive);
+  if (input.forecast && input.report) {
+    observations.push(...predictiveObservations(input.forecast, input.report, levelObs, state, label, s));
+  }
   observations.push(...systemObservations(input, state, riskNow, label));
 
   return advanceEpisodes(state, observations, { nowMs: input.nowMs, settings: s, utcOffsetMin: input.utcOffsetMin ?? 0 });
@@ -207,37 +208,75 @@ function probabilityAt(level: LevelForecast, horizonMin: number): number | null 
 }
 
 function predictiveObservation(
-  forecast: AccountForecast,
-  report: MarginReport,
+  levels: readonly LevelForecast[],
+  subject: string,
+  what: string,
+  baseFacts: NotificationFacts,
   riskNow: AlertLevel,
   label: string,
   s: AlertSettings,
 ): Observation | null {
   if (!s.predictive.enabled) return null;
-  const level = findLevel(forecast.levels, s.predictive.level);
+  const level = findLevel(levels, s.predictive.level);
   if (!level) return null;
   const p60 = probabilityAt(level, 60);
   const p15 = probabilityAt(level, 15);
   if (p60 === null && p15 === null) return null;
+  // Once the subject is at margin call the prediction has come true; the level alert speaks.
   const alreadyThere = levelRank(riskNow) >= levelRank('margin-call');
   const firing = !alreadyThere && ((p60 !== null && p60 >= s.predictive.p1h) || (p15 !== null && p15 >= s.predictive.p15m));
-  const facts: NotificationFacts = { ...accountFacts(report) };
+  const facts: NotificationFacts = { ...baseFacts };
   if (p60 !== null) facts.probability1h = p60;
   if (p15 !== null) facts.probability15m = p15;
   const lvl: AlertLevel = firing ? 'warning' : 'ok';
   const obs: Observation = {
-    subject: 'predictive:account',
+    subject,
     kind: 'predictive',
     level: lvl,
     holdLevel: lvl,
     blind: false,
     calmMs: s.hysteresis.predictiveCalmMin * 60_000,
-    title: `Margin call likely soon: ${label}`,
+    title: `Margin call likely soon: ${label}${what ? ` ${what}` : ''}`,
     body: predictiveBody(facts, s.predictive.level) + (level.medianMinutes !== null ? ` Median time to trigger ${level.medianMinutes} min.` : ''),
     facts,
   };
   if (p60 !== null) obs.score = p60;
   return obs;
+}
+
+/** Account forecast, plus each isolated position's own (cross positions share the account's). */
+function predictiveObservations(
+  forecast: AccountForecast,
+  report: MarginReport,
+  levelObs: readonly Observation[],
+  state: AlertsState,
+  label: string,
+  s: AlertSettings,
+): Observation[] {
+  const out: Observation[] = [];
+  const accountRisk = worstLevel([levelObs.find((o) => o.subject === 'account')?.level ?? 'ok', state.open['account']?.level ?? 'ok']);
+  const account = predictiveObservation(forecast.levels, 'predictive:account', '', accountFacts(report), accountRisk, label, s);
+  if (account) out.push(account);
+  const seen = new Set<string>();
+  for (const p of report.positions) {
+    if (p.marginMode !== 'isolated') continue;
+    const pf = forecast.positions.find((f) => f.symbol === p.symbol && f.positionSide === p.positionSide);
+    if (!pf) continue;
+    const subject = `predictive:${positionSubject(p)}`;
+    seen.add(subject);
+    const own = levelObs.find((o) => o.subject === positionSubject(p));
+    const open = state.open[positionSubject(p)];
+    const risk = worstLevel([own?.level ?? 'ok', open?.level ?? 'ok']);
+    const what = `${p.symbol}${p.positionSide === 'both' ? '' : ` ${p.positionSide}`}`;
+    const obs = predictiveObservation(pf.levels, subject, what, own?.facts ?? {}, risk, label, s);
+    if (obs) out.push(obs);
+  }
+  for (const subject of Object.keys(state.open)) {
+    if (subject.startsWith('predictive:position:') && !seen.has(subject) && !report.positions.some((p) => `predictive:${positionSubject(p)}` === subject)) {
+      out.push(okObservation(subject, 'predictive'));
+    }
+  }
+  return out;
 }
 
 function systemObservations(input: AlertInput, state: AlertsState, riskNow: AlertLevel, label: string): Observation[] {

@@ -247,6 +247,18 @@ describe('alert reducer — predictive', () => {
     expect(summary(fast.pushes)).toEqual(['0:predictive:account:warning:opened']);
   });
 
+  it('raises an isolated position its own predictive alert from its forecast, and ends it when the position goes', () => {
+    const iso = position({ symbol: 'ETHUSDT', positionSide: 'long', marginMode: 'isolated', maintenanceRate: '0.005', distanceToLiquidation: '-0.05' });
+    const f = forecast(0.01, 0.02);
+    f.positions = [{ symbol: 'ETHUSDT', positionSide: 'long', levels: forecast(0.3, 0.6).levels }];
+    const { pushes, state } = run([{ atMin: 0, report: report('0.3', [iso]), forecast: f }]);
+    expect(summary(pushes)).toEqual(['0:predictive:position:ETHUSDT:long:warning:opened']);
+    expect(pushes[0]!.title).toBe('Margin call likely soon: acc ETHUSDT long');
+    expect(pushes[0]!.body).toContain('60% chance of reaching a 80% margin ratio within 1 h, 30% within 15 min.');
+    const gone = run([{ atMin: 1, report: report('0.3', []), forecast: forecast(0.01, 0.02) }], DEFAULT_ALERT_SETTINGS, state);
+    expect(gone.state.open['predictive:position:ETHUSDT:long']).toBeUndefined();
+  });
+
   it('ignores forecasts about other levels and ends after 30 quiet minutes', () => {
     expect(run([{ atMin: 0, ratio: '0.5', forecast: forecast(0.9, 0.9, '1') }]).pushes).toEqual([]);
     const { state } = run([
