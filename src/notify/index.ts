@@ -1,6 +1,6 @@
 // Notification channels behind one interface.
 export * from './types';
-export { osNotificationChannel, detectOsNotificationBackend, type OsNotificationChannel, type OsNotificationStatus } from './osNotification';
+export { osNotificationChannel, osNotificationStatus, detectOsNotificationBackend, type OsNotificationChannel, type OsNotificationStatus } from './osNotification';
 export { soundChannel, findPlayer, type SoundChannel } from './sound';
 export { webhookChannel, ntfyChannel, telegramChannel, webhookPayload, webhookSignature, ntfyPriority } from './remote';
 export { remoteChannelsFromSettings, type ChannelSecrets, type RemoteChannelsResult } from './fromSettings';

@@ -41,6 +41,13 @@ export interface OsNotificationChannel extends NotificationChannel {
   status(): OsNotificationStatus;
 }
 
+let current: OsNotificationChannel | null = null;
+
+/** Whether OS notifications work: the live status of the OS channel in use, else what the OS offers. */
+export function osNotificationStatus(): OsNotificationStatus {
+  return current ? current.status() : detectOsNotificationBackend();
+}
+
 export function osNotificationChannel(options: OsNotificationOptions = {}): OsNotificationChannel {
   const env = options.env ?? process.env;
   const platform = options.platform ?? process.platform;
@@ -89,9 +96,11 @@ export function osNotificationChannel(options: OsNotificationOptions = {}): OsNo
       });
     });
 
-  return {
+  const channel: OsNotificationChannel = {
     id: options.id ?? 'os',
     send,
     status: () => status,
   };
+  current = channel;
+  return channel;
 }
