@@ -48,17 +48,24 @@ export function osNotificationStatus(): OsNotificationStatus {
   return current ? current.status() : detectOsNotificationBackend();
 }
 
+/**
+ * With no backend at all (no notify-send, no session bus) the channel takes no notifications and
+ * says so once; the app and tray still show every alert. A backend that fails at send time is
+ * counted as a failing channel (and raised as a system alert by the pipeline) but tried again on the
+ * next push, so it recovers by itself.
+ */
 export function osNotificationChannel(options: OsNotificationOptions = {}): OsNotificationChannel {
   const env = options.env ?? process.env;
   const platform = options.platform ?? process.platform;
-  let status = detectOsNotificationBackend(env, platform);
+  const detected = detectOsNotificationBackend(env, platform);
+  let status = detected;
   let reported = false;
   const report = (detail: string) => {
     if (reported) return;
     reported = true;
     options.onUnavailable?.(detail);
   };
-  if (!status.available && status.detail) report(status.detail);
+  if (!detected.available && detected.detail) report(detected.detail);
 
   const linux = platform === 'linux' || platform.endsWith('bsd');
   const notifier = linux ? new nodeNotifier.NotifySend({}) : nodeNotifier;
@@ -66,8 +73,8 @@ export function osNotificationChannel(options: OsNotificationOptions = {}): OsNo
 
   const send = (n: OutgoingNotification): Promise<SendResult> =>
     new Promise((resolve) => {
-      if (!status.available) {
-        resolve({ ok: false, attempts: 1, detail: status.detail ?? 'OS notifications unavailable' });
+      if (!detected.available) {
+        resolve({ ok: false, attempts: 1, detail: detected.detail ?? 'OS notifications unavailable' });
         return;
       }
       const message = {
@@ -79,7 +86,7 @@ export function osNotificationChannel(options: OsNotificationOptions = {}): OsNo
         category: n.kind === 'system' ? 'device.error' : 'im.received',
         'app-name': options.appName ?? 'MarginWatch',
         // Servers that stack by tag (dunst) replace rather than repeat a re-sent push.
-        hint: `string:x-dunst-stack-tag:${n.key.replace(/[^A-Za-z0-9_.-]/g, "_")}`,
+        hint: `string:x-dunst-stack-tag:${n.key.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
         ...(icon ? { icon } : {}),
       } as Record<string, unknown>;
       notifier.notify(message, (err: unknown) => {
@@ -91,6 +98,7 @@ export function osNotificationChannel(options: OsNotificationOptions = {}): OsNo
           report(detail);
           resolve({ ok: false, attempts: 1, detail });
         } else {
+          status = { available: true, detail: null };
           resolve({ ok: true, attempts: 1 });
         }
       });
@@ -99,6 +107,7 @@ export function osNotificationChannel(options: OsNotificationOptions = {}): OsNo
   const channel: OsNotificationChannel = {
     id: options.id ?? 'os',
     send,
+    accepts: () => detected.available,
     status: () => status,
   };
   current = channel;

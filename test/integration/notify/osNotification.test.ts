@@ -46,6 +46,7 @@ describe('OS notification through D-Bus', () => {
     const reported: string[] = [];
     const channel = osNotificationChannel({ env: { PATH: process.env.PATH }, platform: 'linux', onUnavailable: (d) => reported.push(d) });
     expect(channel.status()).toEqual({ available: false, detail: expect.stringContaining('no D-Bus session bus') });
+    expect(channel.accepts!({ title: 't', body: 'b' } as OutgoingNotification)).toBe(false);
     const r = await channel.send({ title: 't', body: 'b' } as OutgoingNotification);
     expect(r.ok).toBe(false);
     await channel.send({ title: 't', body: 'b' } as OutgoingNotification);
@@ -53,9 +54,28 @@ describe('OS notification through D-Bus', () => {
     expect(detectOsNotificationBackend({ PATH: '' }, 'linux').detail).toContain('notify-send not found');
   });
 
+  it('a server that goes away counts as a failure, and the channel recovers when it is back', async () => {
+    const down = osNotificationChannel({ env: { ...process.env, ...bus.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' } });
+    const saved = process.env.DBUS_SESSION_BUS_ADDRESS;
+    process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/nonexistent/bus';
+    try {
+      const n = { title: 'Test', body: 'body', urgency: 'normal', kind: 'level', key: 'k#1' } as OutgoingNotification;
+      const failed = await down.send(n);
+      expect(failed.ok).toBe(false);
+      expect(down.status().available).toBe(false);
+      process.env.DBUS_SESSION_BUS_ADDRESS = bus.env.DBUS_SESSION_BUS_ADDRESS;
+      expect((await down.send(n)).ok).toBe(true);
+      expect(down.status()).toEqual({ available: true, detail: null });
+    } finally {
+      if (saved === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
+      else process.env.DBUS_SESSION_BUS_ADDRESS = saved;
+    }
+  });
+
   it('the demo account crossing levels produces real Notify calls with summary, body and urgency', async () => {
     // node-notifier spawns notify-send with this process's environment.
     const saved = { bus: process.env.DBUS_SESSION_BUS_ADDRESS, display: process.env.DISPLAY };
+    const earlier = bus.calls().length; // calls made by the other tests on this bus
     Object.assign(process.env, bus.env);
     const tmp = tempDir();
     const db = openDatabase(join(tmp.dir, 'mw.sqlite'));
@@ -96,7 +116,7 @@ describe('OS notification through D-Bus', () => {
       expect(sent.some((n) => n.urgency === 'normal')).toBe(true);
       expect(sent.some((n) => n.urgency === 'critical')).toBe(true);
 
-      const calls = await bus.waitForCalls(sent.length);
+      const calls = (await bus.waitForCalls(earlier + sent.length)).slice(earlier);
       expect(calls).toHaveLength(sent.length);
       calls.forEach((call, i) => {
         const n = sent[i]!;
