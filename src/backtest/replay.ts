@@ -55,8 +55,16 @@ export interface ReplayPosition {
   endTime: number;
   breachBar: number;
   breachTime: number | null;
-  /** Per evaluated bar (openBar+1 ...): margin ratio at the bar's worst price (includes the breach bar). */
+  /**
+   * Alert features per evaluated bar (openBar+1 ..., the breach bar included) at the bar's WORST price
+   * with σ known at the bar's open: every rule is a threshold on price, so "fires somewhere inside the
+   * bar" ⇔ "fires at the worst price". This is how the app sees them (it evaluates on every mark
+   * tick), and it treats the exchange level and the other rules alike.
+   */
   mrWorst: number[];
+  alertDistance: number[];
+  alertZ: number[];
+  alertP60: number[];
   /** Per bar close before the breach: distance to liquidation, vol-scaled z, model raw P per horizon. */
   distance: number[];
   z: number[];
@@ -155,6 +163,8 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
       tailUp = fitJumpTail(up, 60, book.tailX0, book.tailPrior);
       floor = percentileOfRecent(sigmaHistory, t, Math.ceil((90 * 1440) / dtBar), 0.1);
     }
+    // σ as known at the bar's open (for the intrabar alert features), then the bar's own return.
+    const sigmaAtOpen = Math.max(sigmaPerMin(vol, volConfig), floor);
     const r = Math.log(series.close[t]! / series.close[t - 1]!);
     updateVol(vol, r, (barOpen - series.time[t - 1]!) / 60_000, volConfig);
     const sigma = Math.max(sigmaPerMin(vol, volConfig), floor);
@@ -174,6 +184,15 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
       const liq = liquidationPrice(p, book.mmr);
       const worst = p.side > 0 ? series.low[t]! : series.high[t]!;
       p.mrWorst.push(marginRatioAt(p, worst, book.mmr));
+      const aWorst = p.side > 0 ? Math.log(worst / liq) : Math.log(liq / worst);
+      p.alertDistance.push(p.side > 0 ? (worst - liq) / worst : (liq - worst) / worst);
+      p.alertZ.push(sigmaAtOpen > 0 ? aWorst / (sigmaAtOpen * Math.sqrt(60)) : aWorst > 0 ? 1e9 : 0);
+      p.alertP60.push(
+        rawHitProbability(
+          { distance: aWorst, sigmaPerMin: sigmaAtOpen, funding: funding ? nextFunding(funding, fundingIdx, barOpen, p.side) : [], jumpsPerMin: jumpIntensity(p.side > 0 ? tailDown : tailUp, aWorst) },
+          60,
+        ),
+      );
       if (p.side > 0 ? worst <= liq : worst >= liq) {
         p.breachBar = t;
         p.breachTime = barOpen;
@@ -214,6 +233,9 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
             breachBar: -1,
             breachTime: null,
             mrWorst: [],
+            alertDistance: [],
+            alertZ: [],
+            alertP60: [],
             distance: [],
             z: [],
             pRaw: [],

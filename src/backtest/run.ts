@@ -156,12 +156,13 @@ export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): v
           acc[rule][ti]!.addPosition(res.falseEpisodes, p.breachTime !== null ? { leadMin: res.leadMin, crashDay } : null);
         });
       };
-      const p60 = pCal[H60]!;
-      evalRule('model', J, (j, thr) => p60[j]! >= thr, (j) => times[j]!);
-      // The exchange checks its level continuously: credit it from the open of the bar whose extreme crossed.
-      evalRule('mr80', p.mrWorst.length, (j, thr) => p.mrWorst[j]! >= thr, barOpenTime);
-      evalRule('fixedDistance', J, (j, thr) => p.distance[j]! <= thr, (j) => times[j]!);
-      evalRule('volScaled', J, (j, thr) => p.z[j]! <= thr, (j) => times[j]!);
+      // Alerts: every rule at the bar's worst price, credited from the bar's open (see ReplayPosition).
+      const A = p.mrWorst.length;
+      const alertCal = p.alertP60.map((raw, j) => applyCalibration(modelMaps[H60]![ctx.blockOf(barOpenTime(j))], raw));
+      evalRule('model', A, (j, thr) => alertCal[j]! >= thr, barOpenTime);
+      evalRule('mr80', A, (j, thr) => p.mrWorst[j]! >= thr, barOpenTime);
+      evalRule('fixedDistance', A, (j, thr) => p.alertDistance[j]! <= thr, barOpenTime);
+      evalRule('volScaled', A, (j, thr) => p.alertZ[j]! <= thr, barOpenTime);
 
       for (let j = 0; j < J; j++) {
         HORIZONS_MIN.forEach((h, hi) => {
