@@ -1,0 +1,149 @@
+// The UI's pure helpers (no browser needed): display formatting with tick/lot steps, the positions
+// table's pairing/sorting/filtering, the forecast pick, thresholds from settings, and CSV export.
+import { describe, expect, it } from 'vitest';
+import type { AccountView, HistoryResult } from '../../src/api/messages';
+import { formatAge, formatMinutes, formatPercent, formatProbability, formatStep } from '../../src/ui/lib/format';
+import { historyCsv } from '../../src/ui/lib/history';
+import { thresholdsFrom } from '../../src/ui/lib/levels';
+import { filterRows, nextLevelForecast, positionRows, sortRows } from '../../src/ui/lib/positions';
+import { parseRoute } from '../../src/ui/lib/router.svelte';
+
+describe('formatStep', () => {
+  it('rounds to the tick and shows its decimals, grouped', () => {
+    expect(formatStep('40324.6449', '0.01')).toBe('40,324.64');
+    expect(formatStep('40324.645', '0.01')).toBe('40,324.65');
+    expect(formatStep('2940.1', '0.5')).toBe('2,940.0');
+    expect(formatStep('0.123456', '0.001')).toBe('0.123');
+    expect(formatStep('1234567.5', '1')).toBe('1,234,568');
+  });
+  it('falls back to fixed decimals without a step, uses a real minus and a dash for nothing', () => {
+    expect(formatStep('-1234.5', null, 2)).toBe('−1,234.50');
+    expect(formatStep(null, '0.01')).toBe('—');
+    expect(formatStep('NaN', '0.01')).toBe('—');
+    expect(formatStep('abc')).toBe('—');
+  });
+});
+
+describe('percent, probability, durations, ages', () => {
+  it('formats as a trader reads them', () => {
+    expect(formatPercent('0.4636')).toBe('46.36 %');
+    expect(formatPercent('-0.17684')).toBe('−17.68 %');
+    expect(formatPercent(null)).toBe('—');
+    expect(formatProbability(0.0004)).toBe('< 0.1 %');
+    expect(formatProbability(0.9999)).toBe('> 99.9 %');
+    expect(formatProbability(0.639)).toBe('63.9 %');
+    expect(formatProbability(Number.NaN)).toBe('—');
+    expect(formatMinutes(null)).toBe('> 24 h');
+    expect(formatMinutes(0.4)).toBe('< 1 min');
+    expect(formatMinutes(29.4)).toBe('29 min');
+    expect(formatMinutes(150)).toBe('2.5 h');
+    expect(formatAge('2024-01-01T00:00:00Z', Date.parse('2024-01-01T00:00:03Z'))).toBe('3 s ago');
+    expect(formatAge(null, 0)).toBe('no data yet');
+  });
+});
+
+function account(overrides: Partial<AccountView> = {}): AccountView {
+  return {
+    id: 'a1',
+    name: 'Main',
+    source: 'demo',
+    level: 'warning',
+    lastError: null,
+    health: { state: 'live', dataAsOf: '2024-05-01T12:00:00Z', lastError: null },
+    forecast: null,
+    snapshot: {
+      schema: 'marginwatch.snapshot/1',
+      venue: 'binance-usdm',
+      asOf: '2024-05-01T12:00:00Z',
+      positionMode: 'hedge',
+      settleAsset: 'USDT',
+      crossWalletBalance: '1000',
+      positions: [
+        { symbol: 'ETHUSDT', contractType: 'linear', marginMode: 'cross', positionSide: 'long', side: 'long', size: '10', contractSize: '1', entryPrice: '3000', markPrice: '2900', leverage: '20', tickSize: '0.01', lotSize: '0.001' },
+        { symbol: 'BTCUSDT', contractType: 'linear', marginMode: 'isolated', positionSide: 'short', side: 'short', size: '0.2', contractSize: '1', entryPrice: '40000', markPrice: '40100', leverage: '50' },
+      ],
+    },
+    report: {
+      schema: 'marginwatch.report/1',
+      venue: 'binance-usdm',
+      asOf: '2024-05-01T12:00:00Z',
+      settleAsset: 'USDT',
+      account: { walletBalance: '1000', unrealizedPnl: '-1000', marginBalance: '900', initialMargin: '1', maintenanceMargin: '1', availableBalance: '0', marginRatio: '0.72', venueMarginRatio: null, topUpToTarget: '200' },
+      positions: [
+        { symbol: 'ETHUSDT', positionSide: 'long', marginMode: 'cross', notional: '29000', unrealizedPnl: '-1000', initialMargin: '1', maintenanceRate: '0.01', maintenanceAmount: '0', maintenanceMargin: '290', liquidationPrice: '2500', bankruptcyPrice: null, distanceToLiquidation: '-0.1379', reduceToTarget: '1', triggerPrices: [], discrepancy: null },
+        { symbol: 'BTCUSDT', positionSide: 'short', marginMode: 'isolated', notional: '8020', unrealizedPnl: '-20', initialMargin: '1', maintenanceRate: '0.004', maintenanceAmount: '0', maintenanceMargin: '32', liquidationPrice: '40800', bankruptcyPrice: null, distanceToLiquidation: '0.0175', reduceToTarget: null, triggerPrices: [], discrepancy: null },
+      ],
+      warnings: [],
+    },
+    ...overrides,
+  };
+}
+
+describe('positions table rows', () => {
+  it('pairs snapshot and report positions by order and takes levels from the service', () => {
+    const rows = positionRows([account()], [
+      { id: 'x', accountId: 'a1', subject: 'position:BTCUSDT:short', kind: 'level', level: 'margin-call', state: 'open', title: '', body: '', openedAt: '', updatedAt: '', closedAt: null, acknowledgedAt: null, snoozedUntil: null, deliveries: [] },
+    ]);
+    expect(rows.map((r) => [r.symbol, r.liquidationPrice, r.marginRatio, r.level])).toEqual([
+      ['ETHUSDT', '2500', '0.72', 'warning'],
+      ['BTCUSDT', '40800', null, 'margin-call'],
+    ]);
+  });
+  it('marks every row of a stale account', () => {
+    const rows = positionRows([account({ health: { state: 'stale', dataAsOf: '2024-05-01T11:00:00Z', lastError: null } })], []);
+    expect(rows.every((r) => r.stale)).toBe(true);
+  });
+  it('sorts by closeness to liquidation (absolute distance) and filters by text and level', () => {
+    const rows = positionRows([account()], []);
+    expect(sortRows(rows, 'distanceToLiquidation', 1).map((r) => r.symbol)).toEqual(['BTCUSDT', 'ETHUSDT']);
+    expect(sortRows(rows, 'markPrice', -1).map((r) => r.symbol)).toEqual(['BTCUSDT', 'ETHUSDT']);
+    expect(filterRows(rows, 'eth', 'all').map((r) => r.symbol)).toEqual(['ETHUSDT']);
+    expect(filterRows(rows, '', 'margin-call')).toEqual([]);
+    expect(filterRows(rows, 'isolated', 'all').map((r) => r.symbol)).toEqual(['BTCUSDT']);
+  });
+});
+
+describe('forecast shown next to a ratio', () => {
+  const level = (l: string, p: number) => ({ level: l, probabilities: [{ horizonMin: 60 as const, probability: p }], medianMinutes: null, q10Minutes: null });
+  it('is the nearest level above the current ratio, else the last one', () => {
+    const levels = [level('1', 0.01), level('0.7', 0.3), level('0.8', 0.1)];
+    expect(nextLevelForecast(levels, '0.65')?.level).toBe('0.7');
+    expect(nextLevelForecast(levels, '0.75')?.level).toBe('0.8');
+    expect(nextLevelForecast(levels, '1.2')?.level).toBe('1');
+    expect(nextLevelForecast([], '0.5')).toBeNull();
+  });
+});
+
+describe('settings and routes', () => {
+  it('reads level thresholds from the alert settings and never invents them', () => {
+    expect(thresholdsFrom({ alerts: { levels: { warning: { marginRatio: 0.7 }, watch: { marginRatio: 0.5 }, critical: { marginRatio: null } } } })).toEqual([
+      { level: 'watch', ratio: 0.5 },
+      { level: 'warning', ratio: 0.7 },
+    ]);
+    expect(thresholdsFrom(null)).toEqual([]);
+    expect(thresholdsFrom({ alerts: 'nonsense' })).toEqual([]);
+  });
+  it('parses hash routes', () => {
+    expect(parseRoute('#/account/a%2F1')).toEqual({ view: 'account', accountId: 'a/1' });
+    expect(parseRoute('#/history')).toEqual({ view: 'history', accountId: null });
+    expect(parseRoute('#/nope')).toEqual({ view: 'dashboard' });
+  });
+});
+
+describe('history CSV', () => {
+  it('writes the exact decimal strings with UTC times, RFC 4180 line ends and empty cells for nulls', () => {
+    const result: HistoryResult = {
+      accountId: 'a1',
+      from: '2024-05-01T00:00:00Z',
+      to: '2024-05-01T01:00:00Z',
+      alerts: [],
+      points: [
+        { at: '2024-05-01T00:00:00.000Z', equity: '1000.123456789', marginRatio: '0.5', minDistanceToLiquidation: null },
+        { at: '2024-05-01T00:01:00.000Z', equity: '999', marginRatio: null, minDistanceToLiquidation: '-0.1' },
+      ],
+    };
+    expect(historyCsv(result)).toBe(
+      'time_utc,equity,margin_ratio,min_distance_to_liquidation\r\n2024-05-01T00:00:00.000Z,1000.123456789,0.5,\r\n2024-05-01T00:01:00.000Z,999,,-0.1\r\n',
+    );
+  });
+});
