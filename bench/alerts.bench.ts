@@ -18,7 +18,11 @@ import { openDatabase } from '../src/store/db';
 import type { NotificationChannel } from '../src/notify/types';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
-const tiers = (JSON.parse(readFileSync(join(repoRoot, 'resources/demo/tiers.json'), 'utf8')) as { tiers: Record<string, Tier[]> }).tiers;
+const tiers = (
+  JSON.parse(readFileSync(join(repoRoot, 'resources/demo/tiers.json'), 'utf8')) as {
+    tiers: Record<string, Tier[]>;
+  }
+).tiers;
 
 function quantile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -74,7 +78,8 @@ function markForRatio(target: number): number {
 function benchReducer() {
   const base = Date.parse('2026-03-02T12:00:00.000Z');
   const reports: MarginReport[] = [];
-  for (const r of [0.3, 0.55, 0.72, 0.83, 0.93]) reports.push(computeMarginReport(snapshot(markForRatio(r), base)));
+  for (const r of [0.3, 0.55, 0.72, 0.83, 0.93])
+    reports.push(computeMarginReport(snapshot(markForRatio(r), base)));
   let state: AlertsState | null = null;
   const perCallUs: number[] = [];
   const BATCH = 200;
@@ -126,7 +131,13 @@ async function benchTickToSend() {
   // Client side: the venue adapter's fast path, as the service would run it.
   let pending: Promise<void> = Promise.resolve();
   client.on('message', (raw) => {
-    const msg = JSON.parse(raw.toString()) as { account: string; symbol: string; markPrice: string; E: number; seq: number };
+    const msg = JSON.parse(raw.toString()) as {
+      account: string;
+      symbol: string;
+      markPrice: string;
+      E: number;
+      seq: number;
+    };
     pending = pending.then(async () => {
       const report = computeMarginReport(snapshot(Number(msg.markPrice), msg.E));
       await pipeline.evaluate(msg.account, {
@@ -180,8 +191,12 @@ console.log(
     .map((x) => x.toFixed(1))
     .join(' ')}`,
 );
-console.log(`reducer decision (4 positions incl. system checks): p50 ${fmt(reducer.p50)} µs, p99 ${fmt(reducer.p99)} µs per call (${reducer.n} batches of 200)`);
+console.log(
+  `reducer decision (4 positions incl. system checks): p50 ${fmt(reducer.p50)} µs, p99 ${fmt(reducer.p99)} µs per call (${reducer.n} batches of 200)`,
+);
 console.log(
   `tick → channel.send, level crossed (WS → engine → reducer → SQLite commit → send): p50 ${fmt(tick.crossing.p50)} ms, p99 ${fmt(tick.crossing.p99)} ms, max ${fmt(tick.crossing.max)} ms (n=${tick.crossing.n})`,
 );
-console.log(`tick → decision, nothing crossed (no write, no send): p50 ${fmt(tick.quiet.p50)} ms, p99 ${fmt(tick.quiet.p99)} ms (n=${tick.quiet.n})`);
+console.log(
+  `tick → decision, nothing crossed (no write, no send): p50 ${fmt(tick.quiet.p50)} ms, p99 ${fmt(tick.quiet.p99)} ms (n=${tick.quiet.n})`,
+);

@@ -17,7 +17,8 @@ export async function postJson(
     });
   } catch (error) {
     // The URL may carry a secret (Telegram's bot token): name the channel, not the URL.
-    const reason = error instanceof Error ? (error.name === 'TimeoutError' ? 'timed out' : causeText(error)) : 'failed';
+    const reason =
+      error instanceof Error ? (error.name === 'TimeoutError' ? 'timed out' : causeText(error)) : 'failed';
     return { ok: false, detail: `${options.label}: request ${reason}`, retryable: true };
   }
   const text = await response.text().catch(() => '');

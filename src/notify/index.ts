@@ -1,8 +1,21 @@
 // Notification channels behind one interface.
 export * from './types';
-export { osNotificationChannel, osNotificationStatus, detectOsNotificationBackend, type OsNotificationChannel, type OsNotificationStatus } from './osNotification';
+export {
+  osNotificationChannel,
+  osNotificationStatus,
+  detectOsNotificationBackend,
+  type OsNotificationChannel,
+  type OsNotificationStatus,
+} from './osNotification';
 export { soundChannel, findPlayer, type SoundChannel } from './sound';
-export { webhookChannel, ntfyChannel, telegramChannel, webhookPayload, webhookSignature, ntfyPriority } from './remote';
+export {
+  webhookChannel,
+  ntfyChannel,
+  telegramChannel,
+  webhookPayload,
+  webhookSignature,
+  ntfyPriority,
+} from './remote';
 export { remoteChannelsFromSettings, type ChannelSecrets, type RemoteChannelsResult } from './fromSettings';
 export { withRetries, DEFAULT_RETRY, type RetryPolicy } from './retry';
 export { alarmWav } from './wav';

@@ -26,11 +26,21 @@ function onPath(binary: string, env: NodeJS.ProcessEnv): boolean {
 }
 
 /** What the OS offers, judged without sending anything. */
-export function detectOsNotificationBackend(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): OsNotificationStatus {
+export function detectOsNotificationBackend(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): OsNotificationStatus {
   if (platform === 'linux' || platform.endsWith('bsd')) {
-    if (!onPath('notify-send', env)) return { available: false, detail: 'notify-send not found (install libnotify-bin)' };
-    const bus = env.DBUS_SESSION_BUS_ADDRESS ?? (env.XDG_RUNTIME_DIR && existsSync(join(env.XDG_RUNTIME_DIR, 'bus')) ? 'runtime-dir' : undefined);
-    if (!bus) return { available: false, detail: 'no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS unset): no notification server reachable' };
+    if (!onPath('notify-send', env))
+      return { available: false, detail: 'notify-send not found (install libnotify-bin)' };
+    const bus =
+      env.DBUS_SESSION_BUS_ADDRESS ??
+      (env.XDG_RUNTIME_DIR && existsSync(join(env.XDG_RUNTIME_DIR, 'bus')) ? 'runtime-dir' : undefined);
+    if (!bus)
+      return {
+        available: false,
+        detail: 'no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS unset): no notification server reachable',
+      };
     return { available: true, detail: null };
   }
   if (platform === 'darwin' || platform === 'win32') return { available: true, detail: null };
@@ -91,7 +101,8 @@ export function osNotificationChannel(options: OsNotificationOptions = {}): OsNo
       } as Record<string, unknown>;
       notifier.notify(message, (err: unknown) => {
         // notify-send reports failure on stderr (passed as the first argument) or a non-zero exit.
-        const failure = err instanceof Error ? err.message : typeof err === 'string' && err.trim() ? err.trim() : null;
+        const failure =
+          err instanceof Error ? err.message : typeof err === 'string' && err.trim() ? err.trim() : null;
         if (failure) {
           const detail = `OS notification failed: ${failure.split('\n')[0]}`;
           status = { available: false, detail };

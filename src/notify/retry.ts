@@ -7,7 +7,8 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 500, maxDelayMs: 8000 };
 
-export type AttemptOutcome = { ok: true; detail?: string } | { ok: false; detail: string; retryable: boolean; retryAfterMs?: number };
+export type AttemptOutcome =
+  { ok: true; detail?: string } | { ok: false; detail: string; retryable: boolean; retryAfterMs?: number };
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

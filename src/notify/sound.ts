@@ -7,10 +7,20 @@ import type { NotificationChannel, OutgoingNotification, SendResult } from './ty
 
 const LINUX_PLAYERS = ['paplay', 'pw-play', 'aplay'];
 
-export function findPlayer(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): { cmd: string; args: (file: string) => string[] } | null {
+export function findPlayer(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): { cmd: string; args: (file: string) => string[] } | null {
   if (platform === 'darwin') return { cmd: 'afplay', args: (f) => [f] };
   if (platform === 'win32') {
-    return { cmd: 'powershell', args: (f) => ['-NoProfile', '-Command', `(New-Object Media.SoundPlayer '${f.replace(/'/g, "''")}').PlaySync()`] };
+    return {
+      cmd: 'powershell',
+      args: (f) => [
+        '-NoProfile',
+        '-Command',
+        `(New-Object Media.SoundPlayer '${f.replace(/'/g, "''")}').PlaySync()`,
+      ],
+    };
   }
   const dirs = (env.PATH ?? '').split(delimiter).filter(Boolean);
   for (const player of LINUX_PLAYERS) {
@@ -52,7 +62,11 @@ export function soundChannel(options: {
       new Promise<SendResult>((resolve) => {
         if (detail || !player) return resolve({ ok: false, attempts: 1, detail: detail ?? 'unavailable' });
         execFile(player.cmd, player.args(options.file), { timeout: 10_000 }, (error) =>
-          resolve(error ? { ok: false, attempts: 1, detail: `sound failed: ${error.message.split('\n')[0]}` } : { ok: true, attempts: 1 }),
+          resolve(
+            error
+              ? { ok: false, attempts: 1, detail: `sound failed: ${error.message.split('\n')[0]}` }
+              : { ok: true, attempts: 1 },
+          ),
         );
       }),
   };

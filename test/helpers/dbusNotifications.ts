@@ -56,19 +56,27 @@ export async function startNotificationBus(): Promise<NotificationBus> {
     }
   };
   try {
-    const bus = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const bus = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     children.push(bus);
     const address = await firstLine(bus, 'dbus-daemon');
     // -displayfd lets Xvfb pick a free display and tell us its number.
-    const xvfb = spawn('Xvfb', ['-displayfd', '1', '-nolisten', 'tcp', '-screen', '0', '640x480x24'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const xvfb = spawn('Xvfb', ['-displayfd', '1', '-nolisten', 'tcp', '-screen', '0', '640x480x24'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     children.push(xvfb);
     const display = `:${await firstLine(xvfb, 'Xvfb')}`;
     const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: address, DISPLAY: display };
 
-    const monitor = spawn('dbus-monitor', ['--session', "interface='org.freedesktop.Notifications',member='Notify'"], {
-      env,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const monitor = spawn(
+      'dbus-monitor',
+      ['--session', "interface='org.freedesktop.Notifications',member='Notify'"],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     children.push(monitor);
     let log = '';
     monitor.stdout!.on('data', (c: Buffer) => (log += c.toString()));
@@ -98,7 +106,14 @@ async function waitForOwner(env: NodeJS.ProcessEnv, name: string): Promise<void>
   for (let i = 0; i < 100; i++) {
     const r = spawnSync(
       'dbus-send',
-      ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', `string:${name}`],
+      [
+        '--session',
+        '--print-reply',
+        '--dest=org.freedesktop.DBus',
+        '/org/freedesktop/DBus',
+        'org.freedesktop.DBus.NameHasOwner',
+        `string:${name}`,
+      ],
       { env, encoding: 'utf8' },
     );
     if (r.stdout?.includes('boolean true')) return;
@@ -110,9 +125,13 @@ async function waitForOwner(env: NodeJS.ProcessEnv, name: string): Promise<void>
 /** Parses dbus-monitor's text output for Notify(app_name, replaces_id, icon, summary, body, actions, hints, timeout). */
 export function parseNotifyCalls(log: string): NotifyCall[] {
   const calls: NotifyCall[] = [];
-  const blocks = log.split(/^(?=method call )/m).filter((b) => b.startsWith('method call') && /member=Notify\b/.test(b));
+  const blocks = log
+    .split(/^(?=method call )/m)
+    .filter((b) => b.startsWith('method call') && /member=Notify\b/.test(b));
   for (const block of blocks) {
-    const strings = [...block.matchAll(/^\s{3}string "((?:[^"\\]|\\.)*)"$/gm)].map((m) => m[1]!.replace(/\\(.)/g, '$1'));
+    const strings = [...block.matchAll(/^\s{3}string "((?:[^"\\]|\\.)*)"$/gm)].map((m) =>
+      m[1]!.replace(/\\(.)/g, '$1'),
+    );
     const urgency = /string "urgency"\s+variant\s+byte (\d+)/.exec(block);
     calls.push({
       appName: strings[0] ?? '',

@@ -15,7 +15,12 @@ export interface ChannelHealth {
 
 export function reduceChannelAlerts(
   previous: AlertsState | null,
-  input: { channels: readonly ChannelHealth[]; settings: AlertSettings; nowMs: number; utcOffsetMin?: number },
+  input: {
+    channels: readonly ChannelHealth[];
+    settings: AlertSettings;
+    nowMs: number;
+    utcOffsetMin?: number;
+  },
 ): ReduceResult {
   const state = previous ?? emptyAlertsState(MONITOR_ACCOUNT_ID);
   const observations: Observation[] = input.channels.map((c) => {

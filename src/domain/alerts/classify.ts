@@ -25,9 +25,13 @@ function levelFor(m: RiskMetrics, s: AlertSettings, release: boolean): AlertLeve
   for (const level of NOTIFYING_LEVELS) {
     const t = s.levels[level];
     const ratioHit =
-      t.marginRatio !== null && m.marginRatio !== null && m.marginRatio >= t.marginRatio - (release ? s.hysteresis.marginRatio : 0);
+      t.marginRatio !== null &&
+      m.marginRatio !== null &&
+      m.marginRatio >= t.marginRatio - (release ? s.hysteresis.marginRatio : 0);
     const distanceHit =
-      t.distance !== null && m.distance !== null && m.distance <= t.distance * (release ? s.hysteresis.distanceFactor : 1);
+      t.distance !== null &&
+      m.distance !== null &&
+      m.distance <= t.distance * (release ? s.hysteresis.distanceFactor : 1);
     if (ratioHit || distanceHit) result = level;
   }
   return result;
@@ -40,8 +44,18 @@ function levelFor(m: RiskMetrics, s: AlertSettings, release: boolean): AlertLeve
  * ratio, and this identity uses only fields it does carry. Ignores the maintenance amount and fees.
  * A position already past its liquidation price (mark below it for a long) counts as ratio 1.
  */
-export function isolatedRatioFromDistance(signedDistance: number, maintenanceRate: number, side: 'long' | 'short'): number | null {
-  if (!Number.isFinite(signedDistance) || !Number.isFinite(maintenanceRate) || maintenanceRate <= 0 || maintenanceRate >= 1) return null;
+export function isolatedRatioFromDistance(
+  signedDistance: number,
+  maintenanceRate: number,
+  side: 'long' | 'short',
+): number | null {
+  if (
+    !Number.isFinite(signedDistance) ||
+    !Number.isFinite(maintenanceRate) ||
+    maintenanceRate <= 0 ||
+    maintenanceRate >= 1
+  )
+    return null;
   const past = side === 'long' ? signedDistance >= 0 : signedDistance <= 0;
   if (past) return 1;
   const sideFactor = side === 'long' ? 1 - maintenanceRate : 1 + maintenanceRate;

@@ -14,7 +14,11 @@ export interface AdvanceContext {
 }
 
 /** Applies a set of observations to the open episodes; subjects not observed stay as they are. */
-export function advanceEpisodes(previous: AlertsState, observations: readonly Observation[], ctx: AdvanceContext) {
+export function advanceEpisodes(
+  previous: AlertsState,
+  observations: readonly Observation[],
+  ctx: AdvanceContext,
+) {
   const state: AlertsState = { ...previous, open: { ...previous.open } };
   const effects: AlertEffect[] = [];
   for (const obs of observations) {
@@ -26,7 +30,12 @@ export function advanceEpisodes(previous: AlertsState, observations: readonly Ob
   return { state, effects };
 }
 
-function maybeOpen(state: AlertsState, obs: Observation, ctx: AdvanceContext, effects: AlertEffect[]): Episode | null {
+function maybeOpen(
+  state: AlertsState,
+  obs: Observation,
+  ctx: AdvanceContext,
+  effects: AlertEffect[],
+): Episode | null {
   if (obs.level === 'ok') return null;
   state.seq += 1;
   const episode: Episode = {
@@ -57,7 +66,12 @@ function maybeOpen(state: AlertsState, obs: Observation, ctx: AdvanceContext, ef
   return episode;
 }
 
-function stepOpen(ep: Episode, obs: Observation, ctx: AdvanceContext, effects: AlertEffect[]): Episode | null {
+function stepOpen(
+  ep: Episode,
+  obs: Observation,
+  ctx: AdvanceContext,
+  effects: AlertEffect[],
+): Episode | null {
   const now = ctx.nowMs;
   if (levelRank(obs.level) > levelRank(ep.level)) {
     // Worse: escalate at once, and a new danger needs a new acknowledgement.
@@ -77,19 +91,32 @@ function stepOpen(ep: Episode, obs: Observation, ctx: AdvanceContext, effects: A
     return ep.calmSinceMs === null ? ep : { ...ep, calmSinceMs: null };
   }
   const calmSince = ep.calmSinceMs ?? now;
-  if (now - calmSince < obs.calmMs) return ep.calmSinceMs === calmSince ? ep : { ...ep, calmSinceMs: calmSince };
+  if (now - calmSince < obs.calmMs)
+    return ep.calmSinceMs === calmSince ? ep : { ...ep, calmSinceMs: calmSince };
   if (obs.holdLevel === 'ok') {
     const closed: Episode = { ...ep, closedAtMs: now, updatedAtMs: now, calmSinceMs: calmSince };
     effects.push({ type: 'episode', change: 'closed', episode: closed });
     return null;
   }
-  const lower: Episode = { ...withText(ep, obs), level: obs.holdLevel, blind: obs.blind, calmSinceMs: null, updatedAtMs: now };
+  const lower: Episode = {
+    ...withText(ep, obs),
+    level: obs.holdLevel,
+    blind: obs.blind,
+    calmSinceMs: null,
+    updatedAtMs: now,
+  };
   effects.push({ type: 'episode', change: 'deescalated', episode: lower });
   return lower;
 }
 
 function withText(ep: Episode, obs: Observation): Episode {
-  return { ...ep, title: obs.title, body: obs.body, facts: obs.facts, excludeChannels: obs.excludeChannels ?? [] };
+  return {
+    ...ep,
+    title: obs.title,
+    body: obs.body,
+    facts: obs.facts,
+    excludeChannels: obs.excludeChannels ?? [],
+  };
 }
 
 function notifyIfDue(ep: Episode, obs: Observation, ctx: AdvanceContext, effects: AlertEffect[]): Episode {
@@ -100,7 +127,10 @@ function notifyIfDue(ep: Episode, obs: Observation, ctx: AdvanceContext, effects
   const pushed: Episode = {
     ...withText(ep, obs),
     notifySeq: seq,
-    notifiedLevel: ep.notifiedLevel === null || levelRank(ep.level) > levelRank(ep.notifiedLevel) ? ep.level : ep.notifiedLevel,
+    notifiedLevel:
+      ep.notifiedLevel === null || levelRank(ep.level) > levelRank(ep.notifiedLevel)
+        ? ep.level
+        : ep.notifiedLevel,
     notifiedScore: obs.score ?? ep.notifiedScore,
     lastNotifiedMs: ctx.nowMs,
     updatedAtMs: ctx.nowMs,
@@ -145,7 +175,12 @@ function dueReason(ep: Episode, obs: Observation, ctx: AdvanceContext): PushReas
   if (ep.level === 'critical' && ep.acknowledgedAtMs === null && ep.lastNotifiedMs !== null) {
     if (nowMs - ep.lastNotifiedMs >= settings.repeatCriticalMin * 60_000) return 'repeat';
   }
-  if (ep.kind === 'predictive' && obs.score !== undefined && ep.notifiedScore !== null && ep.notifiedScore > 0) {
+  if (
+    ep.kind === 'predictive' &&
+    obs.score !== undefined &&
+    ep.notifiedScore !== null &&
+    ep.notifiedScore > 0
+  ) {
     if (obs.score >= 2 * ep.notifiedScore && ep.acknowledgedAtMs === null) return 'rising-probability';
   }
   return null;
@@ -167,7 +202,11 @@ function toMinutes(hhmm: string): number {
 }
 
 /** The trader acknowledged the alert: critical repeats stop until the danger grows again. */
-export function acknowledgeEpisode(state: AlertsState, alertId: string, nowMs: number): { state: AlertsState; episode: Episode | null } {
+export function acknowledgeEpisode(
+  state: AlertsState,
+  alertId: string,
+  nowMs: number,
+): { state: AlertsState; episode: Episode | null } {
   const ep = Object.values(state.open).find((e) => e.id === alertId);
   if (!ep) return { state, episode: null };
   const next: Episode = { ...ep, acknowledgedAtMs: nowMs, updatedAtMs: nowMs };
@@ -187,7 +226,10 @@ export function snoozeEpisode(
   return { state: { ...state, open: { ...state.open, [ep.subject]: next } }, episode: next };
 }
 
-export function worstOpenLevel(state: AlertsState, kinds: readonly Episode['kind'][] = ['level']): AlertLevel {
+export function worstOpenLevel(
+  state: AlertsState,
+  kinds: readonly Episode['kind'][] = ['level'],
+): AlertLevel {
   let worst: AlertLevel = 'ok';
   for (const ep of Object.values(state.open)) {
     if (kinds.includes(ep.kind) && levelRank(ep.level) > levelRank(worst)) worst = ep.level;

@@ -30,23 +30,36 @@ export function levelTitle(level: AlertLevel, label: string, facts: Notification
 
 export function levelBody(level: AlertLevel, facts: NotificationFacts, settings: AlertSettings): string {
   const parts: string[] = [];
-  if (facts.pastLiquidation) parts.push('At or past the liquidation price: the exchange may be liquidating now.');
+  if (facts.pastLiquidation)
+    parts.push('At or past the liquidation price: the exchange may be liquidating now.');
   const ratio = percentOf(facts.marginRatio);
   if (ratio) {
     const mc = settings.levels['margin-call'].marginRatio;
-    parts.push(`Margin ratio ${ratio}${mc !== null ? ` (margin call at ${percent(mc, 0)}, liquidation at 100%)` : ''}.`);
+    parts.push(
+      `Margin ratio ${ratio}${mc !== null ? ` (margin call at ${percent(mc, 0)}, liquidation at 100%)` : ''}.`,
+    );
   }
-  const distance = percentOf(facts.distanceToLiquidation === undefined ? undefined : String(Math.abs(Number(facts.distanceToLiquidation))), 2);
-  if (distance && !facts.pastLiquidation) parts.push(`Liquidation ${facts.nearestSymbol ? `of ${facts.nearestSymbol} ` : ''}${distance} away.`);
+  const distance = percentOf(
+    facts.distanceToLiquidation === undefined
+      ? undefined
+      : String(Math.abs(Number(facts.distanceToLiquidation))),
+    2,
+  );
+  if (distance && !facts.pastLiquidation)
+    parts.push(`Liquidation ${facts.nearestSymbol ? `of ${facts.nearestSymbol} ` : ''}${distance} away.`);
   if (facts.topUpToTarget !== undefined && Number(facts.topUpToTarget) > 0) {
-    parts.push(`Top up ${facts.topUpToTarget}${facts.settleAsset ? ` ${facts.settleAsset}` : ''} to get back to target.`);
+    parts.push(
+      `Top up ${facts.topUpToTarget}${facts.settleAsset ? ` ${facts.settleAsset}` : ''} to get back to target.`,
+    );
   }
   if (parts.length === 0) parts.push(`${LEVEL_LABEL[level]}.`);
   return parts.join(' ');
 }
 
 export function predictiveBody(facts: NotificationFacts, levelRatio: number): string {
-  const parts = [`Forecast: ${percent(facts.probability1h ?? 0, 0)} chance of reaching a ${percent(levelRatio, 0)} margin ratio within 1 h`];
+  const parts = [
+    `Forecast: ${percent(facts.probability1h ?? 0, 0)} chance of reaching a ${percent(levelRatio, 0)} margin ratio within 1 h`,
+  ];
   if (facts.probability15m !== undefined) parts.push(`${percent(facts.probability15m, 0)} within 15 min`);
   let text = parts.join(', ') + '.';
   const ratio = percentOf(facts.marginRatio);

@@ -9,7 +9,13 @@ import type { AlertSettings } from './settings';
 import { classify, finiteOrNull, isolatedRatioFromDistance, positionDirection } from './classify';
 import { advanceEpisodes } from './episodes';
 import { durationText, levelBody, levelTitle, predictiveBody, LEVEL_LABEL } from './format';
-import { emptyAlertsState, type AlertsState, type NotificationFacts, type Observation, type ReduceResult } from './types';
+import {
+  emptyAlertsState,
+  type AlertsState,
+  type NotificationFacts,
+  type Observation,
+  type ReduceResult,
+} from './types';
 
 export interface MonitorStatus {
   /** Time since the data path last handed the pipeline anything (monotonic clock). */
@@ -32,7 +38,14 @@ export interface AlertInput {
   monitor?: MonitorStatus;
 }
 
-const UNREACHABLE_CODES = new Set(['network', 'timeout', 'maintenance', 'ip-banned', 'rate-limited', 'stream-stalled']);
+const UNREACHABLE_CODES = new Set([
+  'network',
+  'timeout',
+  'maintenance',
+  'ip-banned',
+  'rate-limited',
+  'stream-stalled',
+]);
 const KEY_CODES = new Set(['invalid-key', 'permission-denied']);
 
 export function positionSubject(p: Pick<PositionReport, 'symbol' | 'positionSide'>): string {
@@ -41,7 +54,8 @@ export function positionSubject(p: Pick<PositionReport, 'symbol' | 'positionSide
 
 export function reduceAlerts(previous: AlertsState | null, input: AlertInput): ReduceResult {
   const base = previous ?? emptyAlertsState(input.accountId);
-  if (base.accountId !== input.accountId) throw new Error(`alert state belongs to ${base.accountId}, not ${input.accountId}`);
+  if (base.accountId !== input.accountId)
+    throw new Error(`alert state belongs to ${base.accountId}, not ${input.accountId}`);
   const state: AlertsState = {
     ...base,
     firstSeenMs: base.firstSeenMs ?? input.nowMs,
@@ -64,11 +78,18 @@ export function reduceAlerts(previous: AlertsState | null, input: AlertInput): R
   }
   observations.push(...systemObservations(input, state, riskNow, label));
 
-  return advanceEpisodes(state, observations, { nowMs: input.nowMs, settings: s, utcOffsetMin: input.utcOffsetMin ?? 0 });
+  return advanceEpisodes(state, observations, {
+    nowMs: input.nowMs,
+    settings: s,
+    utcOffsetMin: input.utcOffsetMin ?? 0,
+  });
 }
 
 function accountFacts(report: MarginReport): NotificationFacts {
-  const facts: NotificationFacts = { topUpToTarget: report.account.topUpToTarget, settleAsset: report.settleAsset };
+  const facts: NotificationFacts = {
+    topUpToTarget: report.account.topUpToTarget,
+    settleAsset: report.settleAsset,
+  };
   if (report.account.marginRatio !== null) facts.marginRatio = report.account.marginRatio;
   const nearest = nearestPosition(report.positions);
   if (nearest?.distanceToLiquidation) {
@@ -91,7 +112,12 @@ function nearestPosition(positions: readonly PositionReport[]): PositionReport |
   return best;
 }
 
-function levelObservations(report: MarginReport, state: AlertsState, label: string, s: AlertSettings): Observation[] {
+function levelObservations(
+  report: MarginReport,
+  state: AlertsState,
+  label: string,
+  s: AlertSettings,
+): Observation[] {
   const out: Observation[] = [];
   const calmMs = s.hysteresis.levelCalmMin * 60_000;
   // The engine prints no ratio when the margin balance is ≤ 0 with positions open: that account is
@@ -123,16 +149,24 @@ function levelObservations(report: MarginReport, state: AlertsState, label: stri
     // An isolated position past its own liquidation price counts as zero distance, never as "some
     // distance away". A cross leg's liquidation price is the account's, which may lie on either side
     // of mark (a hedged short leg in a net-long account liquidates when price falls).
-    const past = isolated && signed !== null && direction !== null && (direction === 'long' ? signed >= 0 : signed <= 0);
+    const past =
+      isolated && signed !== null && direction !== null && (direction === 'long' ? signed >= 0 : signed <= 0);
     const distance = signed === null ? null : past ? 0 : Math.abs(signed);
     const ratio =
-      isolated && signed !== null && direction !== null ? isolatedRatioFromDistance(signed, Number(p.maintenanceRate), direction) : null;
+      isolated && signed !== null && direction !== null
+        ? isolatedRatioFromDistance(signed, Number(p.maintenanceRate), direction)
+        : null;
     let c = classify({ marginRatio: ratio, distance }, s);
     // A cross position shares the account's margin: alert on it only where its price distance says
     // more than the account ratio already does, or every cross alert would arrive twice.
     if (!isolated && levelRank(c.holdLevel) <= levelRank(account.level)) c = { level: 'ok', holdLevel: 'ok' };
-    else if (!isolated && levelRank(c.level) <= levelRank(account.level)) c = { level: 'ok', holdLevel: c.holdLevel };
-    const pf: NotificationFacts = { topUpToTarget: report.account.topUpToTarget, settleAsset: report.settleAsset, nearestSymbol: p.symbol };
+    else if (!isolated && levelRank(c.level) <= levelRank(account.level))
+      c = { level: 'ok', holdLevel: c.holdLevel };
+    const pf: NotificationFacts = {
+      topUpToTarget: report.account.topUpToTarget,
+      settleAsset: report.settleAsset,
+      nearestSymbol: p.symbol,
+    };
     if (signed !== null) pf.distanceToLiquidation = p.distanceToLiquidation ?? undefined;
     if (past) pf.pastLiquidation = true;
     if (isolated && ratio !== null) pf.marginRatio = ratio.toFixed(4);
@@ -143,7 +177,12 @@ function levelObservations(report: MarginReport, state: AlertsState, label: stri
       ...c,
       blind: false,
       calmMs,
-      title: levelTitle(c.level, label, pf, `${p.symbol}${p.positionSide === 'both' ? '' : ` ${p.positionSide}`}`),
+      title: levelTitle(
+        c.level,
+        label,
+        pf,
+        `${p.symbol}${p.positionSide === 'both' ? '' : ` ${p.positionSide}`}`,
+      ),
       body: levelBody(c.level, pf, s),
       facts: pf,
     });
@@ -154,7 +193,10 @@ function levelObservations(report: MarginReport, state: AlertsState, label: stri
   }
   // Positions that are gone (closed or liquidated) end their episodes now.
   for (const subject of Object.keys(state.open)) {
-    if ((subject.startsWith('position:') || subject.startsWith('system:discrepancy:')) && !seen.has(subject)) {
+    if (
+      (subject.startsWith('position:') || subject.startsWith('system:discrepancy:')) &&
+      !seen.has(subject)
+    ) {
       out.push(okObservation(subject, state.open[subject]!.kind));
     }
   }
@@ -162,10 +204,25 @@ function levelObservations(report: MarginReport, state: AlertsState, label: stri
 }
 
 function okObservation(subject: string, kind: Observation['kind']): Observation {
-  return { subject, kind, level: 'ok', holdLevel: 'ok', blind: false, calmMs: 0, title: '', body: '', facts: {} };
+  return {
+    subject,
+    kind,
+    level: 'ok',
+    holdLevel: 'ok',
+    blind: false,
+    calmMs: 0,
+    title: '',
+    body: '',
+    facts: {},
+  };
 }
 
-function discrepancyObservation(subject: string, p: PositionReport, label: string, s: AlertSettings): Observation {
+function discrepancyObservation(
+  subject: string,
+  p: PositionReport,
+  label: string,
+  s: AlertSettings,
+): Observation {
   const d = p.discrepancy;
   const relative = d ? finiteOrNull(d.relative) : null;
   const bad = d !== null && (relative === null || Math.abs(relative) > s.discrepancyTolerance);
@@ -224,7 +281,9 @@ function predictiveObservation(
   if (p60 === null && p15 === null) return null;
   // Once the subject is at margin call the prediction has come true; the level alert speaks.
   const alreadyThere = levelRank(riskNow) >= levelRank('margin-call');
-  const firing = !alreadyThere && ((p60 !== null && p60 >= s.predictive.p1h) || (p15 !== null && p15 >= s.predictive.p15m));
+  const firing =
+    !alreadyThere &&
+    ((p60 !== null && p60 >= s.predictive.p1h) || (p15 !== null && p15 >= s.predictive.p15m));
   const facts: NotificationFacts = { ...baseFacts };
   if (p60 !== null) facts.probability1h = p60;
   if (p15 !== null) facts.probability15m = p15;
@@ -237,7 +296,9 @@ function predictiveObservation(
     blind: false,
     calmMs: s.hysteresis.predictiveCalmMin * 60_000,
     title: `Margin call likely soon: ${label}${what ? ` ${what}` : ''}`,
-    body: predictiveBody(facts, s.predictive.level) + (level.medianMinutes !== null ? ` Median time to trigger ${level.medianMinutes} min.` : ''),
+    body:
+      predictiveBody(facts, s.predictive.level) +
+      (level.medianMinutes !== null ? ` Median time to trigger ${level.medianMinutes} min.` : ''),
     facts,
   };
   if (p60 !== null) obs.score = p60;
@@ -254,8 +315,19 @@ function predictiveObservations(
   s: AlertSettings,
 ): Observation[] {
   const out: Observation[] = [];
-  const accountRisk = worstLevel([levelObs.find((o) => o.subject === 'account')?.level ?? 'ok', state.open['account']?.level ?? 'ok']);
-  const account = predictiveObservation(forecast.levels, 'predictive:account', '', accountFacts(report), accountRisk, label, s);
+  const accountRisk = worstLevel([
+    levelObs.find((o) => o.subject === 'account')?.level ?? 'ok',
+    state.open['account']?.level ?? 'ok',
+  ]);
+  const account = predictiveObservation(
+    forecast.levels,
+    'predictive:account',
+    '',
+    accountFacts(report),
+    accountRisk,
+    label,
+    s,
+  );
   if (account) out.push(account);
   const seen = new Set<string>();
   for (const p of report.positions) {
@@ -272,14 +344,23 @@ function predictiveObservations(
     if (obs) out.push(obs);
   }
   for (const subject of Object.keys(state.open)) {
-    if (subject.startsWith('predictive:position:') && !seen.has(subject) && !report.positions.some((p) => `predictive:${positionSubject(p)}` === subject)) {
+    if (
+      subject.startsWith('predictive:position:') &&
+      !seen.has(subject) &&
+      !report.positions.some((p) => `predictive:${positionSubject(p)}` === subject)
+    ) {
       out.push(okObservation(subject, 'predictive'));
     }
   }
   return out;
 }
 
-function systemObservations(input: AlertInput, state: AlertsState, riskNow: AlertLevel, label: string): Observation[] {
+function systemObservations(
+  input: AlertInput,
+  state: AlertsState,
+  riskNow: AlertLevel,
+  label: string,
+): Observation[] {
   const s = input.settings;
   const { health, nowMs } = input;
   const calmMs = s.hysteresis.systemCalmMin * 60_000;
@@ -287,7 +368,14 @@ function systemObservations(input: AlertInput, state: AlertsState, riskNow: Aler
   const blindLevel: AlertLevel = highRisk ? 'critical' : 'warning';
   const limitMs = (highRisk ? s.staleness.maxAgeHighRiskSec : s.staleness.maxAgeSec) * 1000;
   const stopped = health.state === 'stopped';
-  const sys = (subject: string, firing: boolean, level: AlertLevel, blind: boolean, title: string, body: string): Observation => ({
+  const sys = (
+    subject: string,
+    firing: boolean,
+    level: AlertLevel,
+    blind: boolean,
+    title: string,
+    body: string,
+  ): Observation => ({
     subject,
     kind: 'system',
     level: firing && !stopped ? level : 'ok',
@@ -304,18 +392,25 @@ function systemObservations(input: AlertInput, state: AlertsState, riskNow: Aler
   const ageMs = validAsOf !== null ? nowMs - validAsOf : nowMs - (state.firstSeenMs ?? nowMs);
   const stale = health.state === 'stale' || ageMs > limitMs;
   const staleWhy =
-    validAsOf === null ? `No data for ${durationText(ageMs)} since the monitor started.` : `Newest data is ${durationText(ageMs)} old.`;
+    validAsOf === null
+      ? `No data for ${durationText(ageMs)} since the monitor started.`
+      : `Newest data is ${durationText(ageMs)} old.`;
 
   const errorCode = health.lastError?.code;
   const errorFor = state.errorSinceMs === null ? 0 : nowMs - state.errorSinceMs;
   const unreachable =
-    health.state === 'error' && errorCode !== undefined && UNREACHABLE_CODES.has(errorCode) && errorFor >= s.unreachableAfterSec * 1000;
+    health.state === 'error' &&
+    errorCode !== undefined &&
+    UNREACHABLE_CODES.has(errorCode) &&
+    errorFor >= s.unreachableAfterSec * 1000;
   const keyRejected = errorCode !== undefined && KEY_CODES.has(errorCode) && health.state !== 'live';
   const aheadMs = validAsOf !== null ? validAsOf - nowMs : 0;
   const skewed = errorCode === 'clock-skew' || aheadMs > s.clockSkewToleranceSec * 1000;
   const mon = input.monitor;
   const blind = mon !== undefined && (mon.silentMs > limitMs || mon.resumedAfterGapMs !== null);
-  const riskNote = highRisk ? ` The account is at ${LEVEL_LABEL[riskNow]}: check it on the exchange now.` : '';
+  const riskNote = highRisk
+    ? ` The account is at ${LEVEL_LABEL[riskNow]}: check it on the exchange now.`
+    : '';
   const errorText = health.lastError ? ` ${health.lastError.message}` : '';
 
   return [
@@ -342,7 +437,9 @@ function systemObservations(input: AlertInput, state: AlertsState, riskNow: Aler
       'warning',
       false,
       `Clock skew: ${label}`,
-      aheadMs > 0 ? `Exchange data is ${durationText(aheadMs)} ahead of this computer's clock.${errorText}` : `Clock skew reported.${errorText}`,
+      aheadMs > 0
+        ? `Exchange data is ${durationText(aheadMs)} ahead of this computer's clock.${errorText}`
+        : `Clock skew reported.${errorText}`,
     ),
     sys(
       'system:blind',

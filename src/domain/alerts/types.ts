@@ -104,7 +104,8 @@ export interface NotificationIntent {
   atMs: number;
 }
 
-export type EpisodeChange = 'opened' | 'escalated' | 'deescalated' | 'closed' | 'acknowledged' | 'snoozed' | 'notified';
+export type EpisodeChange =
+  'opened' | 'escalated' | 'deescalated' | 'closed' | 'acknowledged' | 'snoozed' | 'notified';
 
 export type AlertEffect =
   | { type: 'episode'; change: EpisodeChange; episode: Episode }

@@ -63,6 +63,12 @@ export interface AlertPipelineOptions {
   deliveryRetry?: Partial<DeliveryRetryPolicy>;
   /** Errors that must not crash the service (a throwing listener, a failed flush). */
   onError?: (error: unknown) => void;
+  /**
+   * How long evaluate() waits for its deliveries before returning (they go on in the background;
+   * close() and idle() wait for them). Keeps a hanging webhook from stalling the data path.
+   * Default 500 ms; Infinity waits for every delivery.
+   */
+  awaitDeliveryMs?: number;
 }
 
 interface AccountMemory {
@@ -89,6 +95,8 @@ export class AlertPipeline implements WatchdogTarget {
   private flushAgain = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  private readonly awaitDeliveryMs: number;
+  private readonly inflight = new Set<Promise<void>>();
   /** Resolves once deliveries left pending by a previous run have been attempted. */
   readonly ready: Promise<void>;
 
@@ -103,6 +111,7 @@ export class AlertPipeline implements WatchdogTarget {
     this.utcOffsetMin = options.utcOffsetMin ?? ((ms) => -new Date(ms).getTimezoneOffset());
     this.retry = { maxRounds: 5, baseDelayMs: 5_000, maxDelayMs: 120_000, ...options.deliveryRetry };
     this.onError = options.onError ?? ((error) => console.error('alert pipeline:', error));
+    this.awaitDeliveryMs = options.awaitDeliveryMs ?? 500;
     // Whatever was in flight when the last run died may not have gone out: send it again.
     this.store.resetInFlight();
     this.ready = this.flush();
@@ -137,7 +146,7 @@ export class AlertPipeline implements WatchdogTarget {
     memory.lastDataMono = this.monoNow();
     memory.resumedAfterGapMs = null;
     const claimed = this.decide(accountId, memory, { silentMs: 0, resumedAfterGapMs: null });
-    await Promise.all([this.sendClaimed(claimed), this.flush()]);
+    await this.deliver(claimed);
   }
 
   /** The watchdog's beat: re-judge with the current time and what the data path last gave us. */
@@ -146,7 +155,31 @@ export class AlertPipeline implements WatchdogTarget {
     if (check.gapMs !== null) memory.resumedAfterGapMs = Math.max(memory.resumedAfterGapMs ?? 0, check.gapMs);
     const silentMs = Math.max(0, check.monoNowMs - memory.lastDataMono);
     const claimed = this.decide(accountId, memory, { silentMs, resumedAfterGapMs: memory.resumedAfterGapMs });
-    await Promise.all([this.sendClaimed(claimed), this.flush()]);
+    await this.deliver(claimed);
+  }
+
+  /** Sends this decision's deliveries (and anything else due), waiting at most awaitDeliveryMs. */
+  private async deliver(claimed: DeliveryRow[]): Promise<void> {
+    const work = Promise.all([this.sendClaimed(claimed), this.flush()]).then(
+      () => undefined,
+      (error: unknown) => this.onError(error),
+    );
+    this.inflight.add(work);
+    void work.finally(() => this.inflight.delete(work));
+    if (!Number.isFinite(this.awaitDeliveryMs)) return work;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      work,
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, this.awaitDeliveryMs))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** Resolves once no delivery is in flight and nothing due is left unsent. */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0 || this.flushing) {
+      await Promise.all([...this.inflight, this.flushing]);
+    }
   }
 
   private memory(accountId: string): AccountMemory {
@@ -476,7 +509,7 @@ export class AlertPipeline implements WatchdogTarget {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    await this.flushing;
+    await this.idle();
   }
 
   private emitEpisodes(effects: readonly AlertEffect[]): void {

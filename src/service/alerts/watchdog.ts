@@ -29,6 +29,7 @@ export class Watchdog {
   private readonly monoNow: () => number;
   private readonly wallNow: () => number;
   private running: Promise<void> | null = null;
+  private pendingGapMs: number | null = null;
 
   constructor(private readonly options: WatchdogOptions) {
     this.intervalMs = options.intervalMs ?? 1000;
@@ -52,15 +53,22 @@ export class Watchdog {
     await this.running;
   }
 
-  /** One check; the timer calls it, tests may too. A beat still running is not doubled. */
+  /**
+   * One beat; the timer calls it, tests may too. Timing is recorded on every beat, so a slow check
+   * (a hanging channel) is never mistaken for a sleep gap; a check still running is not doubled, and
+   * a gap seen meanwhile is handed to the next check.
+   */
   beat(): Promise<void> {
-    if (this.running) return this.running;
     const mono = this.monoNow();
     const wall = this.wallNow();
     const elapsed = Math.max(mono - this.lastMono, wall - this.lastWall);
     this.lastMono = mono;
     this.lastWall = wall;
-    const gapMs = elapsed > this.intervalMs * this.gapFactor ? elapsed : null;
+    if (elapsed > this.intervalMs * this.gapFactor)
+      this.pendingGapMs = Math.max(this.pendingGapMs ?? 0, elapsed);
+    if (this.running) return this.running;
+    const gapMs = this.pendingGapMs;
+    this.pendingGapMs = null;
     this.running = this.options.target
       .watchdogCheck(this.options.accountId, { gapMs, monoNowMs: mono })
       .catch((error: unknown) => this.options.onError?.(error))

@@ -33,7 +33,10 @@ async function buildChild(outDir: string): Promise<string> {
       {
         name: 'native-by-absolute-path',
         setup(build) {
-          build.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: require.resolve('better-sqlite3'), external: true }));
+          build.onResolve({ filter: /^better-sqlite3$/ }, () => ({
+            path: require.resolve('better-sqlite3'),
+            external: true,
+          }));
         },
       },
     ],
@@ -48,13 +51,18 @@ interface Run {
   stderr: string;
 }
 
-function runChild(args: string[], killAfter: ((child: ReturnType<typeof spawn>) => Promise<boolean>) | null): Promise<Run & { killed: boolean }> {
+function runChild(
+  args: string[],
+  killAfter: ((child: ReturnType<typeof spawn>) => Promise<boolean>) | null,
+): Promise<Run & { killed: boolean }> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<Run>((resolve) => child.on('exit', (exitCode, signal) => resolve({ exitCode, signal, stdout, stderr })));
+  const exited = new Promise<Run>((resolve) =>
+    child.on('exit', (exitCode, signal) => resolve({ exitCode, signal, stdout, stderr })),
+  );
   return (async () => {
     let killed = false;
     if (killAfter) killed = await Promise.race([killAfter(child), exited.then(() => false)]);
@@ -90,7 +98,9 @@ describe('alert pipeline crash safety (SIGKILL)', () => {
                 // rest 0–80 ms into the script (deciding, committing, sending, marking sent).
                 if (Math.random() < 0.33) await sleep(Math.random() * 150);
                 else {
-                  await new Promise<void>((resolve) => child.stdout!.on('data', (c: Buffer) => c.toString().includes('ready') && resolve()));
+                  await new Promise<void>((resolve) =>
+                    child.stdout!.on('data', (c: Buffer) => c.toString().includes('ready') && resolve()),
+                  );
                   await sleep(Math.random() * 80);
                 }
                 return child.kill('SIGKILL');

@@ -14,7 +14,10 @@ export interface RecordingChannel extends NotificationChannel {
   failing: boolean;
 }
 
-export function recordingChannel(id: string, options: { accepts?: (n: OutgoingNotification) => boolean } = {}): RecordingChannel {
+export function recordingChannel(
+  id: string,
+  options: { accepts?: (n: OutgoingNotification) => boolean } = {},
+): RecordingChannel {
   const channel: RecordingChannel = {
     id,
     received: [],

@@ -28,26 +28,44 @@ function setup() {
   return { file, open, clock: new FakeClock(T0) };
 }
 
-const data = (clock: FakeClock, ratio: string) => ({ report: report(ratio, undefined, clock.ms), forecast: null, health: liveHealth(clock.ms), accountName: 'Main' });
+const data = (clock: FakeClock, ratio: string) => ({
+  report: report(ratio, undefined, clock.ms),
+  forecast: null,
+  health: liveHealth(clock.ms),
+  accountName: 'Main',
+});
 
 describe('AlertPipeline (real SQLite)', () => {
   it('delivers one push per new level to every channel, records it, and lists it', async () => {
     const { open, clock } = setup();
     const os = recordingChannel('os');
     const hook = recordingChannel('hook');
-    const pipeline = new AlertPipeline({ db: open(), channels: [os, hook], now: clock.now, utcOffsetMin: () => 0 });
+    const pipeline = new AlertPipeline({
+      db: open(),
+      channels: [os, hook],
+      now: clock.now,
+      utcOffsetMin: () => 0,
+    });
     const seen: string[] = [];
     pipeline.subscribe((a) => seen.push(`${a.subject}:${a.level}:${a.state}`));
     for (const r of ['0.3', '0.72', '0.73', '0.74', '0.81']) {
       await pipeline.evaluate('acc', data(clock, r));
       clock.advance(5_000);
     }
-    expect(os.received.map((n) => `${n.level}:${n.reason}`)).toEqual(['warning:opened', 'margin-call:escalated']);
+    expect(os.received.map((n) => `${n.level}:${n.reason}`)).toEqual([
+      'warning:opened',
+      'margin-call:escalated',
+    ]);
     expect(hook.received.map((n) => n.key)).toEqual(os.received.map((n) => n.key));
     expect(os.received[0]!.title).toBe('Warning: Main margin ratio 72.0%');
     const [alert] = pipeline.list({ state: 'open' });
     expect(alert!.level).toBe('margin-call');
-    expect(alert!.deliveries.map((d) => `${d.channel}:${d.status}:${d.attempts}`)).toEqual(['os:sent:1', 'hook:sent:1', 'os:sent:1', 'hook:sent:1']);
+    expect(alert!.deliveries.map((d) => `${d.channel}:${d.status}:${d.attempts}`)).toEqual([
+      'os:sent:1',
+      'hook:sent:1',
+      'os:sent:1',
+      'hook:sent:1',
+    ]);
     expect(seen).toContain('account:warning:open');
     expect(seen).toContain('account:margin-call:open');
     await pipeline.close();
@@ -84,7 +102,13 @@ describe('AlertPipeline (real SQLite)', () => {
     const db = open();
     const down = recordingChannel('os');
     down.failing = true;
-    const p1 = new AlertPipeline({ db, channels: [down], now: clock.now, utcOffsetMin: () => 0, deliveryRetry: { baseDelayMs: 60_000 } });
+    const p1 = new AlertPipeline({
+      db,
+      channels: [down],
+      now: clock.now,
+      utcOffsetMin: () => 0,
+      deliveryRetry: { baseDelayMs: 60_000 },
+    });
     await p1.evaluate('acc', data(clock, '0.85'));
     await p1.close();
     // A second push was claimed ("sending") when the process died.
@@ -115,7 +139,13 @@ describe('AlertPipeline (real SQLite)', () => {
     const hook = recordingChannel('hook');
     hook.failing = true;
     const db = open();
-    const pipeline = new AlertPipeline({ db, channels: [os, hook], now: clock.now, utcOffsetMin: () => 0, deliveryRetry: { maxRounds: 1 } });
+    const pipeline = new AlertPipeline({
+      db,
+      channels: [os, hook],
+      now: clock.now,
+      utcOffsetMin: () => 0,
+      deliveryRetry: { maxRounds: 1 },
+    });
     for (const r of ['0.75', '0.85', '0.95']) {
       await pipeline.evaluate('acc', data(clock, r));
       clock.advance(1000);
@@ -138,10 +168,22 @@ describe('AlertPipeline (real SQLite)', () => {
     const { open, clock } = setup();
     const os = recordingChannel('os');
     let mono = 0;
-    const pipeline = new AlertPipeline({ db: open(), channels: [os], now: clock.now, monoNow: () => mono, utcOffsetMin: () => 0 });
+    const pipeline = new AlertPipeline({
+      db: open(),
+      channels: [os],
+      now: clock.now,
+      monoNow: () => mono,
+      utcOffsetMin: () => 0,
+    });
     const settings = alertSettingsSchema.parse({});
     await pipeline.evaluate('acc', data(clock, '0.3'), settings);
-    const dog = new Watchdog({ target: pipeline, accountId: 'acc', intervalMs: 1000, monoNow: () => mono, wallNow: clock.now });
+    const dog = new Watchdog({
+      target: pipeline,
+      accountId: 'acc',
+      intervalMs: 1000,
+      monoNow: () => mono,
+      wallNow: clock.now,
+    });
     for (let s = 1; s <= 65; s++) {
       mono += 1000;
       clock.advance(1000);
@@ -158,7 +200,11 @@ describe('AlertPipeline (real SQLite)', () => {
       await dog.beat();
     }
     expect(pipeline.list({ state: 'open' })).toEqual([]);
-    expect(pipeline.trayState()).toMatchObject({ level: 'ok', dataHealthy: true, tooltip: 'MarginWatch: all clear' });
+    expect(pipeline.trayState()).toMatchObject({
+      level: 'ok',
+      dataHealthy: true,
+      tooltip: 'MarginWatch: all clear',
+    });
     // Sleep/resume: the wall clock jumps 10 minutes between beats.
     clock.advance(10 * MIN);
     mono += 1000;
@@ -186,9 +232,45 @@ describe('AlertPipeline (real SQLite)', () => {
     await pipeline.evaluate('acc', data(clock, '0.85'));
     expect(fresh.received.map((n) => n.level)).toEqual(['margin-call']);
     const rows = new AlertStore(db).allDeliveries();
-    expect(rows.map((r) => `${r.channel}:${r.status}:${r.detail}`)).toEqual(['old:failed:channel "old" is no longer configured', 'new:sent:null']);
+    expect(rows.map((r) => `${r.channel}:${r.status}:${r.detail}`)).toEqual([
+      'old:failed:channel "old" is no longer configured',
+      'new:sent:null',
+    ]);
     expect(() => pipeline.setChannels([fresh, fresh])).toThrow(/share the id/);
     await pipeline.close();
+  });
+
+  it('a hanging channel does not stall evaluate(); the others deliver, close() waits for it', async () => {
+    const { open, clock } = setup();
+    const os = recordingChannel('os');
+    let release: () => void = () => undefined;
+    const hanging = {
+      id: 'hook',
+      send: () => new Promise<{ ok: boolean }>((resolve) => (release = () => resolve({ ok: true }))),
+    };
+    const db = open();
+    const pipeline = new AlertPipeline({
+      db,
+      channels: [hanging, os],
+      now: clock.now,
+      utcOffsetMin: () => 0,
+      awaitDeliveryMs: 50,
+    });
+    const t0 = performance.now();
+    await pipeline.evaluate('acc', data(clock, '0.85'));
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(os.received.map((n) => n.level)).toEqual(['margin-call']);
+    const closing = pipeline.close();
+    let closed = false;
+    void closing.then(() => (closed = true));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    expect(new AlertStore(db).allDeliveries().map((d) => `${d.channel}:${d.status}`)).toEqual([
+      'hook:sent',
+      'os:sent',
+    ]);
   });
 
   it('tray shows the worst open level first', async () => {
@@ -199,7 +281,9 @@ describe('AlertPipeline (real SQLite)', () => {
     const tray = pipeline.trayState();
     expect(tray.level).toBe('margin-call');
     expect(tray.openAlerts.map((a) => `${a.accountId}:${a.level}`)).toEqual(['b:margin-call', 'a:warning']);
-    expect(tray.tooltip).toBe('MarginWatch: Margin call (Margin call: Main margin ratio 85.0%), 2 open alerts');
+    expect(tray.tooltip).toBe(
+      'MarginWatch: Margin call (Margin call: Main margin ratio 85.0%), 2 open alerts',
+    );
     const snoozed = pipeline.snooze(tray.openAlerts[0]!.id, 30);
     expect(snoozed.state).toBe('snoozed');
     expect(pipeline.list({ state: 'snoozed' }).map((a) => a.accountId)).toEqual(['b']);

@@ -44,8 +44,15 @@ afterAll(async () => {
 describe('OS notification through D-Bus', () => {
   it('reports a missing backend once instead of failing silently', async () => {
     const reported: string[] = [];
-    const channel = osNotificationChannel({ env: { PATH: process.env.PATH }, platform: 'linux', onUnavailable: (d) => reported.push(d) });
-    expect(channel.status()).toEqual({ available: false, detail: expect.stringContaining('no D-Bus session bus') });
+    const channel = osNotificationChannel({
+      env: { PATH: process.env.PATH },
+      platform: 'linux',
+      onUnavailable: (d) => reported.push(d),
+    });
+    expect(channel.status()).toEqual({
+      available: false,
+      detail: expect.stringContaining('no D-Bus session bus'),
+    });
     expect(channel.accepts!({ title: 't', body: 'b' } as OutgoingNotification)).toBe(false);
     const r = await channel.send({ title: 't', body: 'b' } as OutgoingNotification);
     expect(r.ok).toBe(false);
@@ -55,11 +62,19 @@ describe('OS notification through D-Bus', () => {
   });
 
   it('a server that goes away counts as a failure, and the channel recovers when it is back', async () => {
-    const down = osNotificationChannel({ env: { ...process.env, ...bus.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' } });
+    const down = osNotificationChannel({
+      env: { ...process.env, ...bus.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
+    });
     const saved = process.env.DBUS_SESSION_BUS_ADDRESS;
     process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/nonexistent/bus';
     try {
-      const n = { title: 'Test', body: 'body', urgency: 'normal', kind: 'level', key: 'k#1' } as OutgoingNotification;
+      const n = {
+        title: 'Test',
+        body: 'body',
+        urgency: 'normal',
+        kind: 'level',
+        key: 'k#1',
+      } as OutgoingNotification;
       const failed = await down.send(n);
       expect(failed.ok).toBe(false);
       expect(down.status().available).toBe(false);
@@ -94,7 +109,12 @@ describe('OS notification through D-Bus', () => {
       now: () => clock,
       timers: { setInterval: (fn) => ((tickFn = fn), 1), clearInterval: () => undefined },
     });
-    const pipeline = new AlertPipeline({ db, channels: [recordingOs], now: () => clock, utcOffsetMin: () => 0 });
+    const pipeline = new AlertPipeline({
+      db,
+      channels: [recordingOs],
+      now: () => clock,
+      utcOffsetMin: () => 0,
+    });
     let reportNow: MarginReport | null = null;
     let settings: ReturnType<typeof cautious> | undefined;
     let health: VenueHealth = { state: 'connecting', dataAsOf: null, lastError: null };
@@ -104,14 +124,20 @@ describe('OS notification through D-Bus', () => {
         onHealth: (h) => (health = h),
       });
       // One market minute per tick; stop once both a normal and a critical push went out (≤ 6 market hours).
-      const both = () => sent.some((n) => n.urgency === 'critical') && sent.some((n) => n.urgency === 'normal');
+      const both = () =>
+        sent.some((n) => n.urgency === 'critical') && sent.some((n) => n.urgency === 'normal');
       for (let i = 0; i < 360 && !both(); i++) {
         clock += 2000;
         tickFn!();
         settings ??= cautious(Number(reportNow!.account.marginRatio));
-        await pipeline.evaluate('demo', { report: reportNow, forecast: null, health, accountName: 'Demo' }, settings);
+        await pipeline.evaluate(
+          'demo',
+          { report: reportNow, forecast: null, health, accountName: 'Demo' },
+          settings,
+        );
       }
       await demo.stop();
+      await pipeline.idle();
       expect(sent.length).toBeGreaterThanOrEqual(2);
       expect(sent.some((n) => n.urgency === 'normal')).toBe(true);
       expect(sent.some((n) => n.urgency === 'critical')).toBe(true);
@@ -127,7 +153,11 @@ describe('OS notification through D-Bus', () => {
         expect(call.icon).toBe(join(resourcesDir, 'icons', 'icon.png'));
       });
       // The numbers that matter are in the body the server received.
-      expect(calls.some((c) => /Margin ratio \d+\.\d%/.test(c.body) && /Liquidation of \w+ \d+\.\d\d% away/.test(c.body))).toBe(true);
+      expect(
+        calls.some(
+          (c) => /Margin ratio \d+\.\d%/.test(c.body) && /Liquidation of \w+ \d+\.\d\d% away/.test(c.body),
+        ),
+      ).toBe(true);
       const views = pipeline.list({ state: 'all' });
       expect(views.flatMap((v) => v.deliveries).filter((d) => d.status !== 'sent')).toEqual([]);
     } finally {

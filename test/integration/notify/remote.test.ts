@@ -35,7 +35,13 @@ async function server(replies: (n: number) => Reply): Promise<{ url: string; hit
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
-      hits.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, atMs: performance.now() });
+      hits.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body,
+        atMs: performance.now(),
+      });
       const r = replies(hits.length);
       res.writeHead(r.status, { 'content-type': 'application/json', ...(r.headers ?? {}) });
       res.end(r.body ?? '{}');
@@ -83,26 +89,42 @@ describe('webhook channel', () => {
 
   it('signs the exact body with HMAC-SHA256 when a secret is set', async () => {
     const srv = await server(() => ({ status: 204 }));
-    expect((await webhookChannel({ url: srv.url, secret: 's3cret', retry: fast }).send(notification)).ok).toBe(true);
+    expect(
+      (await webhookChannel({ url: srv.url, secret: 's3cret', retry: fast }).send(notification)).ok,
+    ).toBe(true);
     const hit = srv.hits[0]!;
-    expect(hit.headers['x-marginwatch-signature']).toBe(`sha256=${createHmac('sha256', 's3cret').update(hit.body).digest('hex')}`);
+    expect(hit.headers['x-marginwatch-signature']).toBe(
+      `sha256=${createHmac('sha256', 's3cret').update(hit.body).digest('hex')}`,
+    );
   });
 
   it('does not retry a 4xx (configuration error) and reports it', async () => {
     const srv = await server(() => ({ status: 404 }));
-    const result = await webhookChannel({ id: 'hook', url: `${srv.url}/missing`, retry: fast }).send(notification);
+    const result = await webhookChannel({ id: 'hook', url: `${srv.url}/missing`, retry: fast }).send(
+      notification,
+    );
     expect(result).toEqual({ ok: false, attempts: 1, detail: 'hook: HTTP 404' });
   });
 
   it('honours Retry-After on 429 and reports a refused connection after all attempts', async () => {
     const waits: number[] = [];
-    const srv = await server((n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
-    const ok = await webhookChannel({ url: srv.url, retry: fast, wait: async (ms) => void waits.push(ms) }).send(notification);
+    const srv = await server((n) =>
+      n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 },
+    );
+    const ok = await webhookChannel({
+      url: srv.url,
+      retry: fast,
+      wait: async (ms) => void waits.push(ms),
+    }).send(notification);
     expect(ok.ok).toBe(true);
     expect(waits).toEqual([1000]);
     const dead = await server(() => ({ status: 200 }));
     await new Promise((r) => servers.pop()!.close(r));
-    const failed = await webhookChannel({ url: dead.url, retry: fast, wait: async (ms) => void waits.push(ms) }).send(notification);
+    const failed = await webhookChannel({
+      url: dead.url,
+      retry: fast,
+      wait: async (ms) => void waits.push(ms),
+    }).send(notification);
     expect(failed).toEqual({ ok: false, attempts: 3, detail: 'webhook: request failed (ECONNREFUSED)' });
     expect(waits.slice(1)).toEqual([30, 60]);
   });
@@ -111,7 +133,12 @@ describe('webhook channel', () => {
 describe('ntfy channel', () => {
   it('publishes JSON to the configured server with priority 5 for critical and the access token', async () => {
     const srv = await server(() => ({ status: 200, body: '{"id":"x"}' }));
-    const result = await ntfyChannel({ baseUrl: `${srv.url}/`, topic: 'mw-alerts', token: 'tk_secret', retry: fast }).send(notification);
+    const result = await ntfyChannel({
+      baseUrl: `${srv.url}/`,
+      topic: 'mw-alerts',
+      token: 'tk_secret',
+      retry: fast,
+    }).send(notification);
     expect(result.ok).toBe(true);
     const hit = srv.hits[0]!;
     expect(hit.url).toBe('/');
@@ -123,23 +150,40 @@ describe('ntfy channel', () => {
       priority: 5,
       tags: ['critical', 'level'],
     });
-    await ntfyChannel({ baseUrl: srv.url, topic: 't', retry: fast }).send({ ...notification, level: 'warning', urgency: 'normal' });
+    await ntfyChannel({ baseUrl: srv.url, topic: 't', retry: fast }).send({
+      ...notification,
+      level: 'warning',
+      urgency: 'normal',
+    });
     expect(JSON.parse(srv.hits[1]!.body).priority).toBe(3);
   });
 });
 
 describe('Telegram channel', () => {
   it('calls sendMessage on the configured base URL and treats {"ok":false} as a failure without leaking the token', async () => {
-    const srv = await server((n) => (n === 1 ? { status: 200, body: '{"ok":true,"result":{}}' } : { status: 200, body: '{"ok":false,"description":"chat not found"}' }));
+    const srv = await server((n) =>
+      n === 1
+        ? { status: 200, body: '{"ok":true,"result":{}}' }
+        : { status: 200, body: '{"ok":false,"description":"chat not found"}' },
+    );
     const channel = telegramChannel({ baseUrl: srv.url, botToken: '123:SECRET', chatId: '42', retry: fast });
     expect((await channel.send(notification)).ok).toBe(true);
     const hit = srv.hits[0]!;
     expect(hit.url).toBe('/bot123:SECRET/sendMessage');
-    expect(JSON.parse(hit.body)).toEqual({ chat_id: '42', text: `${notification.title}\n${notification.body}`, disable_notification: false });
+    expect(JSON.parse(hit.body)).toEqual({
+      chat_id: '42',
+      text: `${notification.title}\n${notification.body}`,
+      disable_notification: false,
+    });
     const bad = await channel.send(notification);
     expect(bad.ok).toBe(false);
     expect(bad.detail).not.toContain('SECRET');
-    const down = await telegramChannel({ baseUrl: 'http://127.0.0.1:9', botToken: '123:SECRET', chatId: '42', retry: { ...fast, attempts: 1 } }).send(notification);
+    const down = await telegramChannel({
+      baseUrl: 'http://127.0.0.1:9',
+      botToken: '123:SECRET',
+      chatId: '42',
+      retry: { ...fast, attempts: 1 },
+    }).send(notification);
     expect(down.ok).toBe(false);
     expect(down.detail).not.toContain('SECRET');
   });
@@ -155,24 +199,34 @@ describe('remote channels from settings', () => {
         telegram: { enabled: true, baseUrl: srv.url, chatId: '42', minLevel: 'critical' },
       },
     }).channels;
-    const { channels, problems } = remoteChannelsFromSettings(settings, { telegramBotToken: '1:T', ntfyToken: 'tk' }, { retry: fast });
+    const { channels, problems } = remoteChannelsFromSettings(
+      settings,
+      { telegramBotToken: '1:T', ntfyToken: 'tk' },
+      { retry: fast },
+    );
     expect(problems).toEqual([]);
     expect(channels.map((c) => c.id)).toEqual(['webhook', 'ntfy', 'telegram']);
     const warning = { ...notification, level: 'warning' as const, urgency: 'normal' as const };
     expect(channels.map((c) => c.accepts!(warning))).toEqual([true, false, false]);
-    const blind = { ...notification, kind: 'system' as const, level: 'warning' as const, urgency: 'critical' as const };
+    const blind = {
+      ...notification,
+      kind: 'system' as const,
+      level: 'warning' as const,
+      urgency: 'critical' as const,
+    };
     expect(channels.map((c) => c.accepts!(blind))).toEqual([true, true, true]);
     for (const c of channels) expect((await c.send(notification)).ok).toBe(true);
     expect(srv.hits.map((h) => h.url)).toEqual(['/hook', '/', '/bot1:T/sendMessage']);
     expect(srv.hits[1]!.headers.authorization).toBe('Bearer tk');
     // An enabled Telegram channel without its token is a named problem, not a silent gap.
     const missing = remoteChannelsFromSettings(settings, {}, { retry: fast });
-    expect(missing.problems).toEqual(['channels.telegram: bot token missing (enter it in settings; it is stored encrypted)']);
-    expect(alertSettingsSchema.safeParse({ channels: { webhook: { enabled: true, url: 'ftp://x' } } }).error?.issues[0]?.path).toEqual([
-      'channels',
-      'webhook',
-      'url',
+    expect(missing.problems).toEqual([
+      'channels.telegram: bot token missing (enter it in settings; it is stored encrypted)',
     ]);
+    expect(
+      alertSettingsSchema.safeParse({ channels: { webhook: { enabled: true, url: 'ftp://x' } } }).error
+        ?.issues[0]?.path,
+    ).toEqual(['channels', 'webhook', 'url']);
   });
 });
 
@@ -183,16 +237,33 @@ describe('remote channel failure inside the pipeline', () => {
     const db = openDatabase(join(tmp.dir, 'mw.sqlite'));
     const clock = new FakeClock(T0);
     const os = recordingChannel('os');
-    const hook = webhookChannel({ id: 'hook', url: srv.url, retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 5 } });
-    const pipeline = new AlertPipeline({ db, channels: [os, hook], now: clock.now, utcOffsetMin: () => 0, deliveryRetry: { maxRounds: 1 } });
+    const hook = webhookChannel({
+      id: 'hook',
+      url: srv.url,
+      retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 5 },
+    });
+    const pipeline = new AlertPipeline({
+      db,
+      channels: [os, hook],
+      now: clock.now,
+      utcOffsetMin: () => 0,
+      deliveryRetry: { maxRounds: 1 },
+      awaitDeliveryMs: Infinity,
+    });
     try {
       for (const r of ['0.75', '0.85', '0.95']) {
-        await pipeline.evaluate('acc', { report: report(r, undefined, clock.ms), forecast: null, health: liveHealth(clock.ms) });
+        await pipeline.evaluate('acc', {
+          report: report(r, undefined, clock.ms),
+          forecast: null,
+          health: liveHealth(clock.ms),
+        });
         clock.advance(1000);
       }
       expect(srv.hits).toHaveLength(6); // 3 deliveries × 2 attempts
       const hookRows = new AlertStore(db).allDeliveries().filter((d) => d.channel === 'hook');
-      expect(hookRows.map((d) => `${d.status}:${d.attempts}:${d.detail}`)).toEqual(Array(3).fill('failed:2:hook: HTTP 500'));
+      expect(hookRows.map((d) => `${d.status}:${d.attempts}:${d.detail}`)).toEqual(
+        Array(3).fill('failed:2:hook: HTTP 500'),
+      );
       const failing = os.received.filter((n) => n.subject === 'system:channel:hook');
       expect(failing).toHaveLength(1);
       expect(failing[0]!.title).toBe('Notification channel failing: hook');

@@ -44,7 +44,12 @@ describe('alarm sound', () => {
 
   it('without a player it takes nothing and says so once', () => {
     const said: string[] = [];
-    const channel = soundChannel({ file: alarmFile, env: { PATH: '/nonexistent' }, platform: 'linux', onUnavailable: (d) => said.push(d) });
+    const channel = soundChannel({
+      file: alarmFile,
+      env: { PATH: '/nonexistent' },
+      platform: 'linux',
+      onUnavailable: (d) => said.push(d),
+    });
     expect(channel.accepts!(critical)).toBe(false);
     expect(said).toEqual(['no audio player found (paplay, pw-play or aplay)']);
     expect(existsSync(alarmFile)).toBe(true);

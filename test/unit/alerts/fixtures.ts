@@ -27,7 +27,11 @@ export function position(over: Partial<PositionReport> = {}): PositionReport {
   };
 }
 
-export function report(marginRatio: string | null, positions: PositionReport[] = [position()], nowMs = T0): MarginReport {
+export function report(
+  marginRatio: string | null,
+  positions: PositionReport[] = [position()],
+  nowMs = T0,
+): MarginReport {
   return {
     schema: 'marginwatch.report/1',
     venue: 'binance-usdm',

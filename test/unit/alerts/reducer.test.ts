@@ -26,7 +26,12 @@ interface Step {
 }
 
 /** Runs a scripted timeline through the reducer, returning every push with its minute. */
-function run(steps: Step[], settings: AlertSettings = DEFAULT_ALERT_SETTINGS, start: AlertsState | null = null, utcOffsetMin = 0) {
+function run(
+  steps: Step[],
+  settings: AlertSettings = DEFAULT_ALERT_SETTINGS,
+  start: AlertsState | null = null,
+  utcOffsetMin = 0,
+) {
   let state = start;
   const pushes: (NotificationIntent & { minute: number })[] = [];
   for (const step of steps) {
@@ -41,7 +46,14 @@ function run(steps: Step[], settings: AlertSettings = DEFAULT_ALERT_SETTINGS, st
     }
     const input: AlertInput = {
       accountId: 'acc',
-      report: step.report !== undefined ? step.report : step.ratio === undefined ? report('0.1') : step.ratio === null ? null : report(step.ratio),
+      report:
+        step.report !== undefined
+          ? step.report
+          : step.ratio === undefined
+            ? report('0.1')
+            : step.ratio === null
+              ? null
+              : report(step.ratio),
       forecast: step.forecast ?? null,
       health: step.health ?? liveHealth(nowMs),
       settings,
@@ -50,7 +62,8 @@ function run(steps: Step[], settings: AlertSettings = DEFAULT_ALERT_SETTINGS, st
     };
     const result = reduceAlerts(state, input);
     state = result.state;
-    for (const e of result.effects) if (e.type === 'notify') pushes.push({ ...e.notification, minute: step.atMin });
+    for (const e of result.effects)
+      if (e.type === 'notify') pushes.push({ ...e.notification, minute: step.atMin });
   }
   return { state: state!, pushes };
 }
@@ -75,7 +88,11 @@ describe('alert reducer — levels and episodes', () => {
       { atMin: 1.2, ratio: '0.83' },
       { atMin: 2, ratio: '0.92' },
     ]);
-    expect(summary(pushes)).toEqual(['0:account:warning:opened', '1:account:margin-call:escalated', '2:account:critical:escalated']);
+    expect(summary(pushes)).toEqual([
+      '0:account:warning:opened',
+      '1:account:margin-call:escalated',
+      '2:account:critical:escalated',
+    ]);
     expect(pushes[2]!.urgency).toBe('critical');
     expect(pushes[2]!.sound).toBe(true);
     expect(pushes[0]!.urgency).toBe('normal');
@@ -123,9 +140,14 @@ describe('alert reducer — levels and episodes', () => {
 
   it('repeats critical every few minutes until acknowledged, then stops; a new danger needs a new ack', () => {
     const steps: Step[] = [];
-    for (let m = 0; m <= 10; m++) steps.push({ atMin: m, ratio: '0.93', ...(m === 7 ? { ack: 'account' } : {}) });
+    for (let m = 0; m <= 10; m++)
+      steps.push({ atMin: m, ratio: '0.93', ...(m === 7 ? { ack: 'account' } : {}) });
     const { pushes, state } = run(steps);
-    expect(summary(pushes)).toEqual(['0:account:critical:opened', '3:account:critical:repeat', '6:account:critical:repeat']);
+    expect(summary(pushes)).toEqual([
+      '0:account:critical:opened',
+      '3:account:critical:repeat',
+      '6:account:critical:repeat',
+    ]);
     expect(state.open['account']?.acknowledgedAtMs).toBe(T0 + 7 * MIN);
     // Acknowledged at margin call, then critical: pushed and repeated again.
     const second = run([
@@ -134,7 +156,11 @@ describe('alert reducer — levels and episodes', () => {
       { atMin: 2, ratio: '0.95' },
       { atMin: 5, ratio: '0.95' },
     ]);
-    expect(summary(second.pushes)).toEqual(['0:account:margin-call:opened', '2:account:critical:escalated', '5:account:critical:repeat']);
+    expect(summary(second.pushes)).toEqual([
+      '0:account:margin-call:opened',
+      '2:account:critical:escalated',
+      '5:account:critical:repeat',
+    ]);
   });
 
   it('snooze silences repeats and same-level pushes, but a worse level breaks through', () => {
@@ -178,15 +204,25 @@ describe('alert reducer — levels and episodes', () => {
     );
     expect(summary(after.pushes)).toEqual(['60:account:warning:opened']);
     // The time zone offset moves the window: at UTC+3 it is 15:00, outside quiet hours.
-    expect(summary(run([{ atMin: 0, ratio: '0.75' }], quiet, null, 180).pushes)).toEqual(['0:account:warning:opened']);
+    expect(summary(run([{ atMin: 0, ratio: '0.75' }], quiet, null, 180).pushes)).toEqual([
+      '0:account:warning:opened',
+    ]);
   });
 
   it('isolated positions get their own levels; cross positions only when their distance says more', () => {
-    const iso = position({ symbol: 'ETHUSDT', marginMode: 'isolated', maintenanceRate: '0.025', distanceToLiquidation: '-0.006' });
+    const iso = position({
+      symbol: 'ETHUSDT',
+      marginMode: 'isolated',
+      maintenanceRate: '0.025',
+      distanceToLiquidation: '-0.006',
+    });
     const cross = position({ distanceToLiquidation: '-0.003' });
     const { pushes } = run([{ atMin: 0, report: report('0.2', [iso, cross]) }]);
     // ETH: r = 0.025 / (0.025 + 0.006·0.975) ≈ 0.810 → margin call. BTC: 0.3% < 0.5% → critical.
-    expect(summary(pushes).sort()).toEqual(['0:position:BTCUSDT:both:critical:opened', '0:position:ETHUSDT:both:margin-call:opened']);
+    expect(summary(pushes).sort()).toEqual([
+      '0:position:BTCUSDT:both:critical:opened',
+      '0:position:ETHUSDT:both:margin-call:opened',
+    ]);
     const eth = pushes.find((p) => p.subject.includes('ETH'))!;
     expect(eth.body).toContain('Margin ratio 81.0%');
     expect(eth.body).toContain('Liquidation of ETHUSDT 0.60% away');
@@ -197,7 +233,12 @@ describe('alert reducer — levels and episodes', () => {
 
   it('treats a position past its liquidation price and an account with no margin left as critical, not calm', () => {
     // Hedge long leg whose mark fell below its liquidation price: distance turns positive.
-    const past = position({ positionSide: 'long', marginMode: 'isolated', maintenanceRate: '0.004', distanceToLiquidation: '0.02' });
+    const past = position({
+      positionSide: 'long',
+      marginMode: 'isolated',
+      maintenanceRate: '0.004',
+      distanceToLiquidation: '0.02',
+    });
     const { pushes } = run([{ atMin: 0, report: report('0.3', [past]) }]);
     expect(summary(pushes)).toEqual(['0:position:BTCUSDT:long:critical:opened']);
     expect(pushes[0]!.title).toBe('Liquidation imminent: acc BTCUSDT long at or past liquidation');
@@ -211,12 +252,22 @@ describe('alert reducer — levels and episodes', () => {
     // No positions and no ratio: nothing to alert on.
     expect(run([{ atMin: 0, report: report(null, []) }]).pushes).toEqual([]);
     // One-way short: bankruptcy above liquidation → short, so liquidation above mark (positive) is ahead.
-    const short = position({ marginMode: 'isolated', maintenanceRate: '0.004', liquidationPrice: '61000', bankruptcyPrice: '61300', distanceToLiquidation: '0.02' });
+    const short = position({
+      marginMode: 'isolated',
+      maintenanceRate: '0.004',
+      liquidationPrice: '61000',
+      bankruptcyPrice: '61300',
+      distanceToLiquidation: '0.02',
+    });
     expect(run([{ atMin: 0, report: report('0.3', [short]) }]).pushes).toEqual([]);
   });
 
   it('closes a position episode at once when the position is gone', () => {
-    const iso = position({ marginMode: 'isolated', maintenanceRate: '0.005', distanceToLiquidation: '-0.001' });
+    const iso = position({
+      marginMode: 'isolated',
+      maintenanceRate: '0.005',
+      distanceToLiquidation: '-0.001',
+    });
     const { state } = run([
       { atMin: 0, report: report('0.1', [iso]) },
       { atMin: 1, report: report('0.1', []) },
@@ -241,21 +292,36 @@ describe('alert reducer — predictive', () => {
       { atMin: 2, ratio: '0.5', forecast: forecast(0.1, 0.5) },
       { atMin: 3, ratio: '0.5', forecast: forecast(0.25, 0.62) },
     ]);
-    expect(summary(pushes)).toEqual(['1:predictive:account:warning:opened', '3:predictive:account:warning:rising-probability']);
+    expect(summary(pushes)).toEqual([
+      '1:predictive:account:warning:opened',
+      '3:predictive:account:warning:rising-probability',
+    ]);
     expect(pushes[0]!.body).toContain('31% chance of reaching a 80% margin ratio within 1 h');
     const fast = run([{ atMin: 0, ratio: '0.5', forecast: forecast(0.21, 0.25) }]);
     expect(summary(fast.pushes)).toEqual(['0:predictive:account:warning:opened']);
   });
 
   it('raises an isolated position its own predictive alert from its forecast, and ends it when the position goes', () => {
-    const iso = position({ symbol: 'ETHUSDT', positionSide: 'long', marginMode: 'isolated', maintenanceRate: '0.005', distanceToLiquidation: '-0.05' });
+    const iso = position({
+      symbol: 'ETHUSDT',
+      positionSide: 'long',
+      marginMode: 'isolated',
+      maintenanceRate: '0.005',
+      distanceToLiquidation: '-0.05',
+    });
     const f = forecast(0.01, 0.02);
     f.positions = [{ symbol: 'ETHUSDT', positionSide: 'long', levels: forecast(0.3, 0.6).levels }];
     const { pushes, state } = run([{ atMin: 0, report: report('0.3', [iso]), forecast: f }]);
     expect(summary(pushes)).toEqual(['0:predictive:position:ETHUSDT:long:warning:opened']);
     expect(pushes[0]!.title).toBe('Margin call likely soon: acc ETHUSDT long');
-    expect(pushes[0]!.body).toContain('60% chance of reaching a 80% margin ratio within 1 h, 30% within 15 min.');
-    const gone = run([{ atMin: 1, report: report('0.3', []), forecast: forecast(0.01, 0.02) }], DEFAULT_ALERT_SETTINGS, state);
+    expect(pushes[0]!.body).toContain(
+      '60% chance of reaching a 80% margin ratio within 1 h, 30% within 15 min.',
+    );
+    const gone = run(
+      [{ atMin: 1, report: report('0.3', []), forecast: forecast(0.01, 0.02) }],
+      DEFAULT_ALERT_SETTINGS,
+      state,
+    );
     expect(gone.state.open['predictive:position:ETHUSDT:long']).toBeUndefined();
   });
 
@@ -267,7 +333,10 @@ describe('alert reducer — predictive', () => {
       { atMin: 30, ratio: '0.5', forecast: forecast(0.01, 0.02) },
     ]);
     expect(state.open['predictive:account']).toBeDefined();
-    expect(run([{ atMin: 31, ratio: '0.5', forecast: forecast(0.01, 0.02) }], DEFAULT_ALERT_SETTINGS, state).state.open['predictive:account']).toBeUndefined();
+    expect(
+      run([{ atMin: 31, ratio: '0.5', forecast: forecast(0.01, 0.02) }], DEFAULT_ALERT_SETTINGS, state).state
+        .open['predictive:account'],
+    ).toBeUndefined();
   });
 });
 
@@ -276,7 +345,11 @@ describe('alert reducer — system alerts', () => {
 
   it('raises stale data when a "live" stream silently stops advancing, with a tighter limit at high risk', () => {
     // Stream claims live but dataAsOf froze at minute 0.
-    const frozen = (state: VenueHealth['state'] = 'live'): VenueHealth => ({ state, dataAsOf: at(0), lastError: null });
+    const frozen = (state: VenueHealth['state'] = 'live'): VenueHealth => ({
+      state,
+      dataAsOf: at(0),
+      lastError: null,
+    });
     const calm = run([
       { atMin: 0, ratio: '0.3', health: frozen() },
       { atMin: 0.5, ratio: '0.3', health: frozen() }, // 30 s: fine at low risk (limit 60 s)
@@ -305,12 +378,19 @@ describe('alert reducer — system alerts', () => {
 
   it('quiet hours never silence a blind alert', () => {
     const quiet = alertSettingsSchema.parse({ quietHours: { enabled: true, start: '00:00', end: '23:59' } });
-    const { pushes } = run([{ atMin: 0, ratio: '0.3', health: { state: 'stale', dataAsOf: at(0), lastError: null } }], quiet);
+    const { pushes } = run(
+      [{ atMin: 0, ratio: '0.3', health: { state: 'stale', dataAsOf: at(0), lastError: null } }],
+      quiet,
+    );
     expect(summary(pushes)).toEqual(['0:system:stale:warning:opened']);
   });
 
   it('raises unreachable only after the grace period, key rejection and clock skew at once', () => {
-    const down: VenueHealth = { state: 'error', dataAsOf: null, lastError: { code: 'network', message: 'Connection refused.' } };
+    const down: VenueHealth = {
+      state: 'error',
+      dataAsOf: null,
+      lastError: { code: 'network', message: 'Connection refused.' },
+    };
     const { pushes } = run([
       { atMin: 0, ratio: '0.3' },
       { atMin: 0.1, ratio: '0.3', health: { ...down, dataAsOf: at(0.1) } },
@@ -319,17 +399,31 @@ describe('alert reducer — system alerts', () => {
     ]);
     expect(summary(pushes)).toEqual(['0.7:system:unreachable:warning:opened']);
     const key = run([
-      { atMin: 0, ratio: null, health: { state: 'error', dataAsOf: at(0), lastError: { code: 'invalid-key', message: 'API key rejected.' } } },
+      {
+        atMin: 0,
+        ratio: null,
+        health: {
+          state: 'error',
+          dataAsOf: at(0),
+          lastError: { code: 'invalid-key', message: 'API key rejected.' },
+        },
+      },
     ]);
     expect(summary(key.pushes)).toEqual(['0:system:key:critical:opened']);
-    const skew = run([{ atMin: 0, ratio: '0.3', health: { state: 'live', dataAsOf: at(0.5), lastError: null } }]);
+    const skew = run([
+      { atMin: 0, ratio: '0.3', health: { state: 'live', dataAsOf: at(0.5), lastError: null } },
+    ]);
     expect(summary(skew.pushes)).toEqual(['0:system:clock-skew:warning:opened']);
   });
 
   it('raises an engine-vs-exchange discrepancy beyond the tolerance only', () => {
-    const within = position({ discrepancy: { field: 'liquidationPrice', ours: '55000', venue: '55100', relative: '0.0018' } });
+    const within = position({
+      discrepancy: { field: 'liquidationPrice', ours: '55000', venue: '55100', relative: '0.0018' },
+    });
     expect(run([{ atMin: 0, report: report('0.3', [within]) }]).pushes).toEqual([]);
-    const off = position({ discrepancy: { field: 'liquidationPrice', ours: '55000', venue: '57000', relative: '-0.035' } });
+    const off = position({
+      discrepancy: { field: 'liquidationPrice', ours: '55000', venue: '57000', relative: '-0.035' },
+    });
     const { pushes } = run([{ atMin: 0, report: report('0.3', [off]) }]);
     expect(summary(pushes)).toEqual(['0:system:discrepancy:BTCUSDT:both:warning:opened']);
     expect(pushes[0]!.body).toContain('ours 55000, exchange 57000 (-3.50% apart)');
@@ -348,9 +442,14 @@ describe('alert reducer — system alerts', () => {
     });
     const r1 = reduceAlerts(state, input(0, { silentMs: 0, resumedAfterGapMs: 5 * MIN }));
     state = r1.state;
-    expect(r1.effects.filter((e) => e.type === 'notify').map((e) => e.type === 'notify' && e.notification.subject)).toEqual(['system:blind']);
+    expect(
+      r1.effects.filter((e) => e.type === 'notify').map((e) => e.type === 'notify' && e.notification.subject),
+    ).toEqual(['system:blind']);
     const r2 = reduceAlerts(null, input(0, undefined, { state: 'stopped', dataAsOf: null, lastError: null }));
-    const r3 = reduceAlerts(r2.state, input(10, undefined, { state: 'stopped', dataAsOf: null, lastError: null }));
+    const r3 = reduceAlerts(
+      r2.state,
+      input(10, undefined, { state: 'stopped', dataAsOf: null, lastError: null }),
+    );
     expect(r3.effects.filter((e) => e.type === 'notify')).toEqual([]);
   });
 });
@@ -358,7 +457,10 @@ describe('alert reducer — system alerts', () => {
 describe('alert reducer — restart resumption', () => {
   it('continues from persisted (JSON round-tripped) state exactly as if never stopped', () => {
     const steps: Step[] = [];
-    const ratios = [0.3, 0.72, 0.75, 0.83, 0.91, 0.95, 0.93, 0.92, 0.85, 0.7, 0.6, 0.5, 0.3, 0.3, 0.3, 0.3, 0.8, 0.93, 0.93, 0.93];
+    const ratios = [
+      0.3, 0.72, 0.75, 0.83, 0.91, 0.95, 0.93, 0.92, 0.85, 0.7, 0.6, 0.5, 0.3, 0.3, 0.3, 0.3, 0.8, 0.93, 0.93,
+      0.93,
+    ];
     ratios.forEach((r, i) => steps.push({ atMin: i, ratio: r.toFixed(2) }));
     const whole = run(steps);
     for (const cut of [3, 7, 12, 17]) {

@@ -29,6 +29,29 @@ describe('Watchdog', () => {
     expect(checks.map((c) => c.monoNowMs)).toEqual([...checks.map((c) => c.monoNowMs)].sort((a, b) => a - b));
   });
 
+  it('a slow check is not mistaken for a sleep gap', async () => {
+    let mono = 0;
+    const checks: (number | null)[] = [];
+    let finish: () => void = () => undefined;
+    const dog = new Watchdog({
+      target: { watchdogCheck: (_id, c) => (checks.push(c.gapMs), new Promise<void>((r) => (finish = r))) },
+      accountId: 'acc',
+      intervalMs: 1000,
+      monoNow: () => mono,
+      wallNow: () => mono,
+    });
+    void dog.beat();
+    for (let i = 0; i < 30; i++) {
+      mono += 1000;
+      void dog.beat(); // the first check hangs for 30 s; beats keep their timing
+    }
+    finish();
+    await new Promise((r) => setTimeout(r, 0));
+    mono += 1000;
+    await Promise.race([dog.beat(), new Promise((r) => setTimeout(r, 0))]);
+    expect(checks).toEqual([null, null]);
+  });
+
   it('does not stack beats while a check is still running, and survives a failing check', async () => {
     let running = 0;
     let maxRunning = 0;

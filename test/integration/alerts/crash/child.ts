@@ -1,7 +1,16 @@
 // Child process for the crash test: runs the real AlertPipeline on a real SQLite file over the
 // scripted market, with two channels that append every send call to a log file (fsync'd).
 // Resumes from its progress file; the parent SIGKILLs it at random moments.
-import { appendFileSync, existsSync, fsyncSync, openSync, closeSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { openDatabase } from '../../../../src/store/db';
 import { AlertPipeline } from '../../../../src/service/alerts';
 import type { NotificationChannel } from '../../../../src/notify/types';

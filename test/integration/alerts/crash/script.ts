@@ -30,7 +30,10 @@ export function crashScript(seed: number, accounts = 4, stepsPerAccount = 80): C
   for (let i = 0; i < stepsPerAccount; i++) {
     for (let a = 0; a < accounts; a++) {
       // A mean-reverting walk around 0.75 with swings big enough to cross levels up and down.
-      ratios[a] = Math.min(0.99, Math.max(0.2, ratios[a]! + (0.75 - ratios[a]!) * 0.1 + (rand() - 0.5) * 0.16));
+      ratios[a] = Math.min(
+        0.99,
+        Math.max(0.2, ratios[a]! + (0.75 - ratios[a]!) * 0.1 + (rand() - 0.5) * 0.16),
+      );
       steps.push({ accountId: `acc${a}`, atMs: CRASH_T0 + i * 40_000 + a, ratio: ratios[a]!.toFixed(4) });
     }
   }
@@ -55,7 +58,8 @@ export function expectedDeliveries(steps: readonly CrashStep[]): string[] {
       monitor: { silentMs: 0, resumedAfterGapMs: null },
     });
     states.set(step.accountId, r.state);
-    for (const e of r.effects) if (e.type === 'notify') for (const c of CRASH_CHANNELS) keys.push(`${e.notification.key}@${c}`);
+    for (const e of r.effects)
+      if (e.type === 'notify') for (const c of CRASH_CHANNELS) keys.push(`${e.notification.key}@${c}`);
   }
   return keys;
 }
