@@ -2,6 +2,7 @@
 // a tray that shows the worst level. No business logic lives here.
 import { app, dialog, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
+import { soundChannel } from '../../src/notify';
 import { createMonitor } from '../../src/service';
 import { connectIpc } from './ipc';
 import { applyStartAtLogin } from './login-item';
@@ -39,7 +40,11 @@ async function start(): Promise<void> {
       resourcesDir,
       nativeBinding: electronNativeBinding(appRoot),
       vault: safeStorageVault(),
-      channels: [electronNotificationChannel({ iconPath: join(iconsDir, 'icon.png'), focus: ({ accountId }) => show(`#/account/${encodeURIComponent(accountId)}`) })],
+      // Electron's own notifications replace node-notifier in the desktop app; the alarm sound stays.
+      channels: [
+        electronNotificationChannel({ iconPath: join(iconsDir, 'icon.png'), focus: ({ accountId }) => show(`#/account/${encodeURIComponent(accountId)}`) }),
+        soundChannel({ file: join(resourcesDir, 'sounds', 'alarm.wav') }),
+      ],
       log: (line) => console.log(`${new Date().toISOString()} ${line}`),
     });
   } catch (error) {
