@@ -192,7 +192,7 @@ console.log(
     .join(' ')}`,
 );
 console.log(
-  `reducer decision (4 positions incl. system checks): p50 ${fmt(reducer.p50)} µs, p99 ${fmt(reducer.p99)} µs per call (${reducer.n} batches of 200)`,
+  `reducer decision (2-position account incl. system checks): p50 ${fmt(reducer.p50)} µs, p99 ${fmt(reducer.p99)} µs per call (${reducer.n} batches of 200)`,
 );
 console.log(
   `tick → channel.send, level crossed (WS → engine → reducer → SQLite commit → send): p50 ${fmt(tick.crossing.p50)} ms, p99 ${fmt(tick.crossing.p99)} ms, max ${fmt(tick.crossing.max)} ms (n=${tick.crossing.n})`,
