@@ -32,3 +32,22 @@ export function bybitMarket(): Omit<BybitServerOptions, 'accounts'> {
     fees: [{ symbol: 'BTCUSD', takerFeeRate: '0.00055', makerFeeRate: '0.0002' }],
   };
 }
+
+/** Benchmarks only: a linear USDT account with `count` positions on synthetic symbols. */
+export function syntheticBybit(apiKey: string, secret: string, count: number): { account: BybitAccountState; market: Omit<BybitServerOptions, 'accounts'> } {
+  const account = capturedBybitAccount(apiKey, secret);
+  const market = bybitMarket();
+  account.positions = [];
+  market.riskLimits = [];
+  market.tickers = [];
+  market.fees = [];
+  for (let i = 0; i < count; i++) {
+    const symbol = `SYN${String(i).padStart(2, '0')}USDT`;
+    const price = (100 + i * 7.5).toFixed(2);
+    account.positions.push({ positionIdx: num('0'), symbol, side: i % 2 ? 'Sell' : 'Buy', size: String(1 + i), avgPrice: price, markPrice: price, leverage: '10', tradeMode: num('0'), liqPrice: '', positionBalance: '0', positionIM: '1', positionMM: '0.5', unrealisedPnl: '0' });
+    market.riskLimits.push({ id: num('1'), symbol, riskLimitValue: '2000000', maintenanceMargin: '0.005', initialMargin: '0.01', isLowestRisk: num('1'), maxLeverage: '100.00', mmDeduction: '0' });
+    market.tickers.push({ symbol, markPrice: price, fundingRate: '0.0001', nextFundingTime: '1697702400000' });
+    market.fees.push({ symbol, takerFeeRate: '0.00055', makerFeeRate: '0.0002' });
+  }
+  return { account, market };
+}

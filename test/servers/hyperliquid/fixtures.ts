@@ -45,3 +45,25 @@ export function metaAndAssetCtxs(): [unknown, unknown[]] {
     ],
   ];
 }
+
+/** Benchmarks only: a wallet with `count` cross positions on synthetic coins. */
+export function syntheticHyperliquid(count: number): { state: Record<string, unknown>; meta: [unknown, unknown[]] } {
+  const universe: unknown[] = [];
+  const ctxs: unknown[] = [];
+  const assetPositions: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const coin = `SYN${i}`;
+    const price = (100 + i * 7.5).toFixed(2);
+    universe.push({ name: coin, szDecimals: num('2'), maxLeverage: num('20'), marginTableId: num('20') });
+    ctxs.push({ funding: '0.0000125', markPx: price, oraclePx: price });
+    assetPositions.push({
+      type: 'oneWay',
+      position: { coin, szi: i % 2 ? `-${1 + i}` : String(1 + i), entryPx: price, leverage: { type: 'cross', value: num('10') }, liquidationPx: null, marginUsed: '10', positionValue: '100', unrealizedPnl: '0', maxLeverage: num('20') },
+    });
+  }
+  const summary = { accountValue: '100000', totalNtlPos: '0', totalRawUsd: '100000', totalMarginUsed: '0' };
+  return {
+    state: { assetPositions, crossMarginSummary: summary, marginSummary: summary, crossMaintenanceMarginUsed: '0', withdrawable: '0', time: Date.now() },
+    meta: [{ universe, marginTables: [] }, ctxs],
+  };
+}

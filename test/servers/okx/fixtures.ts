@@ -41,3 +41,26 @@ export function okxMarket(): Omit<OkxServerOptions, 'accounts'> {
     takerFee: '-0.0005',
   };
 }
+
+/** Benchmarks only: `count` cross positions on synthetic swaps. */
+export function syntheticOkx(apiKey: string, secret: string, passphrase: string, count: number): { account: OkxAccountState; market: Omit<OkxServerOptions, 'accounts'> } {
+  const account = capturedOkxAccount(apiKey, secret, passphrase);
+  const market = okxMarket();
+  const template = account.positions[0]!;
+  account.positions = [];
+  market.instruments = [];
+  market.tiers = [];
+  market.marks = [];
+  market.funding = [];
+  for (let i = 0; i < count; i++) {
+    const family = `SYN${String(i).padStart(2, '0')}-USDT`;
+    const instId = `${family}-SWAP`;
+    const price = (100 + i * 7.5).toFixed(2);
+    account.positions.push({ ...template, instId, pos: String(1 + i), avgPx: price, posSide: 'net' });
+    market.instruments.push({ instId, instType: 'SWAP', instFamily: family, ctVal: '0.01', ctType: 'linear', settleCcy: 'USDT', tickSz: '0.01', lotSz: '1' });
+    market.tiers.push({ instFamily: family, instType: 'SWAP', tier: '1', minSz: '0', maxSz: '100000', mmr: '0.004', imr: '0.008', maxLever: '125' });
+    market.marks.push({ instId, instType: 'SWAP', markPx: price, ts: '1627227626502' });
+    market.funding.push({ instId, instType: 'SWAP', fundingRate: '0.0001', fundingTime: '1627228800000' });
+  }
+  return { account, market };
+}

@@ -33,8 +33,13 @@ function rows(value: unknown, path: string): Row[] {
   return value as Row[];
 }
 
+// Tier tables only change with a REST resync (new row arrays), so stream-driven rebuilds reuse them.
+const tierCache = new WeakMap<Row[], Tier[]>();
+
 export function bracketTiers(brackets: Row[], path: string): Tier[] {
-  return brackets
+  const cached = tierCache.get(brackets);
+  if (cached) return cached.map((t) => ({ ...t }));
+  const tiers = brackets
     .map((b, i) => ({
       floor: decimalField(b.notionalFloor, `${path}[${i}].notionalFloor`),
       cap: decimalField(b.notionalCap, `${path}[${i}].notionalCap`),
@@ -43,6 +48,8 @@ export function bracketTiers(brackets: Row[], path: string): Tier[] {
       maxLeverage: decimalField(b.initialLeverage, `${path}[${i}].initialLeverage`),
     }))
     .sort((a, b) => decimalOf(a.floor, 'floor').cmp(decimalOf(b.floor, 'floor')));
+  tierCache.set(brackets, tiers);
+  return tiers.map((t) => ({ ...t }));
 }
 
 export function buildUsdmSnapshot(raw: BinanceUsdmRaw): AccountSnapshot {

@@ -1,6 +1,6 @@
 // OKX v5 over CCXT implicit methods; CCXT signs with base64 HMAC-SHA256 of
 // timestamp + method + path + body and sends the passphrase. Rate limits are per endpoint
-// (typically 10–20 requests per 2 s); we budget 10 per 2 s per host and cache slow-moving tables
+// (typically 10–20 requests per 2 s); we budget 10 per 2 s per endpoint and cache slow-moving tables
 // (instruments, tiers, fees: 10 min; funding: 1 min).
 import ccxt from 'ccxt';
 import type { AccountSnapshot, Candle } from '../../../domain/contracts';
@@ -16,6 +16,7 @@ import { buildOkxSnapshot, type OkxRaw } from './snapshot';
 type Row = Record<string, unknown>;
 const TABLE_TTL_MS = 10 * 60_000;
 const FUNDING_TTL_MS = 60_000;
+const FUNDING_PER_SYNC = 5;
 
 interface Cached<T> {
   value: T;
@@ -30,7 +31,7 @@ export class OkxReader implements VenueReader {
   private instruments: Cached<Map<string, Row>> | null = null;
   private config: Cached<Row> | null = null;
   private tiers = new Map<string, Cached<Row[]>>();
-  private fees = new Map<string, Cached<string>>();
+  private fee: Cached<string> | null = null;
   private funding = new Map<string, Cached<Row>>();
 
   constructor(
@@ -50,6 +51,7 @@ export class OkxReader implements VenueReader {
       weightLimit: this.limit,
       windowMs: this.windowMs,
       classify: (error, headers) => classifyOkxError(error, headers, tuning.rateLimitedWaitMs),
+      budgetScope: 'endpoint',
     });
   }
 
@@ -137,26 +139,29 @@ export class OkxReader implements VenueReader {
     return new Map(keys.map((k) => [k, this.tiers.get(k)!.value]));
   }
 
+  /** The account's SWAP taker rate (fee level applies to every swap; OKX writes it negative). */
   private async takerFees(families: string[]): Promise<Map<string, string>> {
-    await Promise.all(
-      families
-        .filter((f) => !this.fresh(this.fees.get(f), TABLE_TTL_MS))
-        .map(async (instFamily) => {
-          const [row] = await this.data('privateGetAccountTradeFee', { instType: 'SWAP', instFamily });
-          this.fees.set(instFamily, { value: decimalField(row?.taker, `tradeFee[${instFamily}].taker`), at: this.now() });
-        }),
-    );
-    return new Map(families.map((f) => [f, this.fees.get(f)!.value]));
+    if (!this.fresh(this.fee, TABLE_TTL_MS)) {
+      const [row] = await this.data('privateGetAccountTradeFee', { instType: 'SWAP' });
+      this.fee = { value: decimalField(row?.taker, 'tradeFee.taker'), at: this.now() };
+    }
+    return new Map(families.map((f) => [f, this.fee!.value]));
   }
 
+  /**
+   * Funding is per instrument only; it moves slowly, so at most FUNDING_PER_SYNC stale entries are
+   * refreshed per sync (oldest first) and the rest use the cached value until their turn.
+   */
   private async fundingRates(instIds: string[]): Promise<Map<string, Row>> {
+    const due = instIds
+      .filter((id) => !this.fresh(this.funding.get(id), FUNDING_TTL_MS))
+      .sort((a, b) => (this.funding.get(a)?.at ?? 0) - (this.funding.get(b)?.at ?? 0))
+      .slice(0, FUNDING_PER_SYNC);
     await Promise.all(
-      instIds
-        .filter((id) => !this.fresh(this.funding.get(id), FUNDING_TTL_MS))
-        .map(async (instId) => {
-          const [row] = await this.data('publicGetPublicFundingRate', { instId });
-          if (row) this.funding.set(instId, { value: row, at: this.now() });
-        }),
+      due.map(async (instId) => {
+        const [row] = await this.data('publicGetPublicFundingRate', { instId });
+        if (row) this.funding.set(instId, { value: row, at: this.now() });
+      }),
     );
     const out = new Map<string, Row>();
     for (const id of instIds) {
@@ -200,8 +205,8 @@ export class OkxReader implements VenueReader {
   }
 
   minPollIntervalMs(): number {
-    // A warm sync is 5 requests.
-    return Math.ceil((5 * this.windowMs * Math.max(1, this.client.budgetUsers())) / (this.limit * 0.5));
+    // A warm sync calls each of its endpoints once; keep every account within half an endpoint's budget.
+    return Math.ceil((this.windowMs * Math.max(1, this.client.budgetUsers())) / (this.limit * 0.5));
   }
 
   release(): void {

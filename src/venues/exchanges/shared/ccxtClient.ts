@@ -17,10 +17,13 @@ export interface CcxtClientOptions {
   classify(error: unknown, headers: Record<string, string>): VenueFailure;
   /** Venue-level "error inside a 200" check (Bybit retCode, OKX code); throws VenueFailure. */
   checkBody?(body: unknown): void;
+  /** 'host': one budget per IP (Binance, Bybit, Hyperliquid); 'endpoint': one per endpoint (OKX). */
+  budgetScope?: 'host' | 'endpoint';
 }
 
 export class CcxtClient {
   private held: ReturnType<typeof acquireSharedBudget>;
+  private readonly perEndpoint = new Map<string, ReturnType<typeof acquireSharedBudget>>();
   private released = false;
   requestCount = 0;
 
@@ -40,8 +43,8 @@ export class CcxtClient {
     return this.options.exchange;
   }
 
-  private acquire(): ReturnType<typeof acquireSharedBudget> {
-    return acquireSharedBudget(`${this.options.baseUrl}|${this.options.weightLimit}|${this.options.windowMs}`, {
+  private acquire(scope = ''): ReturnType<typeof acquireSharedBudget> {
+    return acquireSharedBudget(`${this.options.baseUrl}|${scope}|${this.options.weightLimit}|${this.options.windowMs}`, {
       limit: this.options.weightLimit,
       windowMs: this.options.windowMs,
       headroom: 0.8,
@@ -58,6 +61,18 @@ export class CcxtClient {
     if (this.released) return;
     this.released = true;
     this.held.release();
+    for (const held of this.perEndpoint.values()) held.release();
+    this.perEndpoint.clear();
+  }
+
+  private budgetFor(method: string): ReturnType<typeof acquireSharedBudget> {
+    if (this.options.budgetScope !== 'endpoint') return this.held;
+    let held = this.perEndpoint.get(method);
+    if (!held) {
+      held = this.acquire(method);
+      this.perEndpoint.set(method, held);
+    }
+    return held;
   }
 
   reacquire(): void {
@@ -69,7 +84,8 @@ export class CcxtClient {
   async call(method: string, weight: number, params: Record<string, unknown> = {}): Promise<unknown> {
     const fn = (this.options.exchange as unknown as Record<string, Implicit>)[method];
     if (typeof fn !== 'function') throw new Error(`CCXT has no method ${method}`);
-    if (weight > 0) await this.held.budget.reserve(weight);
+    const held = this.budgetFor(method);
+    if (weight > 0) await held.budget.reserve(weight);
     this.requestCount += 1;
     try {
       const result = await fn.call(this.options.exchange, params);
@@ -78,7 +94,7 @@ export class CcxtClient {
       return result;
     } catch (error) {
       const failure = this.options.classify(error, lowerCaseHeaders(this.options.exchange));
-      if (failure.retryAfterMs !== null) this.held.budget.blockFor(failure.retryAfterMs);
+      if (failure.retryAfterMs !== null) held.budget.blockFor(failure.retryAfterMs);
       throw failure;
     }
   }

@@ -1,5 +1,5 @@
-// Keeps an account's REST usage under the venue's request-weight limit per window. It counts what
-// it sends, trusts the server's own counter (X-MBX-USED-WEIGHT-1M) when that is higher, and
+// Keeps REST usage under the venue's request-weight limit per window. It counts what it sends in a
+// sliding window, trusts the server's own counter (X-MBX-USED-WEIGHT-1M) when that is higher, and
 // honours Retry-After by blocking every request until the wait is over.
 
 export interface WeightBudgetOptions {
@@ -12,21 +12,22 @@ export interface WeightBudgetOptions {
 }
 
 export class WeightBudget {
-  private windowStart = 0;
-  private used = 0;
+  // Sliding log of what we sent: any interval of windowMs holds at most the cap, so whatever
+  // fixed windows the server counts in (and however a request straddles them), we stay under.
+  private log: Array<{ at: number; weight: number }> = [];
   private blockedUntil = 0;
 
   constructor(private readonly options: WeightBudgetOptions) {}
 
-  private roll(now: number): void {
-    const start = now - (now % this.options.windowMs);
-    if (start !== this.windowStart) {
-      this.windowStart = start;
-      this.used = 0;
-    }
+  private usedAt(now: number): number {
+    const from = now - this.options.windowMs;
+    while (this.log.length > 0 && this.log[0]!.at <= from) this.log.shift();
+    let used = 0;
+    for (const e of this.log) used += e.weight;
+    return used;
   }
 
-  /** Waits until `weight` fits in the current window (or the next one), then books it. */
+  /** Waits until `weight` fits in the last window, then books it. */
   async reserve(weight: number): Promise<void> {
     const cap = Math.max(1, Math.floor(this.options.limit * this.options.headroom));
     for (;;) {
@@ -35,20 +36,28 @@ export class WeightBudget {
         await this.options.sleep(this.blockedUntil - now);
         continue;
       }
-      this.roll(now);
-      if (this.used + weight <= cap || this.used === 0) {
-        this.used += weight;
+      const used = this.usedAt(now);
+      if (used + weight <= cap || used === 0) {
+        this.log.push({ at: now, weight });
         return;
       }
-      // +5 ms so we land inside the next window even with coarse timers.
-      await this.options.sleep(this.windowStart + this.options.windowMs - now + 5);
+      // Wait until enough of the oldest entries leave the window (+5 ms for coarse timers).
+      let freed = 0;
+      let until = now;
+      for (const e of this.log) {
+        freed += e.weight;
+        until = e.at + this.options.windowMs;
+        if (used - freed + weight <= cap) break;
+      }
+      await this.options.sleep(Math.max(1, until - now + 5));
     }
   }
 
-  /** The server's own count for this window, from its response headers. */
+  /** The server's own count (X-MBX-USED-WEIGHT-1M): if it saw more than we sent (other clients on our IP), book the difference. */
   observeUsed(serverUsed: number): void {
-    this.roll(this.options.now());
-    if (Number.isFinite(serverUsed) && serverUsed > this.used) this.used = serverUsed;
+    const now = this.options.now();
+    const used = this.usedAt(now);
+    if (Number.isFinite(serverUsed) && serverUsed > used) this.log.push({ at: now, weight: serverUsed - used });
   }
 
   blockFor(ms: number): void {
@@ -56,7 +65,7 @@ export class WeightBudget {
   }
 
   get usedInWindow(): number {
-    return this.used;
+    return this.usedAt(this.options.now());
   }
 }
 
