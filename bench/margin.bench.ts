@@ -76,15 +76,29 @@ function stats(samples: number[]): { p50: number; p99: number; mean: number } {
   return { p50: at(0.5), p99: at(0.99), mean: samples.reduce((a, b) => a + b, 0) / samples.length };
 }
 
-function measure(fn: (i: number) => void, samples = SAMPLES): { p50: number; p99: number; mean: number } {
+interface Measured {
+  wall: { p50: number; p99: number; mean: number };
+  cpu: { p50: number; p99: number; mean: number };
+}
+
+/**
+ * Wall time per call, and this process's CPU time per call (process.cpuUsage, µs): on a machine shared
+ * with other jobs the CPU time shows the engine's own cost, the wall time what a caller would wait.
+ */
+function measure(fn: (i: number) => void, samples = SAMPLES): Measured {
   for (let i = 0; i < WARMUP; i++) fn(i);
-  const out: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < samples; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn(i);
-    out.push(performance.now() - t0);
+    const t1 = performance.now();
+    const c1 = process.cpuUsage(c0);
+    wall.push(t1 - t0);
+    cpu.push((c1.user + c1.system) / 1000);
   }
-  return stats(out);
+  return { wall: stats(wall), cpu: stats(cpu) };
 }
 
 const fmt = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
@@ -95,7 +109,15 @@ console.log(
 console.log(
   `${POSITIONS}-position cross account, 10-tier tables, ${SAMPLES} samples after ${WARMUP} warm-up\n`,
 );
-console.log('venue           full recompute p50 / p99        incremental mark update p50 / p99   ratio p50');
+console.log(
+  `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${os.cpus().length} CPUs`,
+);
+console.log(
+  'venue           full recompute p50 / p99 (wall | cpu)            incremental update p50 / p99 (wall | cpu)',
+);
 for (const venue of ['binance-usdm', 'binance-coinm', 'okx', 'hyperliquid', 'bybit'] as const) {
   const snapshot = account(venue);
   const full = measure(() => computeMarginReport(snapshot));
@@ -106,7 +128,7 @@ for (const venue of ['binance-usdm', 'binance-coinm', 'okx', 'hyperliquid', 'byb
     const s = symbols[Math.floor(rand() * symbols.length)]!;
     engine.updateMark(s.symbol, (s.mark * (0.99 + rand() * 0.02)).toFixed(2));
   });
-  console.log(
-    `${venue.padEnd(15)} ${fmt(full.p50).padStart(10)} / ${fmt(full.p99).padStart(10)}        ${fmt(incremental.p50).padStart(10)} / ${fmt(incremental.p99).padStart(10)}        ${(full.p50 / incremental.p50).toFixed(0)}×`,
-  );
+  const pair = (m: Measured) =>
+    `${fmt(m.wall.p50)} / ${fmt(m.wall.p99)} | ${fmt(m.cpu.p50)} / ${fmt(m.cpu.p99)}`;
+  console.log(`${venue.padEnd(15)} ${pair(full).padEnd(48)} ${pair(incremental)}`);
 }

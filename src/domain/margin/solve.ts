@@ -31,6 +31,8 @@ export interface PreparedGroup {
   /** MB(u) = a0 + a1·u. */
   readonly a0: Dec;
   readonly a1: Dec;
+  /** Tiers at the last solved price: nearby levels usually share them, saving an iteration. */
+  lastTerms: MaintenanceTerms[] | null;
 }
 
 /** Takes the moving positions out of the bucket totals and builds MB(u) (independent of tiers). */
@@ -52,7 +54,7 @@ export function prepareGroup(bucket: Bucket, group: readonly PositionState[]): P
       a1 = a1.plus(q);
     }
   }
-  return { group, inverse: group[0]?.inverse ?? false, othersRequirement, a0, a1 };
+  return { group, inverse: group[0]?.inverse ?? false, othersRequirement, a0, a1, lastTerms: null };
 }
 
 /** B0 and B1 of MM(u) for the moving positions with the given tiers. */
@@ -83,7 +85,7 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
   if (!first) return null;
   const levelA0 = level.times(a0);
   const levelA1 = level.times(a1);
-  let terms: MaintenanceTerms[] = group.map((p) => p.terms);
+  let terms: MaintenanceTerms[] = prepared.lastTerms ?? group.map((p) => p.terms);
   let price: Dec | null = null;
   for (let i = 0; i < MAX_TIER_ITERATIONS; i++) {
     const { b0, b1 } = requirementLine(prepared, terms);
@@ -95,7 +97,10 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
     const candidate = inverse ? denominator.div(numerator) : numerator.div(denominator);
     const next = group.map((p) => termsAt(state, p, candidate));
     price = candidate;
-    if (next.every((t, k) => t.key === terms[k]!.key)) return price;
+    if (next.every((t, k) => t.key === terms[k]!.key)) {
+      prepared.lastTerms = terms;
+      return price;
+    }
     terms = next;
   }
   // Tier edge: the tiers alternate around an edge. MM is continuous across edges, so the last price

@@ -179,13 +179,14 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
       bucket = newBucket('isolated', dec(position.isolatedMargin ?? '0'));
       state.isolated.push(bucket);
     }
+    const size = dec(position.size);
     const p: PositionState = {
       index,
       position,
       sign: position.side === 'long' ? 1 : -1,
       inverse: position.contractType === 'inverse',
-      size: dec(position.size),
-      qty: dec(position.size).times(position.contractSize),
+      size,
+      qty: size.times(position.contractSize),
       entry: dec(position.entryPrice),
       leverage: dec(position.leverage),
       feeRate: rulebook.feeRate(position),
