@@ -172,13 +172,21 @@ describe('headless mode on the demo account', () => {
     expect(await page.$('[data-testid="os-notifications-unavailable"]')).toBeNull();
   });
 
-  it('acknowledges an open alert through the inbox', async () => {
+  it('snoozes and then acknowledges an open alert through the inbox', async () => {
     await page.selectOption('[data-testid="alert-state-filter"]', 'open');
-    const open = await page.$('[data-testid="alerts-list"] li[data-state="open"]');
-    if (!open) return expect((await api.call('alerts.list', { state: 'open', limit: 10 })).length).toBe(0);
+    const open = await page.waitForSelector('[data-testid="alerts-list"] li[data-state="open"]', { timeout: 90_000 });
     const id = await open.evaluate((li) => (li as HTMLElement).dataset.alert!);
-    await open.$eval('button.primary', (b) => (b as HTMLButtonElement).click());
-    await expect.poll(async () => (await api.call('alerts.list', { state: 'all', limit: 500 })).find((a) => a.id === id)?.state, { timeout: 10_000 }).toBe('acknowledged');
+    const viewOf = async () => (await api.call('alerts.list', { state: 'all', limit: 500 })).find((a) => a.id === id);
+    const stateOf = async () => (await viewOf())?.state;
+
+    await page.click(`li[data-alert="${id}"] button:has-text("Snooze")`);
+    await expect.poll(stateOf, { timeout: 10_000 }).toBe('snoozed');
+    await page.selectOption('[data-testid="alert-state-filter"]', 'snoozed');
+    await page.click(`li[data-alert="${id}"] button:has-text("Acknowledge")`);
+    // The service keeps showing it as snoozed until the snooze ends; the acknowledgement is recorded.
+    await expect.poll(async () => (await viewOf())?.acknowledgedAt ?? null, { timeout: 10_000 }).not.toBeNull();
+    await page.waitForFunction((alertId) => /acknowledged/.test(document.querySelector(`li[data-alert="${alertId}"]`)?.textContent ?? ''), id);
+    expect(await page.$(`li[data-alert="${id}"] button:has-text("Acknowledge")`)).toBeNull();
   });
 
   it('opens the account detail with the price chart and margin-ratio history', async () => {
