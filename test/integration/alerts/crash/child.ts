@@ -57,6 +57,9 @@ for (let i = done + 1; i < steps.length; i++) {
   const step = steps[i]!;
   clock = step.atMs;
   await pipeline.evaluate(step.accountId, stepInput(step));
+  // Ticks arrive over time, as from a venue: this also keeps a fast machine from finishing the
+  // script before the parent has killed it many times.
+  await new Promise((r) => setTimeout(r, 1));
   // Atomic (write + rename): a kill mid-write must not send the script back to the start.
   writeFileSync(`${progressFile}.tmp`, String(i));
   renameSync(`${progressFile}.tmp`, progressFile);
