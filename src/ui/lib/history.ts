@@ -1,6 +1,6 @@
 // Turns a HistoryResult into chart series and CSV. Values are the service's; we only reformat them.
 import type { AlertView, HistoryPoint, HistoryResult } from '../../api/messages';
-import type { ChartMarker, ChartPoint } from '../components/TimeChart.svelte';
+import type { ChartMarker, ChartPoint } from './chart-types';
 import { LEVEL_LABELS } from './levels';
 import { toNumber } from './format';
 
