@@ -273,6 +273,43 @@ describe('AlertPipeline (real SQLite)', () => {
     ]);
   });
 
+  it('keeps repeating an unacknowledged critical alert from watchdog beats when ticks stop', async () => {
+    const { open, clock } = setup();
+    const os = recordingChannel('os');
+    let mono = 0;
+    const pipeline = new AlertPipeline({
+      db: open(),
+      channels: [os],
+      now: clock.now,
+      monoNow: () => mono,
+      utcOffsetMin: () => 0,
+    });
+    await pipeline.evaluate('acc', data(clock, '0.95'));
+    const dog = new Watchdog({
+      target: pipeline,
+      accountId: 'acc',
+      intervalMs: 1000,
+      monoNow: () => mono,
+      wallNow: clock.now,
+    });
+    for (let s = 1; s <= 7 * 60; s++) {
+      mono += 1000;
+      clock.advance(1000);
+      await dog.beat();
+    }
+    const account = os.received.filter((n) => n.subject === 'account').map((n) => n.reason);
+    expect(account).toEqual(['opened', 'repeat', 'repeat']);
+    // ... and says it is blind meanwhile: critical (the account is at critical), so it repeats too.
+    const stale = os.received.filter((n) => n.subject === 'system:stale');
+    expect(stale.map((n) => `${n.level}:${n.reason}`)).toEqual([
+      'critical:opened',
+      'critical:repeat',
+      'critical:repeat',
+    ]);
+    await dog.stop();
+    await pipeline.close();
+  });
+
   it('tray shows the worst open level first', async () => {
     const { open, clock } = setup();
     const pipeline = new AlertPipeline({ db: open(), channels: [], now: clock.now, utcOffsetMin: () => 0 });

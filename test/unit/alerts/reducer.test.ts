@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  inQuietHours,
   acknowledgeEpisode,
   alertSettingsSchema,
   DEFAULT_ALERT_SETTINGS,
@@ -476,6 +477,22 @@ describe('alert reducer — restart resumption', () => {
     const first = run([{ atMin: 0, ratio: '0.93' }]);
     const replay = run([{ atMin: 0, ratio: '0.93' }], DEFAULT_ALERT_SETTINGS, first.state);
     expect(replay.pushes).toEqual([]);
+  });
+});
+
+describe('quiet hours', () => {
+  const q = (start: string, end: string) => ({ enabled: true, start, end });
+  const at = (hhmm: string) => Date.parse(`2026-03-02T${hhmm}:00.000Z`);
+  it('handles windows within a day, across midnight, the UTC offset and the empty window', () => {
+    expect(inQuietHours(at('12:30'), 0, q('12:00', '13:00'))).toBe(true);
+    expect(inQuietHours(at('13:00'), 0, q('12:00', '13:00'))).toBe(false);
+    expect(inQuietHours(at('23:30'), 0, q('22:00', '07:00'))).toBe(true);
+    expect(inQuietHours(at('06:59'), 0, q('22:00', '07:00'))).toBe(true);
+    expect(inQuietHours(at('07:00'), 0, q('22:00', '07:00'))).toBe(false);
+    expect(inQuietHours(at('20:30'), 120, q('22:00', '07:00'))).toBe(true); // 22:30 local
+    expect(inQuietHours(at('00:30'), -60, q('22:00', '07:00'))).toBe(true); // 23:30 the day before
+    expect(inQuietHours(at('12:00'), 0, q('08:00', '08:00'))).toBe(false);
+    expect(inQuietHours(at('12:30'), 0, { ...q('12:00', '13:00'), enabled: false })).toBe(false);
   });
 });
 
