@@ -3,6 +3,7 @@ import type { AccountConfig, VenueSession } from '../types';
 import { binanceHosts, BinanceClient } from './binance/client';
 import { checkBinanceKey, type KeyCheck } from './binance/permissions';
 import { BINANCE_WEIGHT_LIMIT, BinanceUsdmSession } from './binance/usdmSession';
+import { COINM, USDM, type BinanceProduct } from './binance/product';
 import { HyperliquidReader, hyperliquidWallet } from './hyperliquid/reader';
 import { BybitReader } from './bybit/reader';
 import { OkxReader } from './okx/reader';
@@ -26,7 +27,7 @@ export interface VenueSessionOptions {
 }
 
 /** Venues with a working adapter in this build. */
-export const SUPPORTED_VENUES: ReadonlyArray<AccountConfig['source']> = ['binance-usdm', 'hyperliquid', 'bybit', 'okx'];
+export const SUPPORTED_VENUES: ReadonlyArray<AccountConfig['source']> = ['binance-usdm', 'binance-coinm', 'hyperliquid', 'bybit', 'okx'];
 
 export class UnsupportedVenueError extends Error {
   constructor(venue: string) {
@@ -44,7 +45,10 @@ export function createVenueSession(config: AccountConfig, secret: VenueSecret | 
   };
   switch (config.source) {
     case 'binance-usdm':
-      return new BinanceUsdmSession(config.id, binanceHosts(config.options), secret, deps);
+      return new BinanceUsdmSession(config.id, binanceHosts(config.options, USDM), secret, deps, USDM);
+    case 'binance-coinm':
+      // One account view per margin coin (option settleAsset, default BTC).
+      return new BinanceUsdmSession(config.id, binanceHosts(config.options, COINM), secret, deps, COINM, config.options.settleAsset ?? 'BTC');
     case 'bybit':
       return new PollingSession(config.id, new BybitReader(config.options, secret, deps.now, deps.tuning), deps);
     case 'okx':
@@ -58,32 +62,9 @@ export function createVenueSession(config: AccountConfig, secret: VenueSecret | 
 
 export async function validateCredentials(config: AccountConfig, secret: VenueSecret | null, options: VenueSessionOptions = {}): Promise<KeyCheck> {
   switch (config.source) {
-    case 'binance-usdm': {
-      if (!secret) return { ok: false, permissions: { read: false, trade: null, withdraw: null }, verdict: 'invalid', message: 'Binance needs an API key and secret.' };
-      const tuning = { ...DEFAULT_TUNING, ...options.tuning };
-      const client = new BinanceClient({
-        hosts: binanceHosts(config.options),
-        secret,
-        now: options.now ?? Date.now,
-        weightLimit: tuning.weightLimit ?? BINANCE_WEIGHT_LIMIT,
-        windowMs: tuning.rateWindowMs ?? 60_000,
-        timeoutMs: tuning.requestTimeoutMs,
-      });
-      const probe = async (): Promise<unknown> => {
-        try {
-          return await client.call('fapiPrivateV2GetAccount', 5);
-        } catch (error) {
-          if ((error as { code?: string }).code !== 'clock-skew') throw error;
-          await client.resyncClock();
-          return client.call('fapiPrivateV2GetAccount', 5);
-        }
-      };
-      try {
-        return await checkBinanceKey(client, probe);
-      } finally {
-        client.release();
-      }
-    }
+    case 'binance-usdm':
+    case 'binance-coinm':
+      return validateBinance(config.source === 'binance-usdm' ? USDM : COINM, config, secret, options);
     case 'bybit': {
       if (!secret) return invalidKey('Bybit needs an API key and secret.');
       const reader = new BybitReader(config.options, secret, options.now ?? Date.now, { ...DEFAULT_TUNING, ...options.tuning });
@@ -135,5 +116,33 @@ export async function validateCredentials(config: AccountConfig, secret: VenueSe
     }
     default:
       throw new UnsupportedVenueError(config.source);
+  }
+}
+
+async function validateBinance(product: BinanceProduct, config: AccountConfig, secret: VenueSecret | null, options: VenueSessionOptions): Promise<KeyCheck> {
+  if (!secret) return invalidKey('Binance needs an API key and secret.');
+  const tuning = { ...DEFAULT_TUNING, ...options.tuning };
+  const client = new BinanceClient({
+    product,
+    hosts: binanceHosts(config.options, product),
+    secret,
+    now: options.now ?? Date.now,
+    weightLimit: tuning.weightLimit ?? BINANCE_WEIGHT_LIMIT,
+    windowMs: tuning.rateWindowMs ?? 60_000,
+    timeoutMs: tuning.requestTimeoutMs,
+  });
+  const probe = async (): Promise<unknown> => {
+    try {
+      return await client.call(...product.account);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'clock-skew') throw error;
+      await client.resyncClock();
+      return client.call(...product.account);
+    }
+  };
+  try {
+    return await checkBinanceKey(client, probe);
+  } finally {
+    client.release();
   }
 }

@@ -6,6 +6,7 @@ import { parseLosslessJson } from '../shared/losslessJson';
 import { VenueFailure, USER_MESSAGES, redact } from '../shared/errors';
 import { acquireSharedBudget, type WeightBudget } from '../shared/weightBudget';
 import type { VenueSecret } from '../secret';
+import { USDM, type BinanceProduct } from './product';
 
 export interface BinanceHosts {
   /** USDⓈ-M REST host (fapi); default https://fapi.binance.com */
@@ -16,16 +17,17 @@ export interface BinanceHosts {
   ws: string;
 }
 
-export function binanceHosts(options: Record<string, string>): BinanceHosts {
+export function binanceHosts(options: Record<string, string>, product: { defaultRest: string; defaultWs: string } = USDM): BinanceHosts {
   const trim = (u: string): string => u.replace(/\/+$/, '');
   return {
-    rest: trim(options.restUrl ?? 'https://fapi.binance.com'),
+    rest: trim(options.restUrl ?? product.defaultRest),
     spot: trim(options.spotUrl ?? 'https://api.binance.com'),
-    ws: trim(options.wsUrl ?? 'wss://fstream.binance.com'),
+    ws: trim(options.wsUrl ?? product.defaultWs),
   };
 }
 
 export interface BinanceClientOptions {
+  product?: BinanceProduct;
   hosts: BinanceHosts;
   secret: VenueSecret | null;
   now: () => number;
@@ -37,13 +39,15 @@ export interface BinanceClientOptions {
 type Implicit = (params?: Record<string, unknown>) => Promise<unknown>;
 
 export class BinanceClient {
-  readonly exchange: InstanceType<typeof ccxt.binanceusdm>;
+  readonly exchange: InstanceType<typeof ccxt.binanceusdm> | InstanceType<typeof ccxt.binancecoinm>;
+  readonly product: BinanceProduct;
   private held: ReturnType<typeof acquireSharedBudget>;
   private released = false;
   requestCount = 0;
 
   constructor(private readonly options: BinanceClientOptions) {
-    this.exchange = new ccxt.binanceusdm({
+    this.product = options.product ?? USDM;
+    this.exchange = new ccxt[this.product.ccxtClass]({
       apiKey: options.secret?.apiKey,
       secret: options.secret?.secret,
       enableRateLimit: false, // WeightBudget does Binance's weight accounting instead of a fixed delay
@@ -52,7 +56,7 @@ export class BinanceClient {
     });
     const api = this.exchange.urls['api'] as Record<string, string>;
     for (const key of Object.keys(api)) {
-      const host = /^(fapi)/.test(key) ? options.hosts.rest : /^(sapi|public|private|v1)/.test(key) ? options.hosts.spot : null;
+      const host = key.startsWith(this.product.urlPrefix) ? options.hosts.rest : /^(sapi|public|private|v1)/.test(key) ? options.hosts.spot : null;
       if (host) api[key] = api[key]!.replace(/^https?:\/\/[^/]+/, host);
     }
     // Keep every number exactly as sent (leverageBracket sends bare JSON numbers).
@@ -120,7 +124,7 @@ export class BinanceClient {
   /** Re-measures the offset between our clock and Binance's (after -1021). */
   async resyncClock(): Promise<number> {
     const before = this.options.now();
-    const body = (await this.call('fapiPublicGetTime', 1)) as { serverTime?: string };
+    const body = (await this.call(this.product.time, 1)) as { serverTime?: string };
     const after = this.options.now();
     const serverTime = Number(body.serverTime);
     if (!Number.isFinite(serverTime)) throw new VenueFailure('malformed-payload', 'exchange sent an unreadable serverTime');

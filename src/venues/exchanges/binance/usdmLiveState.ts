@@ -3,7 +3,8 @@
 import Decimal from 'decimal.js';
 import type { AccountSnapshot, MarkTick } from '../../../domain/contracts';
 import { decimalField, millisField, stringField } from '../shared/decimals';
-import { buildUsdmSnapshot, type BinanceUsdmRaw } from './usdmSnapshot';
+import type { BinanceUsdmRaw } from './usdmSnapshot';
+import { USDM, type BinanceProduct } from './product';
 
 type Row = Record<string, unknown>;
 
@@ -17,7 +18,10 @@ export interface StreamOutcome {
 export class UsdmLiveState {
   private readonly streamChanged = new Map<string, 'position' | 'mark'>();
 
-  constructor(private raw: BinanceUsdmRaw) {}
+  constructor(
+    private raw: BinanceUsdmRaw,
+    private readonly product: BinanceProduct = USDM,
+  ) {}
 
   /** A fresh REST read replaces everything the streams had patched. */
   replace(raw: BinanceUsdmRaw): void {
@@ -34,7 +38,7 @@ export class UsdmLiveState {
   }
 
   snapshot(): AccountSnapshot {
-    return buildUsdmSnapshot({ ...this.raw, streamChanged: this.streamChanged });
+    return this.product.build({ ...this.raw, streamChanged: this.streamChanged });
   }
 
   /** ACCOUNT_UPDATE: https://developers.binance.com/docs/derivatives/usds-margined-futures/user-data-streams/Event-Balance-and-Position-Update */
@@ -48,15 +52,19 @@ export class UsdmLiveState {
       const cw = decimalField(b.cw, `ACCOUNT_UPDATE.a.B[${i}].cw`);
       const wb = decimalField(b.wb, `ACCOUNT_UPDATE.a.B[${i}].wb`);
       const row = assets.find((a) => a.asset === asset);
-      if (asset !== 'USDT' || !row) {
-        // Other assets count at their USD value with Multi-Assets haircuts: only REST has those.
-        needsResync = true;
+      const settle = this.product.adjustsTotal ? 'USDT' : (this.raw.settleAsset ?? 'BTC');
+      if (asset !== settle || !row) {
+        // USDⓈ-M: other assets count at their USD value with Multi-Assets haircuts: only REST has
+        // those. COIN-M: another coin belongs to another account view.
+        if (this.product.adjustsTotal) needsResync = true;
         continue;
       }
-      const delta = new Decimal(cw).minus(decimalField(row.crossWalletBalance, `account.assets[${asset}].crossWalletBalance`));
-      this.raw.account.totalCrossWalletBalance = new Decimal(decimalField(this.raw.account.totalCrossWalletBalance, 'account.totalCrossWalletBalance'))
-        .plus(delta)
-        .toFixed();
+      if (this.product.adjustsTotal) {
+        const delta = new Decimal(cw).minus(decimalField(row.crossWalletBalance, `account.assets[${asset}].crossWalletBalance`));
+        this.raw.account.totalCrossWalletBalance = new Decimal(decimalField(this.raw.account.totalCrossWalletBalance, 'account.totalCrossWalletBalance'))
+          .plus(delta)
+          .toFixed();
+      }
       row.crossWalletBalance = cw;
       row.walletBalance = wb;
     }

@@ -1,4 +1,4 @@
-// Binance USDⓈ-M account session: REST full syncs through CCXT, the user-data stream
+// Binance USDⓈ-M / COIN-M account session: REST full syncs through CCXT, the user-data stream
 // (ACCOUNT_UPDATE, listenKeyExpired) and markPrice streams on one WebSocket, health as data.
 import type { AccountSnapshot, Candle } from '../../../domain/contracts';
 import type { VenueError, VenueHealth, VenueHealthState, VenueListener, VenueSession } from '../../types';
@@ -11,7 +11,7 @@ import type { VenueSecret } from '../secret';
 import { BinanceClient, type BinanceHosts } from './client';
 import { UsdmLiveState } from './usdmLiveState';
 import type { BinanceUsdmRaw } from './usdmSnapshot';
-import { buildUsdmSnapshot } from './usdmSnapshot';
+import { USDM, type BinanceProduct } from './product';
 
 type Row = Record<string, unknown>;
 
@@ -47,9 +47,11 @@ export class BinanceUsdmSession implements VenueSession {
     private readonly hosts: BinanceHosts,
     private readonly secret: VenueSecret | null,
     private readonly deps: SessionDeps,
+    private readonly product: BinanceProduct = USDM,
+    private readonly settleAsset?: string,
   ) {
     const t = deps.tuning;
-    this.client = new BinanceClient({ hosts, secret, now: deps.now, weightLimit: t.weightLimit ?? BINANCE_WEIGHT_LIMIT, windowMs: t.rateWindowMs ?? 60_000, timeoutMs: t.requestTimeoutMs });
+    this.client = new BinanceClient({ product, hosts, secret, now: deps.now, weightLimit: t.weightLimit ?? BINANCE_WEIGHT_LIMIT, windowMs: t.rateWindowMs ?? 60_000, timeoutMs: t.requestTimeoutMs });
   }
 
   // ---- VenueSession --------------------------------------------------------------------------
@@ -75,7 +77,7 @@ export class BinanceUsdmSession implements VenueSession {
     this.socket = null;
     const key = this.listenKey;
     this.listenKey = null;
-    if (key) await this.client.call('fapiPrivateDeleteListenKey', 1, { listenKey: key }).catch(() => undefined);
+    if (key) await this.client.call(this.product.listenKey.delete, 1, { listenKey: key }).catch(() => undefined);
     this.setHealth('stopped', this.health.lastError);
     this.listener = null;
     this.client.release();
@@ -83,7 +85,7 @@ export class BinanceUsdmSession implements VenueSession {
 
   async fetchSnapshot(): Promise<AccountSnapshot> {
     const raw = await this.readRest();
-    return buildUsdmSnapshot(raw);
+    return this.product.build(raw);
   }
 
   async markHistory(symbol: string, fromMs: number, toMs: number): Promise<Candle[]> {
@@ -91,7 +93,7 @@ export class BinanceUsdmSession implements VenueSession {
     let start = Math.floor(fromMs / 60_000) * 60_000;
     while (start <= toMs) {
       const page = (await this.withClockRetry(() =>
-        this.client.call('fapiPublicGetMarkPriceKlines', 5, { symbol, interval: '1m', startTime: start, endTime: toMs, limit: KLINE_PAGE }),
+        this.client.call(this.product.klines, 5, { symbol, interval: '1m', startTime: start, endTime: toMs, limit: KLINE_PAGE }),
       )) as unknown[];
       if (!Array.isArray(page)) throw new VenueFailure('malformed-payload', 'exchange sent no kline list for markPriceKlines');
       for (const [i, row] of page.entries()) {
@@ -131,10 +133,10 @@ export class BinanceUsdmSession implements VenueSession {
     return this.withClockRetry(async () => {
       if (!this.filters) this.filters = await this.readFilters();
       const [account, positionRisk, brackets, premium] = await Promise.all([
-        this.client.call('fapiPrivateV2GetAccount', 5),
-        this.client.call('fapiPrivateV3GetPositionRisk', 5),
-        this.client.call('fapiPrivateGetLeverageBracket', 1),
-        this.client.call('fapiPublicGetPremiumIndex', 10),
+        this.client.call(...this.product.account),
+        this.client.call(...this.product.positionRisk),
+        this.client.call(...this.product.brackets),
+        this.client.call(...this.product.premium),
       ]);
       if (!isRow(account) || !Array.isArray(positionRisk) || !Array.isArray(brackets) || !Array.isArray(premium)) {
         throw new VenueFailure('malformed-payload', 'exchange sent an account, position or bracket payload of the wrong shape');
@@ -145,21 +147,24 @@ export class BinanceUsdmSession implements VenueSession {
         brackets: new Map((brackets as Row[]).map((b) => [String(b.symbol), (b.brackets ?? []) as Row[]])),
         premium: new Map((premium as Row[]).map((p) => [String(p.symbol), p])),
         filters: this.filters,
+        ...(this.settleAsset ? { settleAsset: this.settleAsset } : {}),
         asOfMs: this.deps.now() - this.client.clockOffsetMs,
       };
     });
   }
 
   private async readFilters(): Promise<BinanceUsdmRaw['filters']> {
-    const info = await this.client.call('fapiPublicGetExchangeInfo', 1);
+    const info = await this.client.call(...this.product.exchangeInfo);
     const out: BinanceUsdmRaw['filters'] = new Map();
     for (const s of ((info as Row).symbols ?? []) as Row[]) {
       const filters = (s.filters ?? []) as Row[];
       const price = filters.find((f) => f.filterType === 'PRICE_FILTER');
       const lot = filters.find((f) => f.filterType === 'LOT_SIZE');
-      const entry: { tickSize?: string; stepSize?: string } = {};
+      const entry: { tickSize?: string; stepSize?: string; contractSize?: string; marginAsset?: string } = {};
       if (typeof price?.tickSize === 'string') entry.tickSize = price.tickSize;
       if (typeof lot?.stepSize === 'string') entry.stepSize = lot.stepSize;
+      if (s.contractSize !== undefined) entry.contractSize = String(s.contractSize);
+      if (typeof s.marginAsset === 'string') entry.marginAsset = s.marginAsset;
       out.set(String(s.symbol), entry);
     }
     return out;
@@ -191,9 +196,9 @@ export class BinanceUsdmSession implements VenueSession {
     try {
       const raw = await this.readRest();
       if (!this.running) return;
-      buildUsdmSnapshot(raw); // validate before replacing the last good state
+      this.product.build(raw); // validate before replacing the last good state
       if (this.live) this.live.replace(raw);
-      else this.live = new UsdmLiveState(raw);
+      else this.live = new UsdmLiveState(raw, this.product);
       this.syncFailures = 0;
       this.lastDataAt = this.deps.now();
       this.emitSnapshot();
@@ -234,7 +239,7 @@ export class BinanceUsdmSession implements VenueSession {
     const t = this.deps.tuning;
     // Never ask for more than our share of the weight budget: one sync costs USDM_SYNC_WEIGHT.
     // Accounts on the same host share the IP's budget, so each gets its share of half of it.
-    const floor = Math.ceil(((USDM_SYNC_WEIGHT * (t.rateWindowMs ?? 60_000)) * Math.max(1, this.client.budgetUsers())) / ((t.weightLimit ?? BINANCE_WEIGHT_LIMIT) * 0.5));
+    const floor = Math.ceil(((this.product.syncWeight * (t.rateWindowMs ?? 60_000)) * Math.max(1, this.client.budgetUsers())) / ((t.weightLimit ?? BINANCE_WEIGHT_LIMIT) * 0.5));
     return Math.max(floor, this.urgencyMs ?? t.pollIntervalMs);
   }
 
@@ -260,7 +265,7 @@ export class BinanceUsdmSession implements VenueSession {
     const t = this.deps.tuning;
     this.socket = new ManagedSocket({
       url: async () => {
-        const body = (await this.client.call('fapiPrivatePostListenKey', 1)) as Row;
+        const body = (await this.client.call(this.product.listenKey.post, 1)) as Row;
         this.listenKey = typeof body.listenKey === 'string' ? body.listenKey : null;
         if (!this.listenKey) throw new VenueFailure('malformed-payload', 'exchange sent no listenKey');
         return `${this.hosts.ws}/ws/${this.listenKey}`;
@@ -351,7 +356,7 @@ export class BinanceUsdmSession implements VenueSession {
   private async keepAliveListenKey(): Promise<void> {
     if (!this.listenKey) return;
     try {
-      await this.client.call('fapiPrivatePutListenKey', 1, { listenKey: this.listenKey });
+      await this.client.call(this.product.listenKey.put, 1, { listenKey: this.listenKey });
     } catch (error) {
       // -1125: the key is gone; a new one comes with the reconnect.
       this.deps.logger.warn('Binance listen key keepalive failed; reconnecting', {

@@ -16,8 +16,10 @@ export interface BinanceUsdmRaw {
   brackets: Map<string, Row[]>;
   /** GET /fapi/v1/premiumIndex, by symbol */
   premium: Map<string, Row>;
-  /** GET /fapi/v1/exchangeInfo symbols, by symbol */
-  filters: Map<string, { tickSize?: string; stepSize?: string }>;
+  /** GET exchangeInfo symbols, by symbol (contractSize and marginAsset: COIN-M) */
+  filters: Map<string, { tickSize?: string; stepSize?: string; contractSize?: string; marginAsset?: string }>;
+  /** COIN-M: the margin coin this account view is for. */
+  settleAsset?: string;
   /** Exchange time the data reflects (ms). */
   asOfMs: number;
   /**

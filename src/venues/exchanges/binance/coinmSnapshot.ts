@@ -1,0 +1,85 @@
+// Binance COIN-M raw payloads → AccountSnapshot for one margin coin (MARGIN-FORMULAS.md §2).
+// Pure. Positions from /dapi/v1/positionRisk (leverage and marginType are on the row), brackets
+// from /dapi/v2/leverageBracket in coin notional (qtyFloor/qtyCap), contract size (USD per
+// contract) and margin asset from exchangeInfo, cross wallet from the coin's asset row.
+import { accountSnapshotSchema, parseWith, SNAPSHOT_SCHEMA, type AccountSnapshot, type Position, type Tier } from '../../../domain/contracts';
+import { absDecimal, decimalField, decimalOf, millisField, stringField } from '../shared/decimals';
+import { VenueFailure } from '../shared/errors';
+import type { BinanceUsdmRaw } from './usdmSnapshot';
+
+type Row = Record<string, unknown>;
+
+export function coinmTiers(brackets: Row[], path: string): Tier[] {
+  return brackets
+    .map((b, i) => ({
+      floor: decimalField(b.qtyFloor, `${path}[${i}].qtyFloor`),
+      cap: decimalField(b.qtyCap, `${path}[${i}].qtyCap`),
+      maintenanceRate: decimalField(b.maintMarginRatio, `${path}[${i}].maintMarginRatio`),
+      maintenanceAmount: decimalField(b.cum, `${path}[${i}].cum`),
+      maxLeverage: decimalField(b.initialLeverage, `${path}[${i}].initialLeverage`),
+    }))
+    .sort((a, b) => decimalOf(a.floor, 'floor').cmp(decimalOf(b.floor, 'floor')));
+}
+
+export function buildCoinmSnapshot(raw: BinanceUsdmRaw): AccountSnapshot {
+  const settle = raw.settleAsset ?? 'BTC';
+  const hedge = raw.positionRisk.some((p) => p.positionSide === 'LONG' || p.positionSide === 'SHORT');
+  const positions: Position[] = [];
+  raw.positionRisk.forEach((risk, i) => {
+    const at = `positionRisk[${i}]`;
+    const amount = decimalOf(risk.positionAmt, `${at}.positionAmt`);
+    if (amount.isZero()) return;
+    const symbol = stringField(risk.symbol, `${at}.symbol`);
+    const info = raw.filters.get(symbol);
+    if (!info?.contractSize) throw new VenueFailure('malformed-payload', `exchangeInfo has no contractSize for ${symbol}`);
+    if (info.marginAsset && info.marginAsset !== settle) return; // another coin: another account view
+    const sideField = stringField(risk.positionSide, `${at}.positionSide`);
+    const positionSide = sideField === 'LONG' ? 'long' : sideField === 'SHORT' ? 'short' : 'both';
+    const isolated = risk.marginType === 'isolated';
+    const changed = raw.streamChanged?.get(`${symbol}:${sideField}`);
+    const accountRow = ((raw.account.positions ?? []) as Row[]).find((p) => p.symbol === symbol && p.positionSide === sideField);
+    const position: Position = {
+      symbol,
+      contractType: 'inverse',
+      marginMode: isolated ? 'isolated' : 'cross',
+      positionSide,
+      side: positionSide === 'both' ? (amount.isNegative() ? 'short' : 'long') : positionSide,
+      size: absDecimal(risk.positionAmt, `${at}.positionAmt`),
+      contractSize: decimalField(info.contractSize, `exchangeInfo[${symbol}].contractSize`),
+      entryPrice: decimalField(risk.entryPrice, `${at}.entryPrice`),
+      markPrice: decimalField(risk.markPrice, `${at}.markPrice`),
+      leverage: decimalField(risk.leverage ?? accountRow?.leverage, `${at}.leverage`),
+    };
+    if (changed !== 'position') {
+      position.reported = {
+        liquidationPrice: decimalField(risk.liquidationPrice, `${at}.liquidationPrice`),
+        ...(changed === 'mark' ? {} : { unrealizedPnl: decimalField(risk.unRealizedProfit, `${at}.unRealizedProfit`) }),
+      };
+    }
+    if (isolated) position.isolatedMargin = decimalField(risk.isolatedWallet, `${at}.isolatedWallet`);
+    const brackets = raw.brackets.get(symbol);
+    if (brackets) position.tiers = coinmTiers(brackets, `leverageBracket[${symbol}].brackets`);
+    const premium = raw.premium.get(symbol);
+    if (premium) {
+      position.fundingRate = decimalField(premium.lastFundingRate, `premiumIndex[${symbol}].lastFundingRate`);
+      const next = millisField(premium.nextFundingTime, `premiumIndex[${symbol}].nextFundingTime`);
+      if (next > 0) position.nextFundingTime = new Date(next).toISOString();
+    }
+    if (info.tickSize) position.tickSize = decimalField(info.tickSize, `exchangeInfo[${symbol}].tickSize`);
+    if (info.stepSize) position.lotSize = decimalField(info.stepSize, `exchangeInfo[${symbol}].stepSize`);
+    positions.push(position);
+  });
+  const asset = ((raw.account.assets ?? []) as Row[]).find((a) => a.asset === settle);
+  const snapshot: AccountSnapshot = {
+    schema: SNAPSHOT_SCHEMA,
+    venue: 'binance-coinm',
+    asOf: new Date(raw.asOfMs).toISOString(),
+    positionMode: hedge ? 'hedge' : 'oneway',
+    settleAsset: settle,
+    crossWalletBalance: asset ? decimalField(asset.crossWalletBalance, `account.assets[${settle}].crossWalletBalance`) : '0',
+    positions,
+  };
+  const parsed = parseWith(accountSnapshotSchema, snapshot);
+  if (!parsed.ok) throw new VenueFailure('malformed-payload', `exchange data does not form a valid snapshot: ${parsed.error.message}`);
+  return parsed.value;
+}
