@@ -20,7 +20,10 @@ export interface Forecaster {
 }
 
 export interface AlertSink {
-  evaluate(accountId: string, input: { report: MarginReport | null; forecast: AccountForecast | null; health: VenueHealth }): Promise<void>;
+  evaluate(
+    accountId: string,
+    input: { report: MarginReport | null; forecast: AccountForecast | null; health: VenueHealth; accountName?: string },
+  ): Promise<void>;
   /** Worst open level alert of the account and its positions. */
   accountLevel(accountId: string): AlertLevel;
 }
@@ -148,7 +151,7 @@ export class AccountRunner {
     // A rejected input stays on screen for a while even when good data follows, so the trader sees it.
     if (this.lastError && now() - Date.parse(this.lastError.at) > ERROR_VISIBLE_MS) this.lastError = null;
 
-    await alerts.evaluate(this.config.id, { report, forecast, health: this.health });
+    await alerts.evaluate(this.config.id, { report, forecast, health: this.health, accountName: this.config.name });
     const level = alerts.accountLevel(this.config.id);
     const nowMs = now();
     const writeReport = shouldPersist(this.lastReportWrite, nowMs, level, config.historyIntervalMs);
@@ -170,7 +173,7 @@ export class AccountRunner {
     if (!changed) return;
     // Health changes (stale, key rejected, unreachable) are alert inputs even when no snapshot comes.
     void this.deps.alerts
-      .evaluate(this.config.id, { report: this.report, forecast: this.forecast, health })
+      .evaluate(this.config.id, { report: this.report, forecast: this.forecast, health, accountName: this.config.name })
       .catch((error: unknown) => this.deps.log(`alert evaluation failed: ${errorText(error)}`))
       .finally(() => this.deps.emit(this.view()));
   }
