@@ -62,7 +62,11 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
   const osStatus = options.channels ? { available: true, detail: null } : osChannel.status();
 
   const pipeline = new AlertPipeline({ db, channels, now, onError: (error) => log(`alert pipeline: ${String(error)}`) });
-  const forecaster = new ForecastService({ levels: settings.app().triggerLevels });
+  const forecaster = new ForecastService({
+    levels: settings.app().triggerLevels,
+    params: join(options.resourcesDir, 'forecast', 'params.json'),
+  });
+  if (forecaster.paramsWarning) log(forecaster.paramsWarning);
   const engine: MarginEngine = { parse: parseSnapshot, compute: computeMarginReport };
   const alerts = new AlertAdapter(pipeline, settings);
 
