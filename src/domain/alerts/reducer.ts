@@ -140,6 +140,8 @@ function levelObservations(
   });
 
   const seen = new Set<string>();
+  // Cross legs that share one liquidation price (hedged legs of a symbol) are one danger: one alert.
+  const crossLiquidations = new Set<string>();
   for (const p of report.positions) {
     const subject = positionSubject(p);
     seen.add(subject);
@@ -162,6 +164,11 @@ function levelObservations(
     if (!isolated && levelRank(c.holdLevel) <= levelRank(account.level)) c = { level: 'ok', holdLevel: 'ok' };
     else if (!isolated && levelRank(c.level) <= levelRank(account.level))
       c = { level: 'ok', holdLevel: c.holdLevel };
+    if (!isolated && p.liquidationPrice !== null) {
+      const key = `${p.symbol}@${p.liquidationPrice}`;
+      if (crossLiquidations.has(key)) c = { level: 'ok', holdLevel: 'ok' };
+      crossLiquidations.add(key);
+    }
     const pf: NotificationFacts = {
       topUpToTarget: report.account.topUpToTarget,
       settleAsset: report.settleAsset,

@@ -227,6 +227,14 @@ describe('alert reducer — levels and episodes', () => {
     const eth = pushes.find((p) => p.subject.includes('ETH'))!;
     expect(eth.body).toContain('Margin ratio 81.0%');
     expect(eth.body).toContain('Liquidation of ETHUSDT 0.60% away');
+    // Hedged cross legs sharing one liquidation price are one danger: one alert.
+    const legs = [
+      position({ positionSide: 'long', distanceToLiquidation: '-0.003' }),
+      position({ positionSide: 'short', distanceToLiquidation: '-0.003' }),
+    ];
+    expect(summary(run([{ atMin: 0, report: report('0.2', legs) }]).pushes)).toEqual([
+      '0:position:BTCUSDT:long:critical:opened',
+    ]);
     // When the account is already critical the cross position adds nothing.
     const covered = run([{ atMin: 0, report: report('0.95', [cross]) }]);
     expect(summary(covered.pushes)).toEqual(['0:account:critical:opened']);
