@@ -23,11 +23,20 @@ import {
   requirementOf,
 } from './state';
 
-/** Normalised ratio of one bucket: requirement / margin balance; null when the balance is ≤ 0. */
-export function bucketRatio(b: Bucket): Dec | null {
+/**
+ * Normalised ratios saturate here (100,000 %). A margin balance ≤ 0 has no finite ratio; reporting the
+ * cap instead of null keeps "ratio ≥ level" comparisons working for every consumer (never NaN/∞).
+ */
+export const MAX_MARGIN_RATIO = new Dec(1000);
+
+/** Normalised ratio of one bucket: requirement / margin balance, saturating at MAX_MARGIN_RATIO. */
+export function bucketRatio(b: Bucket): Dec {
+  const requirement = requirementOf(b);
+  if (requirement.isZero()) return ZERO;
   const balance = marginBalanceOf(b);
-  if (!balance.isPositive() || balance.isZero()) return requirementOf(b).isZero() ? ZERO : null;
-  return requirementOf(b).div(balance);
+  if (!balance.isPositive() || balance.isZero()) return MAX_MARGIN_RATIO;
+  const ratio = requirement.div(balance);
+  return ratio.gt(MAX_MARGIN_RATIO) ? MAX_MARGIN_RATIO : ratio;
 }
 
 interface GroupResult {
@@ -50,24 +59,35 @@ function solveGroup(
   return { liquidation, bankruptcy: bankruptcyPrice(prepared), triggers };
 }
 
-/** The bucket that is closest to liquidation decides the account's ratio (1 = something is liquidated). */
-function worstBucket(state: EngineState): { bucket: Bucket | null; ratio: Dec | null } {
+/**
+ * The bucket the account figures describe: the cross account when it holds positions (what the
+ * forecast and the alerts watch), otherwise the isolated position closest to liquidation. Isolated
+ * positions in a cross account are watched through their own liquidation/trigger prices.
+ */
+function headlineBucket(state: EngineState): Bucket | null {
+  if (state.cross.positions.length > 0) return state.cross;
   let worst: Bucket | null = null;
-  let worstRatio: Dec | null = ZERO;
-  for (const b of allBuckets(state)) {
+  let worstRatio = ZERO;
+  for (const b of state.isolated) {
     const r = bucketRatio(b);
-    if (r === null) {
-      state.warn(
-        `margin balance ${b.kind === 'cross' ? 'of the cross account' : `of isolated ${b.positions[0]?.position.symbol ?? ''}`} is zero or negative: past liquidation`,
-      );
-      return { bucket: b, ratio: null };
-    }
-    if (worst === null || (worstRatio !== null && r.gt(worstRatio))) {
+    if (worst === null || r.gt(worstRatio)) {
       worst = b;
       worstRatio = r;
     }
   }
-  return { bucket: worst, ratio: worstRatio };
+  return worst;
+}
+
+function warnPastLiquidation(state: EngineState): void {
+  for (const b of allBuckets(state)) {
+    const balance = marginBalanceOf(b);
+    if (balance.isPositive() && !balance.isZero()) continue;
+    const where =
+      b.kind === 'cross' ? 'the cross account' : `isolated ${b.positions[0]?.position.symbol ?? ''}`;
+    state.warn(
+      `margin balance of ${where} is zero or negative: past liquidation (ratio reported as ${MAX_MARGIN_RATIO.toFixed()})`,
+    );
+  }
 }
 
 export function accountReport(state: EngineState, opts: ResolvedOptions): AccountReport {
@@ -76,16 +96,17 @@ export function accountReport(state: EngineState, opts: ResolvedOptions): Accoun
   let upnl = state.cross.upnl;
   let initial = state.cross.initial;
   let maintenance = state.cross.maintenance;
-  let topUp = state.cross.positions.length > 0 ? topUpFor(state.cross, opts.target) : ZERO;
   for (const b of state.isolated) {
     wallet = wallet.plus(b.base);
     upnl = upnl.plus(b.upnl);
     initial = initial.plus(b.initial);
     maintenance = maintenance.plus(b.maintenance);
-    topUp = topUp.plus(topUpFor(b, opts.target));
   }
   const available = marginBalanceOf(state.cross).minus(state.cross.initial);
-  const { bucket, ratio } = worstBucket(state);
+  warnPastLiquidation(state);
+  const bucket = headlineBucket(state);
+  const ratio = bucket ? bucketRatio(bucket) : ZERO;
+  const topUp = bucket ? topUpFor(bucket, opts.target) : ZERO;
   const venueRatio = bucket
     ? state.rulebook.venueMarginRatio({
         marginBalance: marginBalanceOf(bucket),
@@ -100,7 +121,7 @@ export function accountReport(state: EngineState, opts: ResolvedOptions): Accoun
     initialMargin: print(initial),
     maintenanceMargin: print(maintenance),
     availableBalance: print(available.isPositive() ? available : ZERO),
-    marginRatio: ratio === null ? null : print(ratio),
+    marginRatio: print(ratio),
     venueMarginRatio: venueRatio === null ? null : print(venueRatio),
     topUpToTarget: print(topUp),
   };

@@ -92,6 +92,55 @@ describe('hedge mode and collateral', () => {
   });
 });
 
+describe('account headline figures', () => {
+  const cross = position({ size: '1', tiers: BTCUSDT_2021 });
+  const risky = position({
+    symbol: 'ETHUSDT',
+    marginMode: 'isolated',
+    isolatedMargin: '40',
+    size: '10',
+    entryPrice: '3000',
+    markPrice: '2996',
+    tiers: ETHUSDT_2021,
+  });
+  const safe = position({
+    symbol: 'SOLUSDT',
+    marginMode: 'isolated',
+    isolatedMargin: '1000',
+    size: '10',
+    entryPrice: '150',
+    markPrice: '150',
+  });
+
+  it('describe the cross account when it holds positions; isolated positions do not move them', () => {
+    const withIsolated = computeMarginReport(
+      snapshot({ crossWalletBalance: '6000', positions: [cross, risky] }),
+    );
+    const crossOnly = computeMarginReport(snapshot({ crossWalletBalance: '6000', positions: [cross] }));
+    expect(withIsolated.account.marginRatio).toBe(crossOnly.account.marginRatio);
+    expect(withIsolated.account.topUpToTarget).toBe(crossOnly.account.topUpToTarget);
+  });
+
+  it('describe the isolated position closest to liquidation in an isolated-only account', () => {
+    const report = computeMarginReport(snapshot({ positions: [safe, risky] }));
+    const riskyAlone = computeMarginReport(snapshot({ positions: [risky] }));
+    expect(report.account.marginRatio).toBe(riskyAlone.account.marginRatio);
+    expect(d(report.account.marginRatio).gt('0.7')).toBe(true);
+  });
+
+  it('past liquidation (margin balance ≤ 0) the ratio saturates at 1000 with a warning — never null, NaN or ∞', () => {
+    const report = computeMarginReport(
+      snapshot({
+        crossWalletBalance: '100',
+        positions: [position({ size: '1', entryPrice: '60000', markPrice: '59000', tiers: BTCUSDT_2021 })],
+      }),
+    );
+    expect(report.account.marginRatio).toBe('1000');
+    expect(report.warnings.some((w) => w.includes('past liquidation'))).toBe(true);
+    expect(d(report.account.topUpToTarget).gt(900)).toBe(true); // covers the −900 balance and the target
+  });
+});
+
 describe('shockSnapshot', () => {
   const s = snapshot({
     crossWalletBalance: '10000',
