@@ -96,20 +96,28 @@ describe('monitor service on the demo account', () => {
 
     // Feed a snapshot with a negative size straight into the runner, as a broken venue would.
     const runner = (monitor as unknown as { parts: { runners: { enqueue(raw: unknown): Promise<void> }[] } }).parts.runners[0]!;
-    const bad = structuredClone(good.snapshot!);
-    bad.positions[0]!.size = '-1';
-    await runner.enqueue(bad);
-
-    const after = await monitor.call('state.get', {});
-    if (!after.ok) throw new Error(after.error.message);
-    const demo = after.result.accounts[0]!;
-    expect(demo.lastError?.message).toMatch(/positions\[0\]\.size/);
-    expect(demo.report).toEqual(good.report); // last good state kept
+    const cases: Array<[string, (s: Record<string, unknown> & { positions: Record<string, unknown>[] }) => void, RegExp]> = [
+      ['negative size', (s) => (s.positions[0]!.size = '-1'), /positions\[0\]\.size/],
+      ['missing field', (s) => delete s.positions[1]!.markPrice, /positions\[1\]\.markPrice/],
+      ['non-numeric price', (s) => (s.positions[0]!.entryPrice = 'abc'), /positions\[0\]\.entryPrice/],
+    ];
+    for (const [, breakIt, field] of cases) {
+      const bad = structuredClone(good.snapshot!) as unknown as Parameters<(typeof cases)[0][1]>[0];
+      breakIt(bad);
+      await runner.enqueue(bad);
+      const after = await monitor.call('state.get', {});
+      if (!after.ok) throw new Error(after.error.message);
+      const demo = after.result.accounts[0]!;
+      expect(demo.lastError?.message).toMatch(field);
+      expect(demo.report).toEqual(good.report); // last good state kept
+    }
 
     await run(monitor, clock, 3, 1000); // and the service keeps going
     const later = await monitor.call('state.get', {});
     if (!later.ok) throw new Error(later.error.message);
     expect(Date.parse(later.result.accounts[0]!.snapshot!.asOf)).toBeGreaterThan(Date.parse(good.snapshot!.asOf));
+    const errors = await monitor.call('state.get', {});
+    expect(errors.ok && errors.result.accounts[0]!.lastError).toBeTruthy(); // still shown after good data follows
     const history = await monitor.call('history.query', { accountId: 'demo', from: new Date(0).toISOString(), to: new Date(clock.now() + 1).toISOString() });
     expect(history.ok && history.result.points.length).toBeGreaterThan(0);
   });
