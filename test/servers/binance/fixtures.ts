@@ -139,3 +139,83 @@ export function syntheticBinanceAccount(apiKey: string, secret: string, count: n
   }
   return { account, markets };
 }
+
+interface CapturedCoinm {
+  response: Array<Record<string, string>>;
+}
+
+/**
+ * The real COIN-M BTCUSD_PERP cross short captured by CCXT (positionRisk), with the BTCUSD bracket
+ * floors/MMRs of ../shared/data/brackets (cum derived there). Not captured, so test values: the
+ * BTC wallet (1.5 BTC) and the brackets' max leverage column.
+ */
+export function capturedCoinmAccount(apiKey: string, secret: string): { account: BinanceAccountState; market: BinanceMarket } {
+  const risk = readJson<CapturedCoinm>('captured/binance_cm_positionRisk_BTCUSD_PERP_cross_ccxt.json').response[0]!;
+  const table = readJson<{ brackets: Array<Record<string, string>> }>('brackets/binance_cm_BTCUSD_ccxt_static_with_derived_cum.json').brackets;
+  const leverages = ['125', '100', '50', '20', '10', '5', '4', '3', '2', '1'];
+  const wallet = '1.5';
+  const account: BinanceAccountState = {
+    apiKey,
+    secret,
+    permissions: { ...READ_ONLY_PERMISSIONS },
+    totals: {},
+    assets: [
+      {
+        asset: 'BTC',
+        walletBalance: wallet,
+        unrealizedProfit: risk.unRealizedProfit!,
+        marginBalance: wallet,
+        maintMargin: '0',
+        initialMargin: '0',
+        positionInitialMargin: '0',
+        openOrderInitialMargin: '0',
+        crossWalletBalance: wallet,
+        crossUnPnl: risk.unRealizedProfit!,
+        availableBalance: wallet,
+        maxWithdrawAmount: wallet,
+        updateTime: risk.updateTime!,
+      },
+    ],
+    positions: [
+      {
+        symbol: risk.symbol!,
+        positionSide: 'BOTH',
+        positionAmt: risk.positionAmt!,
+        entryPrice: risk.entryPrice!,
+        markPrice: risk.markPrice!,
+        unRealizedProfit: risk.unRealizedProfit!,
+        liquidationPrice: risk.liquidationPrice!,
+        isolated: risk.marginType === 'isolated',
+        isolatedWallet: risk.isolatedWallet!,
+        notional: risk.notionalValue!,
+        initialMargin: '0',
+        maintMargin: '0',
+        leverage: risk.leverage!,
+        updateTime: risk.updateTime!,
+      },
+    ],
+    brackets: {
+      [risk.symbol!]: table.map((b, i) => ({
+        bracket: b.bracket!,
+        initialLeverage: leverages[i] ?? '1',
+        notionalFloor: b.qtyFloor!,
+        // The shared table leaves the last cap open; Binance writes Long.MAX for an unbounded cap.
+        notionalCap: b.qtyCap ?? '9223372036854775807',
+        maintMarginRatio: b.maintMarginRatio!,
+        cum: b.cum_derived!,
+      })),
+    },
+  };
+  const market: BinanceMarket = {
+    symbol: risk.symbol!,
+    markPrice: risk.markPrice!,
+    indexPrice: risk.markPrice!,
+    lastFundingRate: '0.00010000',
+    nextFundingTime: 1722124800000,
+    tickSize: '0.1',
+    stepSize: '1',
+    contractSize: '100',
+    marginAsset: 'BTC',
+  };
+  return { account, market };
+}

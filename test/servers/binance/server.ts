@@ -20,6 +20,8 @@ export type RestFault =
   | { kind: 'malformed' };
 
 export interface BinanceServerOptions {
+  /** usdm serves /fapi (USDⓈ-M), coinm serves /dapi (COIN-M) with its own payload shapes. */
+  product?: 'usdm' | 'coinm';
   markets: BinanceMarket[];
   accounts: BinanceAccountState[];
   /** Request-weight limit per window (Binance: 2400 per minute). */
@@ -44,7 +46,21 @@ interface Conn {
   marks: Set<string>;
 }
 
+const COINM_ROUTES: Record<string, string> = {
+  '/dapi/v1/time': '/fapi/v1/time',
+  '/dapi/v1/exchangeInfo': '/fapi/v1/exchangeInfo',
+  '/dapi/v1/premiumIndex': '/fapi/v1/premiumIndex',
+  '/dapi/v1/markPriceKlines': '/fapi/v1/markPriceKlines',
+  '/dapi/v1/listenKey': '/fapi/v1/listenKey',
+  '/dapi/v1/account': 'coinm:account',
+  '/dapi/v1/positionRisk': 'coinm:positionRisk',
+  '/dapi/v2/leverageBracket': 'coinm:brackets',
+};
+
 const WEIGHTS: Record<string, number> = {
+  'coinm:account': 5,
+  'coinm:positionRisk': 1,
+  'coinm:brackets': 1,
   '/fapi/v1/time': 1,
   '/fapi/v1/exchangeInfo': 1,
   '/fapi/v2/account': 5,
@@ -247,7 +263,10 @@ export class BinanceTestServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const body = await readBody(req);
-    const path = url.pathname;
+    const coinm = this.options.product === 'coinm';
+    // COIN-M shares most endpoints with USDⓈ-M under /dapi; the differing ones are routed apart.
+    const rawPath = url.pathname;
+    const path = coinm ? COINM_ROUTES[rawPath] ?? (rawPath.startsWith('/dapi/') ? `/unknown${rawPath}` : rawPath) : rawPath.startsWith('/dapi/') ? `/unknown${rawPath}` : rawPath;
     const reply = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
       this.requests.push({ method: req.method ?? 'GET', path, weight, at: Date.now(), status });
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -255,7 +274,7 @@ export class BinanceTestServer {
     };
     const error = (status: number, code: number, msg: string, headers: Record<string, string> = {}): void => reply(status, { code, msg }, headers);
 
-    let weight = path.startsWith('/fapi/') ? (WEIGHTS[path] ?? 1) : 0;
+    let weight = path.startsWith('/fapi/') || path.startsWith('coinm:') ? (WEIGHTS[path] ?? 1) : 0;
     if (path === '/fapi/v1/markPriceKlines') weight = klineWeight(Number(url.searchParams.get('limit') ?? 500));
     if (path === '/fapi/v1/premiumIndex') weight = url.searchParams.has('symbol') ? 1 : 10;
 
@@ -324,6 +343,9 @@ export class BinanceTestServer {
     if (path === '/sapi/v1/account/apiRestrictions') return ok({ ...account.permissions, createTime: 1700000000000 });
     if (!account.permissions.enableReading) return error(401, -2015, 'Invalid API-key, IP, or permissions for action, request ip: 127.0.0.1');
     if (path === '/fapi/v2/account') return ok(this.accountBody(account));
+    if (path === 'coinm:account') return ok({ assets: account.assets, positions: (this.accountBody(account) as { positions: unknown[] }).positions, canDeposit: true, canTrade: true, canWithdraw: true, feeTier: 0, updateTime: 0 });
+    if (path === 'coinm:positionRisk') return ok(this.coinmPositionRisk(account));
+    if (path === 'coinm:brackets') return ok(this.coinmBrackets(account));
     if (path === '/fapi/v3/positionRisk') return ok(this.positionRisk(account, params.get('symbol')));
     if (path === '/fapi/v1/leverageBracket') return ok(this.brackets(account, params.get('symbol')));
     return error(404, -5000, `Path ${path}, Method ${req.method} is invalid`);
@@ -370,7 +392,8 @@ export class BinanceTestServer {
         status: 'TRADING',
         baseAsset: m.symbol.replace(/USDT$/, ''),
         quoteAsset: 'USDT',
-        marginAsset: 'USDT',
+        marginAsset: m.marginAsset ?? 'USDT',
+        ...(m.contractSize ? { contractSize: num(m.contractSize) } : {}),
         pricePrecision: 2,
         quantityPrecision: 3,
         filters: [
@@ -455,6 +478,43 @@ export class BinanceTestServer {
         askNotional: '0',
         updateTime: Number(p.updateTime),
       }));
+  }
+
+  private coinmPositionRisk(a: BinanceAccountState): unknown {
+    return a.positions.map((p) => ({
+      symbol: p.symbol,
+      positionAmt: p.positionAmt,
+      entryPrice: p.entryPrice,
+      markPrice: this.markets.get(p.symbol)?.markPrice ?? p.markPrice,
+      unRealizedProfit: p.unRealizedProfit,
+      liquidationPrice: p.liquidationPrice,
+      leverage: p.leverage,
+      maxQty: '150',
+      marginType: p.isolated ? 'isolated' : 'cross',
+      isolatedMargin: p.isolatedWallet,
+      isAutoAddMargin: 'false',
+      positionSide: p.positionSide,
+      notionalValue: p.notional,
+      isolatedWallet: p.isolatedWallet,
+      updateTime: p.updateTime,
+      breakEvenPrice: p.entryPrice,
+    }));
+  }
+
+  /** /dapi/v2/leverageBracket: per symbol, floors/caps in coin (qtyFloor/qtyCap). */
+  private coinmBrackets(a: BinanceAccountState): unknown {
+    return Object.entries(a.brackets).map(([symbol, brackets]) => ({
+      symbol,
+      notionalCoef: num('1.00'),
+      brackets: brackets.map((b) => ({
+        bracket: num(b.bracket),
+        initialLeverage: num(b.initialLeverage),
+        qtyCap: num(b.notionalCap),
+        qtyFloor: num(b.notionalFloor),
+        maintMarginRatio: num(b.maintMarginRatio),
+        cum: num(b.cum),
+      })),
+    }));
   }
 
   private brackets(a: BinanceAccountState, symbol: string | null): unknown {

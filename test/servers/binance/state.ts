@@ -10,6 +10,9 @@ export interface BinanceMarket {
   nextFundingTime: number;
   tickSize: string;
   stepSize: string;
+  /** COIN-M: USD per contract and the margin coin. */
+  contractSize?: string;
+  marginAsset?: string;
 }
 
 export interface BinanceBracketRow {
