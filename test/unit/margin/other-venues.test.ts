@@ -73,6 +73,41 @@ describe('Bybit rulebook', () => {
   });
 });
 
+describe('Bybit UTA account rates', () => {
+  it('reproduces the wallet-balance docs example: margin balance, accountMMRate, accountIMRate, available', () => {
+    // Source: ../shared/data/captured/bybit_v5_wallet_balance_unified_docs_example.json (BY-UTA-ACCOUNT):
+    // totalMarginBalance = totalWalletBalance + totalPerpUPL; accountMMRate = MM / margin balance; rates
+    // printed with 4 dp; totalAvailableBalance = margin balance − IM. The docs list no positions, so one
+    // synthetic linear position carries the documented totals: uPnL −0.11001349, MM 0.38106773, IM 182.60183684.
+    const a = sharedJson<{ response: { result: { list: Record<string, string>[] } } }>(
+      'captured/bybit_v5_wallet_balance_unified_docs_example.json',
+    ).response.result.list[0]!;
+    const mark = d(a.totalMaintenanceMargin!).div('0.0001'); // size 1, MMR 0.01 %
+    const report = computeMarginReport(
+      snapshot({
+        venue: 'bybit',
+        crossWalletBalance: a.totalWalletBalance!,
+        positions: [
+          position({
+            size: '1',
+            markPrice: mark.toFixed(),
+            entryPrice: mark.minus(a.totalPerpUPL!).toFixed(),
+            leverage: mark.div(a.totalInitialMargin!).toFixed(),
+            tiers: singleTier('0.0001'),
+          }),
+        ],
+      }),
+    ).account;
+    expect(report.marginBalance).toBe(a.totalMarginBalance);
+    expect(report.maintenanceMargin).toBe(a.totalMaintenanceMargin);
+    expect(d(report.marginRatio).toDecimalPlaces(4).toFixed()).toBe(a.accountMMRate);
+    expect(d(report.initialMargin).div(report.marginBalance).toDecimalPlaces(4).toFixed()).toBe(
+      a.accountIMRate,
+    );
+    expect(d(report.availableBalance).minus(a.totalAvailableBalance!).abs().lte('0.00000001')).toBe(true);
+  });
+});
+
 describe('OKX rulebook', () => {
   // Source: ../shared/data/captured/okx_v5_account_positions_BTC-USDT-SWAP_cross.json (real account):
   // 1 contract × ctVal 0.01 BTC @ 34,131.1, lever 2; markPx = imr × lever / (pos × ctVal); MMR 0.4 %,
