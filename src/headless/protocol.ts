@@ -13,4 +13,10 @@ export interface WireRequest {
   params: unknown;
 }
 
-export type WireMessage = { kind: 'response'; id: number; envelope: Envelope<unknown> } | { kind: 'event'; event: ApiEvent };
+/** The server says "still here" this often; a client hearing nothing for 3 intervals reconnects. */
+export const HEARTBEAT_MS = 15_000;
+
+export type WireMessage =
+  | { kind: 'response'; id: number; envelope: Envelope<unknown> }
+  | { kind: 'event'; event: ApiEvent }
+  | { kind: 'heartbeat'; at: string };

@@ -6,7 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { commandSchemas, type CommandName, type MonitorApi } from '../api/messages';
 import { contentSecurityPolicy, findToken, hostAllowed, originAllowed, tokenCookieName } from './auth';
-import { API_PATH, MAX_CLIENT_MESSAGE_BYTES, type WireMessage, type WireRequest } from './protocol';
+import { API_PATH, HEARTBEAT_MS, MAX_CLIENT_MESSAGE_BYTES, type WireMessage, type WireRequest } from './protocol';
 import { loadStaticFile } from './static-files';
 
 export interface HeadlessServerOptions {
@@ -18,6 +18,8 @@ export interface HeadlessServerOptions {
   token?: string;
   /** The built UI (dist-ui/). */
   staticDir: string;
+  /** Heartbeat interval (tests shorten it). */
+  heartbeatMs?: number;
 }
 
 export interface HeadlessServer {
@@ -111,7 +113,23 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       ws.send(JSON.stringify(message));
     };
     const unsubscribe = api.subscribe((event) => push({ kind: 'event', event }));
-    ws.on('close', unsubscribe);
+    // Both directions of liveness: the UI hears a heartbeat (so a dead tunnel shows as "disconnected",
+    // never as quietly frozen figures), and a peer that stops answering pings is cut off.
+    let alive = true;
+    ws.on('pong', () => (alive = true));
+    const heartbeat = setInterval(() => {
+      if (!alive) {
+        ws.terminate();
+        return;
+      }
+      alive = false;
+      ws.ping();
+      push({ kind: 'heartbeat', at: new Date().toISOString() });
+    }, options.heartbeatMs ?? HEARTBEAT_MS);
+    ws.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
     ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {
       const request = parseRequest(isBinary ? null : data.toString());

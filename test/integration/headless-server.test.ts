@@ -188,6 +188,18 @@ describe('headless server', () => {
     await expect.poll(() => api.listenerCount).toBe(0);
   });
 
+  it('sends heartbeats so a client can tell a live link from a dead one', async () => {
+    const quick = await startHeadlessServer({ api, port: 0, staticDir: dir, token: 'b'.repeat(32), heartbeatMs: 40 });
+    const ws = await openSocket(quick.port, { Host: `127.0.0.1:${quick.port}`, 'X-MarginWatch-Token': 'b'.repeat(32) });
+    try {
+      const beat = await nextMessage(ws, (m) => m.kind === 'heartbeat');
+      expect(beat.kind === 'heartbeat' && Number.isFinite(Date.parse(beat.at))).toBe(true);
+    } finally {
+      ws.close();
+      await quick.close();
+    }
+  });
+
   it('closes cleanly with clients connected', async () => {
     const second = await startHeadlessServer({ api, port: 0, staticDir: dir, token: 'a'.repeat(32) });
     const ws = await openSocket(second.port, { Host: `127.0.0.1:${second.port}`, 'X-MarginWatch-Token': 'a'.repeat(32) });

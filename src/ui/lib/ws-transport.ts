@@ -2,7 +2,7 @@
 // Requests carry ids; events arrive on the same socket. Reconnects with backoff; calls made while
 // disconnected fail at once with a clear message instead of hanging.
 import type { ApiEvent, CommandName, CommandParams, CommandResults, Envelope } from '../../api/messages';
-import type { WireMessage } from '../../headless/protocol';
+import { HEARTBEAT_MS, type WireMessage } from '../../headless/protocol';
 import type { ConnectionState, Transport } from './transport';
 
 const CALL_TIMEOUT_MS = 30_000;
@@ -34,17 +34,25 @@ export function wsTransport(url: string): Transport {
     setState('connecting');
     const ws = new WebSocket(url);
     socket = ws;
+    let lastHeard = Date.now();
+    // Silence for three heartbeats means the link is dead even if the socket has not noticed.
+    const watchdog = setInterval(() => {
+      if (Date.now() - lastHeard > 3 * HEARTBEAT_MS) ws.close();
+    }, HEARTBEAT_MS);
     ws.onopen = () => {
       backoff = 500;
+      lastHeard = Date.now();
       setState('open');
     };
     ws.onmessage = (message) => {
+      lastHeard = Date.now();
       let parsed: WireMessage;
       try {
         parsed = JSON.parse(String(message.data)) as WireMessage;
       } catch {
         return;
       }
+      if (parsed.kind === 'heartbeat') return;
       if (parsed.kind === 'event') {
         for (const listener of eventListeners) listener(parsed.event);
       } else {
@@ -56,6 +64,7 @@ export function wsTransport(url: string): Transport {
       }
     };
     ws.onclose = () => {
+      clearInterval(watchdog);
       socket = null;
       failPending('Lost the connection to the MarginWatch service.');
       setState('closed');

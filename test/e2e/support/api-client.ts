@@ -17,7 +17,7 @@ export class ApiClient {
       if (message.kind === 'response') {
         this.pending.get(message.id)?.(message.envelope);
         this.pending.delete(message.id);
-      } else {
+      } else if (message.kind === 'event') {
         this.events.push(message.event);
         if (this.events.length > 5000) this.events.shift();
         if (message.event.type === 'account' && message.event.account.snapshot) {
