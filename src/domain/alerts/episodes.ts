@@ -90,7 +90,8 @@ function stepOpen(
   if (levelRank(obs.holdLevel) >= levelRank(ep.level)) {
     return ep.calmSinceMs === null ? ep : { ...ep, calmSinceMs: null };
   }
-  const calmSince = ep.calmSinceMs ?? now;
+  // A calm start in the future means the wall clock went back: measure the calm from now.
+  const calmSince = ep.calmSinceMs === null || ep.calmSinceMs > now ? now : ep.calmSinceMs;
   if (now - calmSince < obs.calmMs)
     return ep.calmSinceMs === calmSince ? ep : { ...ep, calmSinceMs: calmSince };
   if (obs.holdLevel === 'ok') {
@@ -173,7 +174,10 @@ function dueReason(ep: Episode, obs: Observation, ctx: AdvanceContext): PushReas
   }
   if (snoozed || quiet) return null;
   if (ep.level === 'critical' && ep.acknowledgedAtMs === null && ep.lastNotifiedMs !== null) {
-    if (nowMs - ep.lastNotifiedMs >= settings.repeatCriticalMin * 60_000) return 'repeat';
+    const since = nowMs - ep.lastNotifiedMs;
+    // A last push "in the future" means the wall clock went back: repeat now rather than go quiet
+    // for as long as the jump.
+    if (since >= settings.repeatCriticalMin * 60_000 || since < 0) return 'repeat';
   }
   if (
     ep.kind === 'predictive' &&

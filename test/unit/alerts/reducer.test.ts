@@ -164,6 +164,27 @@ describe('alert reducer — levels and episodes', () => {
     ]);
   });
 
+  it('a wall clock set back does not silence critical repeats or stretch the calm time', () => {
+    const { pushes } = run([
+      { atMin: 60, ratio: '0.93' },
+      { atMin: 1, ratio: '0.93' }, // clock jumped back 59 min: repeat now, not in an hour
+      { atMin: 2, ratio: '0.93' },
+      { atMin: 4, ratio: '0.93' },
+    ]);
+    expect(summary(pushes)).toEqual([
+      '60:account:critical:opened',
+      '1:account:critical:repeat',
+      '4:account:critical:repeat',
+    ]);
+    const calm = run([
+      { atMin: 60, ratio: '0.75' },
+      { atMin: 61, ratio: '0.3' }, // calm starts at 61
+      { atMin: 1, ratio: '0.3' }, // clock back: calm restarts at 1
+      { atMin: 3, ratio: '0.3' }, // 2 min calm → closed
+    ]);
+    expect(calm.state.open['account']).toBeUndefined();
+  });
+
   it('snooze silences repeats and same-level pushes, but a worse level breaks through', () => {
     const { pushes } = run([
       { atMin: 0, ratio: '0.93' },
