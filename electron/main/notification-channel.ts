@@ -38,8 +38,10 @@ export function electronNotificationChannel(options: ElectronNotificationOptions
           resolve({ ok: false, detail: `notification failed: ${error}`, attempts: 1 });
         });
         notification.show();
-        // Some Linux servers never confirm 'show'; do not hold the outbox forever.
-        setTimeout(() => resolve({ ok: true, detail: 'shown (no confirmation from the notification server)', attempts: 1 }), 5000).unref();
+        // 'failed' exists on Windows only; elsewhere a missing 'show' is the only sign of trouble. Report it
+        // as a failure so the outbox retries and a failing channel becomes a visible system alert,
+        // rather than counting an unseen notification as delivered.
+        setTimeout(() => resolve({ ok: false, detail: 'the OS did not confirm showing the notification within 5 s', attempts: 1 }), 5000).unref();
       });
     },
   };
