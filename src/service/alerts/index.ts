@@ -69,6 +69,8 @@ export interface AlertPipelineOptions {
    * Default 500 ms; Infinity waits for every delivery.
    */
   awaitDeliveryMs?: number;
+  /** A channel.send that has not answered after this long counts as failed (default 60 s). */
+  sendTimeoutMs?: number;
 }
 
 interface AccountMemory {
@@ -96,6 +98,7 @@ export class AlertPipeline implements WatchdogTarget {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
   private readonly awaitDeliveryMs: number;
+  private readonly sendTimeoutMs: number;
   private readonly inflight = new Set<Promise<void>>();
   /** Resolves once deliveries left pending by a previous run have been attempted. */
   readonly ready: Promise<void>;
@@ -112,6 +115,7 @@ export class AlertPipeline implements WatchdogTarget {
     this.retry = { maxRounds: 5, baseDelayMs: 5_000, maxDelayMs: 120_000, ...options.deliveryRetry };
     this.onError = options.onError ?? ((error) => console.error('alert pipeline:', error));
     this.awaitDeliveryMs = options.awaitDeliveryMs ?? 500;
+    this.sendTimeoutMs = options.sendTimeoutMs ?? 60_000;
     // Whatever was in flight when the last run died may not have gone out: send it again.
     this.store.resetInFlight();
     this.ready = this.flush();
@@ -319,12 +323,27 @@ export class AlertPipeline implements WatchdogTarget {
   }
 
   private async sendOne(channelId: string, row: DeliveryRow): Promise<'sent' | 'recovered' | 'failed'> {
-    const channel = this.channels.get(channelId)!;
+    const channel = this.channels.get(channelId);
+    if (!channel) {
+      this.dropOrphan(row); // removed by setChannels() after the delivery was claimed
+      return 'failed';
+    }
     let result: SendResult;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      result = await channel.send(toOutgoing(row.payload));
+      // A channel that never answers must not hold its delivery "sending" forever; a late success
+      // after the timeout means a same-key re-send on the next round (at-least-once).
+      const timeout = new Promise<SendResult>((resolve) => {
+        timer = setTimeout(
+          () => resolve({ ok: false, detail: `no answer within ${this.sendTimeoutMs} ms` }),
+          this.sendTimeoutMs,
+        );
+      });
+      result = await Promise.race([channel.send(toOutgoing(row.payload)), timeout]);
     } catch (error) {
       result = { ok: false, detail: error instanceof Error ? error.message : String(error) };
+    } finally {
+      clearTimeout(timer);
     }
     const doneMs = this.now();
     const attempts = result.attempts ?? 1;

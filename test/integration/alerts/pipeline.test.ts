@@ -310,6 +310,39 @@ describe('AlertPipeline (real SQLite)', () => {
     await pipeline.close();
   });
 
+  it('a send that never answers fails after sendTimeoutMs and is retried under the same key', async () => {
+    const { open, clock } = setup();
+    const db = open();
+    let calls = 0;
+    const keys: string[] = [];
+    const flaky = {
+      id: 'hook',
+      send: (n: { key: string }) => {
+        calls++;
+        keys.push(n.key);
+        return calls === 1 ? new Promise<{ ok: boolean }>(() => undefined) : Promise.resolve({ ok: true });
+      },
+    };
+    const pipeline = new AlertPipeline({
+      db,
+      channels: [flaky],
+      now: clock.now,
+      utcOffsetMin: () => 0,
+      sendTimeoutMs: 30,
+      awaitDeliveryMs: Infinity,
+      deliveryRetry: { baseDelayMs: 1000 },
+    });
+    await pipeline.evaluate('acc', data(clock, '0.85'));
+    const [row] = new AlertStore(db).allDeliveries();
+    expect(`${row!.status}:${row!.detail}`).toBe('pending:no answer within 30 ms');
+    clock.advance(1000);
+    await pipeline.flush();
+    expect(new AlertStore(db).allDeliveries().map((d) => `${d.status}:${d.attempts}`)).toEqual(['sent:2']);
+    expect(keys).toHaveLength(2);
+    expect(new Set(keys).size).toBe(1);
+    await pipeline.close();
+  });
+
   it('tray shows the worst open level first', async () => {
     const { open, clock } = setup();
     const pipeline = new AlertPipeline({ db: open(), channels: [], now: clock.now, utcOffsetMin: () => 0 });
