@@ -57,6 +57,10 @@ function checkPosition(snapshot: AccountSnapshot, i: number): ContractError | nu
       `${snapshot.venue} lists only ${CONTRACT_TYPES[snapshot.venue].join('/')} contracts`,
     );
   }
+  if (p.option && snapshot.venue !== 'deribit')
+    return new ContractError(at('option'), 'options are supported on deribit only');
+  if (p.option && p.contractType !== 'inverse')
+    return new ContractError(at('contractType'), 'Deribit options are coin-settled: use "inverse"');
   if (p.marginMode === 'isolated' && p.isolatedMargin === undefined)
     return new ContractError(at('isolatedMargin'), 'is required for an isolated position');
   if (snapshot.positionMode === 'oneway' && p.positionSide !== 'both')

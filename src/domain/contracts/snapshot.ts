@@ -40,6 +40,15 @@ export const reportedFiguresSchema = z.strictObject({
 });
 export type ReportedFigures = z.infer<typeof reportedFiguresSchema>;
 
+/** Deribit inverse option (additive, optional): premium-quoted position, margined on the underlying. */
+export const optionSchema = z.strictObject({
+  type: z.enum(['call', 'put']),
+  strike: positiveDecimal,
+  /** Underlying (index) price in the quote currency, e.g. USD. */
+  underlyingPrice: positiveDecimal,
+});
+export type OptionTerms = z.infer<typeof optionSchema>;
+
 export const positionSchema = z.strictObject({
   symbol: z.string().min(1, { error: 'must not be empty' }),
   contractType: z.enum(['linear', 'inverse']),
@@ -60,6 +69,8 @@ export const positionSchema = z.strictObject({
   nextFundingTime: z.iso.datetime({ offset: true }).optional(),
   tickSize: positiveDecimal.optional(),
   lotSize: positiveDecimal.optional(),
+  // Additive, optional: an option position (Deribit); markPrice/entryPrice are then premiums in settleAsset.
+  option: optionSchema.optional(),
 });
 export type Position = z.infer<typeof positionSchema>;
 

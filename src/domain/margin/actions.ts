@@ -48,6 +48,7 @@ export function reduceToTargetFor(state: EngineState, p: PositionState, target: 
   const balance = marginBalanceOf(bucket);
   const requirement = requirementOf(bucket);
   if (balance.isPositive() && requirement.lte(target.times(balance))) return ZERO;
+  if (p.position.option) return optionReduce(p, target, balance, requirement);
   const perContract = valuePerContract(p);
   if (perContract.isZero()) return null;
 
@@ -83,4 +84,13 @@ export function reduceToTargetFor(state: EngineState, p: PositionState, target: 
     terms = next;
   }
   return null;
+}
+
+/** Options: MM is linear in size (per-unit MM at the current mark), MB unchanged by closing at mark. */
+function optionReduce(p: PositionState, target: Dec, balance: Dec, requirement: Dec): Dec | null {
+  if (p.maintenance.isZero()) return null; // a long option carries no margin: closing it does not help
+  const allowed = target.times(balance).minus(requirement.minus(p.maintenance));
+  if (allowed.isNegative()) return null;
+  const remaining = allowed.div(p.maintenance).times(p.size);
+  return remaining.gte(p.size) ? ZERO : p.size.minus(remaining);
 }

@@ -82,7 +82,8 @@ function requirementLine(prepared: PreparedGroup, terms: readonly MaintenanceTer
 export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level: Dec): Dec | null {
   const { group, inverse, a0, a1 } = prepared;
   const first = group[0];
-  if (!first) return null;
+  // Options are margined on the underlying, not on their own mark: no closed form here (see state.ts).
+  if (!first || first.position.option) return null;
   const levelA0 = level.times(a0);
   const levelA1 = level.times(a1);
   let terms: MaintenanceTerms[] = prepared.lastTerms ?? group.map((p) => p.terms);
@@ -113,7 +114,8 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
 
 /** Mark price at which the bucket's margin balance reaches zero (bankruptcy). null if none > 0. */
 export function bankruptcyPrice(prepared: PreparedGroup): Dec | null {
-  const { a0, a1, inverse } = prepared;
+  const { a0, a1, inverse, group } = prepared;
+  if (group[0]?.position.option) return null;
   // a0 + a1·u = 0 ⇒ u = −a0 / a1.
   if (a1.isZero() || a0.isZero() || a0.isNegative() === a1.isNegative()) return null;
   return inverse ? a1.neg().div(a0) : a0.neg().div(a1);

@@ -5,6 +5,7 @@ import type { AccountSnapshot, Position } from '../contracts';
 import { Dec, ZERO, dec } from './decimal';
 import type { MaintenanceTerms, Rulebook } from './rulebook';
 import { rulebookFor } from './rulebooks';
+import { optionMargins } from './rulebooks/deribit-options';
 
 export interface Bucket {
   readonly kind: 'cross' | 'isolated';
@@ -106,6 +107,10 @@ function newBucket(kind: Bucket['kind'], base: Dec): Bucket {
 
 /** Values one position at `price` (its mark) and stores the results on it. */
 function valuePosition(state: EngineState, p: PositionState, price: Dec): void {
+  if (p.position.option) {
+    valueOption(p, price);
+    return;
+  }
   p.mark = price;
   p.notional = notionalAt(p, price);
   p.upnl = pnlAt(p, price);
@@ -117,6 +122,24 @@ function valuePosition(state: EngineState, p: PositionState, price: Dec): void {
   );
   p.maintenance = maintenanceOf(value, p.terms);
   p.fee = value.times(p.feeRate);
+}
+
+/**
+ * Options (Deribit, DRB-OPT-STD): mark and entry are premiums in coin per unit of underlying; value =
+ * qty × premium, uPnL = side × qty × (mark − entry), margins per unit of underlying × qty. The report's
+ * maintenanceRate is then MM per unit of underlying (amount 0).
+ */
+function valueOption(p: PositionState, price: Dec): void {
+  const option = p.position.option!;
+  const margins = optionMargins(option, p.position.side, price);
+  p.mark = price;
+  p.notional = p.qty.times(price);
+  const move = p.qty.times(price.minus(p.entry));
+  p.upnl = p.sign === 1 ? move : move.neg();
+  p.initial = p.qty.times(margins.initial);
+  p.terms = { rate: margins.maintenance, amount: ZERO, maxLeverage: null, key: 'option' };
+  p.maintenance = p.qty.times(margins.maintenance);
+  p.fee = ZERO;
 }
 
 function addToBucket(p: PositionState, direction: 1 | -1): void {
@@ -211,6 +234,11 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
     state.positions.push(p);
   });
   sumTierContracts(state);
+  if (state.positions.some((p) => p.position.option)) {
+    warn(
+      'options: no liquidation or trigger price is computed for option positions, and other positions hold the option premiums fixed (their margin moves with the underlying)',
+    );
+  }
   for (const p of state.positions) {
     valuePosition(state, p, dec(p.position.markPrice));
     addToBucket(p, 1);

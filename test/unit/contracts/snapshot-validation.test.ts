@@ -135,6 +135,16 @@ describe('parseSnapshot', () => {
     expect(errorOf((s) => (s.positions[0]!.contractType = 'inverse')).path).toBe('positions[0].contractType');
   });
 
+  it('accepts option terms only on Deribit', () => {
+    const e = errorOf(
+      (s) => (s.positions[0]!.option = { type: 'call', strike: '70000', underlyingPrice: '60000' }),
+    );
+    expect(e).toEqual({ path: 'positions[0].option', reason: 'options are supported on deribit only' });
+    expect(
+      errorOf((s) => (s.positions[0]!.option = { type: 'straddle', strike: '1', underlyingPrice: '1' })).path,
+    ).toBe('positions[0].option.type');
+  });
+
   it('rejects a collateral haircut above 1', () => {
     expect(
       errorOf((s) => (s.collateral = [{ asset: 'BTC', amount: '1', price: '60000', haircut: '1.5' }])).path,

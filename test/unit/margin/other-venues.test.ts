@@ -361,3 +361,52 @@ describe('Deribit rulebook (unverified schedule)', () => {
     expect(report.warnings).toEqual([]);
   });
 });
+
+describe('Deribit options, standard margin (unverified third-party schedule)', () => {
+  // Source: DRB-OPT-STD (MARGIN-FORMULAS.md §7.2, doc.tslab.pro copy). Numbers below are the formula
+  // evaluated by hand; no exchange-produced figure exists to reproduce.
+  const option = (type: 'call' | 'put', strike: string, side: 'long' | 'short', mark: string) =>
+    position({
+      symbol: `BTC-27DEC24-${strike}-${type === 'call' ? 'C' : 'P'}`,
+      contractType: 'inverse',
+      side,
+      size: '2',
+      contractSize: '1',
+      entryPrice: '0.02',
+      markPrice: mark,
+      leverage: '1',
+      option: { type, strike, underlyingPrice: '60000' },
+    });
+  const deribit = (positions: ReturnType<typeof option>[]) =>
+    snapshot({ venue: 'deribit', settleAsset: 'BTC', crossWalletBalance: '1', positions });
+
+  it('short OTM call: IM = max(0.15 − OTM/U, 0.1) + mark, MM = 0.075 + mark (per BTC)', () => {
+    // OTM/U = 10,000/60,000 = 0.1667 → IM rate max(−0.0167, 0.1) + 0.01 = 0.11; MM 0.085; × 2 BTC.
+    const p = computeMarginReport(deribit([option('call', '70000', 'short', '0.01')])).positions[0]!;
+    expect([p.initialMargin, p.maintenanceMargin, p.maintenanceRate]).toEqual(['0.22', '0.17', '0.085']);
+    expect(p.unrealizedPnl).toBe('0.02'); // short: 2 × (0.02 − 0.01)
+    expect(p.liquidationPrice).toBeNull();
+  });
+
+  it('short ITM put: MM = max(0.075, 0.075 × mark) + mark, IM = max(0.15 + mark, MM)', () => {
+    const p = computeMarginReport(deribit([option('put', '65000', 'short', '0.1')])).positions[0]!;
+    expect([p.initialMargin, p.maintenanceMargin]).toEqual(['0.5', '0.35']);
+  });
+
+  it('long options carry no margin; the account ratio counts short options, and parse rejects options elsewhere', () => {
+    const report = computeMarginReport(
+      deribit([option('call', '70000', 'long', '0.01'), option('put', '65000', 'short', '0.1')]),
+    );
+    expect(report.positions[0]!.maintenanceMargin).toBe('0');
+    // MB = 1 + 2 × (0.01 − 0.02) − 2 × (0.1 − 0.02) = 0.82; MM 0.35.
+    expect(report.account.marginRatio).toBe(d('0.35').div('0.82').toDecimalPlaces(8).toFixed());
+    expect(report.warnings.some((w) => w.startsWith('options:'))).toBe(true);
+    // Closing the short put at mark down to the target keeps MB and scales its MM.
+    const reduce = d(
+      computeMarginReport(deribit([option('put', '65000', 'short', '0.1')]), { targetMarginRatio: '0.2' })
+        .positions[0]!.reduceToTarget,
+    );
+    // MB = 1 − 0.16 = 0.84; allowed MM = 0.168 = 0.175 × remaining → remaining 0.96 → close 1.04.
+    expect(reduce.toFixed()).toBe('1.04');
+  });
+});
