@@ -38,8 +38,8 @@ describe('margin CLI', () => {
     expect(io.err()).toBe('');
   });
 
-  it('reads standard input with "-"', async () => {
-    const io = fakeIo(JSON.stringify(faqSnapshot()));
+  it('reads standard input with "-" (a leading BOM is tolerated)', async () => {
+    const io = fakeIo(`\uFEFF${JSON.stringify(faqSnapshot())}`);
     expect(await main(['margin', '-'], io)).toBe(0);
     expect(JSON.parse(io.out()).schema).toBe('marginwatch.report/1');
   });

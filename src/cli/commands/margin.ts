@@ -14,7 +14,7 @@ type Outcome = { ok: true; report: MarginReport } | { ok: false; error: Contract
 export function evaluateSnapshotText(text: string): Outcome {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.replace(/^\uFEFF/, '')); // editors on Windows may save a BOM
   } catch (error) {
     return {
       ok: false,
