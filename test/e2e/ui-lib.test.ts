@@ -2,7 +2,7 @@
 // table's pairing/sorting/filtering, the forecast pick, thresholds from settings, and CSV export.
 import { describe, expect, it } from 'vitest';
 import type { AccountView, HistoryResult } from '../../src/api/messages';
-import { formatAge, formatMinutes, formatPercent, formatProbability, formatStep } from '../../src/ui/lib/format';
+import { formatAge, formatMarginRatio, formatMinutes, formatPercent, formatProbability, formatStep } from '../../src/ui/lib/format';
 import { historyCsv } from '../../src/ui/lib/history';
 import { thresholdsFrom } from '../../src/ui/lib/levels';
 import { filterRows, nextLevelForecast, positionRows, sortRows } from '../../src/ui/lib/positions';
@@ -29,6 +29,9 @@ describe('percent, probability, durations, ages', () => {
     expect(formatPercent('0.4636')).toBe('46.36 %');
     expect(formatPercent('-0.17684')).toBe('−17.68 %');
     expect(formatPercent(null)).toBe('—');
+    expect(formatMarginRatio('0.4636')).toBe('46.36 %');
+    expect(formatMarginRatio('1000')).toBe('≥ 100 % (liquidation)');
+    expect(formatMarginRatio('1')).toBe('≥ 100 % (liquidation)');
     expect(formatProbability(0.0004)).toBe('< 0.1 %');
     expect(formatProbability(0.9999)).toBe('> 99.9 %');
     expect(formatProbability(0.639)).toBe('63.9 %');

@@ -66,6 +66,13 @@ export function formatPercent(value: string | number | null | undefined, dp = 2)
   return `${group(d.times(100).toFixed(dp, Decimal.ROUND_HALF_UP))} %`;
 }
 
+/** A normalised margin ratio: 1 means liquidation, so anything at or past it says so instead of "100,000 %". */
+export function formatMarginRatio(value: string | null | undefined): string {
+  const d = parse(value);
+  if (!d) return DASH;
+  return d.gte(1) ? '≥ 100 % (liquidation)' : formatPercent(value);
+}
+
 /** A probability in [0, 1] as a percentage with sensible precision at the extremes. */
 export function formatProbability(p: number | null | undefined): string {
   if (p === null || p === undefined || !Number.isFinite(p)) return DASH;
