@@ -89,3 +89,21 @@ export function remoteChannelsFromSettings(
   }
   return { channels, problems };
 }
+
+/**
+ * Every channel the settings ask for: the local ones passed in (OS notification — node-notifier or
+ * Electron's — and sound) when enabled, then the remote ones. Feed the result to
+ * AlertPipeline.setChannels() whenever the settings change.
+ */
+export function channelsFromSettings(
+  settings: ChannelSettings,
+  local: { os?: NotificationChannel; sound?: NotificationChannel },
+  secrets: ChannelSecrets,
+  options: { retry?: RetryPolicy; wait?: (ms: number) => Promise<void> } = {},
+): RemoteChannelsResult {
+  const remote = remoteChannelsFromSettings(settings, secrets, options);
+  const channels: NotificationChannel[] = [];
+  if (settings.os.enabled && local.os) channels.push(local.os);
+  if (settings.sound.enabled && local.sound) channels.push(local.sound);
+  return { channels: [...channels, ...remote.channels], problems: remote.problems };
+}

@@ -16,6 +16,6 @@ export {
   webhookSignature,
   ntfyPriority,
 } from './remote';
-export { remoteChannelsFromSettings, type ChannelSecrets, type RemoteChannelsResult } from './fromSettings';
+export { remoteChannelsFromSettings, channelsFromSettings, type ChannelSecrets, type RemoteChannelsResult } from './fromSettings';
 export { withRetries, DEFAULT_RETRY, type RetryPolicy } from './retry';
 export { alarmWav } from './wav';

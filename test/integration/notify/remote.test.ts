@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createHmac } from 'node:crypto';
 import { ntfyChannel, telegramChannel, webhookChannel } from '../../../src/notify/remote';
-import { remoteChannelsFromSettings } from '../../../src/notify/fromSettings';
+import { channelsFromSettings, remoteChannelsFromSettings } from '../../../src/notify/fromSettings';
 import { alertSettingsSchema } from '../../../src/domain/alerts/settings';
 import type { OutgoingNotification } from '../../../src/notify/types';
 import { AlertPipeline } from '../../../src/service/alerts';
@@ -227,6 +227,23 @@ describe('remote channels from settings', () => {
       alertSettingsSchema.safeParse({ channels: { webhook: { enabled: true, url: 'ftp://x' } } }).error
         ?.issues[0]?.path,
     ).toEqual(['channels', 'webhook', 'url']);
+  });
+});
+
+describe('all channels from settings', () => {
+  it('keeps the local channels the trader left enabled, then the remote ones', () => {
+    const os = { id: 'os', send: async () => ({ ok: true }) };
+    const sound = { id: 'sound', send: async () => ({ ok: true }) };
+    const on = alertSettingsSchema.parse({
+      channels: { webhook: { enabled: true, url: 'http://127.0.0.1:1/h' } },
+    }).channels;
+    expect(channelsFromSettings(on, { os, sound }, {}).channels.map((c) => c.id)).toEqual([
+      'os',
+      'sound',
+      'webhook',
+    ]);
+    const quiet = alertSettingsSchema.parse({ channels: { sound: { enabled: false } } }).channels;
+    expect(channelsFromSettings(quiet, { os, sound }, {}).channels.map((c) => c.id)).toEqual(['os']);
   });
 });
 
