@@ -7,6 +7,7 @@ import { COINM, USDM, type BinanceProduct } from './binance/product';
 import { HyperliquidReader, hyperliquidWallet } from './hyperliquid/reader';
 import { BybitReader } from './bybit/reader';
 import { OkxReader } from './okx/reader';
+import { DeribitReader } from './deribit/reader';
 import { invalidKey, keyVerdict } from './shared/keyVerdict';
 import { PollingSession } from './shared/pollingSession';
 import { DEFAULT_TUNING, SILENT_LOGGER, type SessionTuning, type VenueLogger } from './shared/sessionOptions';
@@ -27,7 +28,7 @@ export interface VenueSessionOptions {
 }
 
 /** Venues with a working adapter in this build. */
-export const SUPPORTED_VENUES: ReadonlyArray<AccountConfig['source']> = ['binance-usdm', 'binance-coinm', 'hyperliquid', 'bybit', 'okx'];
+export const SUPPORTED_VENUES: ReadonlyArray<AccountConfig['source']> = ['binance-usdm', 'binance-coinm', 'hyperliquid', 'bybit', 'okx', 'deribit'];
 
 export class UnsupportedVenueError extends Error {
   constructor(venue: string) {
@@ -53,6 +54,8 @@ export function createVenueSession(config: AccountConfig, secret: VenueSecret | 
       return new PollingSession(config.id, new BybitReader(config.options, secret, deps.now, deps.tuning), deps);
     case 'okx':
       return new PollingSession(config.id, new OkxReader(config.options, secret, deps.now, deps.tuning), deps);
+    case 'deribit':
+      return new PollingSession(config.id, new DeribitReader(config.options, secret, deps.now, deps.tuning), deps);
     case 'hyperliquid':
       return new PollingSession(config.id, new HyperliquidReader(config.options, deps.now, deps.tuning), deps);
     default:
@@ -91,6 +94,22 @@ export async function validateCredentials(config: AccountConfig, secret: VenueSe
         await reader.fetchSnapshot();
         const perm = await reader.permissions();
         return keyVerdict('OKX', perm.length === 0 ? null : perm.includes('trade'), perm.length === 0 ? null : perm.includes('withdraw'));
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === 'invalid-key' || code === 'permission-denied') return invalidKey((error as Error).message);
+        throw error;
+      } finally {
+        reader.release();
+      }
+    }
+    case 'deribit': {
+      if (!secret) return invalidKey('Deribit needs a client id and client secret.');
+      const reader = new DeribitReader(config.options, secret, options.now ?? Date.now, { ...DEFAULT_TUNING, ...options.tuning });
+      try {
+        await reader.fetchSnapshot();
+        const scopes = await reader.scopes();
+        // Deribit scopes: trade:read_write allows orders; wallet:read_write allows withdrawals.
+        return keyVerdict('Deribit', scopes.length ? scopes.includes('trade:read_write') : null, scopes.length ? scopes.includes('wallet:read_write') : null);
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code === 'invalid-key' || code === 'permission-denied') return invalidKey((error as Error).message);
