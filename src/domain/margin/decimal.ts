@@ -30,11 +30,11 @@ export interface PrintRule {
 }
 
 export function printWith(rule: PrintRule, value: Dec): string {
-  const rounded = value.toDecimalPlaces(
-    rule.decimals,
-    rule.mode === 'truncate' ? Dec.ROUND_DOWN : Dec.ROUND_HALF_UP,
-  );
-  return plain(rounded);
+  // One rounding+formatting call (toFixed with a rounding mode), then drop trailing zeros so figures
+  // read "0.025", not "0.02500000".
+  const fixed = value.toFixed(rule.decimals, rule.mode === 'truncate' ? Dec.ROUND_DOWN : Dec.ROUND_HALF_UP);
+  const trimmed = fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+  return trimmed === '-0' ? '0' : trimmed;
 }
 
 /** Number of decimals written in a decimal string ("64846.98753790" → 8). */

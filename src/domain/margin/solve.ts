@@ -33,6 +33,8 @@ export interface PreparedGroup {
   readonly a1: Dec;
   /** Tiers at the last solved price: nearby levels usually share them, saving an iteration. */
   lastTerms: MaintenanceTerms[] | null;
+  /** MM(u) lines already built, by tier keys: levels usually share tiers. */
+  readonly lines: Map<string, { b0: Dec; b1: Dec }>;
 }
 
 /** Takes the moving positions out of the bucket totals and builds MB(u) (independent of tiers). */
@@ -54,7 +56,15 @@ export function prepareGroup(bucket: Bucket, group: readonly PositionState[]): P
       a1 = a1.plus(q);
     }
   }
-  return { group, inverse: group[0]?.inverse ?? false, othersRequirement, a0, a1, lastTerms: null };
+  return {
+    group,
+    inverse: group[0]?.inverse ?? false,
+    othersRequirement,
+    a0,
+    a1,
+    lastTerms: null,
+    lines: new Map(),
+  };
 }
 
 /** B0 and B1 of MM(u) for the moving positions with the given tiers. */
@@ -89,7 +99,13 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
   let terms: MaintenanceTerms[] = prepared.lastTerms ?? group.map((p) => p.terms);
   let price: Dec | null = null;
   for (let i = 0; i < MAX_TIER_ITERATIONS; i++) {
-    const { b0, b1 } = requirementLine(prepared, terms);
+    const key = terms.length === 1 ? terms[0]!.key : terms.map((t) => t.key).join('|');
+    let line = prepared.lines.get(key);
+    if (!line) {
+      line = requirementLine(prepared, terms);
+      prepared.lines.set(key, line);
+    }
+    const { b0, b1 } = line;
     // u = (L·A0 − B0) / (B1 − L·A1); linear P = u, inverse P = 1/u (one division either way).
     const numerator = levelA0.minus(b0);
     const denominator = b1.minus(levelA1);
