@@ -1,13 +1,13 @@
 // The headless (Node) vault: AES-256-GCM with a key from the OS keyring, the environment or a key file.
 import { vaultKeyFile } from '../paths';
 import { open, seal } from './aesGcm';
-import { keyFromEnv, keyFromFile, keyFromKeyring } from './keySources';
+import { keyFileExists, keyFromEnv, keyFromFile, keyFromKeyring } from './keySources';
 import type { SecretVault } from './vault';
 
 export interface HeadlessVaultOptions {
   dataDir: string;
   env?: NodeJS.ProcessEnv;
-  /** Try the desktop keyring first (default true). Tests turn it off to stay hermetic. */
+  /** Try the desktop keyring first (default: yes unless MARGINWATCH_NO_KEYRING=1). */
   useKeyring?: boolean;
 }
 
@@ -25,13 +25,24 @@ class AesGcmVault implements SecretVault {
   }
 }
 
+/**
+ * Order (the brief's): OS keyring, MARGINWATCH_VAULT_KEY, 0600 key file. A key that already exists
+ * wins over creating a new one, so secrets stay decryptable when, say, a keyring appears later.
+ */
 export async function openHeadlessVault(options: HeadlessVaultOptions): Promise<SecretVault> {
   const env = options.env ?? process.env;
-  if (options.useKeyring !== false) {
-    const key = await keyFromKeyring(env);
-    if (key) return new AesGcmVault('os-keyring', key);
+  const file = vaultKeyFile(options.dataDir);
+  const keyring = options.useKeyring ?? env.MARGINWATCH_NO_KEYRING !== '1';
+  if (keyring) {
+    const existing = await keyFromKeyring(env, false);
+    if (existing) return new AesGcmVault('os-keyring', existing);
   }
   const envKey = keyFromEnv(env);
   if (envKey) return new AesGcmVault('env', envKey);
-  return new AesGcmVault('key-file', keyFromFile(vaultKeyFile(options.dataDir)));
+  if (keyFileExists(file)) return new AesGcmVault('key-file', keyFromFile(file));
+  if (keyring) {
+    const created = await keyFromKeyring(env, true);
+    if (created) return new AesGcmVault('os-keyring', created);
+  }
+  return new AesGcmVault('key-file', keyFromFile(file));
 }

@@ -26,8 +26,8 @@ function run(cmd: string, args: string[], input: string | null, timeoutMs: numbe
   });
 }
 
-/** Key from the desktop keyring, created there on first use; null when no keyring answers. */
-export async function keyFromKeyring(env: NodeJS.ProcessEnv = process.env, timeoutMs = 3000): Promise<Buffer | null> {
+/** Key from the desktop keyring; with `create`, made there on first use. Null when no keyring answers. */
+export async function keyFromKeyring(env: NodeJS.ProcessEnv = process.env, create = true, timeoutMs = 3000): Promise<Buffer | null> {
   const found = await run('secret-tool', ['lookup', ...KEYRING_ATTRS], null, timeoutMs, env);
   if (found && found.trim()) {
     try {
@@ -36,6 +36,7 @@ export async function keyFromKeyring(env: NodeJS.ProcessEnv = process.env, timeo
       return null;
     }
   }
+  if (!create) return null;
   const fresh = randomBytes(32);
   const stored = await run('secret-tool', ['store', '--label=MarginWatch vault key', ...KEYRING_ATTRS], fresh.toString('base64'), timeoutMs, env);
   if (stored === null) return null;
@@ -47,6 +48,15 @@ export async function keyFromKeyring(env: NodeJS.ProcessEnv = process.env, timeo
 export function keyFromEnv(env: NodeJS.ProcessEnv): Buffer | null {
   const text = env[VAULT_KEY_ENV];
   return text ? parseKeyText(text, VAULT_KEY_ENV) : null;
+}
+
+export function keyFileExists(file: string): boolean {
+  try {
+    statSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads the key file, creating it (0600, exclusive) on first use; refuses group/world-accessible files. */

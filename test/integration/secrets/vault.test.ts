@@ -77,3 +77,25 @@ describe('headless vault', () => {
     await expect(other.decrypt(a)).rejects.toThrow(/cannot be decrypted/);
   });
 });
+
+describe('headless vault key choice', () => {
+  it('keeps using an existing key file when a keyring appears later', async () => {
+    const dir = tempDir();
+    const first = await openHeadlessVault({ dataDir: dir, env: bareEnv() });
+    const blob = await first.encrypt(PLAIN);
+    const bin = tempDir();
+    writeFileSync(join(bin, 'secret-tool'), `#!/bin/sh\nif [ "$1" = lookup ]; then exit 1; fi\ncat > "${join(bin, 'stored')}"; exit 0\n`, { mode: 0o755 });
+    const later = await openHeadlessVault({ dataDir: dir, env: { PATH: `${bin}:/usr/bin:/bin` } });
+    expect(later.backend).toBe('key-file');
+    expect(await later.decrypt(blob)).toBe(PLAIN);
+  });
+
+  it('MARGINWATCH_NO_KEYRING=1 skips a working keyring', async () => {
+    const bin = tempDir();
+    const store = join(bin, 'stored');
+    writeFileSync(join(bin, 'secret-tool'), `#!/bin/sh\nif [ "$1" = lookup ]; then [ -f "${store}" ] && cat "${store}" && exit 0; exit 1; fi\nif [ "$1" = store ]; then cat > "${store}"; exit 0; fi\nexit 2\n`, { mode: 0o755 });
+    const env = { PATH: `${bin}:/usr/bin:/bin` };
+    expect((await openHeadlessVault({ dataDir: tempDir(), env })).backend).toBe('os-keyring');
+    expect((await openHeadlessVault({ dataDir: tempDir(), env: { ...env, MARGINWATCH_NO_KEYRING: '1' } })).backend).toBe('key-file');
+  });
+});
