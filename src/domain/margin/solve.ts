@@ -48,11 +48,11 @@ export function prepareGroup(bucket: Bucket, group: readonly PositionState[]): P
     const q = p.sign === 1 ? p.qty : p.qty.neg();
     if (p.inverse) {
       // side·qty·(1/EP − u)
-      a0 = a0.plus(q.div(p.entry));
+      a0 = p.sign === 1 ? a0.plus(p.entryValue) : a0.minus(p.entryValue);
       a1 = a1.minus(q);
     } else {
       // side·qty·(P − EP)
-      a0 = a0.minus(q.times(p.entry));
+      a0 = p.sign === 1 ? a0.minus(p.entryValue) : a0.plus(p.entryValue);
       a1 = a1.plus(q);
     }
   }

@@ -30,6 +30,8 @@ export interface PositionState {
   /** size × contractSize: base units (linear) or quote currency (inverse). */
   readonly qty: Dec;
   readonly entry: Dec;
+  /** Position value at entry: qty·EP (linear) or qty/EP (inverse). */
+  readonly entryValue: Dec;
   readonly leverage: Dec;
   readonly feeRate: Dec;
   readonly valueAt: 'mark' | 'entry';
@@ -61,15 +63,18 @@ export function notionalAt(p: PositionState, price: Dec): Dec {
   return p.inverse ? p.qty.div(price) : p.qty.times(price);
 }
 
-/** Unrealised PnL at `price`: linear side·qty·(P − EP); inverse side·qty·(1/EP − 1/P) (BN-CM-FIELDS). */
-export function pnlAt(p: PositionState, price: Dec): Dec {
-  const move = p.inverse ? p.qty.div(p.entry).minus(p.qty.div(price)) : p.qty.times(price.minus(p.entry));
+/**
+ * Unrealised PnL given the notional at `price`: linear side·qty·(P − EP) = side·(notional − qty·EP);
+ * inverse side·qty·(1/EP − 1/P) = side·(qty/EP − notional) (BN-CM-FIELDS). Entry values are precomputed.
+ */
+function pnlFromNotional(p: PositionState, notional: Dec): Dec {
+  const move = p.inverse ? p.entryValue.minus(notional) : notional.minus(p.entryValue);
   return p.sign === 1 ? move : move.neg();
 }
 
 /** The value maintenance is computed on: at the mark, or fixed at entry (Bybit classic isolated). */
 export function maintenanceValueAt(p: PositionState, price: Dec): Dec {
-  return notionalAt(p, p.valueAt === 'entry' ? p.entry : price);
+  return p.valueAt === 'entry' ? p.entryValue : notionalAt(p, price);
 }
 
 export const silent = (): void => {};
@@ -113,9 +118,9 @@ function valuePosition(state: EngineState, p: PositionState, price: Dec): void {
   }
   p.mark = price;
   p.notional = notionalAt(p, price);
-  p.upnl = pnlAt(p, price);
+  p.upnl = pnlFromNotional(p, p.notional);
   p.initial = p.notional.div(p.leverage);
-  const value = maintenanceValueAt(p, price);
+  const value = p.valueAt === 'entry' ? p.entryValue : p.notional;
   p.terms = state.rulebook.maintenanceTerms(
     { position: p.position, notional: value, contracts: p.size.plus(p.tierContractsOthers) },
     state.warn,
@@ -203,14 +208,18 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
       state.isolated.push(bucket);
     }
     const size = dec(position.size);
+    const qty = size.times(position.contractSize);
+    const entry = dec(position.entryPrice);
+    const inverse = position.contractType === 'inverse';
     const p: PositionState = {
       index,
       position,
       sign: position.side === 'long' ? 1 : -1,
-      inverse: position.contractType === 'inverse',
+      inverse,
       size,
-      qty: size.times(position.contractSize),
-      entry: dec(position.entryPrice),
+      qty,
+      entry,
+      entryValue: inverse ? qty.div(entry) : qty.times(entry),
       leverage: dec(position.leverage),
       feeRate: rulebook.feeRate(position),
       valueAt: rulebook.maintenanceValueAt(position),
