@@ -8,7 +8,16 @@
 // against Electron's headers (node-gyp). Offline, or without a compiler, it explains and exits 0 so
 // the rest of the tool chain still works; the desktop app then says what to run.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  copyFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -30,12 +39,19 @@ function versionOf(pkg) {
 
 const electronVersion = versionOf('electron');
 const sqliteVersion = versionOf('better-sqlite3');
-const wanted = { electron: electronVersion, betterSqlite3: sqliteVersion, platform: process.platform, arch: process.arch };
+const wanted = {
+  electron: electronVersion,
+  betterSqlite3: sqliteVersion,
+  platform: process.platform,
+  arch: process.arch,
+};
 
 if (existsSync(outFile) && existsSync(stampFile)) {
   const stamp = JSON.parse(readFileSync(stampFile, 'utf8'));
   if (JSON.stringify(stamp) === JSON.stringify(wanted)) {
-    say(`up to date: better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (${process.platform}-${process.arch})`);
+    say(
+      `up to date: better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (${process.platform}-${process.arch})`,
+    );
     process.exit(0);
   }
 }
@@ -49,12 +65,29 @@ for (const entry of ['package.json', 'binding.gyp', 'src', 'deps', 'lib']) {
 
 function run(label, command, args) {
   say(`${label}: ${[command, ...args].join(' ')}`);
-  const result = spawnSync(command, args, { cwd: work, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, npm_config_runtime: 'electron', npm_config_target: electronVersion } });
+  const result = spawnSync(command, args, {
+    cwd: work,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, npm_config_runtime: 'electron', npm_config_target: electronVersion },
+  });
   return result.status === 0 && existsSync(join(work, 'build', 'Release', 'better_sqlite3.node'));
 }
 
-const common = ['--runtime', 'electron', '--target', electronVersion, '--arch', process.arch, '--platform', process.platform];
-let built = run('download prebuilt binary', process.execPath, [require.resolve('prebuild-install/bin.js'), ...common, '--verbose']);
+const common = [
+  '--runtime',
+  'electron',
+  '--target',
+  electronVersion,
+  '--arch',
+  process.arch,
+  '--platform',
+  process.platform,
+];
+let built = run('download prebuilt binary', process.execPath, [
+  require.resolve('prebuild-install/bin.js'),
+  ...common,
+  '--verbose',
+]);
 if (!built) {
   built = run('compile from source', process.execPath, [
     require.resolve('node-gyp/bin/node-gyp.js'),

@@ -42,24 +42,41 @@ async function start(): Promise<void> {
       vault: safeStorageVault(),
       // Electron's own notifications replace node-notifier in the desktop app; the alarm sound stays.
       channels: [
-        electronNotificationChannel({ iconPath: join(iconsDir, 'icon.png'), focus: ({ accountId }) => show(`#/account/${encodeURIComponent(accountId)}`) }),
+        electronNotificationChannel({
+          iconPath: join(iconsDir, 'icon.png'),
+          focus: ({ accountId }) => show(`#/account/${encodeURIComponent(accountId)}`),
+        }),
         soundChannel({ file: join(resourcesDir, 'sounds', 'alarm.wav') }),
       ],
       log: (line) => console.log(`${new Date().toISOString()} ${line}`),
     });
   } catch (error) {
-    dialog.showErrorBox('MarginWatch could not start', error instanceof Error ? error.message : String(error));
+    dialog.showErrorBox(
+      'MarginWatch could not start',
+      error instanceof Error ? error.message : String(error),
+    );
     app.exit(1);
     return;
   }
 
   const show = (hash: string | null) => {
-    if (!win || win.isDestroyed()) win = createMainWindow({ preloadPath: join(mainDir, '..', 'preload', 'index.cjs'), iconPath: join(iconsDir, 'icon.png'), devUrl, isQuitting: () => quitting });
+    if (!win || win.isDestroyed())
+      win = createMainWindow({
+        preloadPath: join(mainDir, '..', 'preload', 'index.cjs'),
+        iconPath: join(iconsDir, 'icon.png'),
+        devUrl,
+        isQuitting: () => quitting,
+      });
     showAt(win, hash);
   };
-  const disconnectIpc = connectIpc(monitor, () => win, devUrl, (command, envelope) => {
-    if (command === 'settings.update' && envelope.ok) applyStartAtLogin(envelope.result);
-  });
+  const disconnectIpc = connectIpc(
+    monitor,
+    () => win,
+    devUrl,
+    (command, envelope) => {
+      if (command === 'settings.update' && envelope.ok) applyStartAtLogin(envelope.result);
+    },
+  );
   const destroyTray = createTray(iconsDir, monitor, { show, quit: () => app.quit() });
   const settings = await monitor.call('settings.get', {});
   if (settings.ok) applyStartAtLogin(settings.result);

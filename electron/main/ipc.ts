@@ -5,11 +5,23 @@ import { commandSchemas, type CommandName, type Envelope, type MonitorApi } from
 import { IPC_CALL, IPC_EVENT } from '../shared';
 import { isTrustedSender } from './security';
 
-export function connectIpc(api: MonitorApi, getWindow: () => BrowserWindow | null, devUrl: string | undefined, afterCall?: (command: CommandName, envelope: Envelope<unknown>) => void): () => void {
+export function connectIpc(
+  api: MonitorApi,
+  getWindow: () => BrowserWindow | null,
+  devUrl: string | undefined,
+  afterCall?: (command: CommandName, envelope: Envelope<unknown>) => void,
+): () => void {
   ipcMain.handle(IPC_CALL, async (event, command: unknown, params: unknown): Promise<Envelope<unknown>> => {
-    if (!isTrustedSender(event.senderFrame, devUrl)) return { ok: false, error: { message: 'refused: IPC from an untrusted frame' } };
+    if (!isTrustedSender(event.senderFrame, devUrl))
+      return { ok: false, error: { message: 'refused: IPC from an untrusted frame' } };
     if (typeof command !== 'string' || !Object.hasOwn(commandSchemas, command)) {
-      return { ok: false, error: { message: `unknown command ${JSON.stringify(String(command)).slice(0, 80)}`, path: 'command' } };
+      return {
+        ok: false,
+        error: {
+          message: `unknown command ${JSON.stringify(String(command)).slice(0, 80)}`,
+          path: 'command',
+        },
+      };
     }
     try {
       const envelope = await api.call(command as CommandName, params);

@@ -15,7 +15,8 @@ export function electronNotificationChannel(options: ElectronNotificationOptions
   return {
     id: 'os',
     async send(n: OutgoingNotification): Promise<SendResult> {
-      if (!Notification.isSupported()) return { ok: false, detail: 'this OS session has no notification support', attempts: 1 };
+      if (!Notification.isSupported())
+        return { ok: false, detail: 'this OS session has no notification support', attempts: 1 };
       const notification = new Notification({
         title: n.title,
         body: n.body,
@@ -41,7 +42,15 @@ export function electronNotificationChannel(options: ElectronNotificationOptions
         // 'failed' exists on Windows only; elsewhere a missing 'show' is the only sign of trouble. Report it
         // as a failure so the outbox retries and a failing channel becomes a visible system alert,
         // rather than counting an unseen notification as delivered.
-        setTimeout(() => resolve({ ok: false, detail: 'the OS did not confirm showing the notification within 5 s', attempts: 1 }), 5000).unref();
+        setTimeout(
+          () =>
+            resolve({
+              ok: false,
+              detail: 'the OS did not confirm showing the notification within 5 s',
+              attempts: 1,
+            }),
+          5000,
+        ).unref();
       });
     },
   };

@@ -17,7 +17,9 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Must run before app 'ready'. */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
 }
 
 /** Serves the built renderer from app://marginwatch/ with our CSP header; nothing outside its folder. */
@@ -26,7 +28,10 @@ export function serveRenderer(rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return new Response('Not found', { status: 404 });
-    const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname).replace(/^\/+/, '');
+    const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname).replace(
+      /^\/+/,
+      '',
+    );
     const full = resolve(join(root, normalize(relative)));
     if (!full.startsWith(root + sep)) return new Response('Not found', { status: 404 });
     try {
@@ -51,7 +56,9 @@ export function applyDevCsp(devUrl: string): void {
     const headers = { ...details.responseHeaders };
     if (details.url.startsWith(devOrigin)) {
       // Vite's HMR client needs its websocket and inline styles in dev only.
-      headers['Content-Security-Policy'] = [`${RENDERER_CSP.replace("connect-src 'self'", `connect-src 'self' ws://${new URL(devUrl).host}`).replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")}`];
+      headers['Content-Security-Policy'] = [
+        `${RENDERER_CSP.replace("connect-src 'self'", `connect-src 'self' ws://${new URL(devUrl).host}`).replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")}`,
+      ];
     }
     callback({ responseHeaders: headers });
   });

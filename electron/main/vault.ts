@@ -11,8 +11,10 @@ type AsyncSafeStorage = typeof safeStorage & {
 
 export function safeStorageVault(platform: NodeJS.Platform = process.platform): SecretVault {
   const storage = safeStorage as AsyncSafeStorage;
-  if (!storage.isEncryptionAvailable()) throw new VaultError('OS encryption is not available (safeStorage): cannot store exchange keys securely');
-  const backend = platform === 'linux' ? storage.getSelectedStorageBackend() : platform === 'darwin' ? 'keychain' : 'dpapi';
+  if (!storage.isEncryptionAvailable())
+    throw new VaultError('OS encryption is not available (safeStorage): cannot store exchange keys securely');
+  const backend =
+    platform === 'linux' ? storage.getSelectedStorageBackend() : platform === 'darwin' ? 'keychain' : 'dpapi';
   const encrypted = backend !== 'basic_text' && backend !== 'unknown';
   return {
     backend: `safeStorage:${backend}`,

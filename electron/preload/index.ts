@@ -7,7 +7,8 @@ import { IPC_CALL, IPC_EVENT } from '../shared';
 
 const bridge: MarginWatchBridge = {
   call(command: string, params: unknown): Promise<Envelope<unknown>> {
-    if (typeof command !== 'string') return Promise.resolve({ ok: false, error: { message: 'command must be a string' } });
+    if (typeof command !== 'string')
+      return Promise.resolve({ ok: false, error: { message: 'command must be a string' } });
     return ipcRenderer.invoke(IPC_CALL, command, params) as Promise<Envelope<unknown>>;
   },
   onEvent(listener: (event: ApiEvent) => void): () => void {

@@ -6,7 +6,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { commandSchemas, type CommandName, type MonitorApi } from '../api/messages';
 import { contentSecurityPolicy, findToken, hostAllowed, originAllowed, tokenCookieName } from './auth';
-import { API_PATH, HEARTBEAT_MS, MAX_CLIENT_MESSAGE_BYTES, type WireMessage, type WireRequest } from './protocol';
+import {
+  API_PATH,
+  HEARTBEAT_MS,
+  MAX_CLIENT_MESSAGE_BYTES,
+  type WireMessage,
+  type WireRequest,
+} from './protocol';
 import { loadStaticFile } from './static-files';
 
 export interface HeadlessServerOptions {
@@ -65,13 +71,24 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     if (!hostAllowed(hostHeader)) return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden host');
     const url = new URL(req.url ?? '/', `http://${hostHeader}`);
     const source = findToken(req, url, token, cookieName);
-    if (!source) return send(res, 401, 'text/plain; charset=utf-8', 'Unauthorized: open the URL printed at start-up (it carries the token).');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
+    if (!source)
+      return send(
+        res,
+        401,
+        'text/plain; charset=utf-8',
+        'Unauthorized: open the URL printed at start-up (it carries the token).',
+      );
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
     if (source === 'query') {
       // Trade the one-time query token for a cookie and drop it from the address bar and history.
       url.searchParams.delete('token');
       res.setHeader('Set-Cookie', `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      res.writeHead(303, { ...BASE_HEADERS, Location: url.pathname + url.search, 'Cache-Control': 'no-store' });
+      res.writeHead(303, {
+        ...BASE_HEADERS,
+        Location: url.pathname + url.search,
+        'Cache-Control': 'no-store',
+      });
       res.end();
       return;
     }
@@ -97,7 +114,8 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     const reject = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    if (!hostAllowed(hostHeader) || !originAllowed(req.headers.origin, hostHeader)) return reject(403, 'Forbidden');
+    if (!hostAllowed(hostHeader) || !originAllowed(req.headers.origin, hostHeader))
+      return reject(403, 'Forbidden');
     if (!findToken(req, url, token, cookieName)) return reject(401, 'Unauthorized');
     if (url.pathname !== API_PATH) return reject(404, 'Not Found');
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
@@ -134,14 +152,22 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     ws.on('message', (data, isBinary) => {
       const request = parseRequest(isBinary ? null : data.toString());
       if ('error' in request) {
-        push({ kind: 'response', id: request.id, envelope: { ok: false, error: { message: request.error } } });
+        push({
+          kind: 'response',
+          id: request.id,
+          envelope: { ok: false, error: { message: request.error } },
+        });
         return;
       }
       api
         .call(request.command, request.params)
         .then((envelope) => push({ kind: 'response', id: request.id, envelope }))
         .catch((err: unknown) =>
-          push({ kind: 'response', id: request.id, envelope: { ok: false, error: { message: errorMessage(err) } } }),
+          push({
+            kind: 'response',
+            id: request.id,
+            envelope: { ok: false, error: { message: errorMessage(err) } },
+          }),
         );
     });
   }
@@ -199,7 +225,8 @@ export function parseRequest(text: string | null): ParsedRequest {
   if (typeof value !== 'object' || value === null) return { id: -1, error: 'message must be an object' };
   const record = value as Record<string, unknown>;
   const id = record.id;
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { id: -1, error: 'id: must be a non-negative integer' };
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0)
+    return { id: -1, error: 'id: must be a non-negative integer' };
   const command = record.command;
   if (typeof command !== 'string' || !Object.hasOwn(commandSchemas, command)) {
     return { id, error: `command: unknown command ${JSON.stringify(String(command)).slice(0, 80)}` };

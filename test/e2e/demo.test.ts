@@ -39,7 +39,8 @@ describe('headless mode on the demo account', () => {
   });
 
   afterAll(async () => {
-    for (const [view, list] of Object.entries(axeReport)) console.log(`axe ${view}: ${list.length === 0 ? 'no violations' : list.join('; ')}`);
+    for (const [view, list] of Object.entries(axeReport))
+      console.log(`axe ${view}: ${list.length === 0 ? 'no violations' : list.join('; ')}`);
     await browser?.close();
     api?.close();
     if (service) {
@@ -80,7 +81,11 @@ describe('headless mode on the demo account', () => {
     for (const account of state.accounts) api.remember(account);
     const expectedRows = state.accounts.reduce((n, a) => n + (a.snapshot?.positions.length ?? 0), 0);
     expect(expectedRows).toBeGreaterThanOrEqual(2);
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="positions-table"] tbody tr[data-key]').length === n, expectedRows, { timeout: 30_000 });
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="positions-table"] tbody tr[data-key]').length === n,
+      expectedRows,
+      { timeout: 30_000 },
+    );
     await screenshot(page, '01-dashboard');
 
     let compared = 0;
@@ -110,7 +115,9 @@ describe('headless mode on the demo account', () => {
       rows.forEach((row, i) => {
         const view = views[i] as AccountView;
         const [, symbol, side] = row.key.split('/');
-        const index = view.snapshot!.positions.findIndex((p) => p.symbol === symbol && p.positionSide === side);
+        const index = view.snapshot!.positions.findIndex(
+          (p) => p.symbol === symbol && p.positionSide === side,
+        );
         const position = view.snapshot!.positions[index]!;
         const report = view.report!.positions[index]!;
         expect(row.size, row.key).toBe(position.size);
@@ -118,10 +125,14 @@ describe('headless mode on the demo account', () => {
         expect(row.markPrice, row.key).toBe(position.markPrice);
         expect(row.liquidationPrice, row.key).toBe(report.liquidationPrice ?? '');
         expect(row.distanceToLiquidation, row.key).toBe(report.distanceToLiquidation ?? '');
-        expect(row.marginRatio, row.key).toBe(position.marginMode === 'cross' ? (view.report!.account.marginRatio ?? '') : '');
+        expect(row.marginRatio, row.key).toBe(
+          position.marginMode === 'cross' ? (view.report!.account.marginRatio ?? '') : '',
+        );
         // The text is the same number, rounded to the tick.
         const shown = Number(row.markText.replace(/,/g, '').replace('−', '-'));
-        expect(Math.abs(shown - Number(position.markPrice))).toBeLessThanOrEqual(Number(position.tickSize ?? '0.01') / 2 + 1e-9);
+        expect(Math.abs(shown - Number(position.markPrice))).toBeLessThanOrEqual(
+          Number(position.tickSize ?? '0.01') / 2 + 1e-9,
+        );
         compared++;
       });
     }
@@ -131,10 +142,14 @@ describe('headless mode on the demo account', () => {
 
   it('sorts and filters the positions table', async () => {
     await page.click('[data-sort="symbol"]');
-    const symbols = await page.$$eval('[data-testid="positions-table"] tbody tr[data-key]', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.key!.split('/')[1]!));
+    const symbols = await page.$$eval('[data-testid="positions-table"] tbody tr[data-key]', (trs) =>
+      trs.map((tr) => (tr as HTMLElement).dataset.key!.split('/')[1]!),
+    );
     expect(symbols).toEqual([...symbols].sort((a, b) => a.localeCompare(b)));
     await page.fill('[data-testid="positions-filter"]', 'ETH');
-    const filtered = await page.$$eval('[data-testid="positions-table"] tbody tr[data-key]', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.key!));
+    const filtered = await page.$$eval('[data-testid="positions-table"] tbody tr[data-key]', (trs) =>
+      trs.map((tr) => (tr as HTMLElement).dataset.key!),
+    );
     expect(filtered.length).toBeGreaterThan(0);
     expect(filtered.every((k) => k.includes('ETH'))).toBe(true);
     await page.fill('[data-testid="positions-filter"]', '');
@@ -151,12 +166,20 @@ describe('headless mode on the demo account', () => {
 
     const db = new Database(join(dataDir, 'marginwatch.sqlite'), { readonly: true, fileMustExist: true });
     try {
-      const episode = db.prepare('SELECT id, level, kind, title FROM alert_episodes WHERE id = ?').get(alertId) as { level: string; kind: string } | undefined;
+      const episode = db
+        .prepare('SELECT id, level, kind, title FROM alert_episodes WHERE id = ?')
+        .get(alertId) as { level: string; kind: string } | undefined;
       expect(episode, 'alert row in SQLite').toBeDefined();
       expect(SEVERE).toContain(episode!.level);
       // Handed to the OS channel and delivered by the notification server (notify-send → dunst).
       await expect
-        .poll(() => db.prepare("SELECT status, detail FROM alert_deliveries WHERE episode_id = ? AND channel = 'os'").all(alertId), { timeout: 30_000 })
+        .poll(
+          () =>
+            db
+              .prepare("SELECT status, detail FROM alert_deliveries WHERE episode_id = ? AND channel = 'os'")
+              .all(alertId),
+          { timeout: 30_000 },
+        )
         .toContainEqual(expect.objectContaining({ status: 'sent' }));
     } finally {
       db.close();
@@ -174,9 +197,12 @@ describe('headless mode on the demo account', () => {
 
   it('snoozes and then acknowledges an open alert through the inbox', async () => {
     await page.selectOption('[data-testid="alert-state-filter"]', 'open');
-    const open = await page.waitForSelector('[data-testid="alerts-list"] li[data-state="open"]', { timeout: 90_000 });
+    const open = await page.waitForSelector('[data-testid="alerts-list"] li[data-state="open"]', {
+      timeout: 90_000,
+    });
     const id = await open.evaluate((li) => (li as HTMLElement).dataset.alert!);
-    const viewOf = async () => (await api.call('alerts.list', { state: 'all', limit: 500 })).find((a) => a.id === id);
+    const viewOf = async () =>
+      (await api.call('alerts.list', { state: 'all', limit: 500 })).find((a) => a.id === id);
     const stateOf = async () => (await viewOf())?.state;
 
     await page.click(`li[data-alert="${id}"] button:has-text("Snooze")`);
@@ -184,8 +210,14 @@ describe('headless mode on the demo account', () => {
     await page.selectOption('[data-testid="alert-state-filter"]', 'snoozed');
     await page.click(`li[data-alert="${id}"] button:has-text("Acknowledge")`);
     // The service keeps showing it as snoozed until the snooze ends; the acknowledgement is recorded.
-    await expect.poll(async () => (await viewOf())?.acknowledgedAt ?? null, { timeout: 10_000 }).not.toBeNull();
-    await page.waitForFunction((alertId) => /acknowledged/.test(document.querySelector(`li[data-alert="${alertId}"]`)?.textContent ?? ''), id);
+    await expect
+      .poll(async () => (await viewOf())?.acknowledgedAt ?? null, { timeout: 10_000 })
+      .not.toBeNull();
+    await page.waitForFunction(
+      (alertId) =>
+        /acknowledged/.test(document.querySelector(`li[data-alert="${alertId}"]`)?.textContent ?? ''),
+      id,
+    );
     expect(await page.$(`li[data-alert="${id}"] button:has-text("Acknowledge")`)).toBeNull();
   });
 
@@ -208,9 +240,16 @@ describe('headless mode on the demo account', () => {
     await page.fill('[data-testid="whatif-funding"]', '8');
     await page.click('[data-testid="whatif-run"]');
     await page.waitForSelector('[data-testid="whatif-result"]');
-    const shown = await page.$eval('[data-field="whatif-ratio"]', (td) => (td as HTMLElement).dataset.raw ?? '');
+    const shown = await page.$eval(
+      '[data-field="whatif-ratio"]',
+      (td) => (td as HTMLElement).dataset.raw ?? '',
+    );
     // Same request straight to the API: the ratio after a 20 % crash is worse than now, as the UI shows.
-    const direct = await api.call('whatif.run', { accountId: account.id, shocks: { '*': '-0.2' }, fundingHours: 8 });
+    const direct = await api.call('whatif.run', {
+      accountId: account.id,
+      shocks: { '*': '-0.2' },
+      fundingHours: 8,
+    });
     // A decimal, or empty when the engine reports no ratio (margin balance wiped out); then the UI shows a dash.
     expect(shown).toMatch(/^(\d+(\.\d+)?)?$/);
     if (shown === '') expect(await page.textContent('[data-field="whatif-ratio"]')).toBe('—');
@@ -228,11 +267,22 @@ describe('headless mode on the demo account', () => {
     await page.selectOption('[data-testid="history-range"]', '1h');
     await page.click('[data-testid="history-load"]');
     await page.waitForSelector('[data-testid="history-summary"]');
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="chart"]')].every((c) => Number((c as HTMLElement).dataset.drawnPoints) >= 0));
-    const points = Number(await page.$eval('[data-testid="history-summary"]', (p) => (p as HTMLElement).dataset.points));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid="chart"]')].every(
+        (c) => Number((c as HTMLElement).dataset.drawnPoints) >= 0,
+      ),
+    );
+    const points = Number(
+      await page.$eval('[data-testid="history-summary"]', (p) => (p as HTMLElement).dataset.points),
+    );
     expect(points).toBeGreaterThan(0);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="history-csv"]')]);
-    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid="history-csv"]'),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split('\r\n');
     expect(csv[0]).toBe('time_utc,equity,margin_ratio,min_distance_to_liquidation');
     expect(csv.length - 1).toBe(points);
     await screenshot(page, '05-history');
@@ -244,7 +294,11 @@ describe('headless mode on the demo account', () => {
     await page.waitForSelector('h2:has-text("Alert thresholds")');
     await page.fill('input[placeholder="os"]', 'os');
     await page.click('form:has(input[placeholder="os"]) button[type="submit"]');
-    await page.waitForFunction(() => /delivered/.test(document.querySelector('form:has(input[placeholder="os"])')?.textContent ?? ''), null, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => /delivered/.test(document.querySelector('form:has(input[placeholder="os"])')?.textContent ?? ''),
+      null,
+      { timeout: 20_000 },
+    );
     await screenshot(page, '06-settings');
     await checkAccessibility('settings');
   });

@@ -33,7 +33,9 @@ describe('exact numbers against the API (demo replay nearly frozen)', () => {
 
   it('shows the account figures the API returns for the same snapshot', async () => {
     await page.goto(service.url);
-    await expect.poll(async () => (await api.call('state.get', {})).accounts[0]?.report !== null, { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => (await api.call('state.get', {})).accounts[0]?.report !== null, { timeout: 30_000 })
+      .toBe(true);
     const account = (await api.call('state.get', {})).accounts[0]!;
     await page.waitForSelector(`[data-account="${account.id}"] [data-field="equity"]`);
     const card = await page.$eval(`[data-account="${account.id}"]`, (el) => ({
@@ -42,12 +44,17 @@ describe('exact numbers against the API (demo replay nearly frozen)', () => {
       topUpText: el.querySelector('[data-field="topup"]')?.textContent ?? '',
       ratioText: el.querySelector('[role="meter"]')?.getAttribute('aria-valuetext'),
     }));
-    const same = api.accountsByAsOf.get(`${account.id}@${card.asOf}`) ?? (account.snapshot?.asOf === card.asOf ? account : undefined);
+    const same =
+      api.accountsByAsOf.get(`${account.id}@${card.asOf}`) ??
+      (account.snapshot?.asOf === card.asOf ? account : undefined);
     expect(same, 'API view for the snapshot the UI shows').toBeDefined();
     expect(card.equity).toBe(same!.report!.account.marginBalance);
     const ratio = Number(same!.report!.account.marginRatio);
     expect(card.ratioText).toBe(ratio >= 1 ? '≥ 100 % (liquidation)' : `${(ratio * 100).toFixed(2)} %`);
-    expect(Number(card.topUpText.replace(/[^0-9.]/g, ''))).toBeCloseTo(Number(same!.report!.account.topUpToTarget), 2);
+    expect(Number(card.topUpText.replace(/[^0-9.]/g, ''))).toBeCloseTo(
+      Number(same!.report!.account.topUpToTarget),
+      2,
+    );
   });
 
   it('shows the what-if result the engine computes for the same inputs', async () => {
@@ -55,13 +62,18 @@ describe('exact numbers against the API (demo replay nearly frozen)', () => {
     await page.evaluate((id) => (location.hash = `#/whatif/${encodeURIComponent(id)}`), account.id);
     await page.fill('[data-testid="whatif-shock-all"]', '-7');
     await page.fill('[data-testid="whatif-funding"]', '4');
-    const direct = await api.call('whatif.run', { accountId: account.id, shocks: { '*': '-0.07' }, fundingHours: 4 });
+    const direct = await api.call('whatif.run', {
+      accountId: account.id,
+      shocks: { '*': '-0.07' },
+      fundingHours: 4,
+    });
     await page.click('[data-testid="whatif-run"]');
     await page.waitForSelector('[data-testid="whatif-result"]');
     const shown = await page.$eval('[data-testid="whatif-result"]', (el) => ({
       ratio: (el.querySelector('[data-field="whatif-ratio"]') as HTMLElement).dataset.raw,
       topUp: (el.querySelector('[data-field="whatif-topup"]') as HTMLElement).dataset.raw,
-      liquidated: [...el.querySelectorAll('tbody tr')].filter((tr) => tr.textContent?.includes('LIQUIDATED')).length,
+      liquidated: [...el.querySelectorAll('tbody tr')].filter((tr) => tr.textContent?.includes('LIQUIDATED'))
+        .length,
     }));
     expect(shown.ratio).toBe(direct.report.account.marginRatio ?? '');
     expect(shown.topUp).toBe(direct.report.account.topUpToTarget);

@@ -89,13 +89,19 @@ describe('offline history review (seeded database, no reachable venue)', () => {
     const history = new HistoryStore(db);
     history.putSetting('app', appSettingsSchema.parse({ demoEnabled: false }));
     new AccountStore(db).add(
-      { id: ACCOUNT_ID, name: 'Hyperliquid (unreachable)', source: 'hyperliquid', options: { wallet: `0x${'ab'.repeat(20)}`, restUrl: `http://127.0.0.1:${port}` } },
+      {
+        id: ACCOUNT_ID,
+        name: 'Hyperliquid (unreachable)',
+        source: 'hyperliquid',
+        options: { wallet: `0x${'ab'.repeat(20)}`, restUrl: `http://127.0.0.1:${port}` },
+      },
       null,
     );
     const end = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
     seededFromMs = end - 30 * DAY_MS;
     history.transaction(() => {
-      for (let t = seededFromMs, i = 0; t <= end; t += 60_000, i++) history.saveReport(ACCOUNT_ID, report(t, i), 'ok');
+      for (let t = seededFromMs, i = 0; t <= end; t += 60_000, i++)
+        history.saveReport(ACCOUNT_ID, report(t, i), 'ok');
     });
     db.close();
 
@@ -119,14 +125,20 @@ describe('offline history review (seeded database, no reachable venue)', () => {
     const state = await api.call('state.get', {});
     expect(state.accounts.map((a) => a.id)).toEqual([ACCOUNT_ID]);
     expect(state.accounts[0]!.snapshot).toBeNull();
-    await expect.poll(async () => (await api.call('state.get', {})).accounts[0]!.health.state, { timeout: 60_000 }).toMatch(/error|stale|connecting|polling/);
+    await expect
+      .poll(async () => (await api.call('state.get', {})).accounts[0]!.health.state, { timeout: 60_000 })
+      .toMatch(/error|stale|connecting|polling/);
     await page.waitForSelector('[data-testid="data-problem"]', { timeout: 60_000 });
     await screenshot(page, '07-offline-dashboard');
     // Either nothing yet, or the last stored report clearly labelled as not live; the data problem is flagged.
     const card = await page.textContent(`[data-account="${ACCOUNT_ID}"]`);
-    expect(card).toMatch(/Waiting for the first snapshot|No margin report yet|Last known figures, from .* not live/);
+    expect(card).toMatch(
+      /Waiting for the first snapshot|No margin report yet|Last known figures, from .* not live/,
+    );
     await page.waitForSelector('[data-testid="data-problem"]');
-    expect(await page.textContent(`[data-account="${ACCOUNT_ID}"] [data-health]`)).toMatch(/DATA ERROR|STALE DATA/);
+    expect(await page.textContent(`[data-account="${ACCOUNT_ID}"] [data-health]`)).toMatch(
+      /DATA ERROR|STALE DATA/,
+    );
   });
 
   it('draws 30 days of history and exports exactly what the service returns', async () => {
@@ -137,23 +149,48 @@ describe('offline history review (seeded database, no reachable venue)', () => {
     for (let i = 0; i < 5; i++) {
       await page.evaluate(() => performance.clearMeasures('history-load'));
       await page.click('[data-testid="history-load"]');
-      const handle = await page.waitForFunction(() => performance.getEntriesByName('history-load')[0]?.duration, null, { timeout: 30_000 });
+      const handle = await page.waitForFunction(
+        () => performance.getEntriesByName('history-load')[0]?.duration,
+        null,
+        { timeout: 30_000 },
+      );
       samples.push((await handle.jsonValue()) as number);
     }
     samples.sort((a, b) => a - b);
-    const summary = await page.$eval('[data-testid="history-summary"]', (p) => ({ ...(p as HTMLElement).dataset }));
+    const summary = await page.$eval('[data-testid="history-summary"]', (p) => ({
+      ...(p as HTMLElement).dataset,
+    }));
     const points = Number(summary.points);
-    console.log(`BENCH ui.history30d.sqlite: click→drawn median ${samples[2]!.toFixed(0)} ms, max ${samples[4]!.toFixed(0)} ms (n=5), ${points} points drawn from ${Math.round((Date.now() - seededFromMs) / 60_000)} stored minutes`);
+    console.log(
+      `BENCH ui.history30d.sqlite: click→drawn median ${samples[2]!.toFixed(0)} ms, max ${samples[4]!.toFixed(0)} ms (n=5), ${points} points drawn from ${Math.round((Date.now() - seededFromMs) / 60_000)} stored minutes`,
+    );
     expect(points).toBeGreaterThan(1000);
 
-    const direct = await api.call('history.query', { accountId: ACCOUNT_ID, from: summary.from!, to: summary.to!, maxPoints: 3000 });
+    const direct = await api.call('history.query', {
+      accountId: ACCOUNT_ID,
+      from: summary.from!,
+      to: summary.to!,
+      maxPoints: 3000,
+    });
     expect(direct.points.length).toBe(points);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="history-csv"]')]);
-    const lines = readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid="history-csv"]'),
+    ]);
+    const lines = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe('time_utc,equity,margin_ratio,min_distance_to_liquidation');
-    expect(lines.slice(1)).toEqual(direct.points.map((p) => [p.at, p.equity, p.marginRatio ?? '', p.minDistanceToLiquidation ?? ''].join(',')));
+    expect(lines.slice(1)).toEqual(
+      direct.points.map((p) =>
+        [p.at, p.equity, p.marginRatio ?? '', p.minDistanceToLiquidation ?? ''].join(','),
+      ),
+    );
 
-    const firstRowEquity = await page.$eval('[data-testid="history-table"] tbody tr td[data-raw]', (td) => (td as HTMLElement).dataset.raw);
+    const firstRowEquity = await page.$eval(
+      '[data-testid="history-table"] tbody tr td[data-raw]',
+      (td) => (td as HTMLElement).dataset.raw,
+    );
     expect(firstRowEquity).toBe(direct.points[direct.points.length - 1]!.equity);
     await screenshot(page, '08-offline-history');
     expect(seriousOnly(await runAxe(page))).toEqual([]);

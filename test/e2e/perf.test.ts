@@ -42,14 +42,26 @@ describe('UI under load (synthetic feed)', () => {
 
   it('200 positions updating 10 times a second: longest task', async () => {
     await page.goto(server.url);
-    await page.waitForFunction(() => document.querySelector('[data-testid="positions-table"]')?.getAttribute('data-total') === '200', null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="positions-table"]')?.getAttribute('data-total') === '200',
+      null,
+      { timeout: 30_000 },
+    );
     await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks = []));
     api.startTicking(100);
-    const firstMark = await page.$eval('[data-testid="positions-table"] tbody tr[data-key] [data-field="markPrice"]', (td) => (td as HTMLElement).dataset.raw);
+    const firstMark = await page.$eval(
+      '[data-testid="positions-table"] tbody tr[data-key] [data-field="markPrice"]',
+      (td) => (td as HTMLElement).dataset.raw,
+    );
     await page.waitForTimeout(10_000);
-    const lastMark = await page.$eval('[data-testid="positions-table"] tbody tr[data-key] [data-field="markPrice"]', (td) => (td as HTMLElement).dataset.raw);
+    const lastMark = await page.$eval(
+      '[data-testid="positions-table"] tbody tr[data-key] [data-field="markPrice"]',
+      (td) => (td as HTMLElement).dataset.raw,
+    );
     api.stop();
-    const tasks = (await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks)).sort((a, b) => a - b);
+    const tasks = (
+      await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks)
+    ).sort((a, b) => a - b);
     await screenshot(page, 'perf-200-positions');
     console.log(
       `BENCH ui.positions200x10hz: 10 s, ${tasks.length} long tasks (>50 ms); longest ${tasks.length ? tasks[tasks.length - 1]!.toFixed(1) : '0'} ms; p50 ${quantile(tasks, 0.5).toFixed(1)} ms`,

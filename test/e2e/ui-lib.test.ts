@@ -2,7 +2,14 @@
 // table's pairing/sorting/filtering, the forecast pick, thresholds from settings, and CSV export.
 import { describe, expect, it } from 'vitest';
 import type { AccountView, HistoryResult } from '../../src/api/messages';
-import { formatAge, formatMarginRatio, formatMinutes, formatPercent, formatProbability, formatStep } from '../../src/ui/lib/format';
+import {
+  formatAge,
+  formatMarginRatio,
+  formatMinutes,
+  formatPercent,
+  formatProbability,
+  formatStep,
+} from '../../src/ui/lib/format';
 import { historyCsv } from '../../src/ui/lib/history';
 import { thresholdsFrom } from '../../src/ui/lib/levels';
 import { filterRows, nextLevelForecast, positionRows, sortRows } from '../../src/ui/lib/positions';
@@ -62,8 +69,32 @@ function account(overrides: Partial<AccountView> = {}): AccountView {
       settleAsset: 'USDT',
       crossWalletBalance: '1000',
       positions: [
-        { symbol: 'ETHUSDT', contractType: 'linear', marginMode: 'cross', positionSide: 'long', side: 'long', size: '10', contractSize: '1', entryPrice: '3000', markPrice: '2900', leverage: '20', tickSize: '0.01', lotSize: '0.001' },
-        { symbol: 'BTCUSDT', contractType: 'linear', marginMode: 'isolated', positionSide: 'short', side: 'short', size: '0.2', contractSize: '1', entryPrice: '40000', markPrice: '40100', leverage: '50' },
+        {
+          symbol: 'ETHUSDT',
+          contractType: 'linear',
+          marginMode: 'cross',
+          positionSide: 'long',
+          side: 'long',
+          size: '10',
+          contractSize: '1',
+          entryPrice: '3000',
+          markPrice: '2900',
+          leverage: '20',
+          tickSize: '0.01',
+          lotSize: '0.001',
+        },
+        {
+          symbol: 'BTCUSDT',
+          contractType: 'linear',
+          marginMode: 'isolated',
+          positionSide: 'short',
+          side: 'short',
+          size: '0.2',
+          contractSize: '1',
+          entryPrice: '40000',
+          markPrice: '40100',
+          leverage: '50',
+        },
       ],
     },
     report: {
@@ -71,10 +102,52 @@ function account(overrides: Partial<AccountView> = {}): AccountView {
       venue: 'binance-usdm',
       asOf: '2024-05-01T12:00:00Z',
       settleAsset: 'USDT',
-      account: { walletBalance: '1000', unrealizedPnl: '-1000', marginBalance: '900', initialMargin: '1', maintenanceMargin: '1', availableBalance: '0', marginRatio: '0.72', venueMarginRatio: null, topUpToTarget: '200' },
+      account: {
+        walletBalance: '1000',
+        unrealizedPnl: '-1000',
+        marginBalance: '900',
+        initialMargin: '1',
+        maintenanceMargin: '1',
+        availableBalance: '0',
+        marginRatio: '0.72',
+        venueMarginRatio: null,
+        topUpToTarget: '200',
+      },
       positions: [
-        { symbol: 'ETHUSDT', positionSide: 'long', marginMode: 'cross', notional: '29000', unrealizedPnl: '-1000', initialMargin: '1', maintenanceRate: '0.01', maintenanceAmount: '0', maintenanceMargin: '290', liquidationPrice: '2500', bankruptcyPrice: null, distanceToLiquidation: '-0.1379', reduceToTarget: '1', triggerPrices: [], discrepancy: null },
-        { symbol: 'BTCUSDT', positionSide: 'short', marginMode: 'isolated', notional: '8020', unrealizedPnl: '-20', initialMargin: '1', maintenanceRate: '0.004', maintenanceAmount: '0', maintenanceMargin: '32', liquidationPrice: '40800', bankruptcyPrice: null, distanceToLiquidation: '0.0175', reduceToTarget: null, triggerPrices: [], discrepancy: null },
+        {
+          symbol: 'ETHUSDT',
+          positionSide: 'long',
+          marginMode: 'cross',
+          notional: '29000',
+          unrealizedPnl: '-1000',
+          initialMargin: '1',
+          maintenanceRate: '0.01',
+          maintenanceAmount: '0',
+          maintenanceMargin: '290',
+          liquidationPrice: '2500',
+          bankruptcyPrice: null,
+          distanceToLiquidation: '-0.1379',
+          reduceToTarget: '1',
+          triggerPrices: [],
+          discrepancy: null,
+        },
+        {
+          symbol: 'BTCUSDT',
+          positionSide: 'short',
+          marginMode: 'isolated',
+          notional: '8020',
+          unrealizedPnl: '-20',
+          initialMargin: '1',
+          maintenanceRate: '0.004',
+          maintenanceAmount: '0',
+          maintenanceMargin: '32',
+          liquidationPrice: '40800',
+          bankruptcyPrice: null,
+          distanceToLiquidation: '0.0175',
+          reduceToTarget: null,
+          triggerPrices: [],
+          discrepancy: null,
+        },
       ],
       warnings: [],
     },
@@ -84,16 +157,37 @@ function account(overrides: Partial<AccountView> = {}): AccountView {
 
 describe('positions table rows', () => {
   it('pairs snapshot and report positions by order and takes levels from the service', () => {
-    const rows = positionRows([account()], [
-      { id: 'x', accountId: 'a1', subject: 'position:BTCUSDT:short', kind: 'level', level: 'margin-call', state: 'open', title: '', body: '', openedAt: '', updatedAt: '', closedAt: null, acknowledgedAt: null, snoozedUntil: null, deliveries: [] },
-    ]);
+    const rows = positionRows(
+      [account()],
+      [
+        {
+          id: 'x',
+          accountId: 'a1',
+          subject: 'position:BTCUSDT:short',
+          kind: 'level',
+          level: 'margin-call',
+          state: 'open',
+          title: '',
+          body: '',
+          openedAt: '',
+          updatedAt: '',
+          closedAt: null,
+          acknowledgedAt: null,
+          snoozedUntil: null,
+          deliveries: [],
+        },
+      ],
+    );
     expect(rows.map((r) => [r.symbol, r.liquidationPrice, r.marginRatio, r.level])).toEqual([
       ['ETHUSDT', '2500', '0.72', 'warning'],
       ['BTCUSDT', '40800', null, 'margin-call'],
     ]);
   });
   it('marks every row of a stale account', () => {
-    const rows = positionRows([account({ health: { state: 'stale', dataAsOf: '2024-05-01T11:00:00Z', lastError: null } })], []);
+    const rows = positionRows(
+      [account({ health: { state: 'stale', dataAsOf: '2024-05-01T11:00:00Z', lastError: null } })],
+      [],
+    );
     expect(rows.every((r) => r.stale)).toBe(true);
   });
   it('sorts by closeness to liquidation (absolute distance) and filters by text and level', () => {
@@ -107,7 +201,12 @@ describe('positions table rows', () => {
 });
 
 describe('forecast shown next to a ratio', () => {
-  const level = (l: string, p: number) => ({ level: l, probabilities: [{ horizonMin: 60 as const, probability: p }], medianMinutes: null, q10Minutes: null });
+  const level = (l: string, p: number) => ({
+    level: l,
+    probabilities: [{ horizonMin: 60 as const, probability: p }],
+    medianMinutes: null,
+    q10Minutes: null,
+  });
   it('is the nearest level above the current ratio, else the last one', () => {
     const levels = [level('1', 0.01), level('0.7', 0.3), level('0.8', 0.1)];
     expect(nextLevelForecast(levels, '0.65')?.level).toBe('0.7');
@@ -119,7 +218,17 @@ describe('forecast shown next to a ratio', () => {
 
 describe('settings and routes', () => {
   it('reads level thresholds from the alert settings and never invents them', () => {
-    expect(thresholdsFrom({ alerts: { levels: { warning: { marginRatio: 0.7 }, watch: { marginRatio: 0.5 }, critical: { marginRatio: null } } } })).toEqual([
+    expect(
+      thresholdsFrom({
+        alerts: {
+          levels: {
+            warning: { marginRatio: 0.7 },
+            watch: { marginRatio: 0.5 },
+            critical: { marginRatio: null },
+          },
+        },
+      }),
+    ).toEqual([
       { level: 'watch', ratio: 0.5 },
       { level: 'warning', ratio: 0.7 },
     ]);
@@ -141,8 +250,18 @@ describe('history CSV', () => {
       to: '2024-05-01T01:00:00Z',
       alerts: [],
       points: [
-        { at: '2024-05-01T00:00:00.000Z', equity: '1000.123456789', marginRatio: '0.5', minDistanceToLiquidation: null },
-        { at: '2024-05-01T00:01:00.000Z', equity: '999', marginRatio: null, minDistanceToLiquidation: '-0.1' },
+        {
+          at: '2024-05-01T00:00:00.000Z',
+          equity: '1000.123456789',
+          marginRatio: '0.5',
+          minDistanceToLiquidation: null,
+        },
+        {
+          at: '2024-05-01T00:01:00.000Z',
+          equity: '999',
+          marginRatio: null,
+          minDistanceToLiquidation: '-0.1',
+        },
       ],
     };
     expect(historyCsv(result)).toBe(

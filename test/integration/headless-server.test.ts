@@ -41,7 +41,12 @@ interface RawResponse {
   body: string;
 }
 
-function get(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
+function get(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
       let body = '';
@@ -84,7 +89,10 @@ describe('headless server', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mw-headless-'));
     mkdirSync(join(dir, 'assets'));
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>MarginWatch</title><script type="module" src="/assets/app.js"></script>');
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<!doctype html><title>MarginWatch</title><script type="module" src="/assets/app.js"></script>',
+    );
     writeFileSync(join(dir, 'assets', 'app.js'), 'console.log("ui")');
     writeFileSync(join(tmpdir(), 'mw-secret-outside.txt'), 'outside');
     api = new FakeApi();
@@ -111,7 +119,9 @@ describe('headless server', () => {
       expect(res.body).not.toContain('MarginWatch</title>');
     }
     await expect(openSocket(server.port, host())).rejects.toThrow('HTTP 401');
-    await expect(openSocket(server.port, { ...host(), Cookie: `mw_token_${server.port}=${'0'.repeat(64)}` })).rejects.toThrow('HTTP 401');
+    await expect(
+      openSocket(server.port, { ...host(), Cookie: `mw_token_${server.port}=${'0'.repeat(64)}` }),
+    ).rejects.toThrow('HTTP 401');
   });
 
   it('trades the query token for an HttpOnly SameSite=Strict cookie and strips it from the URL', async () => {
@@ -132,7 +142,10 @@ describe('headless server', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(page.headers['x-frame-options']).toBe('DENY');
 
-    const asset = await get(server.port, '/assets/app.js', { ...host(), Authorization: `Bearer ${server.token}` });
+    const asset = await get(server.port, '/assets/app.js', {
+      ...host(),
+      Authorization: `Bearer ${server.token}`,
+    });
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toContain('text/javascript');
   });
@@ -140,10 +153,17 @@ describe('headless server', () => {
   it('blocks DNS rebinding (foreign Host) and cross-site sockets (foreign Origin)', async () => {
     const rebinding = await get(server.port, '/', { ...cookie(), Host: `evil.example:${server.port}` });
     expect(rebinding.status).toBe(403);
-    await expect(openSocket(server.port, { ...cookie(), Origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
-    await expect(openSocket(server.port, { ...cookie(), Host: `attacker.test:${server.port}` })).rejects.toThrow('HTTP 403');
+    await expect(openSocket(server.port, { ...cookie(), Origin: 'http://evil.example' })).rejects.toThrow(
+      'HTTP 403',
+    );
+    await expect(
+      openSocket(server.port, { ...cookie(), Host: `attacker.test:${server.port}` }),
+    ).rejects.toThrow('HTTP 403');
     // An SSH tunnel remaps the port; localhost with any port is still this machine.
-    const tunnelled = await get(server.port, '/', { Host: 'localhost:18080', 'X-MarginWatch-Token': server.token });
+    const tunnelled = await get(server.port, '/', {
+      Host: 'localhost:18080',
+      'X-MarginWatch-Token': server.token,
+    });
     expect(tunnelled.status).toBe(200);
   });
 
@@ -159,7 +179,11 @@ describe('headless server', () => {
     try {
       const answer = nextMessage(ws, (m) => m.kind === 'response' && m.id === 7);
       ws.send(JSON.stringify({ id: 7, command: 'alerts.ack', params: { alertId: 'a-1' } }));
-      expect(await answer).toEqual({ kind: 'response', id: 7, envelope: { ok: true, result: { id: 'a-1', state: 'acknowledged' } } });
+      expect(await answer).toEqual({
+        kind: 'response',
+        id: 7,
+        envelope: { ok: true, result: { id: 'a-1', state: 'acknowledged' } },
+      });
       expect(api.calls.at(-1)).toEqual({ command: 'alerts.ack', params: { alertId: 'a-1' } });
 
       const invalid = nextMessage(ws, (m) => m.kind === 'response' && m.id === 8);
@@ -172,14 +196,24 @@ describe('headless server', () => {
 
       const unknown = nextMessage(ws, (m) => m.kind === 'response' && m.id === 10);
       ws.send(JSON.stringify({ id: 10, command: 'db.drop', params: {} }));
-      expect(await unknown).toMatchObject({ envelope: { ok: false, error: { message: expect.stringContaining('command: unknown') } } });
+      expect(await unknown).toMatchObject({
+        envelope: { ok: false, error: { message: expect.stringContaining('command: unknown') } },
+      });
 
       const garbage = nextMessage(ws, (m) => m.kind === 'response' && m.id === -1);
       ws.send('{not json');
-      expect(await garbage).toMatchObject({ envelope: { ok: false, error: { message: 'message is not valid JSON' } } });
+      expect(await garbage).toMatchObject({
+        envelope: { ok: false, error: { message: 'message is not valid JSON' } },
+      });
 
       const event = nextMessage(ws, (m) => m.kind === 'event');
-      const status = { version: '0', startedAt: '2024-01-01T00:00:00Z', osNotifications: { available: false, detail: 'no dbus' }, dataDir: '/x', shell: 'headless' } as const;
+      const status = {
+        version: '0',
+        startedAt: '2024-01-01T00:00:00Z',
+        osNotifications: { available: false, detail: 'no dbus' },
+        dataDir: '/x',
+        shell: 'headless',
+      } as const;
       api.emit({ type: 'status', status });
       expect(await event).toEqual({ kind: 'event', event: { type: 'status', status } });
     } finally {
@@ -189,8 +223,17 @@ describe('headless server', () => {
   });
 
   it('sends heartbeats so a client can tell a live link from a dead one', async () => {
-    const quick = await startHeadlessServer({ api, port: 0, staticDir: dir, token: 'b'.repeat(32), heartbeatMs: 40 });
-    const ws = await openSocket(quick.port, { Host: `127.0.0.1:${quick.port}`, 'X-MarginWatch-Token': 'b'.repeat(32) });
+    const quick = await startHeadlessServer({
+      api,
+      port: 0,
+      staticDir: dir,
+      token: 'b'.repeat(32),
+      heartbeatMs: 40,
+    });
+    const ws = await openSocket(quick.port, {
+      Host: `127.0.0.1:${quick.port}`,
+      'X-MarginWatch-Token': 'b'.repeat(32),
+    });
     try {
       const beat = await nextMessage(ws, (m) => m.kind === 'heartbeat');
       expect(beat.kind === 'heartbeat' && Number.isFinite(Date.parse(beat.at))).toBe(true);
@@ -202,7 +245,10 @@ describe('headless server', () => {
 
   it('closes cleanly with clients connected', async () => {
     const second = await startHeadlessServer({ api, port: 0, staticDir: dir, token: 'a'.repeat(32) });
-    const ws = await openSocket(second.port, { Host: `127.0.0.1:${second.port}`, 'X-MarginWatch-Token': 'a'.repeat(32) });
+    const ws = await openSocket(second.port, {
+      Host: `127.0.0.1:${second.port}`,
+      'X-MarginWatch-Token': 'a'.repeat(32),
+    });
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     await second.close();
     expect(await closed).toBe(1001);

@@ -42,7 +42,11 @@ export function formatStep(value: string | null | undefined, step?: string | nul
 const STEP_CACHE_LIMIT = 20_000;
 const stepCache = new Map<string, string>();
 
-function formatStepUncached(value: string | null | undefined, step: string | null | undefined, fallbackDp: number): string {
+function formatStepUncached(
+  value: string | null | undefined,
+  step: string | null | undefined,
+  fallbackDp: number,
+): string {
   const d = parse(value);
   if (!d) return DASH;
   const stepD = parse(step ?? null);

@@ -20,7 +20,8 @@ export function alertMarkers(alerts: AlertView[]): ChartMarker[] {
   const out: ChartMarker[] = [];
   for (const a of alerts) {
     const opened = Date.parse(a.openedAt);
-    if (Number.isFinite(opened)) out.push({ time: opened / 1000, text: LEVEL_LABELS[a.level], tone: 'alert' });
+    if (Number.isFinite(opened))
+      out.push({ time: opened / 1000, text: LEVEL_LABELS[a.level], tone: 'alert' });
     const closed = a.closedAt ? Date.parse(a.closedAt) : NaN;
     if (Number.isFinite(closed)) out.push({ time: closed / 1000, text: 'closed', tone: 'closed' });
   }
@@ -35,7 +36,8 @@ function csvCell(value: string | null): string {
 /** RFC 4180 CSV with UTC ISO times and the exact decimal strings the service stored. */
 export function historyCsv(result: HistoryResult): string {
   const lines = ['time_utc,equity,margin_ratio,min_distance_to_liquidation'];
-  for (const p of result.points) lines.push([p.at, p.equity, p.marginRatio, p.minDistanceToLiquidation].map(csvCell).join(','));
+  for (const p of result.points)
+    lines.push([p.at, p.equity, p.marginRatio, p.minDistanceToLiquidation].map(csvCell).join(','));
   return lines.join('\r\n') + '\r\n';
 }
 

@@ -19,8 +19,11 @@ export function isLevel(value: unknown): value is AlertLevel {
  * Margin-ratio thresholds per level from the service's alert settings
  * (settings.alerts.levels[level].marginRatio). Returns [] rather than guessing.
  */
-export function thresholdsFrom(settings: Record<string, unknown> | null): { level: AlertLevel; ratio: number }[] {
-  const alerts = settings?.alerts as { levels?: Record<string, { marginRatio?: unknown } | undefined> } | undefined;
+export function thresholdsFrom(
+  settings: Record<string, unknown> | null,
+): { level: AlertLevel; ratio: number }[] {
+  const alerts = settings?.alerts as
+    { levels?: Record<string, { marginRatio?: unknown } | undefined> } | undefined;
   const levels = alerts?.levels;
   if (typeof levels !== 'object' || levels === null) return [];
   const out: { level: AlertLevel; ratio: number }[] = [];

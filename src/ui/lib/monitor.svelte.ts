@@ -1,12 +1,22 @@
 // The UI's live view of the service: accounts, alerts, status and settings, kept current by events.
 // Account events are coalesced per animation frame so a busy feed (hundreds of positions, many
 // updates a second) costs one render per frame.
-import type { AccountView, AlertView, ApiEvent, CommandName, CommandParams, CommandResults, Envelope, ServiceStatus } from '../../api/messages';
+import type {
+  AccountView,
+  AlertView,
+  ApiEvent,
+  CommandName,
+  CommandParams,
+  CommandResults,
+  Envelope,
+  ServiceStatus,
+} from '../../api/messages';
 import type { ConnectionState, Transport } from './transport';
 
 const MIN_RENDER_INTERVAL_MS = 100;
 
-export type Loadable<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; message: string };
+export type Loadable<T> =
+  { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; message: string };
 
 export function envelopeError(envelope: { ok: false; error: { message: string; path?: string } }): string {
   return envelope.error.path ? `${envelope.error.path}: ${envelope.error.message}` : envelope.error.message;
@@ -123,7 +133,8 @@ export class Monitor {
       this.accounts = next;
     };
     // Hidden windows get no animation frames; fall back to a timer so data never goes stale there.
-    if (typeof document !== 'undefined' && document.visibilityState === 'visible') requestAnimationFrame(flush);
+    if (typeof document !== 'undefined' && document.visibilityState === 'visible')
+      requestAnimationFrame(flush);
     else setTimeout(flush, 100);
   }
 }

@@ -46,15 +46,28 @@ export function probabilityWithin(forecast: LevelForecast | null, horizonMin: nu
 }
 
 export function isStale(account: AccountView): boolean {
-  return account.health.state === 'stale' || account.health.state === 'error' || account.health.state === 'stopped';
+  return (
+    account.health.state === 'stale' || account.health.state === 'error' || account.health.state === 'stopped'
+  );
 }
 
 /** Level of a position: its own open alert if any, else the account's level for cross positions. */
-function positionLevel(account: AccountView, symbol: string, side: string, marginMode: string, openAlerts: AlertView[]): AlertLevel {
+function positionLevel(
+  account: AccountView,
+  symbol: string,
+  side: string,
+  marginMode: string,
+  openAlerts: AlertView[],
+): AlertLevel {
   const subject = `position:${symbol}:${side}`;
   let level: AlertLevel = marginMode === 'cross' ? account.level : 'ok';
   for (const alert of openAlerts) {
-    if (alert.accountId === account.id && alert.subject === subject && levelRank(alert.level) > levelRank(level)) level = alert.level;
+    if (
+      alert.accountId === account.id &&
+      alert.subject === subject &&
+      levelRank(alert.level) > levelRank(level)
+    )
+      level = alert.level;
   }
   return level;
 }
@@ -68,7 +81,9 @@ export function positionRows(accounts: AccountView[], openAlerts: AlertView[]): 
     snapshot.positions.forEach((p, i) => {
       const r = account.report?.positions[i];
       const matches = r && r.symbol === p.symbol && r.positionSide === p.positionSide ? r : undefined;
-      const fc = account.forecast?.positions.find((f) => f.symbol === p.symbol && f.positionSide === p.positionSide);
+      const fc = account.forecast?.positions.find(
+        (f) => f.symbol === p.symbol && f.positionSide === p.positionSide,
+      );
       const accountRatio = account.report?.account.marginRatio ?? null;
       const ratio = p.marginMode === 'cross' ? accountRatio : null;
       const next = fc ? nextLevelForecast(fc.levels, ratio) : null;
@@ -100,7 +115,19 @@ export function positionRows(accounts: AccountView[], openAlerts: AlertView[]): 
   return rows;
 }
 
-export type SortKey = 'venue' | 'symbol' | 'side' | 'size' | 'entryPrice' | 'markPrice' | 'liquidationPrice' | 'distanceToLiquidation' | 'marginRatio' | 'probability1h' | 'medianMinutes' | 'level';
+export type SortKey =
+  | 'venue'
+  | 'symbol'
+  | 'side'
+  | 'size'
+  | 'entryPrice'
+  | 'markPrice'
+  | 'liquidationPrice'
+  | 'distanceToLiquidation'
+  | 'marginRatio'
+  | 'probability1h'
+  | 'medianMinutes'
+  | 'level';
 
 export function sortRows(rows: PositionRow[], key: SortKey, direction: 1 | -1): PositionRow[] {
   const value = (row: PositionRow): number | string | null => {
@@ -138,6 +165,7 @@ export function filterRows(rows: PositionRow[], text: string, minLevel: AlertLev
   return rows.filter(
     (r) =>
       (minLevel === 'all' || levelRank(r.level) >= levelRank(minLevel)) &&
-      (needle === '' || `${r.venue} ${r.symbol} ${r.side} ${r.accountName} ${r.marginMode}`.toLowerCase().includes(needle)),
+      (needle === '' ||
+        `${r.venue} ${r.symbol} ${r.side} ${r.accountName} ${r.marginMode}`.toLowerCase().includes(needle)),
   );
 }

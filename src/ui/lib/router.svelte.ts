@@ -8,7 +8,10 @@ export type Route =
   | { view: 'settings' };
 
 export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').map((p) => decodeURIComponent(p));
+  const parts = hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .map((p) => decodeURIComponent(p));
   switch (parts[0]) {
     case 'account':
       return parts[1] ? { view: 'account', accountId: parts[1] } : { view: 'dashboard' };

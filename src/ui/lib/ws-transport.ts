@@ -11,7 +11,10 @@ const MAX_BACKOFF_MS = 10_000;
 export function wsTransport(url: string): Transport {
   const eventListeners = new Set<(event: ApiEvent) => void>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
-  const pending = new Map<number, { resolve: (e: Envelope<unknown>) => void; timer: ReturnType<typeof setTimeout> }>();
+  const pending = new Map<
+    number,
+    { resolve: (e: Envelope<unknown>) => void; timer: ReturnType<typeof setTimeout> }
+  >();
   let socket: WebSocket | null = null;
   let state: ConnectionState = 'connecting';
   let nextId = 1;
@@ -78,7 +81,10 @@ export function wsTransport(url: string): Transport {
     call<C extends CommandName>(command: C, params: CommandParams<C>): Promise<Envelope<CommandResults[C]>> {
       const ws = socket;
       if (!ws || ws.readyState !== WebSocket.OPEN || state !== 'open') {
-        return Promise.resolve({ ok: false, error: { message: 'Not connected to the MarginWatch service.' } });
+        return Promise.resolve({
+          ok: false,
+          error: { message: 'Not connected to the MarginWatch service.' },
+        });
       }
       const id = nextId++;
       return new Promise((resolve) => {

@@ -1,7 +1,14 @@
 // A Node WebSocket client of the headless API, authenticated by header: the test's own view of
 // what the service says, to compare with what the UI shows.
 import WebSocket from 'ws';
-import type { AccountView, ApiEvent, CommandName, CommandParams, CommandResults, Envelope } from '../../../src/api/messages';
+import type {
+  AccountView,
+  ApiEvent,
+  CommandName,
+  CommandParams,
+  CommandResults,
+  Envelope,
+} from '../../../src/api/messages';
 import type { WireMessage } from '../../../src/headless/protocol';
 
 export class ApiClient {
@@ -30,7 +37,8 @@ export class ApiClient {
   remember(account: AccountView): void {
     if (!account.snapshot) return;
     this.accountsByAsOf.set(`${account.id}@${account.snapshot.asOf}`, account);
-    if (this.accountsByAsOf.size > 2000) this.accountsByAsOf.delete(this.accountsByAsOf.keys().next().value as string);
+    if (this.accountsByAsOf.size > 2000)
+      this.accountsByAsOf.delete(this.accountsByAsOf.keys().next().value as string);
   }
 
   static connect(origin: string, token: string): Promise<ApiClient> {

@@ -14,16 +14,36 @@ export interface RunningHeadless {
   stop(): Promise<number | null>;
 }
 
-export async function startHeadless(options: { dataDir: string; demoSpeed?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<RunningHeadless> {
-  const args = [join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(repoRoot, 'src', 'headless', 'main.ts'), '--port', '0', '--data-dir', options.dataDir];
+export async function startHeadless(options: {
+  dataDir: string;
+  demoSpeed?: number;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}): Promise<RunningHeadless> {
+  const args = [
+    join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+    join(repoRoot, 'src', 'headless', 'main.ts'),
+    '--port',
+    '0',
+    '--data-dir',
+    options.dataDir,
+  ];
   if (options.demoSpeed !== undefined) args.push('--demo-speed', String(options.demoSpeed));
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`headless did not print its URL within ${options.timeoutMs ?? 60_000} ms\n${err}`)), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(
+      () =>
+        reject(new Error(`headless did not print its URL within ${options.timeoutMs ?? 60_000} ms\n${err}`)),
+      options.timeoutMs ?? 60_000,
+    );
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
       const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out);

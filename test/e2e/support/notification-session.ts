@@ -41,11 +41,15 @@ export async function startNotificationSession(): Promise<NotificationSession> {
   const dir = mkdtempSync(join(tmpdir(), 'mw-notify-'));
   const children: ChildProcess[] = [];
   try {
-    const bus = spawn('dbus-daemon', ['--session', '--nofork', '--nopidfile', '--print-address=1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const bus = spawn('dbus-daemon', ['--session', '--nofork', '--nopidfile', '--print-address=1'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     children.push(bus);
     const address = await readLine(bus, bus.stdout!, 'dbus-daemon');
 
-    const xvfb = spawn('Xvfb', ['-displayfd', '1', '-screen', '0', '800x600x16', '-nolisten', 'tcp'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const xvfb = spawn('Xvfb', ['-displayfd', '1', '-screen', '0', '800x600x16', '-nolisten', 'tcp'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     children.push(xvfb);
     const display = `:${await readLine(xvfb, xvfb.stdout!, 'Xvfb')}`;
 
@@ -57,7 +61,11 @@ export async function startNotificationSession(): Promise<NotificationSession> {
     children.push(dunst);
     // Wait until dunst owns the notification name on the bus.
     for (let i = 0; i < 50; i++) {
-      const probe = spawn('notify-send', ['--expire-time=1', 'MarginWatch e2e', 'notification server check'], { stdio: 'ignore', env: { ...process.env, ...env } });
+      const probe = spawn(
+        'notify-send',
+        ['--expire-time=1', 'MarginWatch e2e', 'notification server check'],
+        { stdio: 'ignore', env: { ...process.env, ...env } },
+      );
       const code = await new Promise<number | null>((resolve) => probe.once('exit', resolve));
       if (code === 0) break;
       await new Promise((r) => setTimeout(r, 100));

@@ -5,7 +5,11 @@ import { SyntheticMonitor } from './synthetic-monitor';
 
 const api = new SyntheticMonitor({ accounts: 2, positionsPerAccount: 100, historyDays: 30 });
 api.startTicking(100);
-const server = await startHeadlessServer({ api, port: Number(process.env.PORT ?? 0), staticDir: resolve(import.meta.dirname, '../../../dist-ui') });
+const server = await startHeadlessServer({
+  api,
+  port: Number(process.env.PORT ?? 0),
+  staticDir: resolve(import.meta.dirname, '../../../dist-ui'),
+});
 console.log(server.url);
 process.once('SIGINT', () => {
   api.stop();

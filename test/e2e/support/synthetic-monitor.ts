@@ -1,7 +1,17 @@
 // A synthetic MonitorApi for the UI's load benchmarks (not a stand-in for the service's numbers):
 // N positions whose marks move every tick, and a dense 1-minute history. The functional e2e tests
 // run against the real headless service.
-import type { AccountView, AlertView, ApiEvent, CommandName, CommandResults, Envelope, HistoryPoint, MonitorApi, ServiceStatus } from '../../../src/api/messages';
+import type {
+  AccountView,
+  AlertView,
+  ApiEvent,
+  CommandName,
+  CommandResults,
+  Envelope,
+  HistoryPoint,
+  MonitorApi,
+  ServiceStatus,
+} from '../../../src/api/messages';
 import type { AccountSnapshot, MarginReport, Position, PositionReport } from '../../../src/domain/contracts';
 
 export interface SyntheticOptions {
@@ -28,7 +38,13 @@ export class SyntheticMonitor implements MonitorApi {
   private timer: ReturnType<typeof setInterval> | null = null;
   /** Minute points in the last history range before thinning. */
   lastHistoryRawPoints = 0;
-  readonly status: ServiceStatus = { version: 'synthetic', startedAt: new Date().toISOString(), osNotifications: { available: true, detail: null }, dataDir: '/synthetic', shell: 'headless' };
+  readonly status: ServiceStatus = {
+    version: 'synthetic',
+    startedAt: new Date().toISOString(),
+    osNotifications: { available: true, detail: null },
+    dataDir: '/synthetic',
+    shell: 'headless',
+  };
 
   constructor(private readonly options: SyntheticOptions) {
     this.accounts = Array.from({ length: options.accounts }, (_, a) => this.account(a, 1));
@@ -40,14 +56,79 @@ export class SyntheticMonitor implements MonitorApi {
     for (let i = 0; i < this.options.positionsPerAccount; i++) {
       const base = 100 + i * 7;
       const mark = (base * drift * (1 + (this.rand() - 0.5) * 0.002)).toFixed(2);
-      positions.push({ symbol: `SYN${i}USDT`, contractType: 'linear', marginMode: i % 3 === 0 ? 'isolated' : 'cross', positionSide: 'both', side: i % 2 ? 'short' : 'long', size: (1 + (i % 5)).toFixed(3), contractSize: '1', entryPrice: base.toFixed(2), markPrice: mark, leverage: '10', tickSize: '0.01', lotSize: '0.001' });
+      positions.push({
+        symbol: `SYN${i}USDT`,
+        contractType: 'linear',
+        marginMode: i % 3 === 0 ? 'isolated' : 'cross',
+        positionSide: 'both',
+        side: i % 2 ? 'short' : 'long',
+        size: (1 + (i % 5)).toFixed(3),
+        contractSize: '1',
+        entryPrice: base.toFixed(2),
+        markPrice: mark,
+        leverage: '10',
+        tickSize: '0.01',
+        lotSize: '0.001',
+      });
       const liq = (base * (i % 2 ? 1.1 : 0.9)).toFixed(2);
-      reports.push({ symbol: `SYN${i}USDT`, positionSide: 'both', marginMode: i % 3 === 0 ? 'isolated' : 'cross', notional: mark, unrealizedPnl: '0', initialMargin: '1', maintenanceRate: '0.01', maintenanceAmount: '0', maintenanceMargin: '1', liquidationPrice: liq, bankruptcyPrice: null, distanceToLiquidation: ((Number(liq) - Number(mark)) / Number(mark)).toFixed(4), reduceToTarget: null, triggerPrices: [], discrepancy: null });
+      reports.push({
+        symbol: `SYN${i}USDT`,
+        positionSide: 'both',
+        marginMode: i % 3 === 0 ? 'isolated' : 'cross',
+        notional: mark,
+        unrealizedPnl: '0',
+        initialMargin: '1',
+        maintenanceRate: '0.01',
+        maintenanceAmount: '0',
+        maintenanceMargin: '1',
+        liquidationPrice: liq,
+        bankruptcyPrice: null,
+        distanceToLiquidation: ((Number(liq) - Number(mark)) / Number(mark)).toFixed(4),
+        reduceToTarget: null,
+        triggerPrices: [],
+        discrepancy: null,
+      });
     }
     const asOf = new Date().toISOString();
-    const snapshot: AccountSnapshot = { schema: 'marginwatch.snapshot/1', venue: 'binance-usdm', asOf, positionMode: 'oneway', settleAsset: 'USDT', crossWalletBalance: '100000', positions };
-    const report: MarginReport = { schema: 'marginwatch.report/1', venue: 'binance-usdm', asOf, settleAsset: 'USDT', account: { walletBalance: '100000', unrealizedPnl: '0', marginBalance: '100000', initialMargin: '1000', maintenanceMargin: '400', availableBalance: '99000', marginRatio: (0.3 + this.rand() * 0.1).toFixed(4), venueMarginRatio: null, topUpToTarget: '0' }, positions: reports, warnings: [] };
-    return { id: `syn-${index}`, name: `Synthetic ${index}`, source: 'demo', snapshot, report, forecast: null, health: { state: 'live', dataAsOf: asOf, lastError: null }, level: 'ok', lastError: null };
+    const snapshot: AccountSnapshot = {
+      schema: 'marginwatch.snapshot/1',
+      venue: 'binance-usdm',
+      asOf,
+      positionMode: 'oneway',
+      settleAsset: 'USDT',
+      crossWalletBalance: '100000',
+      positions,
+    };
+    const report: MarginReport = {
+      schema: 'marginwatch.report/1',
+      venue: 'binance-usdm',
+      asOf,
+      settleAsset: 'USDT',
+      account: {
+        walletBalance: '100000',
+        unrealizedPnl: '0',
+        marginBalance: '100000',
+        initialMargin: '1000',
+        maintenanceMargin: '400',
+        availableBalance: '99000',
+        marginRatio: (0.3 + this.rand() * 0.1).toFixed(4),
+        venueMarginRatio: null,
+        topUpToTarget: '0',
+      },
+      positions: reports,
+      warnings: [],
+    };
+    return {
+      id: `syn-${index}`,
+      name: `Synthetic ${index}`,
+      source: 'demo',
+      snapshot,
+      report,
+      forecast: null,
+      health: { state: 'live', dataAsOf: asOf, lastError: null },
+      level: 'ok',
+      lastError: null,
+    };
   }
 
   /** Pushes one account event per account every `intervalMs`. */
@@ -69,14 +150,24 @@ export class SyntheticMonitor implements MonitorApi {
   }
 
   /** One point a minute over the range, thinned to maxPoints by taking every k-th (as a store would bucket). */
-  private history(accountId: string, from: string, to: string, maxPoints: number): CommandResults['history.query'] {
+  private history(
+    accountId: string,
+    from: string,
+    to: string,
+    maxPoints: number,
+  ): CommandResults['history.query'] {
     const start = Date.parse(from);
     const end = Date.parse(to);
     const points: HistoryPoint[] = [];
     let equity = 100000;
     for (let t = start; t <= end; t += 60_000) {
       equity += (this.rand() - 0.5) * 50;
-      points.push({ at: new Date(t).toISOString(), equity: equity.toFixed(2), marginRatio: (0.3 + 0.2 * Math.sin(t / 3.6e6)).toFixed(4), minDistanceToLiquidation: (-0.1 - 0.05 * Math.cos(t / 3.6e6)).toFixed(4) });
+      points.push({
+        at: new Date(t).toISOString(),
+        equity: equity.toFixed(2),
+        marginRatio: (0.3 + 0.2 * Math.sin(t / 3.6e6)).toFixed(4),
+        minDistanceToLiquidation: (-0.1 - 0.05 * Math.cos(t / 3.6e6)).toFixed(4),
+      });
     }
     const alerts: AlertView[] = [];
     this.lastHistoryRawPoints = points.length;
