@@ -103,6 +103,11 @@ export const commandSchemas = {
   'settings.get': z.strictObject({}),
   'settings.update': z.strictObject({ patch: z.record(z.string(), z.unknown()) }),
   'notify.test': z.strictObject({ channel: z.string().min(1) }),
+  /** Token / signing secret of a remote alert channel; stored encrypted, never returned. Empty clears it. */
+  'channels.setSecret': z.strictObject({
+    name: z.enum(['webhookSecret', 'ntfyToken', 'telegramBotToken']),
+    value: z.string().max(4096),
+  }),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -129,6 +134,7 @@ export interface CommandResults {
   'settings.get': Record<string, unknown>;
   'settings.update': Record<string, unknown>;
   'notify.test': { channel: string; ok: boolean; detail: string | null };
+  'channels.setSecret': { present: Record<'webhookSecret' | 'ntfyToken' | 'telegramBotToken', boolean> };
 }
 
 /** Every call returns this envelope so failures cross the bridge intact. */

@@ -2,7 +2,7 @@
 // desktop shell (main process) and headless mode run exactly the same code.
 import { join } from 'node:path';
 import { computeMarginReport, parseSnapshot, shockSnapshot } from '../domain/margin';
-import { alertSettingsSchema, worstLevel, type AlertSettings } from '../domain/alerts';
+import { alertSettingsSchema, type AlertSettings } from '../domain/alerts';
 import type { AlertLevel } from '../domain/alerts/levels';
 import type { ServiceStatus } from '../api/messages';
 import { openDatabase, type Db } from '../store/db';
@@ -10,7 +10,9 @@ import { HistoryStore } from '../store/historyStore';
 import { AccountStore } from '../store/accountStore';
 import { databaseFile } from '../paths';
 import { AlertPipeline, Watchdog } from './alerts';
-import { osNotificationChannel, soundChannel, type NotificationChannel } from '../notify';
+import { channelsFromSettings, osNotificationChannel, soundChannel, type NotificationChannel } from '../notify';
+import { ChannelSecretStore } from './channelSecrets';
+import { mergePatch } from './mergePatch';
 import { ForecastService } from '../forecast';
 import { DemoVenueSession, type Timers } from '../venues/demo/session';
 import { createVenueSession, venueSecretSchema } from '../venues/exchanges';
@@ -54,21 +56,50 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
   const history = new HistoryStore(db);
   const settings = new SettingsRepository(history);
 
+  let vaultPromise: Promise<SecretVault> | null = null;
+  const vault = () => (vaultPromise ??= options.vault ? Promise.resolve(options.vault) : openHeadlessVault({ dataDir: options.dataDir }));
+
   const osChannel = osNotificationChannel({
     iconPath: join(options.resourcesDir, 'icons', 'icon.png'),
     onUnavailable: (detail) => log(`OS notifications unavailable: ${detail}; in-app alerts keep working`),
   });
-  const channels = options.channels ?? [osChannel, soundChannel({ file: join(options.resourcesDir, 'sounds', 'alarm.wav') })];
+  const local = {
+    os: options.channels?.find((c) => c.id === 'os') ?? (options.channels ? undefined : osChannel),
+    sound:
+      options.channels?.find((c) => c.id === 'sound') ??
+      soundChannel({
+        file: join(options.resourcesDir, 'sounds', 'alarm.wav'),
+        onUnavailable: (detail) => log(`alarm sound unavailable: ${detail}`),
+      }),
+  };
+  const extraChannels = options.channels?.filter((c) => c.id !== 'os' && c.id !== 'sound') ?? [];
   const osStatus = options.channels ? { available: true, detail: null } : osChannel.status();
 
-  const pipeline = new AlertPipeline({ db, channels, now, onError: (error) => log(`alert pipeline: ${String(error)}`) });
+  const initialChannels = [local.os, local.sound, ...extraChannels].filter((c): c is NotificationChannel => c !== undefined);
+  const pipeline = new AlertPipeline({ db, channels: initialChannels, now, onError: (error) => log(`alert pipeline: ${String(error)}`) });
+  const channelSecrets = new ChannelSecretStore(history, vault);
+  let channelProblems: string[] = [];
+  // The channel set follows the alert settings (enabled channels, remote URLs) and the stored secrets.
+  const applyChannels = async () => {
+    let secrets = {};
+    try {
+      secrets = await channelSecrets.load();
+    } catch (error) {
+      log(`remote channel secrets unreadable: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const built = channelsFromSettings(settings.alerts().channels, local, secrets);
+    pipeline.setChannels([...built.channels, ...extraChannels]);
+    channelProblems = built.problems;
+    for (const problem of built.problems) log(`alert channel not running: ${problem}`);
+  };
+  await applyChannels();
   const forecaster = new ForecastService({
     levels: settings.app().triggerLevels,
     params: join(options.resourcesDir, 'forecast', 'params.json'),
   });
   if (forecaster.paramsWarning) log(forecaster.paramsWarning);
   const engine: MarginEngine = { parse: parseSnapshot, compute: computeMarginReport };
-  const alerts = new AlertAdapter(pipeline, settings);
+  const alerts = new AlertAdapter(pipeline, settings, applyChannels);
 
   const status: ServiceStatus = {
     version: VERSION,
@@ -80,7 +111,7 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
 
   let monitor: Monitor | null = null;
   const runners: AccountRunner[] = [];
-  const sessions = await openSessions(db, options, settings.app(), log);
+  const sessions = await openSessions(db, options, settings.app(), vault, log);
   for (const { config, session } of sessions) {
     runners.push(
       new AccountRunner(config, session, {
@@ -112,6 +143,14 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
     status,
     appSettings: () => settings.app(),
     saveAppSettings: (next) => settings.saveApp(next),
+    channelSecrets: {
+      set: async (name, value) => {
+        await channelSecrets.set(name, value);
+        await applyChannels();
+      },
+      present: () => channelSecrets.present(),
+    },
+    channelProblems: () => channelProblems,
   });
 
   const watchdogs = runners.map((r) => new Watchdog({ target: pipeline, accountId: r.config.id, onError: (e) => log(`watchdog: ${String(e)}`) }));
@@ -140,6 +179,7 @@ async function openSessions(
   db: Db,
   options: MonitorOptions,
   app: AppSettings,
+  vault: () => Promise<SecretVault>,
   log: (line: string) => void,
 ): Promise<{ config: AccountConfig; session: VenueSession }[]> {
   const out: { config: AccountConfig; session: VenueSession }[] = [];
@@ -159,12 +199,10 @@ async function openSessions(
   const accounts = new AccountStore(db);
   const stored = accounts.list().filter((a) => a.source !== 'demo');
   if (stored.length === 0) return out;
-  let vault: SecretVault | null = options.vault ?? null;
   for (const config of stored) {
     try {
-      vault ??= await openHeadlessVault({ dataDir: options.dataDir });
       const blob = accounts.secretBlob(config.id);
-      const secret = blob ? venueSecretSchema.parse(JSON.parse(await vault.decrypt(blob.blob))) : null;
+      const secret = blob ? venueSecretSchema.parse(JSON.parse(await (await vault()).decrypt(blob.blob))) : null;
       const logger = { info: (m: string) => log(`[${config.name}] ${m}`), warn: (m: string) => log(`[${config.name}] ${m}`) };
       out.push({ config, session: createVenueSession(config, secret, { logger }) });
     } catch (error) {
@@ -202,7 +240,7 @@ class SettingsRepository {
   }
 
   updateAlerts(patch: Record<string, unknown>): AlertSettings {
-    const parsed = alertSettingsSchema.safeParse({ ...this.alerts(), ...patch });
+    const parsed = alertSettingsSchema.safeParse(mergePatch(this.alerts(), patch));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new Error(`settings.alerts.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
@@ -217,10 +255,11 @@ class AlertAdapter implements AlertSink, AlertService {
   constructor(
     private readonly pipeline: AlertPipeline,
     private readonly settings: SettingsRepository,
+    private readonly onSettingsChanged: () => Promise<void>,
   ) {}
   evaluate: AlertSink['evaluate'] = (accountId, input) => this.pipeline.evaluate(accountId, input, this.settings.alerts());
   accountLevel(accountId: string): AlertLevel {
-    return worstLevel(this.pipeline.list({ state: 'open', accountId, limit: 100 }).map((a) => a.level));
+    return this.pipeline.accountLevel(accountId);
   }
   list: AlertService['list'] = (filter) => this.pipeline.list(filter);
   acknowledge = async (alertId: string) => this.pipeline.acknowledge(alertId);
@@ -232,7 +271,11 @@ class AlertAdapter implements AlertSink, AlertService {
     return { ok: r.ok, detail: r.detail };
   };
   getSettings = () => this.settings.alerts();
-  updateSettings = (patch: Record<string, unknown>) => this.settings.updateAlerts(patch);
+  updateSettings = async (patch: Record<string, unknown>) => {
+    const next = this.settings.updateAlerts(patch);
+    await this.onSettingsChanged();
+    return next;
+  };
 }
 
 function startRetention(history: HistoryStore, settings: SettingsRepository, now: () => number, log: (l: string) => void): NodeJS.Timeout {

@@ -20,6 +20,7 @@ import { formatPath } from '../domain/contracts';
 import type { HistoryStore } from '../store/historyStore';
 import type { AccountRunner, MarginEngine } from './accountRunner';
 import { appSettingsSchema, type AppSettings } from './settings';
+import { mergePatch } from './mergePatch';
 
 export interface TrayState {
   level: AlertLevel;
@@ -53,6 +54,13 @@ export interface MonitorParts {
   status: ServiceStatus;
   appSettings: () => AppSettings;
   saveAppSettings: (settings: AppSettings) => void;
+  /** Remote-channel secrets: stored encrypted; only which ones are set is ever returned. */
+  channelSecrets: {
+    set(name: 'webhookSecret' | 'ntfyToken' | 'telegramBotToken', value: string): Promise<void>;
+    present(): Promise<Record<'webhookSecret' | 'ntfyToken' | 'telegramBotToken', boolean>>;
+  };
+  /** Enabled channels that cannot run (missing URL, token, ...), each naming the setting to fix. */
+  channelProblems: () => string[];
 }
 
 type Handler<C extends CommandName> = (params: ReturnType<(typeof commandSchemas)[C]['parse']>) => Promise<CommandResults[C]> | CommandResults[C];
@@ -130,28 +138,43 @@ export class Monitor implements MonitorApi {
     },
     'whatif.run': (p) => this.whatIf(p.accountId, p.shocks, p.fundingHours),
     'settings.get': () => this.settings(),
-    'settings.update': (p) => {
+    'settings.update': async (p) => {
       const { app, alerts } = p.patch as { app?: Record<string, unknown>; alerts?: Record<string, unknown> };
       if (app !== undefined) {
-        const next = appSettingsSchema.safeParse({ ...this.parts.appSettings(), ...app });
+        const next = appSettingsSchema.safeParse(mergePatch(this.parts.appSettings(), app));
         if (!next.success) {
           const issue = next.error.issues[0];
           throw new Error(`settings.app.${issue ? formatPath(issue.path) : ''}: ${issue?.message ?? 'invalid'}`);
         }
         this.parts.saveAppSettings(next.data);
       }
-      if (alerts !== undefined) this.parts.alerts.updateSettings(alerts);
+      if (alerts !== undefined) await this.parts.alerts.updateSettings(alerts);
       return this.settings();
     },
     'notify.test': async (p) => ({ channel: p.channel, ...(await this.parts.alerts.sendTest(p.channel)) }),
+    'channels.setSecret': async (p) => {
+      await this.parts.channelSecrets.set(p.name, p.value);
+      return { present: await this.parts.channelSecrets.present() };
+    },
   };
 
   private state(): StateResult {
     return { status: this.parts.status, accounts: this.parts.runners.map((r) => r.view()) };
   }
 
-  private settings(): Record<string, unknown> {
-    return { app: this.parts.appSettings(), alerts: this.parts.alerts.getSettings() };
+  private async settings(): Promise<Record<string, unknown>> {
+    let channelSecrets: Record<string, boolean> | { error: string };
+    try {
+      channelSecrets = await this.parts.channelSecrets.present();
+    } catch (error) {
+      channelSecrets = { error: `channel secrets unreadable: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    return {
+      app: this.parts.appSettings(),
+      alerts: this.parts.alerts.getSettings(),
+      channelSecrets,
+      channelProblems: this.parts.channelProblems(),
+    };
   }
 
   private runner(accountId: string): AccountRunner {
