@@ -15,6 +15,8 @@ export interface ManagedSocketOptions {
   maxConnectionAgeMs: number;
   backoff: BackoffPolicy;
   random: () => number;
+  /** Venues with an application-level ping (Bybit {"op":"ping"}): sent instead of a ping frame; any reply counts. */
+  appPing?: () => unknown;
   onOpen(socket: ManagedSocket): void;
   onMessage(data: unknown, receivedAtMs: number): void;
   /** Called when the connection is lost or judged dead; `attempt` counts consecutive failures. */
@@ -101,6 +103,7 @@ export class ManagedSocket {
       if (ws !== this.ws) return;
       this.lastMessageAt = this.options.now();
       this.attempt = 0;
+      this.awaitingPongSince = null; // any traffic proves the connection alive
       let data: unknown;
       try {
         data = JSON.parse(raw.toString());
@@ -141,7 +144,8 @@ export class ManagedSocket {
         this.lastPingAt = now;
         this.awaitingPongSince = now;
         try {
-          ws.ping();
+          if (this.options.appPing) ws.send(JSON.stringify(this.options.appPing()));
+          else ws.ping();
         } catch {
           /* close handler follows */
         }

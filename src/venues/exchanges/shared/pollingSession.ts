@@ -7,6 +7,7 @@ import type { VenueError, VenueHealth, VenueHealthState, VenueListener, VenueSes
 import { backoffDelay } from './backoff';
 import { USER_MESSAGES, VenueFailure } from './errors';
 import type { SessionDeps } from './sessionOptions';
+import type { VenueStreams } from './venueStreams';
 
 /** What a polled venue adapter provides. */
 export interface VenueReader {
@@ -17,6 +18,8 @@ export interface VenueReader {
   /** Give up shared resources (rate budget share). */
   release(): void;
   reacquire(): void;
+  /** Optional WebSocket layer: marks folded in at once, account events trigger a REST read. */
+  streams?(): VenueStreams | null;
 }
 
 export class PollingSession implements VenueSession {
@@ -28,6 +31,10 @@ export class PollingSession implements VenueSession {
   private lastGoodAt = 0;
   private urgencyMs: number | null = null;
   private health: VenueHealth = { state: 'connecting', dataAsOf: null, lastError: null };
+  private streams: VenueStreams | null = null;
+  private streamsUp = false;
+  private last: AccountSnapshot | null = null;
+  private emitTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly accountId: string,
@@ -43,13 +50,18 @@ export class PollingSession implements VenueSession {
     this.setHealth('connecting', null, 'first sync');
     this.freshnessTimer = setInterval(() => this.checkFreshness(), Math.max(50, Math.min(1000, this.deps.tuning.staleAfterMs / 4)));
     await this.poll();
+    if (this.running) this.startStreams();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     if (this.freshnessTimer) clearInterval(this.freshnessTimer);
-    this.timer = this.freshnessTimer = null;
+    if (this.emitTimer) clearTimeout(this.emitTimer);
+    this.timer = this.freshnessTimer = this.emitTimer = null;
+    this.streams?.stop();
+    this.streams = null;
+    this.streamsUp = false;
     this.setHealth('stopped', this.health.lastError);
     this.listener = null;
     this.reader.release();
@@ -72,8 +84,69 @@ export class PollingSession implements VenueSession {
     return this.health;
   }
 
+  /** With live streams REST only resyncs (marks and account events arrive by stream). */
   private interval(): number {
-    return Math.max(this.reader.minPollIntervalMs(), this.urgencyMs ?? this.deps.tuning.pollIntervalMs);
+    const wanted = this.streamsUp ? this.deps.tuning.resyncIntervalMs : (this.urgencyMs ?? this.deps.tuning.pollIntervalMs);
+    return Math.max(this.reader.minPollIntervalMs(), wanted);
+  }
+
+  private startStreams(): void {
+    const streams = this.reader.streams?.() ?? null;
+    if (!streams) return;
+    this.streams = streams;
+    streams.start(
+      {
+        onMark: (symbol, price, time) => this.onMark(symbol, price, time),
+        onAccountChanged: () => {
+          this.lastGoodAt = this.deps.now();
+          this.schedule(0);
+        },
+        onUp: () => {
+          if (this.streamsUp) return;
+          this.streamsUp = true;
+          this.schedule(0); // resync after the gap, then every resyncIntervalMs
+        },
+        onDown: (reason, attempt, retryInMs) => {
+          const wasUp = this.streamsUp;
+          this.streamsUp = false;
+          this.deps.logger.warn('venue stream down', { accountId: this.accountId, reason, attempt, retryInMs });
+          if (wasUp) this.schedule(this.interval());
+          if (this.health.state === 'live') this.setHealth('polling', null, `WebSocket reconnecting (attempt ${attempt}); REST polling meanwhile`);
+        },
+      },
+      this.last ? [...new Set(this.last.positions.map((p) => p.symbol))] : [],
+    );
+  }
+
+  /** A streamed mark: patch the last snapshot (mark-dependent venue figures become stale) and emit soon. */
+  private onMark(symbol: string, price: string, time: number): void {
+    this.listener?.onMarkTick?.({ symbol, price, time });
+    if (!this.last || !this.running) return;
+    let changed = false;
+    const positions = this.last.positions.map((p) => {
+      if (p.symbol !== symbol || p.markPrice === price) return p;
+      changed = true;
+      const next = { ...p, markPrice: price };
+      if (p.reported) {
+        const { maintenanceMargin: _mm, initialMargin: _im, unrealizedPnl: _u, marginRatio: _mr, ...kept } = p.reported;
+        next.reported = kept;
+      }
+      return next;
+    });
+    this.lastGoodAt = this.deps.now();
+    if (!changed) return;
+    const asOf = new Date(Math.max(Date.parse(this.last.asOf), time)).toISOString();
+    this.last = { ...this.last, asOf, positions };
+    if (this.streamsUp && this.health.state !== 'live' && this.health.state !== 'error') this.setHealth('live', null);
+    if (!this.emitTimer) {
+      this.emitTimer = setTimeout(() => {
+        this.emitTimer = null;
+        if (this.last && this.running) {
+          this.health = { ...this.health, dataAsOf: this.last.asOf };
+          this.listener?.onSnapshot(this.last);
+        }
+      }, this.deps.tuning.snapshotCoalesceMs);
+    }
   }
 
   private schedule(delayMs: number): void {
@@ -85,15 +158,39 @@ export class PollingSession implements VenueSession {
     }, delayMs);
   }
 
+  private polling = false;
+  private pollAgain = false;
+
+  /** One REST read at a time; a trigger during a read runs one more right after it (never out of order). */
   private async poll(): Promise<void> {
+    if (this.polling) {
+      this.pollAgain = true;
+      return;
+    }
+    this.polling = true;
+    try {
+      await this.pollOnce();
+    } finally {
+      this.polling = false;
+      if (this.pollAgain && this.running) {
+        this.pollAgain = false;
+        this.schedule(0);
+      }
+    }
+  }
+
+  private async pollOnce(): Promise<void> {
     try {
       const snapshot = await this.reader.fetchSnapshot();
       if (!this.running) return;
       this.failures = 0;
       this.lastGoodAt = this.deps.now();
+      const symbolsChanged = !this.last || this.last.positions.map((p) => p.symbol).join() !== snapshot.positions.map((p) => p.symbol).join();
+      this.last = snapshot;
       this.health = { ...this.health, dataAsOf: snapshot.asOf };
       this.listener?.onSnapshot(snapshot);
-      this.setHealth('polling', null);
+      if (symbolsChanged) this.streams?.setSymbols([...new Set(snapshot.positions.map((p) => p.symbol))]);
+      this.setHealth(this.streamsUp ? 'live' : 'polling', null);
       this.schedule(this.interval());
     } catch (error) {
       if (!this.running) return;
@@ -110,9 +207,11 @@ export class PollingSession implements VenueSession {
   }
 
   private checkFreshness(): void {
-    if (!this.running || this.lastGoodAt === 0 || this.health.state !== 'polling') return;
+    if (!this.running || this.lastGoodAt === 0 || (this.health.state !== 'polling' && this.health.state !== 'live')) return;
     const age = this.deps.now() - this.lastGoodAt;
-    if (age > Math.max(this.deps.tuning.staleAfterMs, this.interval() * 2)) {
+    // Marks tick every second or so while positions are open; otherwise REST reads are the heartbeat.
+    const marksExpected = this.streamsUp && (this.last?.positions.length ?? 0) > 0;
+    if (age > (marksExpected ? this.deps.tuning.staleAfterMs : Math.max(this.deps.tuning.staleAfterMs, this.interval() * 2))) {
       this.setHealth('stale', { code: 'stream-stalled', message: `No fresh data for ${Math.round(age / 1000)} s. Figures shown may be out of date.` });
     }
   }
