@@ -44,6 +44,40 @@ describe('Bybit rulebook', () => {
     }
   });
 
+  it('inverse isolated follows the UTA article form LP = Qty / [PV + (IM − MM)] (long), Qty / [PV − (IM − MM)] (short)', () => {
+    // Source: §3.2, 2024 Bybit UTA isolated article (bybit.nl copy): "60,000 USD long @ 50,000, 10×, MMR
+    // 0.5 %: PV 1.2 BTC, IM 0.12 BTC …" — the article's result is truncated in the corpus, so we check the
+    // engine against the article's formula: PV = Qty/EP, IM = PV/lev, MM = PV × MMR (entry value).
+    for (const side of ['long', 'short'] as const) {
+      const report = computeMarginReport(
+        snapshot({
+          venue: 'bybit',
+          settleAsset: 'BTC',
+          crossWalletBalance: '0',
+          positions: [
+            position({
+              symbol: 'BTCUSD',
+              contractType: 'inverse',
+              side,
+              size: '60000',
+              contractSize: '1',
+              entryPrice: '50000',
+              markPrice: '51000',
+              leverage: '10',
+              marginMode: 'isolated',
+              isolatedMargin: '0.12',
+              tiers: singleTier('0.005'),
+            }),
+          ],
+        }),
+      );
+      const pv = d('1.2');
+      const imMinusMm = d('0.12').minus(pv.times('0.005'));
+      const want = d(60000).div(side === 'long' ? pv.plus(imMinusMm) : pv.minus(imMinusMm));
+      expect(d(report.positions[0]!.liquidationPrice).minus(want).abs().lte('0.00000001')).toBe(true);
+    }
+  });
+
   it('rounds printed fields half-up at 8 dp, unlike Binance (inverse uPnL −0.000294126… → −0.00029413)', () => {
     // Source: ../shared/data/captured/bybit_v5_position_list_inverse_docs_example.json (BY-INV-FIELDS).
     const row = sharedJson<{ response: { result: { list: Record<string, string>[] } } }>(
