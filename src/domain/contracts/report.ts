@@ -36,6 +36,11 @@ export const positionReportSchema = z.strictObject({
   reduceToTarget: decimalString.nullable(),
   triggerPrices: z.array(triggerPriceSchema),
   discrepancy: discrepancySchema.nullable(),
+  /**
+   * Additive, optional: normalised ratio of the margin this position draws on — the cross account, or
+   * its own isolated margin (1 = liquidation). Lets alerts watch isolated positions in a cross account.
+   */
+  marginRatio: decimalString.optional(),
 });
 export type PositionReport = z.infer<typeof positionReportSchema>;
 

@@ -132,6 +132,7 @@ function positionReport(
   p: PositionState,
   group: GroupResult,
   opts: ResolvedOptions,
+  bucketRatioText: string,
 ): PositionReport {
   const rule = state.rulebook.print;
   const print = (d: Dec): string => printWith(rule, d);
@@ -178,20 +179,27 @@ function positionReport(
       },
       rule,
     ),
+    marginRatio: bucketRatioText,
   };
 }
 
 /** Full report from an engine state (shared by computeMarginReport and the incremental engine). */
 export function reportFromState(state: EngineState, opts: ResolvedOptions): MarginReport {
   const results = new Map<PositionState[], GroupResult>();
+  const ratios = new Map<Bucket, string>();
   const positions = state.positions.map((p) => {
+    let ratioText = ratios.get(p.bucket);
+    if (ratioText === undefined) {
+      ratioText = printWith(state.rulebook.print, bucketRatio(p.bucket));
+      ratios.set(p.bucket, ratioText);
+    }
     const group = p.bucket.groups.get(p.position.symbol)!;
     let result = results.get(group);
     if (!result) {
       result = solveGroup(state, p.bucket, group, opts);
       results.set(group, result);
     }
-    return positionReport(state, p, result, opts);
+    return positionReport(state, p, result, opts, ratioText);
   });
   const account = accountReport(state, opts);
   return {

@@ -119,6 +119,27 @@ describe('account headline figures', () => {
     const crossOnly = computeMarginReport(snapshot({ crossWalletBalance: '6000', positions: [cross] }));
     expect(withIsolated.account.marginRatio).toBe(crossOnly.account.marginRatio);
     expect(withIsolated.account.topUpToTarget).toBe(crossOnly.account.topUpToTarget);
+    // Each position carries the ratio of the margin it draws on: the isolated one is near liquidation.
+    expect(withIsolated.positions[0]!.marginRatio).toBe(crossOnly.account.marginRatio);
+    const isolatedRatio = d(withIsolated.positions[1]!.marginRatio);
+    // ETH: MM = 29,960 × 0.0065 − 15 = 179.74; margin = 40 − 40 = 0 → beyond liquidation → saturated.
+    expect(isolatedRatio.toFixed()).toBe('1000');
+  });
+
+  it("a position's own marginRatio reaches 1 at its liquidation price (isolated inside a cross account)", () => {
+    const iso = position({
+      symbol: 'ETHUSDT',
+      marginMode: 'isolated',
+      isolatedMargin: '600',
+      size: '10',
+      entryPrice: '3000',
+      markPrice: '2990',
+      tiers: ETHUSDT_2021,
+    });
+    const s = snapshot({ crossWalletBalance: '6000', positions: [cross, iso] });
+    const lp = computeMarginReport(s).positions[1]!.liquidationPrice!;
+    const at = computeMarginReport(withMark(s, 'ETHUSDT', lp)).positions[1]!;
+    expect(d(at.marginRatio).minus(1).abs().lt('0.000001')).toBe(true);
   });
 
   it('describe the isolated position closest to liquidation in an isolated-only account', () => {
