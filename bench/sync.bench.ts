@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       config: { id: `b${i}`, name: `b${i}`, source: 'binance-usdm' as const, options: { restUrl: binance.baseUrl, spotUrl: binance.baseUrl, wsUrl: binance.wsUrl } },
       secret: { apiKey: `bkey${i}`, secret: `bsecret${i}` },
     })),
-    { venue: 'bybit', config: { id: 'y', name: 'y', source: 'bybit', options: { restUrl: bybit.baseUrl } }, secret: { apiKey: 'ykey', secret: 'ysecret' } },
+    { venue: 'bybit', config: { id: 'y', name: 'y', source: 'bybit', options: { restUrl: bybit.baseUrl, wsUrl: 'off' } }, secret: { apiKey: 'ykey', secret: 'ysecret' } },
     { venue: 'okx', config: { id: 'o', name: 'o', source: 'okx', options: { restUrl: okx.baseUrl } }, secret: { apiKey: 'okey', secret: 'osecret', passphrase: 'opass' } },
     { venue: 'hyperliquid', config: { id: 'h', name: 'h', source: 'hyperliquid', options: { restUrl: hyper.baseUrl, wallet: WALLET } }, secret: null },
   ];

@@ -51,7 +51,7 @@ export function createVenueSession(config: AccountConfig, secret: VenueSecret | 
       // One account view per margin coin (option settleAsset, default BTC).
       return new BinanceUsdmSession(config.id, binanceHosts(config.options, COINM), secret, deps, COINM, config.options.settleAsset ?? 'BTC');
     case 'bybit':
-      return new PollingSession(config.id, new BybitReader(config.options, secret, deps.now, deps.tuning), deps);
+      return new PollingSession(config.id, new BybitReader(config.options, secret, deps.now, deps.tuning, deps.random), deps);
     case 'okx':
       return new PollingSession(config.id, new OkxReader(config.options, secret, deps.now, deps.tuning), deps);
     case 'deribit':

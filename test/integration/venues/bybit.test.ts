@@ -1,7 +1,7 @@
 // Bybit v5 (UTA) against the local server: header-signed requests, the captured inverse position
 // and unified wallet normalised exactly, retCode errors mapped, clock skew resynced, key permissions.
 import { afterEach, describe, expect, it } from 'vitest';
-import { accountSnapshotSchema } from '../../../src/domain/contracts';
+import { accountSnapshotSchema, type AccountSnapshot } from '../../../src/domain/contracts';
 import { createVenueSession, validateCredentials, VenueFailure } from '../../../src/venues/exchanges';
 import type { AccountConfig, VenueHealth, VenueSession } from '../../../src/venues/types';
 import { bybitMarket, capturedBybitAccount } from '../../servers/bybit/fixtures';
@@ -23,7 +23,7 @@ async function setup(mutate: (a: ReturnType<typeof capturedBybitAccount>) => voi
   const account = capturedBybitAccount(KEY, SECRET);
   mutate(account);
   server = await startBybitServer({ accounts: [account], ...bybitMarket(), ...extra });
-  return { id: 'by', name: 'by', source: 'bybit', options: { restUrl: server.baseUrl, category: 'inverse', settleCoin: 'BTC' } };
+  return { id: 'by', name: 'by', source: 'bybit', options: { restUrl: server.baseUrl, wsUrl: server.wsUrl, category: 'inverse', settleCoin: 'BTC' } };
 }
 
 async function failure(p: Promise<unknown>): Promise<VenueFailure> {
@@ -93,8 +93,32 @@ describe('Bybit v5', () => {
     expect(server!.requests.filter((r) => r.retCode === 10002).length).toBeGreaterThanOrEqual(1);
   });
 
-  it('rate limit (10006) waits for the reset time; server error is maintenance; health recovers', async () => {
+  it('streams: live with marks folded in, position events trigger a REST read, stalls fall back to polling', async () => {
     const config = await setup();
+    session = createVenueSession(config, { apiKey: KEY, secret: SECRET }, { tuning: FAST });
+    const health: VenueHealth[] = [];
+    const snaps: AccountSnapshot[] = [];
+    const ticks: string[] = [];
+    await session.start({ onSnapshot: (s) => snaps.push(s), onHealth: (h) => health.push(h), onMarkTick: (t) => ticks.push(t.price) });
+    await waitFor(() => health.at(-1)?.state === 'live', 5_000, 'live');
+    server!.setMarkPrice('BTCUSD', '29000.5');
+    await waitFor(() => snaps.at(-1)?.positions[0]?.markPrice === '29000.5', 3_000, 'mark by stream');
+    expect(ticks).toContain('29000.5');
+    // Mark-dependent venue figures are dropped until the next REST read; the venue's uPnL was one.
+    expect(snaps.at(-1)!.positions[0]!.reported?.unrealizedPnl).toBeUndefined();
+    const reads = server!.requests.filter((r) => r.path === '/v5/position/list').length;
+    server!.pushPosition(KEY, 'BTCUSD', { size: '400' });
+    await waitFor(() => snaps.at(-1)?.positions[0]?.size === '400', 3_000, 'position by REST after event');
+    expect(server!.requests.filter((r) => r.path === '/v5/position/list').length).toBeGreaterThan(reads);
+    server!.stall(true);
+    await waitFor(() => health.at(-1)?.state === 'polling' || health.at(-1)?.state === 'stale', 3_000, 'stream loss noticed');
+    server!.stall(false);
+    await waitFor(() => health.at(-1)?.state === 'live', 5_000, 'live again');
+  });
+
+  it('rate limit (10006) waits for the reset time; server error is maintenance; health recovers', async () => {
+    const streamed = await setup();
+    const config = { ...streamed, options: { ...streamed.options, wsUrl: 'off' } }; // REST behaviour only
     session = createVenueSession(config, { apiKey: KEY, secret: SECRET }, { tuning: { ...FAST, pollIntervalMs: 100 } });
     const health: VenueHealth[] = [];
     await session.start({ onSnapshot() {}, onHealth: (h) => health.push(h) });

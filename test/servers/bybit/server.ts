@@ -5,6 +5,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { readBody, sleep, WindowCounter } from '../shared/http';
 import { toJsonText } from '../shared/jsonText';
 
@@ -26,6 +27,8 @@ export interface BybitServerOptions {
   tickers: Record<string, unknown>[];
   fees: Record<string, unknown>[];
   markKlines?: Record<string, Array<[number, string, string, string, string]>>;
+  /** Interval of tickers.<symbol> pushes on the public stream. */
+  tickerIntervalMs?: number;
   limit?: number;
   windowMs?: number;
 }
@@ -36,8 +39,13 @@ export class BybitTestServer {
   rejectedForLimit = 0;
   clockOffsetMs = 0;
   baseUrl = '';
+  wsUrl = '';
   private faults: BybitFault[] = [];
   private readonly http: Server;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly conns = new Set<{ ws: WebSocket; kind: 'private' | 'public'; apiKey: string | null; topics: Set<string> }>();
+  private tickerTimer: NodeJS.Timeout | null = null;
+  private stalled = false;
 
   constructor(private readonly options: BybitServerOptions) {
     this.weights = new WindowCounter(options.windowMs ?? 5_000, options.limit ?? 600);
@@ -117,13 +125,105 @@ export class BybitTestServer {
     return Date.now() + this.clockOffsetMs;
   }
 
+  // ---- WebSocket: /v5/private (auth, position, wallet) and /v5/public/<category> (tickers) ----
+
+  private upgrade(req: import('node:http').IncomingMessage, socket: import('node:net').Socket, head: Buffer): void {
+    const path = (req.url ?? '').split('?')[0];
+    const kind = path === '/v5/private' ? 'private' : path?.startsWith('/v5/public/') ? 'public' : null;
+    if (!kind) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = { ws, kind: kind as 'private' | 'public', apiKey: null as string | null, topics: new Set<string>() };
+      this.conns.add(conn);
+      ws.on('close', () => this.conns.delete(conn));
+      ws.on('error', () => this.conns.delete(conn));
+      ws.on('message', (raw) => {
+        if (this.stalled) return;
+        let msg: { op?: string; args?: unknown[]; req_id?: string };
+        try {
+          msg = JSON.parse(raw.toString()) as typeof msg;
+        } catch {
+          return;
+        }
+        const reply = (payload: unknown): void => this.wsSend(ws, payload);
+        if (msg.op === 'ping') return reply(conn.kind === 'private' ? { op: 'pong', args: [String(this.now())], conn_id: 'c1' } : { success: true, ret_msg: 'pong', conn_id: 'c1', op: 'ping' });
+        if (msg.op === 'auth') {
+          const [apiKey, expires, signature] = (msg.args ?? []) as [string, number, string];
+          const account = this.options.accounts.find((a) => a.apiKey === apiKey);
+          const expected = account ? createHmac('sha256', account.secret).update(`GET/realtime${expires}`).digest('hex') : '';
+          const ok = !!account && Number(expires) > this.now() && expected === signature;
+          if (ok) conn.apiKey = apiKey;
+          return reply({ success: ok, ret_msg: ok ? '' : 'Invalid apikey or signature', op: 'auth', conn_id: 'c1' });
+        }
+        if (msg.op === 'subscribe') {
+          if (conn.kind === 'private' && !conn.apiKey) return reply({ success: false, ret_msg: 'Request not authorized', op: 'subscribe', conn_id: 'c1' });
+          for (const t of (msg.args ?? []) as string[]) conn.topics.add(t);
+          return reply({ success: true, ret_msg: '', op: 'subscribe', conn_id: 'c1', req_id: msg.req_id ?? '' });
+        }
+      });
+    });
+  }
+
+  private wsSend(ws: WebSocket, payload: unknown): void {
+    if (this.stalled) return;
+    try {
+      ws.send(toJsonText(payload));
+    } catch {
+      /* gone */
+    }
+  }
+
+  private pushTickers(): void {
+    for (const c of this.conns) {
+      if (c.kind !== 'public') continue;
+      for (const t of this.options.tickers) {
+        const topic = `tickers.${String(t.symbol)}`;
+        if (c.topics.has(topic)) this.wsSend(c.ws, { topic, type: 'snapshot', data: t, cs: 1, ts: this.now() });
+      }
+    }
+  }
+
+  setMarkPrice(symbol: string, price: string): void {
+    const t = this.options.tickers.find((x) => x.symbol === symbol);
+    if (!t) throw new Error(`no ticker ${symbol}`);
+    t.markPrice = price;
+  }
+
+  /** Changes a position in the REST state and pushes a position event to the account's private streams. */
+  pushPosition(apiKey: string, symbol: string, changes: Record<string, unknown>): void {
+    const account = this.options.accounts.find((a) => a.apiKey === apiKey);
+    const row = account?.positions.find((p) => p.symbol === symbol);
+    if (!account || !row) throw new Error(`no position ${symbol}`);
+    Object.assign(row, changes);
+    for (const c of this.conns) {
+      if (c.kind === 'private' && c.apiKey === apiKey && c.topics.has('position')) this.wsSend(c.ws, { id: 'p1', topic: 'position', creationTime: this.now(), data: [{ ...row, category: 'inverse' }] });
+    }
+  }
+
+  stall(on = true): void {
+    this.stalled = on;
+  }
+
+  dropConnections(): void {
+    for (const c of this.conns) c.ws.terminate();
+  }
+
   async listen(): Promise<this> {
     await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+    const port = (this.http.address() as AddressInfo).port;
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.wsUrl = `ws://127.0.0.1:${port}`;
+    this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket as import('node:net').Socket, head));
+    this.tickerTimer = setInterval(() => this.pushTickers(), this.options.tickerIntervalMs ?? 200);
     return this;
   }
 
   async close(): Promise<void> {
+    if (this.tickerTimer) clearInterval(this.tickerTimer);
+    for (const c of this.conns) c.ws.terminate();
+    this.wss.close();
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }

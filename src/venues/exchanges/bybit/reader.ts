@@ -11,6 +11,8 @@ import type { SessionTuning } from '../shared/sessionOptions';
 import type { VenueSecret } from '../secret';
 import { classifyBybitError } from './errors';
 import { buildBybitSnapshot, type BybitRaw } from './snapshot';
+import { BybitStreams } from './streams';
+import type { VenueStreams } from '../shared/venueStreams';
 
 type Row = Record<string, unknown>;
 const TABLE_TTL_MS = 10 * 60_000;
@@ -23,13 +25,17 @@ export class BybitReader implements VenueReader {
   private readonly windowMs: number;
   private riskLimits = new Map<string, { rows: Row[]; at: number }>();
   private fees: { map: Map<string, Row>; at: number } | null = null;
+  private readonly wsBase: string | null;
 
   constructor(
     options: Record<string, string>,
     private readonly secret: VenueSecret | null,
     private readonly now: () => number,
-    tuning: SessionTuning,
+    private readonly tuning: SessionTuning,
+    private readonly random: () => number = Math.random,
   ) {
+    // Streams are on unless wsUrl=off (e.g. a REST-only proxy).
+    this.wsBase = options.wsUrl === 'off' ? null : (options.wsUrl ?? 'wss://stream.bybit.com').replace(/\/+$/, '');
     this.category = options.category === 'inverse' ? 'inverse' : 'linear';
     this.settleCoin = options.settleCoin ?? (this.category === 'linear' ? 'USDT' : 'BTC');
     this.limit = tuning.weightLimit ?? 600;
@@ -161,6 +167,10 @@ export class BybitReader implements VenueReader {
   minPollIntervalMs(): number {
     // A sync is ~5 requests (+ tables every 10 min); keep each account within half the IP budget.
     return Math.ceil((6 * this.windowMs * Math.max(1, this.client.budgetUsers())) / (this.limit * 0.5));
+  }
+
+  streams(): VenueStreams | null {
+    return this.secret && this.wsBase ? new BybitStreams(this.wsBase, this.category, this.secret, this.now, this.random, this.tuning) : null;
   }
 
   release(): void {
