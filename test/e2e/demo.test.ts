@@ -289,13 +289,37 @@ describe('headless mode on the demo account', () => {
     await checkAccessibility('history');
   });
 
-  it('shows settings and sends a test notification on the OS channel', async () => {
+  it('saves a threshold through the service and sends a test notification on the OS channel', async () => {
     await go('#/settings');
     await page.waitForSelector('h2:has-text("Alert thresholds")');
-    await page.fill('input[placeholder="os"]', 'os');
-    await page.click('form:has(input[placeholder="os"]) button[type="submit"]');
+    await page.fill('input[aria-label="Watch margin ratio %"]', '45');
+    await page.click('button:has-text("Save alert settings")');
+    await page.waitForSelector('[data-testid="settings-message"]:has-text("Saved.")');
+    const settings = (await api.call('settings.get', {})) as {
+      alerts: { levels: { watch: { marginRatio: number } } };
+    };
+    expect(settings.alerts.levels.watch.marginRatio).toBe(0.45);
+    // The gauge marks follow the service's thresholds.
+    await go('#/');
+    await page.waitForSelector('[role="meter"] title:has-text("Watch at 45.00 %")', { state: 'attached' });
+    await go('#/settings');
+
+    // An invalid value is rejected by the service with the field named, and nothing changes.
+    await page.fill('input[aria-label="Warning margin ratio %"]', '40');
+    await page.click('button:has-text("Save alert settings")');
+    await page.waitForSelector('[data-testid="settings-message"].error-text');
+    expect(await page.textContent('[data-testid="settings-message"]')).toMatch(/warning/);
+    expect(
+      ((await api.call('settings.get', {})) as { alerts: { levels: { warning: { marginRatio: number } } } })
+        .alerts.levels.warning.marginRatio,
+    ).toBe(0.7);
+
+    await page.click('[data-testid="channels-form"] tr[data-channel="os"] button:has-text("Send test")');
     await page.waitForFunction(
-      () => /delivered/.test(document.querySelector('form:has(input[placeholder="os"])')?.textContent ?? ''),
+      () =>
+        /delivered/.test(
+          document.querySelector('[data-testid="channels-form"] tr[data-channel="os"]')?.textContent ?? '',
+        ),
       null,
       { timeout: 20_000 },
     );
