@@ -1,3 +1,4 @@
+import type Decimal from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { computeMarginReport } from '../../../src/domain/margin';
 import { faqSnapshot } from './fixtures/binance-faq';
@@ -21,6 +22,57 @@ describe('Binance USDⓈ-M rulebook', () => {
     // MM = notional × MMR − cum: 3,500,032.45776 × 0.025 − 16,300 (BN-UM-MM).
     expect(btc!.maintenanceMargin).toBe('71200.811444');
     expect(report.warnings).toEqual([]);
+  });
+
+  it('applies the FAQ bracket text: 264,000 USDT → MMR 1 %, 500,000 USDT → maintenance amount 1,300', () => {
+    // Source: BN-FAQ-UM text via ../shared/data/brackets/binance_um_faq_example_rows_2021.json.
+    const at = (notional: string) =>
+      computeMarginReport(
+        snapshot({
+          crossWalletBalance: '1000000',
+          positions: [
+            position({
+              size: d(notional).div(50000).toFixed(),
+              entryPrice: '50000',
+              markPrice: '50000',
+              tiers: faqSnapshot().positions[0]!.tiers,
+            }),
+          ],
+        }),
+      ).positions[0]!;
+    expect(at('264000').maintenanceRate).toBe('0.01');
+    expect(at('500000').maintenanceAmount).toBe('1300');
+    expect(at('500000').maintenanceMargin).toBe('3700'); // 500,000 × 1 % − 1,300
+  });
+
+  it('MM is continuous across every bracket edge of the real 2024 BTCUSDT table (cum recurrence)', () => {
+    // Source: ../shared/data/brackets/binance_um_BTCUSDT_2024-10.json (BN-UM-CUM).
+    const mmAt = (notional: Decimal) =>
+      d(
+        computeMarginReport(
+          snapshot({
+            crossWalletBalance: '1000000000',
+            positions: [
+              position({
+                size: notional.div(100000).toFixed(),
+                entryPrice: '100000',
+                markPrice: '100000',
+                tiers: BTC_2024,
+              }),
+            ],
+          }),
+        ).positions[0]!.maintenanceMargin,
+      );
+    for (const tier of BTC_2024.slice(1)) {
+      const edge = d(tier.floor);
+      // 0.001 USDT below the edge MM differs by at most 0.001 × MMR (< 0.001).
+      expect(
+        mmAt(edge)
+          .minus(mmAt(edge.minus('0.001')))
+          .abs()
+          .lt('0.001'),
+      ).toBe(true);
+    }
   });
 
   it('reproduces the real positionRisk v3 payload fields (notional, uPnL, IM, MM truncated at 8 dp)', () => {
