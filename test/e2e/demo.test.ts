@@ -126,7 +126,8 @@ describe('headless mode on the demo account', () => {
         expect(row.liquidationPrice, row.key).toBe(report.liquidationPrice ?? '');
         expect(row.distanceToLiquidation, row.key).toBe(report.distanceToLiquidation ?? '');
         expect(row.marginRatio, row.key).toBe(
-          position.marginMode === 'cross' ? (view.report!.account.marginRatio ?? '') : '',
+          report.marginRatio ??
+            (position.marginMode === 'cross' ? (view.report!.account.marginRatio ?? '') : ''),
         );
         // The text is the same number, rounded to the tick.
         const shown = Number(row.markText.replace(/,/g, '').replace('−', '-'));
@@ -323,6 +324,15 @@ describe('headless mode on the demo account', () => {
       null,
       { timeout: 20_000 },
     );
+    // A channel secret goes to the service's vault; only its presence ever comes back.
+    const secret = 'e2e-signing-secret-7f3a9c';
+    await page.fill('form[data-secret="webhookSecret"] input[type="password"]', secret);
+    await page.click('form[data-secret="webhookSecret"] button[type="submit"]');
+    await page.waitForSelector('[data-testid="secret-message"]:has-text("stored encrypted")');
+    const after = await api.call('settings.get', {});
+    expect((after as { channelSecrets: Record<string, boolean> }).channelSecrets.webhookSecret).toBe(true);
+    expect(JSON.stringify(after)).not.toContain(secret);
+    expect(await page.content()).not.toContain(secret);
     await screenshot(page, '06-settings');
     await checkAccessibility('settings');
   });

@@ -183,6 +183,11 @@ describe('positions table rows', () => {
       ['BTCUSDT', '40800', null, 'margin-call'],
     ]);
   });
+  it("uses the report's per-position ratio when the engine provides it (isolated positions)", () => {
+    const view = account();
+    view.report!.positions[1] = { ...view.report!.positions[1]!, marginRatio: '0.93' };
+    expect(positionRows([view], []).map((r) => r.marginRatio)).toEqual(['0.72', '0.93']);
+  });
   it('marks every row of a stale account', () => {
     const rows = positionRows(
       [account({ health: { state: 'stale', dataAsOf: '2024-05-01T11:00:00Z', lastError: null } })],

@@ -21,7 +21,7 @@ export interface PositionRow {
   lotSize: string | null;
   liquidationPrice: string | null;
   distanceToLiquidation: string | null;
-  /** The account's normalised ratio for cross positions; isolated ratios are not in the report yet. */
+  /** Ratio of the margin the position draws on (report's per-position ratio; the account's for cross). */
   marginRatio: string | null;
   probability1h: number | null;
   medianMinutes: number | null;
@@ -85,7 +85,7 @@ export function positionRows(accounts: AccountView[], openAlerts: AlertView[]): 
         (f) => f.symbol === p.symbol && f.positionSide === p.positionSide,
       );
       const accountRatio = account.report?.account.marginRatio ?? null;
-      const ratio = p.marginMode === 'cross' ? accountRatio : null;
+      const ratio = matches?.marginRatio ?? (p.marginMode === 'cross' ? accountRatio : null);
       const next = fc ? nextLevelForecast(fc.levels, ratio) : null;
       rows.push({
         key: `${account.id}/${p.symbol}/${p.positionSide}`,
