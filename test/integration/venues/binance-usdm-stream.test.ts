@@ -42,10 +42,13 @@ describe('Binance USDⓈ-M streams', () => {
     h = await startHarness();
     await h.session.start({ ...listenTo(h), onMarkTick: (t) => ticks.push(t) });
     await waitFor(() => h!.health.at(-1)?.state === 'live');
+    await new Promise((r) => setTimeout(r, 300)); // let the post-connect REST resync finish
+    const restReads = h.server.requests.filter((r) => r.path === '/fapi/v2/account').length;
     h.server.setMarkPrice('BTCUSDT', '60000.5');
     await waitFor(() => ticks.some((t) => t.price === '60000.5'), 2_000, 'tick');
-    await waitFor(() => h!.snapshots.at(-1)!.positions[0]!.markPrice === '60000.5', 2_000, 'snapshot mark');
-    const p = h.snapshots.at(-1)!.positions[0]!;
+    await waitFor(() => h!.snapshots.some((s) => s.positions[0]!.markPrice === '60000.5'), 2_000, 'snapshot mark');
+    expect(h.server.requests.filter((r) => r.path === '/fapi/v2/account').length).toBe(restReads); // it came by stream
+    const p = h.snapshots.find((s) => s.positions[0]!.markPrice === '60000.5')!.positions[0]!;
     // Binance's liquidation price does not depend on the mark; its margin figures do.
     expect(p.reported?.liquidationPrice).toBe('64846.9875379');
     expect(p.reported?.maintenanceMargin).toBeUndefined();
@@ -105,6 +108,20 @@ describe('Binance USDⓈ-M streams', () => {
     expect(h.server.requests.filter((r) => r.path === '/fapi/v2/account').length).toBeGreaterThan(polled);
     h.server.stall(false);
     await waitFor(() => h!.health.at(-1)!.state === 'live', 6_000, 'live again');
+  });
+
+  it('an account with no open position goes live and stays live (no idle-timeout reconnect loop)', async () => {
+    h = await startHarness();
+    h.server.account(API_KEY).positions[0]!.positionAmt = '0';
+    await h.session.start(listenTo(h));
+    await waitFor(() => h!.health.at(-1)?.state === 'live', 5_000, 'live');
+    const seen = h.health.length;
+    const posts = h.server.requests.filter((r) => r.method === 'POST' && r.path === '/fapi/v1/listenKey').length;
+    await new Promise((r) => setTimeout(r, 2_000)); // > idle timeout (600 ms) and stale limit (600 ms)
+    expect(h.health.slice(seen).map((x) => x.state)).toEqual([]);
+    expect(h.health.at(-1)!.state).toBe('live');
+    expect(h.server.requests.filter((r) => r.method === 'POST' && r.path === '/fapi/v1/listenKey').length).toBe(posts);
+    expect(h.snapshots.at(-1)!.positions).toHaveLength(0);
   });
 
   it('stop() closes the stream, deletes the listen key and reports stopped', async () => {

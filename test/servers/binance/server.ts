@@ -223,6 +223,10 @@ export class BinanceTestServer {
           this.send(conn, { code: 3, msg: 'Invalid JSON' });
           return;
         }
+        if (msg.method === 'LIST_SUBSCRIPTIONS') {
+          this.send(conn, { result: [...conn.marks].map((s) => `${s.toLowerCase()}@markPrice@1s`), id: msg.id ?? null });
+          return;
+        }
         if (msg.method === 'SUBSCRIBE' || msg.method === 'UNSUBSCRIBE') {
           for (const stream of msg.params ?? []) {
             const m = /^([a-z0-9]+)@markPrice(@1s)?$/.exec(stream);

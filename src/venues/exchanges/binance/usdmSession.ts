@@ -272,7 +272,8 @@ export class BinanceUsdmSession implements VenueSession {
       },
       pingIntervalMs: t.pingIntervalMs,
       pongTimeoutMs: t.pongTimeoutMs,
-      idleTimeoutMs: t.idleTimeoutMs,
+      // Mark streams tick every second; with no position there is nothing that must arrive.
+      idleTimeoutMs: () => (this.subscribed.size > 0 ? t.idleTimeoutMs : 0),
       maxConnectionAgeMs: t.maxConnectionAgeMs,
       backoff: t.backoff,
       random: this.deps.random,
@@ -287,6 +288,8 @@ export class BinanceUsdmSession implements VenueSession {
   private onStreamOpen(): void {
     this.subscribed.clear();
     this.updateSubscriptions();
+    // Always answered, even with nothing subscribed: proves the socket delivers.
+    this.socket?.send({ method: 'LIST_SUBSCRIPTIONS', id: 1 });
     this.every(() => void this.keepAliveListenKey(), this.deps.tuning.listenKeyKeepaliveMs, 'keepalive');
   }
 
@@ -415,7 +418,14 @@ export class BinanceUsdmSession implements VenueSession {
   private checkFreshness(): void {
     if (!this.running || this.lastDataAt === 0) return;
     const age = this.deps.now() - this.lastDataAt;
-    const limit = this.streamUp ? this.deps.tuning.staleAfterMs : Math.max(this.deps.tuning.staleAfterMs, this.pollInterval() * 2);
+    // Marks must tick while positions are open; with none, the socket's ping/pong proves the
+    // stream and REST resyncs are the data heartbeat.
+    const t = this.deps.tuning;
+    const limit = this.streamUp
+      ? this.subscribed.size > 0
+        ? t.staleAfterMs
+        : Math.max(t.staleAfterMs, t.resyncIntervalMs * 2)
+      : Math.max(t.staleAfterMs, this.pollInterval() * 2);
     if (age > limit && (this.health.state === 'live' || this.health.state === 'polling')) {
       this.setHealth('stale', { code: 'stream-stalled', message: `No fresh data for ${Math.round(age / 1000)} s. Figures shown may be out of date.` }, 'waiting for data');
     }

@@ -61,6 +61,7 @@ export class BybitStreams implements VenueStreams {
       now: this.now,
       appPing: () => ({ op: 'ping' }),
       onOpen: (socket) => {
+        this.expectConfirmation(kind, socket);
         if (kind === 'private') {
           const expires = this.now() + 10_000;
           const signature = createHmac('sha256', this.secret.secret).update(`GET/realtime${expires}`).digest('hex');
@@ -80,6 +81,18 @@ export class BybitStreams implements VenueStreams {
     });
   }
 
+  /**
+   * A socket that answers pings but never confirmed auth/subscribe (a reply lost in a stall) would
+   * look alive forever while delivering nothing: restart it if confirmation does not come in time.
+   */
+  private expectConfirmation(kind: 'private' | 'public', socket: ManagedSocket): void {
+    const timer = setTimeout(() => {
+      const up = kind === 'private' ? this.privateUp : this.publicUp;
+      if (!up && this.handlers) socket.restart(`${kind} stream: no ${kind === 'private' ? 'auth/subscribe' : 'subscribe'} confirmation`);
+    }, this.tuning.pongTimeoutMs * 2);
+    timer.unref?.();
+  }
+
   private onMessage(kind: 'private' | 'public', data: unknown): void {
     if (typeof data !== 'object' || data === null || !this.handlers) return;
     const msg = data as Row;
@@ -90,7 +103,8 @@ export class BybitStreams implements VenueStreams {
     }
     const wasUp = this.privateUp && this.publicUp;
     if (kind === 'private' && msg.op === 'subscribe' && msg.success === true) this.privateUp = true;
-    if (kind === 'public' && (msg.op === 'subscribe' || msg.op === 'ping' || msg.op === 'pong' || typeof msg.topic === 'string')) this.publicUp = true;
+    // Public: a subscribe confirmation or data; a bare pong only when there is nothing to subscribe.
+    if (kind === 'public' && (msg.op === 'subscribe' || typeof msg.topic === 'string' || (msg.op === 'ping' && this.symbols.size === 0))) this.publicUp = true;
     if (!wasUp && this.privateUp && this.publicUp) this.handlers.onUp();
     if (kind === 'private' && (msg.topic === 'position' || msg.topic === 'wallet')) this.handlers.onAccountChanged();
     if (kind === 'public' && typeof msg.topic === 'string' && msg.topic.startsWith('tickers.')) {

@@ -9,8 +9,8 @@ export interface ManagedSocketOptions {
   url: () => Promise<string>;
   pingIntervalMs: number;
   pongTimeoutMs: number;
-  /** Reconnect when no message arrived for this long (0 = only rely on pings). */
-  idleTimeoutMs: number;
+  /** Reconnect when no message arrived for this long (0 = only rely on pings); a function when it depends on subscriptions. */
+  idleTimeoutMs: number | (() => number);
   /** Reconnect proactively before the venue cuts the connection. */
   maxConnectionAgeMs: number;
   backoff: BackoffPolicy;
@@ -124,7 +124,8 @@ export class ManagedSocket {
   }
 
   private scheduleHeartbeat(ws: WebSocket): void {
-    const tick = Math.max(50, Math.min(this.options.pingIntervalMs, this.options.pongTimeoutMs, this.options.idleTimeoutMs || Infinity) / 2);
+    const idle = (): number => (typeof this.options.idleTimeoutMs === 'function' ? this.options.idleTimeoutMs() : this.options.idleTimeoutMs);
+    const tick = Math.max(50, Math.min(this.options.pingIntervalMs, this.options.pongTimeoutMs, idle() || Infinity) / 2);
     const check = (): void => {
       if (ws !== this.ws || this.stopped) return;
       const now = this.options.now();
@@ -132,8 +133,9 @@ export class ManagedSocket {
         this.fail(`no pong within ${this.options.pongTimeoutMs} ms (silent stall)`, true);
         return;
       }
-      if (this.options.idleTimeoutMs > 0 && now - this.lastMessageAt > this.options.idleTimeoutMs) {
-        this.fail(`no message for ${this.options.idleTimeoutMs} ms (silent stall)`, true);
+      const idleLimit = idle();
+      if (idleLimit > 0 && now - this.lastMessageAt > idleLimit) {
+        this.fail(`no message for ${idleLimit} ms (silent stall)`, true);
         return;
       }
       if (now - this.openedAt > this.options.maxConnectionAgeMs) {
