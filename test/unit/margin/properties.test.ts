@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AccountSnapshot, MarginReport, Position, Tier, VenueId } from '../../../src/domain/contracts';
 import { marginReportSchema } from '../../../src/domain/contracts';
-import { computeMarginReport, parseSnapshot } from '../../../src/domain/margin';
+import { computeMarginReport, createIncrementalEngine, parseSnapshot } from '../../../src/domain/margin';
 import { position, snapshot, withMark } from './helpers';
 
 const RUNS = { numRuns: 120, seed: 20260126 };
@@ -323,6 +323,27 @@ describe('margin engine properties', () => {
           expect(ratioAfterClosing(closed.plus(unit)).lte(target.plus(unit))).toBe(true);
           if (closed.gt(unit))
             expect(ratioAfterClosing(closed.minus(unit)).gte(target.minus(unit))).toBe(true);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('incremental mark updates give exactly the full recompute, on mixed cross/isolated/hedge accounts', () => {
+    fc.assert(
+      fc.property(
+        mixedAccountArb,
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: -200, max: 200 })), { minLength: 1, maxLength: 4 }),
+        ({ snapshot: s }, moves) => {
+          const engine = createIncrementalEngine(s);
+          let current = s;
+          for (const [pick, permille] of moves) {
+            const p = current.positions[pick % current.positions.length]!;
+            const price = new Decimal(p.markPrice).times(new Decimal(1000 + permille).div(1000)).toFixed();
+            const account = engine.updateMark(p.symbol, price);
+            current = withMark(current, p.symbol, price);
+            expect(account).toEqual(computeMarginReport(current).account);
+          }
         },
       ),
       RUNS,
