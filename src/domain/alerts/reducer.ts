@@ -112,6 +112,9 @@ function nearestPosition(positions: readonly PositionReport[]): PositionReport |
   return best;
 }
 
+/** The engine's MAX_MARGIN_RATIO: a margin balance at or below zero. */
+const SATURATED_MARGIN_RATIO = 1000;
+
 function levelObservations(
   report: MarginReport,
   state: AlertsState,
@@ -120,10 +123,10 @@ function levelObservations(
 ): Observation[] {
   const out: Observation[] = [];
   const calmMs = s.hysteresis.levelCalmMin * 60_000;
-  // The engine prints no ratio when the margin balance is ≤ 0 with positions open: that account is
-  // at or past liquidation, not safe.
+  // Past liquidation (margin balance ≤ 0 with positions open) the engine saturates the ratio at
+  // MAX_MARGIN_RATIO (older reports printed none): that account is at or past liquidation, not safe.
   const printed = finiteOrNull(report.account.marginRatio);
-  const bankrupt = report.account.marginRatio === null && report.positions.length > 0;
+  const bankrupt = report.positions.length > 0 && (printed === null || printed >= SATURATED_MARGIN_RATIO);
   const accountMetrics = { marginRatio: bankrupt ? 1 : printed, distance: null };
   const account = classify(accountMetrics, s);
   const facts = accountFacts(report);
@@ -154,10 +157,11 @@ function levelObservations(
     const past =
       isolated && signed !== null && direction !== null && (direction === 'long' ? signed >= 0 : signed <= 0);
     const distance = signed === null ? null : past ? 0 : Math.abs(signed);
-    const ratio =
-      isolated && signed !== null && direction !== null
-        ? isolatedRatioFromDistance(signed, Number(p.maintenanceRate), direction)
-        : null;
+    // The engine prints each isolated position's own ratio; older reports only allow an estimate.
+    const ratio = !isolated
+      ? null
+      : (finiteOrNull(p.marginRatio) ??
+        (signed !== null && direction !== null ? isolatedRatioFromDistance(signed, Number(p.maintenanceRate), direction) : null));
     let c = classify({ marginRatio: ratio, distance }, s);
     // A cross position shares the account's margin: alert on it only where its price distance says
     // more than the account ratio already does, or every cross alert would arrive twice.
