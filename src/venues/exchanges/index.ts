@@ -53,7 +53,7 @@ export function createVenueSession(config: AccountConfig, secret: VenueSecret | 
     case 'bybit':
       return new PollingSession(config.id, new BybitReader(config.options, secret, deps.now, deps.tuning, deps.random), deps);
     case 'okx':
-      return new PollingSession(config.id, new OkxReader(config.options, secret, deps.now, deps.tuning), deps);
+      return new PollingSession(config.id, new OkxReader(config.options, secret, deps.now, deps.tuning, deps.random), deps);
     case 'deribit':
       return new PollingSession(config.id, new DeribitReader(config.options, secret, deps.now, deps.tuning), deps);
     case 'hyperliquid':

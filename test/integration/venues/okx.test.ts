@@ -2,7 +2,7 @@
 // cross position normalised exactly, OKX error codes mapped, clock skew resynced, key permissions.
 import Decimal from 'decimal.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { accountSnapshotSchema } from '../../../src/domain/contracts';
+import { accountSnapshotSchema, type AccountSnapshot } from '../../../src/domain/contracts';
 import { createVenueSession, validateCredentials, VenueFailure } from '../../../src/venues/exchanges';
 import type { AccountConfig, VenueHealth, VenueSession } from '../../../src/venues/types';
 import { klinesFromCsv } from '../../servers/binance/fixtures';
@@ -23,7 +23,7 @@ async function setup(mutate: (a: ReturnType<typeof capturedOkxAccount>) => void 
   const account = capturedOkxAccount(SECRET.apiKey, SECRET.secret, SECRET.passphrase);
   mutate(account);
   server = await startOkxServer({ accounts: [account], ...okxMarket(), ...extra });
-  return { id: 'okx', name: 'okx', source: 'okx', options: { restUrl: server.baseUrl } };
+  return { id: 'okx', name: 'okx', source: 'okx', options: { restUrl: server.baseUrl, wsUrl: server.wsUrl } };
 }
 
 describe('OKX v5', () => {
@@ -85,8 +85,27 @@ describe('OKX v5', () => {
     expect(server!.requests.some((r) => r.code === '50102')).toBe(true);
   });
 
-  it('429 and 503 are reported and recovered from, and no endpoint limit is exceeded', async () => {
+  it('streams: login, marks folded in, position events trigger a REST read, stall falls back to polling', async () => {
     const config = await setup();
+    session = createVenueSession(config, SECRET, { tuning: FAST });
+    const health: VenueHealth[] = [];
+    const snaps: AccountSnapshot[] = [];
+    await session.start({ onSnapshot: (s) => snaps.push(s), onHealth: (h) => health.push(h) });
+    await waitFor(() => health.at(-1)?.state === 'live', 5_000, 'live');
+    server!.setMarkPrice('BTC-USDT-SWAP', '35000.1');
+    await waitFor(() => snaps.at(-1)?.positions[0]?.markPrice === '35000.1', 3_000, 'mark by stream');
+    server!.pushPosition(SECRET.apiKey, 'BTC-USDT-SWAP', { pos: '3' });
+    await waitFor(() => snaps.at(-1)?.positions[0]?.size === '3', 3_000, 'position via REST after event');
+    server!.stall(true);
+    await waitFor(() => health.at(-1)?.state === 'polling' || health.at(-1)?.state === 'stale', 3_000, 'stream loss noticed');
+    server!.stall(false);
+    await waitFor(() => health.at(-1)?.state === 'live', 6_000, 'live again');
+    expect(server!.rejectedForLimit).toBe(0);
+  });
+
+  it('429 and 503 are reported and recovered from, and no endpoint limit is exceeded', async () => {
+    const streamed = await setup();
+    const config = { ...streamed, options: { ...streamed.options, wsUrl: 'off' } }; // REST behaviour only
     session = createVenueSession(config, SECRET, { tuning: { ...FAST, pollIntervalMs: 50 } });
     const health: VenueHealth[] = [];
     await session.start({ onSnapshot() {}, onHealth: (h) => health.push(h) });

@@ -4,6 +4,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { readBody, sleep, WindowCounter } from '../shared/http';
 import { toJsonText } from '../shared/jsonText';
 
@@ -27,6 +28,7 @@ export interface OkxServerOptions {
   funding: Record<string, unknown>[];
   takerFee: string;
   markCandles?: Record<string, Array<[number, string, string, string, string]>>;
+  markIntervalMs?: number;
   /** Requests per endpoint per window (OKX: mostly 10–20 per 2 s). */
   perEndpointLimit?: number;
   windowMs?: number;
@@ -38,8 +40,13 @@ export class OkxTestServer {
   rejectedForLimit = 0;
   clockOffsetMs = 0;
   baseUrl = '';
+  wsUrl = '';
   private faults: OkxFault[] = [];
   private readonly http: Server;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly conns = new Set<{ ws: WebSocket; kind: 'private' | 'public'; account: OkxAccountState | null; marks: Set<string>; channels: Set<string> }>();
+  private markTimer: NodeJS.Timeout | null = null;
+  private stalled = false;
 
   constructor(private readonly options: OkxServerOptions) {
     this.http = createServer((req, res) => {
@@ -119,13 +126,103 @@ export class OkxTestServer {
     return Date.now() + this.clockOffsetMs;
   }
 
+  // ---- WebSocket: /ws/v5/private (login; positions, account) and /ws/v5/public (mark-price) ----
+
+  private upgrade(req: import('node:http').IncomingMessage, socket: import('node:net').Socket, head: Buffer): void {
+    const kind = req.url === '/ws/v5/private' ? 'private' : req.url === '/ws/v5/public' ? 'public' : null;
+    if (!kind) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = { ws, kind: kind as 'private' | 'public', account: null as OkxAccountState | null, marks: new Set<string>(), channels: new Set<string>() };
+      this.conns.add(conn);
+      ws.on('close', () => this.conns.delete(conn));
+      ws.on('error', () => this.conns.delete(conn));
+      ws.on('message', (raw) => {
+        if (this.stalled) return;
+        const text = raw.toString();
+        if (text === 'ping') return this.wsSend(ws, 'pong');
+        let msg: { op?: string; args?: Array<Record<string, string>> };
+        try {
+          msg = JSON.parse(text) as typeof msg;
+        } catch {
+          return this.wsSend(ws, { event: 'error', code: '60012', msg: 'Invalid request' });
+        }
+        if (msg.op === 'login') {
+          const a = msg.args?.[0] ?? {};
+          const account = this.options.accounts.find((x) => x.apiKey === a.apiKey);
+          const expected = account ? createHmac('sha256', account.secret).update(`${a.timestamp}GET/users/self/verify`).digest('base64') : '';
+          const fresh = Math.abs(this.now() / 1000 - Number(a.timestamp)) <= 30;
+          if (!account || account.passphrase !== a.passphrase || expected !== a.sign || !fresh) return this.wsSend(ws, { event: 'error', code: '60009', msg: 'Login failed.' });
+          conn.account = account;
+          return this.wsSend(ws, { event: 'login', code: '0', msg: '', connId: 'c1' });
+        }
+        if (msg.op === 'subscribe') {
+          for (const arg of msg.args ?? []) {
+            if (conn.kind === 'private' && !conn.account) return this.wsSend(ws, { event: 'error', code: '60011', msg: 'Please log in' });
+            if (arg.channel === 'mark-price' && arg.instId) conn.marks.add(arg.instId);
+            conn.channels.add(String(arg.channel));
+            this.wsSend(ws, { event: 'subscribe', arg, connId: 'c1' });
+          }
+        }
+      });
+    });
+  }
+
+  private wsSend(ws: WebSocket, payload: unknown): void {
+    if (this.stalled) return;
+    try {
+      ws.send(typeof payload === 'string' ? payload : toJsonText(payload));
+    } catch {
+      /* gone */
+    }
+  }
+
+  private pushMarks(): void {
+    for (const c of this.conns) {
+      if (c.kind !== 'public') continue;
+      for (const m of this.options.marks) {
+        if (c.marks.has(String(m.instId))) this.wsSend(c.ws, { arg: { channel: 'mark-price', instId: m.instId }, data: [{ instType: 'SWAP', instId: m.instId, markPx: m.markPx, ts: String(this.now()) }] });
+      }
+    }
+  }
+
+  setMarkPrice(instId: string, markPx: string): void {
+    const m = this.options.marks.find((x) => x.instId === instId);
+    if (!m) throw new Error(`no mark ${instId}`);
+    m.markPx = markPx;
+  }
+
+  /** Changes a position in the REST state and pushes it on the account's positions channel. */
+  pushPosition(apiKey: string, instId: string, changes: Record<string, unknown>): void {
+    const account = this.options.accounts.find((a) => a.apiKey === apiKey);
+    const row = account?.positions.find((p) => p.instId === instId);
+    if (!account || !row) throw new Error(`no position ${instId}`);
+    Object.assign(row, changes);
+    for (const c of this.conns) {
+      if (c.kind === 'private' && c.account === account && c.channels.has('positions')) this.wsSend(c.ws, { arg: { channel: 'positions', instType: 'SWAP' }, data: [row] });
+    }
+  }
+
+  stall(on = true): void {
+    this.stalled = on;
+  }
+
   async listen(): Promise<this> {
     await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+    const port = (this.http.address() as AddressInfo).port;
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.wsUrl = `ws://127.0.0.1:${port}`;
+    this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket as import('node:net').Socket, head));
+    this.markTimer = setInterval(() => this.pushMarks(), this.options.markIntervalMs ?? 200);
     return this;
   }
 
   async close(): Promise<void> {
+    if (this.markTimer) clearInterval(this.markTimer);
+    for (const c of this.conns) c.ws.terminate();
+    this.wss.close();
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }

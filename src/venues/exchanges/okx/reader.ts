@@ -12,6 +12,8 @@ import type { SessionTuning } from '../shared/sessionOptions';
 import type { VenueSecret } from '../secret';
 import { classifyOkxError } from './errors';
 import { buildOkxSnapshot, type OkxRaw } from './snapshot';
+import { OkxStreams } from './streams';
+import type { VenueStreams } from '../shared/venueStreams';
 
 type Row = Record<string, unknown>;
 const TABLE_TTL_MS = 10 * 60_000;
@@ -33,13 +35,16 @@ export class OkxReader implements VenueReader {
   private tiers = new Map<string, Cached<Row[]>>();
   private fee: Cached<string> | null = null;
   private funding = new Map<string, Cached<Row>>();
+  private readonly wsBase: string | null;
 
   constructor(
     options: Record<string, string>,
     private readonly secret: VenueSecret | null,
     private readonly now: () => number,
-    tuning: SessionTuning,
+    private readonly tuning: SessionTuning,
+    private readonly random: () => number = Math.random,
   ) {
+    this.wsBase = options.wsUrl === 'off' ? null : (options.wsUrl ?? 'wss://ws.okx.com:8443').replace(/\/+$/, '');
     this.settleCcy = options.settleCcy ?? 'USDT';
     this.limit = tuning.weightLimit ?? 10;
     this.windowMs = tuning.rateWindowMs ?? 2_000;
@@ -207,6 +212,10 @@ export class OkxReader implements VenueReader {
   minPollIntervalMs(): number {
     // A warm sync calls each of its endpoints once; keep every account within half an endpoint's budget.
     return Math.ceil((this.windowMs * Math.max(1, this.client.budgetUsers())) / (this.limit * 0.5));
+  }
+
+  streams(): VenueStreams | null {
+    return this.secret?.passphrase && this.wsBase ? new OkxStreams(this.wsBase, this.secret, this.now, this.random, this.tuning) : null;
   }
 
   release(): void {

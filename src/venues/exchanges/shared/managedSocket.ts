@@ -56,8 +56,9 @@ export class ManagedSocket {
     }
   }
 
+  /** Objects are sent as JSON, strings as they are (OKX's text "ping"). */
   send(payload: unknown): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(payload));
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(typeof payload === 'string' ? payload : JSON.stringify(payload));
   }
 
   /** Drop the connection now and reconnect (e.g. listen key expired). */
@@ -146,7 +147,10 @@ export class ManagedSocket {
         this.lastPingAt = now;
         this.awaitingPongSince = now;
         try {
-          if (this.options.appPing) ws.send(JSON.stringify(this.options.appPing()));
+          if (this.options.appPing) {
+            const ping = this.options.appPing();
+            ws.send(typeof ping === 'string' ? ping : JSON.stringify(ping)); // OKX: the text "ping"
+          }
           else ws.ping();
         } catch {
           /* close handler follows */
