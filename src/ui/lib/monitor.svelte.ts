@@ -39,6 +39,9 @@ export class Monitor {
   // Plain Map on purpose: a buffer between frames, never rendered.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private pendingAccounts = new Map<string, AccountView>();
+  // Accounts removed from this window: a late event must not bring them back.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private removed = new Set<string>();
   private frameRequested = false;
   private lastFlush = 0;
 
@@ -67,7 +70,7 @@ export class Monitor {
       return;
     }
     this.status = state.result.status;
-    this.accounts = state.result.accounts;
+    this.accounts = state.result.accounts.filter((a) => !this.removed.has(a.id));
     if (alerts.ok) this.alerts = alerts.result;
     if (settings.ok) this.settings = settings.result;
     this.load = 'ready';
@@ -77,6 +80,13 @@ export class Monitor {
   async refreshSettings(): Promise<void> {
     const settings = await this.call('settings.get', {});
     if (settings.ok) this.settings = settings.result;
+  }
+
+  /** Drops a removed account now, rather than waiting for the next state.get. */
+  forgetAccount(id: string): void {
+    this.removed.add(id);
+    this.pendingAccounts.delete(id);
+    this.accounts = this.accounts.filter((a) => a.id !== id);
   }
 
   account(id: string): AccountView | undefined {
@@ -107,6 +117,7 @@ export class Monitor {
         this.toasts = [event.alert, ...this.toasts.filter((t) => t.id !== event.alert.id)].slice(0, 4);
       }
     } else if (event.type === 'account') {
+      if (this.removed.has(event.account.id)) return;
       this.pendingAccounts.set(event.account.id, event.account);
       this.scheduleFlush();
     }
