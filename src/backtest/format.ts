@@ -60,6 +60,12 @@ export function formatPopulation(title: string, pop: PopulationJson): string {
       }),
     ),
   );
+  const q = pop.timeToTrigger;
+  out.push(
+    '',
+    `Time to liquidation, 10% quantile at each position's first bar (non-crash windows): ${q.exceedances}/${q.positions} breached earlier (${pct(q.rate)}); ` +
+      `Kupiec LR ${q.kupiecLR ?? '—'} (p ${q.kupiecP ?? '—'}), Christoffersen independence LR ${q.christoffersenLR ?? '—'} (p ${q.christoffersenP ?? '—'})`,
+  );
   const x = pop.matchedBudget.exchangeLevel80;
   if (x) out.push(`Exchange margin-call level (MR ≥ 80%) as is: ${fix(x.falseAlarmsPerPositionDay, 3, 0)} FA/pos-day, recall @1m ${pct(x.recall1m)} @5m ${pct(x.recall5m)} @15m ${pct(x.recall15m)} @30m ${pct(x.recall30m)}, median lead ${x.medianLeadMin ?? '—'} min`);
   const crash = pop.crashDays as { overall: Record<string, Record<string, number | null> | null>; byDay: Record<string, Record<string, Record<string, number | null> | null>> };

@@ -9,6 +9,7 @@ import {
   isVolReady,
   jumpIntensity,
   newVolState,
+  quantileByBisection,
   rawHitProbability,
   sigmaPerMin,
   updateVol,
@@ -70,6 +71,8 @@ export interface ReplayPosition {
   z: number[];
   pRaw: number[][];
   pGauss60: number[];
+  /** Model's 10% quantile of the time to liquidation (minutes) at the first bar close, null beyond 24 h. */
+  q10AtFirst: number | null;
 }
 
 export interface Visitor {
@@ -210,6 +213,7 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
       const input = { distance: a, sigmaPerMin: sigma, funding: fundingEvents, jumpsPerMin: jumps };
       const probs = new Array<number>(HORIZONS_MIN.length);
       for (let h = 0; h < HORIZONS_MIN.length; h++) probs[h] = rawHitProbability(input, HORIZONS_MIN[h]!);
+      if (p.distance.length === 1) p.q10AtFirst = quantileByBisection((m) => rawHitProbability(input, m), 0.1, 1440);
       p.pRaw.push(probs);
       p.pGauss60.push(rawHitProbability({ ...input, jumpsPerMin: 0 }, 60));
       if (barClose >= p.expiryTime) {
@@ -240,6 +244,7 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
             z: [],
             pRaw: [],
             pGauss60: [],
+            q10AtFirst: null,
             entry: close,
             wallet: close / leverage,
             expiryTime: barClose + book.holdMin * 60_000,

@@ -7,6 +7,7 @@ import {
   crashRecall,
   interpolateAtBudget,
   operatingPoint,
+  round,
   ScoreAccumulator,
   type OperatingPoint,
   type ScoreJson,
@@ -41,6 +42,8 @@ export class BacktestTotals {
   readonly positionDays = new Map<number, number>();
   readonly alerts = new Map<number, Record<RuleName, AlertAccumulator[]>>();
   readonly scores = new Map<number, Record<string, ScoreAccumulator>>();
+  /** Per position with a finite q10 at its first bar close: time, and whether it breached before q10. */
+  readonly quantileHits = new Map<number, { time: number; hit: boolean }[]>();
   readonly files: { name: string; intervalMin: number; bars: number; from: string; to: string; testPositions: number; breaches: number; gaps: number; blocks: number }[] = [];
 
   alertsFor(lev: number): Record<RuleName, AlertAccumulator[]> {
@@ -164,6 +167,22 @@ export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): v
       evalRule('fixedDistance', A, (j, thr) => p.alertDistance[j]! <= thr, barOpenTime);
       evalRule('volScaled', A, (j, thr) => p.alertZ[j]! <= thr, barOpenTime);
 
+      // Time-to-trigger check (VaR-style): breaches earlier than the predicted 10% quantile should be ~10%.
+      if (J > 0 && p.q10AtFirst !== null) {
+        const t0 = times[0]!;
+        const due = t0 + p.q10AtFirst * 60_000;
+        const hit = p.breachTime !== null && p.breachTime < due;
+        const touchesCrash = CRASH_DAYS.some((d) => {
+          const start = Date.parse(`${d}T00:00:00Z`);
+          return start < due && start + DAY > t0;
+        });
+        if ((hit || p.endTime >= due) && !touchesCrash) {
+          const list = totals.quantileHits.get(lev) ?? [];
+          list.push({ time: t0, hit });
+          totals.quantileHits.set(lev, list);
+        }
+      }
+
       for (let j = 0; j < J; j++) {
         HORIZONS_MIN.forEach((h, hi) => {
           const y = label(p, times[j]!, h);
@@ -230,6 +249,41 @@ export interface PopulationJson {
   matchedBudget: Record<RuleName, Record<string, number | null> | null> & { falseAlarmsPerPositionDay: number; exchangeLevel80: OperatingPoint | null };
   crashDays: Record<string, unknown>;
   positionDays: number;
+  timeToTrigger: QuantileTest;
+}
+
+export interface QuantileTest {
+  quantile: number;
+  positions: number;
+  exceedances: number;
+  rate: number | null;
+  kupiecLR: number | null;
+  kupiecP: number | null;
+  christoffersenLR: number | null;
+  christoffersenP: number | null;
+}
+
+const xlogy = (x: number, y: number): number => (x === 0 ? 0 : x * Math.log(y));
+
+/**
+ * Kupiec proportion-of-failures and Christoffersen independence tests on the 0/1 sequence of
+ * "breached before the predicted q-quantile", positions in time order (non-crash windows only).
+ */
+export function quantileTest(seq: readonly boolean[], q: number): QuantileTest {
+  const n = seq.length;
+  const x = seq.filter(Boolean).length;
+  if (n === 0) return { quantile: q, positions: 0, exceedances: 0, rate: null, kupiecLR: null, kupiecP: null, christoffersenLR: null, christoffersenP: null };
+  const pi = x / n;
+  const lrPof = -2 * (xlogy(n - x, 1 - q) + xlogy(x, q) - xlogy(n - x, 1 - pi) - xlogy(x, pi));
+  const t = [0, 0, 0, 0]; // n00, n01, n10, n11
+  for (let i = 1; i < n; i++) t[(seq[i - 1] ? 2 : 0) + (seq[i] ? 1 : 0)]! += 1;
+  const [n00, n01, n10, n11] = t as [number, number, number, number];
+  const p01 = n00 + n01 > 0 ? n01 / (n00 + n01) : 0;
+  const p11 = n10 + n11 > 0 ? n11 / (n10 + n11) : 0;
+  const p1 = (n01 + n11) / Math.max(1, n00 + n01 + n10 + n11);
+  const lrInd = -2 * (xlogy(n00 + n10, 1 - p1) + xlogy(n01 + n11, p1) - xlogy(n00, 1 - p01) - xlogy(n01, p01) - xlogy(n10, 1 - p11) - xlogy(n11, p11));
+  const chi1 = (lr: number): number => round(2 * (1 - normCdf(Math.sqrt(Math.max(0, lr)))), 6);
+  return { quantile: q, positions: n, exceedances: x, rate: round(pi, 6), kupiecLR: round(lrPof, 4), kupiecP: chi1(lrPof), christoffersenLR: round(lrInd, 4), christoffersenP: chi1(lrInd) };
 }
 
 function population(totals: BacktestTotals, levs: number[]): PopulationJson {
@@ -300,7 +354,12 @@ function population(totals: BacktestTotals, levs: number[]): PopulationJson {
       ]),
     ),
   };
-  return { rules, scores, scoresByHorizon, matchedBudget, crashDays, positionDays: Math.round(positionDays * 100) / 100 };
+  const seq = levs.flatMap((l) => totals.quantileHits.get(l) ?? []).sort((a, b) => a.time - b.time);
+  const timeToTrigger = quantileTest(
+    seq.map((s) => s.hit),
+    0.1,
+  );
+  return { rules, scores, scoresByHorizon, matchedBudget, crashDays, positionDays: Math.round(positionDays * 100) / 100, timeToTrigger };
 }
 
 export interface BacktestJson extends PopulationJson {

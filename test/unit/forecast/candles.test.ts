@@ -35,3 +35,26 @@ describe('candle CSV validation', () => {
     expect(() => parseCandleCsv([H, row(0), '60000,100,99,98,100,1'].join('\n'), 'x.csv')).toThrow(/x\.csv:3: prices must satisfy/);
   });
 });
+
+describe('time-to-trigger quantile tests', () => {
+  it('Kupiec: no evidence at the nominal rate, strong evidence at 15% for a 10% quantile', async () => {
+    const { quantileTest } = await import('../../../src/backtest/run');
+    const seq = (hits: number, n: number): boolean[] => Array.from({ length: n }, (_, i) => i % Math.round(n / hits) === 0).slice(0, n);
+    const nominal = quantileTest(seq(100, 1000), 0.1);
+    expect(nominal.exceedances).toBe(100);
+    expect(nominal.kupiecLR).toBeCloseTo(0, 6);
+    expect(nominal.kupiecP).toBeCloseTo(1, 4);
+    const high = quantileTest(Array.from({ length: 1000 }, (_, i) => i % 20 < 3), 0.1);
+    expect(high.exceedances).toBe(150);
+    // 2·[150·ln(0.15/0.1) + 850·ln(0.85/0.9)]
+    expect(high.kupiecLR).toBeCloseTo(2 * (150 * Math.log(1.5) + 850 * Math.log(0.85 / 0.9)), 3);
+    expect(high.kupiecP!).toBeLessThan(1e-5);
+    // Clustered hits (runs of three) fail independence; seeded i.i.d. hits at 10% do not.
+    expect(high.christoffersenP!).toBeLessThan(0.01);
+    const { Xoshiro128 } = await import('../../../src/domain/forecast');
+    const rng = new Xoshiro128(3);
+    const iid = quantileTest(Array.from({ length: 2000 }, () => rng.nextFloat() < 0.1), 0.1);
+    expect(iid.kupiecP!).toBeGreaterThan(0.01);
+    expect(iid.christoffersenP!).toBeGreaterThan(0.01);
+  });
+});
