@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     })),
     { venue: 'bybit', config: { id: 'y', name: 'y', source: 'bybit', options: { restUrl: bybit.baseUrl, wsUrl: 'off' } }, secret: { apiKey: 'ykey', secret: 'ysecret' } },
     { venue: 'okx', config: { id: 'o', name: 'o', source: 'okx', options: { restUrl: okx.baseUrl, wsUrl: 'off' } }, secret: { apiKey: 'okey', secret: 'osecret', passphrase: 'opass' } },
-    { venue: 'hyperliquid', config: { id: 'h', name: 'h', source: 'hyperliquid', options: { restUrl: hyper.baseUrl, wallet: WALLET } }, secret: null },
+    { venue: 'hyperliquid', config: { id: 'h', name: 'h', source: 'hyperliquid', options: { restUrl: hyper.baseUrl, wsUrl: 'off', wallet: WALLET } }, secret: null },
   ];
   const sessions: VenueSession[] = accounts.map((a) => createVenueSession(a.config, a.secret));
   const requestCounts = (): Record<string, number> => ({

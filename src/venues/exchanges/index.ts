@@ -57,7 +57,7 @@ export function createVenueSession(config: AccountConfig, secret: VenueSecret | 
     case 'deribit':
       return new PollingSession(config.id, new DeribitReader(config.options, secret, deps.now, deps.tuning), deps);
     case 'hyperliquid':
-      return new PollingSession(config.id, new HyperliquidReader(config.options, deps.now, deps.tuning), deps);
+      return new PollingSession(config.id, new HyperliquidReader(config.options, deps.now, deps.tuning, deps.random), deps);
     default:
       throw new UnsupportedVenueError(config.source);
   }

@@ -2,7 +2,7 @@
 // normalises exactly, tiers follow HL-TIERS, errors map to health, and weight stays under limit.
 import Decimal from 'decimal.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { accountSnapshotSchema } from '../../../src/domain/contracts';
+import { accountSnapshotSchema, type AccountSnapshot } from '../../../src/domain/contracts';
 import { createVenueSession, validateCredentials, VenueFailure } from '../../../src/venues/exchanges';
 import { hyperliquidTiers } from '../../../src/venues/exchanges/hyperliquid/snapshot';
 import type { AccountConfig, VenueHealth, VenueSession } from '../../../src/venues/types';
@@ -22,7 +22,7 @@ afterEach(async () => {
 
 async function setup(extra: Partial<Parameters<typeof startHyperliquidServer>[0]> = {}, wallet = HL_WALLET): Promise<AccountConfig> {
   server = await startHyperliquidServer({ states: { [HL_WALLET]: capturedClearinghouseState() }, metaAndAssetCtxs: metaAndAssetCtxs(), ...extra });
-  return { id: 'hl', name: 'hl', source: 'hyperliquid', options: { restUrl: server.baseUrl, wallet } };
+  return { id: 'hl', name: 'hl', source: 'hyperliquid', options: { restUrl: server.baseUrl, wsUrl: server.wsUrl, wallet } };
 }
 
 describe('Hyperliquid', () => {
@@ -85,8 +85,28 @@ describe('Hyperliquid', () => {
     expect(bad.message).toMatch(/wallet address/);
   });
 
-  it('polls with health "polling", reports 429 as rate-limited, a malformed body as malformed-payload, and recovers', async () => {
+  it('streams: live, marks from activeAssetCtx folded in, userEvents trigger a REST read, stall noticed', async () => {
     const config = await setup();
+    session = createVenueSession(config, null, { tuning: FAST });
+    const health: VenueHealth[] = [];
+    const snaps: AccountSnapshot[] = [];
+    await session.start({ onSnapshot: (s) => snaps.push(s), onHealth: (h) => health.push(h) });
+    await waitFor(() => health.at(-1)?.state === 'live', 5_000, 'live');
+    server!.setMarkPrice('ETH', '3001.5');
+    await waitFor(() => snaps.at(-1)?.positions[0]?.markPrice === '3001.5', 3_000, 'mark by stream');
+    const state = capturedClearinghouseState() as { assetPositions: Array<{ position: Record<string, unknown> }> };
+    state.assetPositions[0]!.position.szi = '0.0435';
+    server!.pushUserEvent(HL_WALLET, state);
+    await waitFor(() => snaps.at(-1)?.positions[0]?.size === '0.0435', 3_000, 'position via REST after event');
+    server!.stall(true);
+    await waitFor(() => health.at(-1)?.state === 'polling' || health.at(-1)?.state === 'stale', 3_000, 'stream loss noticed');
+    server!.stall(false);
+    await waitFor(() => health.at(-1)?.state === 'live', 6_000, 'live again');
+  });
+
+  it('polls with health "polling", reports 429 as rate-limited, a malformed body as malformed-payload, and recovers', async () => {
+    const streamed = await setup();
+    const config = { ...streamed, options: { ...streamed.options, wsUrl: 'off' } }; // REST behaviour only
     session = createVenueSession(config, null, { tuning: { ...FAST, pollIntervalMs: 100 } });
     const health: VenueHealth[] = [];
     let snapshots = 0;

@@ -3,6 +3,7 @@
 // production), 429 when over, 422 for undecodable bodies, and injectable faults.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { readBody, sleep, WindowCounter } from '../shared/http';
 import { toJsonText } from '../shared/jsonText';
 
@@ -16,6 +17,7 @@ export interface HyperliquidServerOptions {
   candles?: Record<string, Array<{ t: number; o: string; h: string; l: string; c: string }>>;
   weightLimit?: number;
   windowMs?: number;
+  ctxIntervalMs?: number;
 }
 
 const ADDRESS_RE = /^0x[0-9a-f]{40}$/;
@@ -25,8 +27,13 @@ export class HyperliquidTestServer {
   readonly weights: WindowCounter;
   rejectedForWeight = 0;
   baseUrl = '';
+  wsUrl = '';
   private faults: HyperliquidFault[] = [];
   private readonly http: Server;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly conns = new Set<{ ws: WebSocket; users: Set<string>; coins: Set<string> }>();
+  private ctxTimer: NodeJS.Timeout | null = null;
+  private stalled = false;
 
   constructor(private readonly options: HyperliquidServerOptions) {
     this.weights = new WindowCounter(options.windowMs ?? 60_000, options.weightLimit ?? 1200);
@@ -70,13 +77,85 @@ export class HyperliquidTestServer {
     });
   }
 
+  // ---- WebSocket /ws: subscribe userEvents / activeAssetCtx, {"method":"ping"} → pong ----
+
+  private upgrade(req: import('node:http').IncomingMessage, socket: import('node:net').Socket, head: Buffer): void {
+    if (req.url !== '/ws') {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = { ws, users: new Set<string>(), coins: new Set<string>() };
+      this.conns.add(conn);
+      ws.on('close', () => this.conns.delete(conn));
+      ws.on('error', () => this.conns.delete(conn));
+      ws.on('message', (raw) => {
+        if (this.stalled) return;
+        let msg: { method?: string; subscription?: { type?: string; user?: string; coin?: string } };
+        try {
+          msg = JSON.parse(raw.toString()) as typeof msg;
+        } catch {
+          return this.wsSend(ws, { channel: 'error', data: 'Invalid JSON' });
+        }
+        if (msg.method === 'ping') return this.wsSend(ws, { channel: 'pong' });
+        if (msg.method === 'subscribe' && msg.subscription) {
+          if (msg.subscription.type === 'userEvents' && msg.subscription.user) conn.users.add(msg.subscription.user.toLowerCase());
+          if (msg.subscription.type === 'activeAssetCtx' && msg.subscription.coin) conn.coins.add(msg.subscription.coin);
+          return this.wsSend(ws, { channel: 'subscriptionResponse', data: { method: 'subscribe', subscription: msg.subscription } });
+        }
+      });
+    });
+  }
+
+  private wsSend(ws: WebSocket, payload: unknown): void {
+    if (this.stalled) return;
+    try {
+      ws.send(toJsonText(payload));
+    } catch {
+      /* gone */
+    }
+  }
+
+  private pushCtxs(): void {
+    const [meta, ctxs] = this.options.metaAndAssetCtxs as [{ universe: Array<{ name: string }> }, Record<string, unknown>[]];
+    for (const c of this.conns) {
+      meta.universe.forEach((u, i) => {
+        if (c.coins.has(u.name)) this.wsSend(c.ws, { channel: 'activeAssetCtx', data: { coin: u.name, ctx: ctxs[i] } });
+      });
+    }
+  }
+
+  setMarkPrice(coin: string, markPx: string): void {
+    const [meta, ctxs] = this.options.metaAndAssetCtxs as [{ universe: Array<{ name: string }> }, Record<string, unknown>[]];
+    const i = meta.universe.findIndex((u) => u.name === coin);
+    if (i < 0) throw new Error(`no coin ${coin}`);
+    ctxs[i]!.markPx = markPx;
+  }
+
+  /** Replaces a wallet's clearinghouseState and pushes a fill on its userEvents stream. */
+  pushUserEvent(user: string, state: unknown): void {
+    this.options.states[user] = state;
+    for (const c of this.conns) if (c.users.has(user)) this.wsSend(c.ws, { channel: 'userEvents', data: { fills: [{ coin: 'ETH', px: '2990.0', sz: '0.01', side: 'B', time: Date.now() }] } });
+  }
+
+  stall(on = true): void {
+    this.stalled = on;
+  }
+
   async listen(): Promise<this> {
     await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+    const port = (this.http.address() as AddressInfo).port;
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.wsUrl = `ws://127.0.0.1:${port}/ws`;
+    this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket as import('node:net').Socket, head));
+    this.ctxTimer = setInterval(() => this.pushCtxs(), this.options.ctxIntervalMs ?? 200);
     return this;
   }
 
   async close(): Promise<void> {
+    if (this.ctxTimer) clearInterval(this.ctxTimer);
+    for (const c of this.conns) c.ws.terminate();
+    this.wss.close();
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }

@@ -10,6 +10,8 @@ import { VenueFailure } from '../shared/errors';
 import type { VenueReader } from '../shared/pollingSession';
 import type { SessionTuning } from '../shared/sessionOptions';
 import { buildHyperliquidSnapshot } from './snapshot';
+import { HyperliquidStreams } from './streams';
+import type { VenueStreams } from '../shared/venueStreams';
 
 const WALLET_RE = /^0x[0-9a-fA-F]{40}$/;
 export const HYPERLIQUID_SYNC_WEIGHT = 22;
@@ -30,6 +32,7 @@ export class HyperliquidReader implements VenueReader {
     private readonly options: Record<string, string>,
     private readonly now: () => number,
     private readonly tuning: SessionTuning,
+    private readonly random: () => number = Math.random,
   ) {
     this.limit = tuning.weightLimit ?? 1200;
     this.windowMs = tuning.rateWindowMs ?? 60_000;
@@ -86,6 +89,18 @@ export class HyperliquidReader implements VenueReader {
 
   minPollIntervalMs(): number {
     return Math.ceil((HYPERLIQUID_SYNC_WEIGHT * this.windowMs * Math.max(1, this.client.budgetUsers())) / (this.limit * 0.5));
+  }
+
+  /** Streams are on unless wsUrl=off; default wss://api.hyperliquid.xyz/ws. */
+  streams(): VenueStreams | null {
+    if (this.options.wsUrl === 'off') return null;
+    let wallet: string;
+    try {
+      wallet = hyperliquidWallet(this.options);
+    } catch {
+      return null;
+    }
+    return new HyperliquidStreams(this.options.wsUrl ?? 'wss://api.hyperliquid.xyz/ws', wallet, this.now, this.random, this.tuning);
   }
 
   release(): void {
