@@ -103,6 +103,29 @@ export const commandSchemas = {
   'settings.get': z.strictObject({}),
   'settings.update': z.strictObject({ patch: z.record(z.string(), z.unknown()) }),
   'notify.test': z.strictObject({ channel: z.string().min(1) }),
+  /**
+   * Adds an exchange account after validating the key against the exchange. The secret goes straight
+   * to the vault; it is never echoed back. Keys that can withdraw are refused unless `allowWithdraw`.
+   */
+  'accounts.add': z.strictObject({
+    name: z.string().trim().min(1).max(64),
+    source: z.enum(['binance-usdm', 'binance-coinm', 'bybit', 'okx', 'hyperliquid', 'deribit']),
+    options: z.record(z.string().max(100), z.string().max(2000)).default({}),
+    secret: z
+      .strictObject({ apiKey: z.string().min(1).max(4096), secret: z.string().min(1).max(4096), passphrase: z.string().min(1).max(4096).optional() })
+      .optional(),
+    allowWithdraw: z.boolean().default(false),
+  }),
+  /** Stops the account's monitoring and erases its secret; its history stays for review. */
+  'accounts.remove': z.strictObject({ accountId: id }),
+  /** 1-minute mark-price candles of one symbol of an account, from the local history. */
+  'prices.query': z.strictObject({
+    accountId: id,
+    symbol: z.string().min(1).max(64),
+    from: isoTime,
+    to: isoTime,
+    maxPoints: z.number().int().min(10).max(20000).default(2000),
+  }),
   /** Token / signing secret of a remote alert channel; stored encrypted, never returned. Empty clears it. */
   'channels.setSecret': z.strictObject({
     name: z.enum(['webhookSecret', 'ntfyToken', 'telegramBotToken']),
@@ -116,6 +139,37 @@ export type CommandParams<C extends CommandName> = z.input<(typeof commandSchema
 export interface StateResult {
   status: ServiceStatus;
   accounts: AccountView[];
+}
+
+export interface AccountSummary {
+  id: string;
+  name: string;
+  source: string;
+  /** Non-secret per-account options (base URLs, wallet address). */
+  options: Record<string, string>;
+}
+
+export interface KeyCheckView {
+  ok: boolean;
+  permissions: { read: boolean; trade: boolean | null; withdraw: boolean | null };
+  /** ok | warn-trading (added, with a loud warning) | refuse-withdraw | invalid */
+  verdict: 'ok' | 'warn-trading' | 'refuse-withdraw' | 'invalid';
+  message: string;
+}
+
+export interface PriceCandle {
+  /** Minute open time (ISO). */
+  at: string;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+}
+
+export interface PricesResult {
+  accountId: string;
+  symbol: string;
+  candles: PriceCandle[];
 }
 
 export interface WhatIfResult {
@@ -135,6 +189,10 @@ export interface CommandResults {
   'settings.update': Record<string, unknown>;
   'notify.test': { channel: string; ok: boolean; detail: string | null };
   'channels.setSecret': { present: Record<'webhookSecret' | 'ntfyToken' | 'telegramBotToken', boolean> };
+  /** `account` is null when the key was refused (see `check`). */
+  'accounts.add': { account: AccountSummary | null; check: KeyCheckView };
+  'accounts.remove': { removed: boolean };
+  'prices.query': PricesResult;
 }
 
 /** Every call returns this envelope so failures cross the bridge intact. */

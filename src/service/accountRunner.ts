@@ -6,7 +6,9 @@ import type { AlertLevel } from '../domain/alerts/levels';
 import type { AccountView } from '../api/messages';
 import type { AccountConfig, VenueHealth, VenueSession } from '../venues/types';
 import type { HistoryStore } from '../store/historyStore';
+import type { StoredCandle } from '../store/historyStore';
 import { shouldPersist, type LastWrite } from './persistPolicy';
+import { MinuteCandles } from './minuteCandles';
 
 export interface MarginEngine {
   parse(input: unknown): Parsed<AccountSnapshot>;
@@ -53,6 +55,7 @@ export class AccountRunner {
   private pending: unknown = null;
   private busy: Promise<void> | null = null;
   private backfilled = new Set<string>();
+  private readonly candles = new MinuteCandles();
   private stopped = false;
 
   constructor(
@@ -154,12 +157,15 @@ export class AccountRunner {
     await alerts.evaluate(this.config.id, { report, forecast, health: this.health, accountName: this.config.name });
     const level = alerts.accountLevel(this.config.id);
     const nowMs = now();
+    const asOfMs = Date.parse(snapshot.asOf);
+    for (const position of snapshot.positions) this.candles.observe(position.symbol, asOfMs, position.markPrice);
     const writeReport = shouldPersist(this.lastReportWrite, nowMs, level, config.historyIntervalMs);
     const writeSnapshot = shouldPersist(this.lastSnapshotWrite, nowMs, level, config.snapshotIntervalMs);
     if (writeReport || writeSnapshot) {
       history.transaction(() => {
         if (writeReport) history.saveReport(this.config.id, report, level);
         if (writeSnapshot) history.saveSnapshot(this.config.id, snapshot);
+        history.saveMarkCandles(this.config.id, this.candles.drain());
       });
       if (writeReport) this.lastReportWrite = { atMs: nowMs, level };
       if (writeSnapshot) this.lastSnapshotWrite = { atMs: nowMs, level };
@@ -187,6 +193,11 @@ export class AccountRunner {
       try {
         const candles = await this.session.markHistory(position.symbol, nowMs - BACKFILL_MINUTES * 60_000, nowMs);
         this.deps.forecaster.ingestCandles(position.symbol, candles);
+        // Keep what the venue sent, so price charts reach back before the monitor started.
+        const stored: StoredCandle[] = candles
+          .filter((c) => [c.open, c.high, c.low, c.close].every(Number.isFinite))
+          .map((c) => ({ symbol: position.symbol, minuteMs: c.time, open: String(c.open), high: String(c.high), low: String(c.low), close: String(c.close) }));
+        this.deps.history.saveMarkCandles(this.config.id, stored);
       } catch (error) {
         this.deps.log(`mark history backfill failed for ${position.symbol}: ${errorText(error)}`);
       }

@@ -1,10 +1,11 @@
 // createMonitor: assembles the running service from its parts. Plain Node — no Electron import — so the
 // desktop shell (main process) and headless mode run exactly the same code.
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { computeMarginReport, parseSnapshot, shockSnapshot } from '../domain/margin';
 import { alertSettingsSchema, type AlertSettings } from '../domain/alerts';
 import type { AlertLevel } from '../domain/alerts/levels';
-import type { ServiceStatus } from '../api/messages';
+import type { AccountView, ServiceStatus } from '../api/messages';
 import { openDatabase, type Db } from '../store/db';
 import { HistoryStore } from '../store/historyStore';
 import { AccountStore } from '../store/accountStore';
@@ -15,7 +16,8 @@ import { ChannelSecretStore } from './channelSecrets';
 import { mergePatch } from './mergePatch';
 import { ForecastService } from '../forecast';
 import { DemoVenueSession, type Timers } from '../venues/demo/session';
-import { createVenueSession, venueSecretSchema } from '../venues/exchanges';
+import { createVenueSession, SUPPORTED_VENUES, validateCredentials, venueSecretSchema } from '../venues/exchanges';
+import { loadVenueSecret, sealVenueSecret } from '../secrets/accountSecrets';
 import type { AccountConfig, VenueSession } from '../venues/types';
 import type { SecretVault } from '../secrets';
 import { openHeadlessVault } from '../secrets';
@@ -38,6 +40,8 @@ export interface MonitorOptions {
   nativeBinding?: string;
   /** Replaces the default OS-notification + sound channels (the desktop shell passes Electron's). */
   channels?: NotificationChannel[];
+  /** What the shell knows about its own notification backend when it passes `channels`. */
+  osNotifications?: { available: boolean; detail: string | null };
   vault?: SecretVault;
   now?: () => number;
   /** Timers for the demo venue's replay (tests drive a manual clock). */
@@ -73,7 +77,7 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
       }),
   };
   const extraChannels = options.channels?.filter((c) => c.id !== 'os' && c.id !== 'sound') ?? [];
-  const osStatus = options.channels ? { available: true, detail: null } : osChannel.status();
+  const osStatus = options.osNotifications ?? (options.channels ? { available: local.os !== undefined, detail: null } : osChannel.status());
 
   const initialChannels = [local.os, local.sound, ...extraChannels].filter((c): c is NotificationChannel => c !== undefined);
   const pipeline = new AlertPipeline({ db, channels: initialChannels, now, onError: (error) => log(`alert pipeline: ${String(error)}`) });
@@ -111,28 +115,46 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
 
   let monitor: Monitor | null = null;
   const runners: AccountRunner[] = [];
-  const sessions = await openSessions(db, options, settings.app(), vault, log);
-  for (const { config, session } of sessions) {
-    runners.push(
-      new AccountRunner(config, session, {
-        engine,
-        forecaster,
-        alerts,
-        history,
-        now,
-        settings: () => {
-          const app = settings.app();
-          return {
-            engine: { targetMarginRatio: app.targetMarginRatio, triggerLevels: app.triggerLevels },
-            historyIntervalMs: app.historyIntervalMs,
-            snapshotIntervalMs: app.snapshotIntervalMs,
-          };
-        },
-        emit: (view) => monitor?.emit({ type: 'account', account: view }),
-        log,
-      }),
-    );
-  }
+  const watchdogs = new Map<string, Watchdog>();
+  const runnerDeps = {
+    engine,
+    forecaster,
+    alerts,
+    history,
+    now,
+    settings: () => {
+      const app = settings.app();
+      return {
+        engine: { targetMarginRatio: app.targetMarginRatio, triggerLevels: app.triggerLevels },
+        historyIntervalMs: app.historyIntervalMs,
+        snapshotIntervalMs: app.snapshotIntervalMs,
+      };
+    },
+    emit: (view: AccountView) => monitor?.emit({ type: 'account', account: view }),
+    log,
+  };
+  const startAccount = (config: AccountConfig, session: VenueSession) => {
+    const runner = new AccountRunner(config, session, runnerDeps);
+    runners.push(runner);
+    const watchdog = new Watchdog({ target: pipeline, accountId: config.id, onError: (e) => log(`watchdog: ${String(e)}`) });
+    watchdogs.set(config.id, watchdog);
+    runner.start().catch((error: unknown) => log(`account ${config.name} failed to start: ${String(error)}`));
+    watchdog.start();
+  };
+  const stopAccount = async (accountId: string) => {
+    const index = runners.findIndex((r) => r.config.id === accountId);
+    if (index < 0) return;
+    const [runner] = runners.splice(index, 1);
+    await watchdogs.get(accountId)?.stop();
+    watchdogs.delete(accountId);
+    await runner!.stop();
+  };
+
+  const accountStore = new AccountStore(db);
+  const sessionLogger = (config: AccountConfig) => ({
+    info: (m: string) => log(`[${config.name}] ${m}`),
+    warn: (m: string) => log(`[${config.name}] ${m}`),
+  });
 
   monitor = new Monitor({
     runners,
@@ -151,13 +173,39 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
       present: () => channelSecrets.present(),
     },
     channelProblems: () => channelProblems,
+    accounts: {
+      add: async (p) => {
+        if (!SUPPORTED_VENUES.includes(p.source)) {
+          throw new Error(`accounts.add: source: "${p.source}" has no exchange adapter in this build (supported: ${SUPPORTED_VENUES.join(', ')})`);
+        }
+        if (accountStore.get(p.name) || p.name === DEMO_ACCOUNT.name) throw new Error(`accounts.add: name: an account named "${p.name}" already exists`);
+        const config: AccountConfig = { id: randomUUID(), name: p.name, source: p.source, options: p.options };
+        const secret = p.secret ? venueSecretSchema.parse(p.secret) : null;
+        const check = await validateCredentials(config, secret, { logger: sessionLogger(config) });
+        const accepted = check.verdict === 'ok' || check.verdict === 'warn-trading' || (check.verdict === 'refuse-withdraw' && p.allowWithdraw);
+        if (!accepted) return { account: null, check };
+        const v = secret ? await vault() : null;
+        if (v && !v.encrypted) log(`WARNING: the "${v.backend}" vault does not encrypt; the key of ${config.name} is stored readable`);
+        accountStore.add(config, secret && v ? await sealVenueSecret(v, secret) : null);
+        startAccount(config, createVenueSession(config, secret, { logger: sessionLogger(config) }));
+        return { account: { id: config.id, name: config.name, source: config.source, options: config.options }, check };
+      },
+      remove: async (accountId) => {
+        if (accountId === DEMO_ACCOUNT.id) {
+          // The demo account has no key to erase: removing it means switching it off.
+          settings.saveApp({ ...settings.app(), demoEnabled: false });
+          await stopAccount(accountId);
+          return true;
+        }
+        await stopAccount(accountId);
+        return accountStore.remove(accountId);
+      },
+    },
   });
 
-  const watchdogs = runners.map((r) => new Watchdog({ target: pipeline, accountId: r.config.id, onError: (e) => log(`watchdog: ${String(e)}`) }));
-  for (const runner of runners) {
-    runner.start().catch((error: unknown) => log(`account ${runner.config.name} failed to start: ${String(error)}`));
+  for (const { config, session } of await openSessions(accountStore, options, settings.app(), vault, sessionLogger, log)) {
+    startAccount(config, session);
   }
-  for (const w of watchdogs) w.start();
   const retention = startRetention(history, settings, now, log);
 
   const running = monitor as RunningMonitor;
@@ -165,7 +213,7 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
   running.close = () =>
     (closing ??= (async () => {
       clearInterval(retention);
-      await Promise.allSettled(watchdogs.map((w) => w.stop()));
+      await Promise.allSettled([...watchdogs.values()].map((w) => w.stop()));
       await Promise.allSettled(runners.map((r) => r.stop()));
       await pipeline.close();
       await forecaster.close();
@@ -176,10 +224,11 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
 
 /** The demo account (unless disabled) and every stored exchange account, each with its venue session. */
 async function openSessions(
-  db: Db,
+  accounts: AccountStore,
   options: MonitorOptions,
   app: AppSettings,
   vault: () => Promise<SecretVault>,
+  logger: (config: AccountConfig) => { info(m: string): void; warn(m: string): void },
   log: (line: string) => void,
 ): Promise<{ config: AccountConfig; session: VenueSession }[]> {
   const out: { config: AccountConfig; session: VenueSession }[] = [];
@@ -196,15 +245,12 @@ async function openSessions(
       }),
     });
   }
-  const accounts = new AccountStore(db);
   const stored = accounts.list().filter((a) => a.source !== 'demo');
   if (stored.length === 0) return out;
   for (const config of stored) {
     try {
-      const blob = accounts.secretBlob(config.id);
-      const secret = blob ? venueSecretSchema.parse(JSON.parse(await (await vault()).decrypt(blob.blob))) : null;
-      const logger = { info: (m: string) => log(`[${config.name}] ${m}`), warn: (m: string) => log(`[${config.name}] ${m}`) };
-      out.push({ config, session: createVenueSession(config, secret, { logger }) });
+      const secret = accounts.secretBlob(config.id) ? await loadVenueSecret(accounts, await vault(), config.id) : null;
+      out.push({ config, session: createVenueSession(config, secret, { logger: logger(config) }) });
     } catch (error) {
       log(`account ${config.name} cannot start: ${error instanceof Error ? error.message : String(error)}`);
     }

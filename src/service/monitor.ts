@@ -61,7 +61,13 @@ export interface MonitorParts {
   };
   /** Enabled channels that cannot run (missing URL, token, ...), each naming the setting to fix. */
   channelProblems: () => string[];
+  accounts: {
+    add(params: CommandInput<'accounts.add'>): Promise<CommandResults['accounts.add']>;
+    remove(accountId: string): Promise<boolean>;
+  };
 }
+
+type CommandInput<C extends CommandName> = ReturnType<(typeof commandSchemas)[C]['parse']>;
 
 type Handler<C extends CommandName> = (params: ReturnType<(typeof commandSchemas)[C]['parse']>) => Promise<CommandResults[C]> | CommandResults[C];
 
@@ -152,6 +158,21 @@ export class Monitor implements MonitorApi {
       return this.settings();
     },
     'notify.test': async (p) => ({ channel: p.channel, ...(await this.parts.alerts.sendTest(p.channel)) }),
+    'accounts.add': (p) => this.parts.accounts.add(p),
+    'accounts.remove': async (p) => ({ removed: await this.parts.accounts.remove(p.accountId) }),
+    'prices.query': (p) => {
+      const from = Date.parse(p.from);
+      const to = Date.parse(p.to);
+      if (!(to > from)) throw new Error('prices.query: "to" must be after "from"');
+      const candles = this.parts.history.markCandles(p.accountId, p.symbol, from, to, p.maxPoints).map((c) => ({
+        at: new Date(c.minuteMs).toISOString(),
+        open: c.open,
+        high: c.high,
+        low: c.low,
+        close: c.close,
+      }));
+      return { accountId: p.accountId, symbol: p.symbol, candles };
+    },
     'channels.setSecret': async (p) => {
       await this.parts.channelSecrets.set(p.name, p.value);
       return { present: await this.parts.channelSecrets.present() };

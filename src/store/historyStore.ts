@@ -5,6 +5,17 @@ import type { AccountSnapshot, MarginReport } from '../domain/contracts';
 import type { AlertLevel } from '../domain/alerts/levels';
 import type { HistoryPoint } from '../api/messages';
 
+const HOUR_MS = 3_600_000;
+
+export interface StoredCandle {
+  symbol: string;
+  minuteMs: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+}
+
 export interface StoredReport {
   accountId: string;
   asOfMs: number;
@@ -21,6 +32,10 @@ export class HistoryStore {
   private readonly latestErrorStmt;
   private readonly getSettingStmt;
   private readonly putSettingStmt;
+  private readonly upsertRollupStmt;
+  private readonly rollupRangeStmt;
+  private readonly upsertCandleStmt;
+  private readonly candleRangeStmt;
 
   constructor(private readonly db: Db) {
     this.insertSnapshotStmt = db.prepare('INSERT INTO snapshots (account_id, as_of_ms, json) VALUES (?, ?, ?)');
@@ -36,6 +51,31 @@ export class HistoryStore {
     );
     this.latestReportStmt = db.prepare('SELECT as_of_ms, level, json FROM reports WHERE account_id = ? ORDER BY as_of_ms DESC LIMIT 1');
     this.latestErrorStmt = db.prepare('SELECT at_ms, message FROM input_errors WHERE account_id = ? ORDER BY at_ms DESC LIMIT 1');
+    // Keeps, per hour, the report with the worst margin ratio (ties: the later one).
+    this.upsertRollupStmt = db.prepare(
+      `INSERT INTO report_rollups (account_id, hour_ms, worst, as_of_ms, equity, margin_ratio, min_distance)
+       VALUES (@accountId, @hourMs, @worst, @asOfMs, @equity, @marginRatio, @minDistance)
+       ON CONFLICT(account_id, hour_ms) DO UPDATE SET worst = excluded.worst, as_of_ms = excluded.as_of_ms,
+         equity = excluded.equity, margin_ratio = excluded.margin_ratio, min_distance = excluded.min_distance
+       WHERE excluded.worst >= report_rollups.worst`,
+    );
+    this.rollupRangeStmt = db.prepare(
+      `SELECT MAX(worst) AS worst, as_of_ms, equity, margin_ratio, min_distance
+       FROM report_rollups WHERE account_id = ? AND hour_ms >= ? AND hour_ms <= ?
+       GROUP BY CAST((hour_ms - ?) / ? AS INTEGER) ORDER BY as_of_ms`,
+    );
+    this.upsertCandleStmt = db.prepare(
+      `INSERT INTO mark_candles (account_id, symbol, minute_ms, open, high, low, close)
+       VALUES (@accountId, @symbol, @minuteMs, @open, @high, @low, @close)
+       ON CONFLICT(account_id, symbol, minute_ms) DO UPDATE SET
+         high = CASE WHEN CAST(excluded.high AS REAL) > CAST(mark_candles.high AS REAL) THEN excluded.high ELSE mark_candles.high END,
+         low = CASE WHEN CAST(excluded.low AS REAL) < CAST(mark_candles.low AS REAL) THEN excluded.low ELSE mark_candles.low END,
+         close = excluded.close`,
+    );
+    this.candleRangeStmt = db.prepare(
+      `SELECT minute_ms, open, high, low, close FROM mark_candles
+       WHERE account_id = ? AND symbol = ? AND minute_ms >= ? AND minute_ms <= ? ORDER BY minute_ms`,
+    );
     this.getSettingStmt = db.prepare('SELECT json FROM settings WHERE key = ?');
     this.putSettingStmt = db.prepare(
       'INSERT INTO settings (key, json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET json = excluded.json',
@@ -51,15 +91,43 @@ export class HistoryStore {
   }
 
   saveReport(accountId: string, report: MarginReport, level: AlertLevel): void {
-    this.insertReportStmt.run(
+    const asOfMs = Date.parse(report.asOf);
+    const distance = minDistance(report);
+    this.insertReportStmt.run(accountId, asOfMs, report.account.marginBalance, report.account.marginRatio, distance, level, JSON.stringify(report));
+    const ratio = report.account.marginRatio === null ? -1 : Number(report.account.marginRatio);
+    this.upsertRollupStmt.run({
       accountId,
-      Date.parse(report.asOf),
-      report.account.marginBalance,
-      report.account.marginRatio,
-      minDistance(report),
-      level,
-      JSON.stringify(report),
-    );
+      hourMs: Math.floor(asOfMs / HOUR_MS) * HOUR_MS,
+      worst: Number.isFinite(ratio) ? ratio : -1,
+      asOfMs,
+      equity: report.account.marginBalance,
+      marginRatio: report.account.marginRatio,
+      minDistance: distance,
+    });
+  }
+
+  /** Records (or extends) 1-minute mark candles; an existing minute keeps its open and widens high/low. */
+  saveMarkCandles(accountId: string, candles: readonly StoredCandle[]): void {
+    for (const c of candles) this.upsertCandleStmt.run({ accountId, ...c });
+  }
+
+  /** 1-minute candles of one symbol, merged into at most `maxPoints` wider candles when the range is long. */
+  markCandles(accountId: string, symbol: string, fromMs: number, toMs: number, maxPoints: number): StoredCandle[] {
+    const rows = this.candleRangeStmt.all(accountId, symbol, fromMs, toMs) as { minute_ms: number; open: string; high: string; low: string; close: string }[];
+    const per = Math.max(1, Math.ceil(rows.length / maxPoints));
+    const out: StoredCandle[] = [];
+    for (let i = 0; i < rows.length; i += per) {
+      const group = rows.slice(i, i + per);
+      const first = group[0]!;
+      let high = first.high;
+      let low = first.low;
+      for (const r of group) {
+        if (Number(r.high) > Number(high)) high = r.high;
+        if (Number(r.low) < Number(low)) low = r.low;
+      }
+      out.push({ symbol, minuteMs: first.minute_ms, open: first.open, high, low, close: group[group.length - 1]!.close });
+    }
+    return out;
   }
 
   saveInputError(accountId: string, atMs: number, message: string): void {
@@ -82,7 +150,13 @@ export class HistoryStore {
    */
   history(accountId: string, fromMs: number, toMs: number, maxPoints: number): HistoryPoint[] {
     const bucketMs = Math.max(1, Math.ceil((toMs - fromMs + 1) / maxPoints));
-    const rows = this.rangeStmt.all(accountId, fromMs, toMs, fromMs, bucketMs) as HistoryRow[];
+    // Buckets of an hour or more are answered from the hourly rollups (each already an hour's worst).
+    const rows =
+      bucketMs >= HOUR_MS
+        ? (this.rollupRangeStmt.all(accountId, Math.floor(fromMs / HOUR_MS) * HOUR_MS, toMs, fromMs, bucketMs) as HistoryRow[]).filter(
+            (r) => r.as_of_ms >= fromMs && r.as_of_ms <= toMs,
+          )
+        : (this.rangeStmt.all(accountId, fromMs, toMs, fromMs, bucketMs) as HistoryRow[]);
     return rows.map(toPoint);
   }
 
@@ -100,7 +174,9 @@ export class HistoryStore {
     const a = this.db.prepare('DELETE FROM snapshots WHERE as_of_ms < ?').run(beforeMs).changes;
     const b = this.db.prepare('DELETE FROM reports WHERE as_of_ms < ?').run(beforeMs).changes;
     const c = this.db.prepare('DELETE FROM input_errors WHERE at_ms < ?').run(beforeMs).changes;
-    return a + b + c;
+    const d = this.db.prepare('DELETE FROM report_rollups WHERE hour_ms < ?').run(Math.floor(beforeMs / HOUR_MS) * HOUR_MS).changes;
+    const e = this.db.prepare('DELETE FROM mark_candles WHERE minute_ms < ?').run(beforeMs).changes;
+    return a + b + c + d + e;
   }
 }
 

@@ -74,6 +74,40 @@ describe('SQLite store', () => {
     db.close();
   });
 
+  it('answers long ranges from hourly rollups that keep each hour\'s worst report', () => {
+    const db = openDatabase(tempFile());
+    const store = new HistoryStore(db);
+    const hour = 3_600_000;
+    store.transaction(() => {
+      for (let i = 0; i < 48 * 60; i++) store.saveReport('a', report(i * 60_000, i === 1500 ? '0.91' : '0.3'), 'ok');
+    });
+    const rollups = db.prepare("SELECT COUNT(*) AS n FROM report_rollups WHERE account_id = 'a'").get() as { n: number };
+    expect(rollups.n).toBe(48);
+    const points = store.history('a', 0, 48 * hour - 1, 12); // 4-hour buckets → from the rollups
+    expect(points).toHaveLength(12);
+    expect(points.map((p) => p.marginRatio)).toContain('0.91');
+    expect(points.find((p) => p.marginRatio === '0.91')?.at).toBe(new Date(1500 * 60_000).toISOString());
+    db.close();
+  });
+
+  it('keeps 1-minute mark candles, widening a minute seen twice, and merges them for long ranges', () => {
+    const db = openDatabase(tempFile());
+    const store = new HistoryStore(db);
+    store.saveMarkCandles('a', [{ symbol: 'BTCUSDT', minuteMs: 0, open: '100', high: '101', low: '99', close: '100.5' }]);
+    store.saveMarkCandles('a', [{ symbol: 'BTCUSDT', minuteMs: 0, open: '100.4', high: '100.6', low: '98.5', close: '99' }]);
+    expect(store.markCandles('a', 'BTCUSDT', 0, 60_000, 100)).toEqual([
+      { symbol: 'BTCUSDT', minuteMs: 0, open: '100', high: '101', low: '98.5', close: '99' },
+    ]);
+    const many = Array.from({ length: 100 }, (_, i) => ({
+      symbol: 'ETHUSDT', minuteMs: i * 60_000, open: String(10 + i), high: String(11 + i), low: String(9 + i), close: String(10.5 + i),
+    }));
+    store.saveMarkCandles('a', many);
+    const merged = store.markCandles('a', 'ETHUSDT', 0, 100 * 60_000, 10);
+    expect(merged).toHaveLength(10);
+    expect(merged[0]).toEqual({ symbol: 'ETHUSDT', minuteMs: 0, open: '10', high: '20', low: '9', close: '19.5' });
+    db.close();
+  });
+
   it('stores settings and input errors, and prunes old history', () => {
     const db = openDatabase(tempFile());
     const store = new HistoryStore(db);

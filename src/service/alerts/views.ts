@@ -7,13 +7,14 @@ import type { OutgoingNotification } from '../../notify/types';
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function alertView(e: EpisodeRow, deliveries: readonly DeliveryRow[], nowMs: number): AlertView {
+  // Acknowledged is the stronger answer: an acknowledged alert that was also snoozed shows as acknowledged.
   const state: AlertView['state'] =
     e.closedMs !== null
       ? 'closed'
-      : e.snoozedUntilMs !== null && e.snoozedUntilMs > nowMs
-        ? 'snoozed'
-        : e.acknowledgedMs !== null
-          ? 'acknowledged'
+      : e.acknowledgedMs !== null
+        ? 'acknowledged'
+        : e.snoozedUntilMs !== null && e.snoozedUntilMs > nowMs
+          ? 'snoozed'
           : 'open';
   return {
     id: e.id,
