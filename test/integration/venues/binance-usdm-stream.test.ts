@@ -90,9 +90,11 @@ describe('Binance USDⓈ-M streams', () => {
     await waitFor(() => h!.snapshots.at(-1)!.positions[0]!.size === '0.03', 2_000, 'update on new key');
   });
 
-  it('keeps the listen key alive and reconnects before the connection age limit', async () => {
+  it('keeps the listen key alive and reconnects before the connection age limit, without a stale flicker', async () => {
     h = await startLive({ listenKeyKeepaliveMs: 200, maxConnectionAgeMs: 700 });
+    const seen = h.health.length;
     await new Promise((r) => setTimeout(r, 1_600));
+    expect(h.health.slice(seen).filter((x) => x.state === 'stale')).toEqual([]);
     expect(h.server.requests.filter((r) => r.method === 'PUT' && r.path === '/fapi/v1/listenKey').length).toBeGreaterThanOrEqual(3);
     expect(h.server.requests.filter((r) => r.method === 'POST' && r.path === '/fapi/v1/listenKey').length).toBeGreaterThanOrEqual(2);
     await waitFor(() => h!.health.at(-1)!.state === 'live', 3_000, 'live');

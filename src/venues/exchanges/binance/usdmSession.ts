@@ -280,7 +280,7 @@ export class BinanceUsdmSession implements VenueSession {
       now: this.deps.now,
       onOpen: () => this.onStreamOpen(),
       onMessage: (data) => this.onStreamMessage(data),
-      onDown: (reason, attempt, retryInMs, cause) => this.onStreamDown(reason, attempt, retryInMs, cause),
+      onDown: (reason, attempt, retryInMs, cause, planned) => this.onStreamDown(reason, attempt, retryInMs, cause, planned),
     });
     this.socket.start();
   }
@@ -303,10 +303,17 @@ export class BinanceUsdmSession implements VenueSession {
     void this.syncNow();
   }
 
-  private onStreamDown(reason: string, attempt: number, retryInMs: number, cause?: unknown): void {
+  private onStreamDown(reason: string, attempt: number, retryInMs: number, cause?: unknown, planned = false): void {
     this.streamUp = false;
-    this.streamFailures = attempt;
     this.clearNamed('keepalive');
+    if (planned) {
+      // Our own reconnect ahead of Binance's 24 h cut: data is not in doubt, so no "stale" flicker;
+      // the freshness watchdog still catches it if the new connection does not deliver.
+      this.deps.logger.info('Binance stream: planned reconnect', { accountId: this.accountId });
+      this.streamFailures = 0;
+      return;
+    }
+    this.streamFailures = attempt;
     this.deps.logger.warn('Binance stream down', { accountId: this.accountId, reason, attempt, retryInMs });
     if (!this.running) return;
     const retryAt = this.deps.now() + retryInMs;

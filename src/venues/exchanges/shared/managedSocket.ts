@@ -20,7 +20,8 @@ export interface ManagedSocketOptions {
   onOpen(socket: ManagedSocket): void;
   onMessage(data: unknown, receivedAtMs: number): void;
   /** Called when the connection is lost or judged dead; `attempt` counts consecutive failures. */
-  onDown(reason: string, attempt: number, retryInMs: number, cause?: unknown): void;
+  /** `planned`: our own age-limit reconnect, not a failure (the data is not in doubt). */
+  onDown(reason: string, attempt: number, retryInMs: number, cause?: unknown, planned?: boolean): void;
   now: () => number;
 }
 
@@ -140,7 +141,7 @@ export class ManagedSocket {
         return;
       }
       if (now - this.openedAt > this.options.maxConnectionAgeMs) {
-        this.fail('planned reconnect before the forced disconnect', true);
+        this.fail('planned reconnect before the forced disconnect', true, undefined, true);
         return;
       }
       if (this.awaitingPongSince === null && now - this.lastPingAt >= this.options.pingIntervalMs) {
@@ -164,7 +165,7 @@ export class ManagedSocket {
 
   private lastPingAt = 0;
 
-  private fail(reason: string, planned: boolean, cause?: unknown): void {
+  private fail(reason: string, immediate: boolean, cause?: unknown, planned = false): void {
     if (this.stopped) return;
     const ws = this.ws;
     this.ws = null;
@@ -178,10 +179,10 @@ export class ManagedSocket {
     // A planned reconnect (age limit) goes straight back; failures back off.
     const waitAsked = (cause as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
     const delay =
-      planned && this.attempt === 1
+      immediate && this.attempt === 1
         ? 0
         : backoffDelay(this.attempt, this.options.backoff, this.options.random, typeof waitAsked === 'number' ? waitAsked : null);
-    this.options.onDown(reason, this.attempt, delay, cause);
+    this.options.onDown(reason, this.attempt, delay, cause, planned);
     this.later(() => void this.connect(), delay);
   }
 }
