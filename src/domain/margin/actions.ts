@@ -2,7 +2,14 @@
 // bucket's normalised margin ratio (requirement / margin balance) down to a target.
 import { Dec, ZERO } from './decimal';
 import type { MaintenanceTerms } from './rulebook';
-import { type Bucket, type EngineState, type PositionState, marginBalanceOf, requirementOf } from './state';
+import {
+  type Bucket,
+  type BucketTotals,
+  type EngineState,
+  type PositionState,
+  marginBalanceOf,
+  requirementOf,
+} from './state';
 
 const MAX_TIER_ITERATIONS = 16;
 
@@ -10,6 +17,20 @@ const MAX_TIER_ITERATIONS = 16;
 export function topUpFor(bucket: Bucket, target: Dec): Dec {
   const needed = requirementOf(bucket).div(target).minus(marginBalanceOf(bucket));
   return needed.isPositive() ? needed : ZERO;
+}
+
+/** A bucket's totals against the target, computed once per bucket rather than once per position. */
+export interface BucketTarget extends BucketTotals {
+  /** target × margin balance: the requirement the bucket may carry at the target. */
+  readonly targetBalance: Dec;
+  /** Already at or below the target: nothing to close in this bucket. */
+  readonly withinTarget: boolean;
+}
+
+export function bucketTarget(totals: BucketTotals, target: Dec): BucketTarget {
+  const targetBalance = target.times(totals.balance);
+  const withinTarget = totals.balance.isPositive() && totals.requirement.lte(targetBalance);
+  return { ...totals, targetBalance, withinTarget };
 }
 
 /** Value of one contract of `p` at the price its maintenance is computed on. */
@@ -43,22 +64,27 @@ function termsForContracts(
  * closed (Binance/Bybit behaviour; assumption, see docs/ENGINE.md), so the ratio only falls through the
  * tier's maintenance amount, and closing everything is often the only way.
  */
-export function reduceToTargetFor(state: EngineState, p: PositionState, target: Dec): Dec | null {
+export function reduceToTargetFor(
+  state: EngineState,
+  p: PositionState,
+  target: Dec,
+  bucketAtTarget: BucketTarget,
+): Dec | null {
   const bucket = p.bucket;
-  const balance = marginBalanceOf(bucket);
-  const requirement = requirementOf(bucket);
-  if (balance.isPositive() && requirement.lte(target.times(balance))) return ZERO;
-  if (p.position.option) return optionReduce(p, target, balance, requirement);
+  const { balance, requirement, targetBalance } = bucketAtTarget;
+  if (bucketAtTarget.withinTarget) return ZERO;
+  if (p.position.option) return optionReduce(p, targetBalance, requirement);
   const perContract = valuePerContract(p);
   if (perContract.isZero()) return null;
 
   if (bucket.kind === 'isolated') {
     if (!balance.isPositive()) return p.size;
     const balancePerContract = balance.div(p.size);
+    const targetPerContract = target.times(balancePerContract);
     let terms = p.terms;
     for (let i = 0; i < MAX_TIER_ITERATIONS; i++) {
       // s·v·(rate + fee) − amount = target · balancePerContract · s
-      const slope = perContract.times(terms.rate.plus(p.feeRate)).minus(target.times(balancePerContract));
+      const slope = perContract.times(terms.rate.plus(p.feeRate)).minus(targetPerContract);
       if (!slope.isPositive() || terms.amount.lte(0)) return p.size;
       const remaining = terms.amount.div(slope);
       if (remaining.gte(p.size)) return ZERO;
@@ -70,7 +96,7 @@ export function reduceToTargetFor(state: EngineState, p: PositionState, target: 
   }
 
   // Requirement the position may keep: target·MB − requirement of everything else.
-  const allowed = target.times(balance).minus(requirement.minus(p.maintenance).minus(p.fee));
+  const allowed = targetBalance.minus(requirement.minus(p.maintenance).minus(p.fee));
   if (allowed.isNegative()) return null;
   let terms = p.terms;
   for (let i = 0; i < MAX_TIER_ITERATIONS; i++) {
@@ -87,9 +113,9 @@ export function reduceToTargetFor(state: EngineState, p: PositionState, target: 
 }
 
 /** Options: MM is linear in size (per-unit MM at the current mark), MB unchanged by closing at mark. */
-function optionReduce(p: PositionState, target: Dec, balance: Dec, requirement: Dec): Dec | null {
+function optionReduce(p: PositionState, targetBalance: Dec, requirement: Dec): Dec | null {
   if (p.maintenance.isZero()) return null; // a long option carries no margin: closing it does not help
-  const allowed = target.times(balance).minus(requirement.minus(p.maintenance));
+  const allowed = targetBalance.minus(requirement.minus(p.maintenance));
   if (allowed.isNegative()) return null;
   const remaining = allowed.div(p.maintenance).times(p.size);
   return remaining.gte(p.size) ? ZERO : p.size.minus(remaining);

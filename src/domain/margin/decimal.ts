@@ -30,11 +30,48 @@ export interface PrintRule {
 }
 
 export function printWith(rule: PrintRule, value: Dec): string {
-  // One rounding+formatting call (toFixed with a rounding mode), then drop trailing zeros so figures
-  // read "0.025", not "0.02500000".
-  const fixed = value.toFixed(rule.decimals, rule.mode === 'truncate' ? Dec.ROUND_DOWN : Dec.ROUND_HALF_UP);
-  const trimmed = fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+  // Round the plain (unrounded) digit string ourselves: toFixed(decimals, mode) builds a second Decimal
+  // and costs ~4× as much, and a report prints ~10 figures per position. Same result by construction:
+  // truncation drops digits, half-up adds one unit at the last kept decimal when the next digit is ≥ 5
+  // (on the magnitude, i.e. away from zero); checked against toFixed in test/unit/margin/print.test.ts.
+  const text = value.toFixed();
+  const dot = text.indexOf('.');
+  if (dot < 0) return text === '-0' ? '0' : text;
+  const cut = dot + 1 + rule.decimals;
+  if (text.length <= cut) return trimZeros(text);
+  const kept = text.slice(0, rule.decimals === 0 ? dot : cut);
+  const roundUp = rule.mode === 'half-up' && text.charCodeAt(cut) >= 53; // '5'
+  return trimZeros(roundUp ? incrementLastDigit(kept) : kept);
+}
+
+/** "12.50" → "12.5", "3.000" → "3", "-0.0" → "0": figures read "0.025", not "0.02500000". */
+function trimZeros(fixed: string): string {
+  let end = fixed.length;
+  if (fixed.includes('.')) {
+    while (fixed.charCodeAt(end - 1) === 48) end--; // '0'
+    if (fixed.charCodeAt(end - 1) === 46) end--; // '.'
+  }
+  const trimmed = end === fixed.length ? fixed : fixed.slice(0, end);
   return trimmed === '-0' ? '0' : trimmed;
+}
+
+/** Adds one unit in the last written digit of a (possibly signed) decimal string, carrying left. */
+function incrementLastDigit(text: string): string {
+  const chars = text.split('');
+  let i = chars.length - 1;
+  for (; i >= 0; i--) {
+    const c = chars[i]!;
+    if (c === '.') continue;
+    if (c === '-') break;
+    if (c !== '9') {
+      chars[i] = String.fromCharCode(c.charCodeAt(0) + 1);
+      return chars.join('');
+    }
+    chars[i] = '0';
+  }
+  // Every digit was 9: a new leading 1 after the sign.
+  chars.splice(i + 1, 0, '1');
+  return chars.join('');
 }
 
 /** Number of decimals written in a decimal string ("64846.98753790" → 8). */

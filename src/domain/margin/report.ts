@@ -8,19 +8,20 @@ import type {
   TriggerPrice,
 } from '../contracts';
 import { REPORT_SCHEMA } from '../contracts';
-import { reduceToTargetFor, topUpFor } from './actions';
+import { type BucketTarget, bucketTarget, reduceToTargetFor, topUpFor } from './actions';
 import { Dec, ONE, ZERO, printWith } from './decimal';
 import { findDiscrepancy } from './discrepancy';
 import { type ResolvedOptions, resolveOptions } from './options';
 import { bankruptcyPrice, prepareGroup, priceAtLevel } from './solve';
 import {
   type Bucket,
+  type BucketTotals,
   type EngineState,
   type PositionState,
   allBuckets,
   buildState,
+  bucketTotals,
   marginBalanceOf,
-  requirementOf,
 } from './state';
 
 /**
@@ -31,9 +32,11 @@ export const MAX_MARGIN_RATIO = new Dec(1000);
 
 /** Normalised ratio of one bucket: requirement / margin balance, saturating at MAX_MARGIN_RATIO. */
 export function bucketRatio(b: Bucket): Dec {
-  const requirement = requirementOf(b);
+  return ratioOf(bucketTotals(b));
+}
+
+function ratioOf({ requirement, balance }: BucketTotals): Dec {
   if (requirement.isZero()) return ZERO;
-  const balance = marginBalanceOf(b);
   if (!balance.isPositive() || balance.isZero()) return MAX_MARGIN_RATIO;
   const ratio = requirement.div(balance);
   return ratio.gt(MAX_MARGIN_RATIO) ? MAX_MARGIN_RATIO : ratio;
@@ -42,21 +45,52 @@ export function bucketRatio(b: Bucket): Dec {
 interface GroupResult {
   liquidation: Dec | null;
   bankruptcy: Dec | null;
-  triggers: (Dec | null)[];
+  /** Printed once per symbol group (hedge legs share them; a level-1 trigger is the liquidation price). */
+  liquidationText: string | null;
+  bankruptcyText: string | null;
+  triggerPrices: TriggerPrice[];
+}
+
+/** What every position of one bucket shares, computed once per report. */
+interface BucketContext {
+  readonly totals: BucketTotals;
+  readonly atTarget: BucketTarget;
+  readonly ratioText: string;
+}
+
+function bucketContext(state: EngineState, bucket: Bucket, opts: ResolvedOptions): BucketContext {
+  const totals = bucketTotals(bucket);
+  return {
+    totals,
+    atTarget: bucketTarget(totals, opts.target),
+    ratioText: printWith(state.rulebook.print, ratioOf(totals)),
+  };
 }
 
 function solveGroup(
   state: EngineState,
-  bucket: Bucket,
+  totals: BucketTotals,
   group: PositionState[],
   opts: ResolvedOptions,
 ): GroupResult {
-  const prepared = prepareGroup(bucket, group);
+  const prepared = prepareGroup(totals, group);
   const liquidation = priceAtLevel(state, prepared, ONE);
   const triggers = opts.levels.map((level) =>
     level.value.eq(ONE) ? liquidation : priceAtLevel(state, prepared, level.value),
   );
-  return { liquidation, bankruptcy: bankruptcyPrice(prepared), triggers };
+  const bankruptcy = bankruptcyPrice(prepared);
+  const print = (d: Dec | null): string | null => (d === null ? null : printWith(state.rulebook.print, d));
+  const liquidationText = print(liquidation);
+  return {
+    liquidation,
+    bankruptcy,
+    liquidationText,
+    bankruptcyText: print(bankruptcy),
+    triggerPrices: opts.levels.map((level, i) => {
+      const price = triggers[i] ?? null;
+      return { level: level.text, price: price === liquidation ? liquidationText : print(price) };
+    }),
+  };
 }
 
 /**
@@ -132,7 +166,7 @@ function positionReport(
   p: PositionState,
   group: GroupResult,
   opts: ResolvedOptions,
-  bucketRatioText: string,
+  bucket: BucketContext,
 ): PositionReport {
   const rule = state.rulebook.print;
   const print = (d: Dec): string => printWith(rule, d);
@@ -143,16 +177,12 @@ function positionReport(
   const reportedRatio = p.position.reported?.marginRatio !== undefined;
   const venueRatio = reportedRatio
     ? state.rulebook.venueMarginRatio({
-        marginBalance: marginBalanceOf(p.bucket),
+        marginBalance: bucket.totals.balance,
         maintenanceMargin: p.bucket.maintenance,
         fee: p.bucket.fee,
       })
     : null;
-  const ratio = reportedRatio && venueRatio === null ? bucketRatio(p.bucket) : null;
-  const triggerPrices: TriggerPrice[] = opts.levels.map((level, i) => ({
-    level: level.text,
-    price: printOrNull(group.triggers[i] ?? null),
-  }));
+  const ratio = reportedRatio && venueRatio === null ? ratioOf(bucket.totals) : null;
   return {
     symbol: p.position.symbol,
     positionSide: p.position.positionSide,
@@ -163,11 +193,12 @@ function positionReport(
     maintenanceRate: print(p.terms.rate),
     maintenanceAmount: print(p.terms.amount),
     maintenanceMargin: print(p.maintenance),
-    liquidationPrice: printOrNull(liquidation),
-    bankruptcyPrice: printOrNull(group.bankruptcy),
+    liquidationPrice: group.liquidationText,
+    bankruptcyPrice: group.bankruptcyText,
     distanceToLiquidation: printOrNull(distance),
-    reduceToTarget: printOrNull(reduceToTargetFor(state, p, opts.target)),
-    triggerPrices,
+    reduceToTarget: printOrNull(reduceToTargetFor(state, p, opts.target, bucket.atTarget)),
+    // A fresh array per position: consumers may hold on to one position's list.
+    triggerPrices: group.triggerPrices.map((t) => ({ ...t })),
     discrepancy: findDiscrepancy(
       p.position.reported,
       {
@@ -179,27 +210,27 @@ function positionReport(
       },
       rule,
     ),
-    marginRatio: bucketRatioText,
+    marginRatio: bucket.ratioText,
   };
 }
 
 /** Full report from an engine state (shared by computeMarginReport and the incremental engine). */
 export function reportFromState(state: EngineState, opts: ResolvedOptions): MarginReport {
   const results = new Map<PositionState[], GroupResult>();
-  const ratios = new Map<Bucket, string>();
+  const buckets = new Map<Bucket, BucketContext>();
   const positions = state.positions.map((p) => {
-    let ratioText = ratios.get(p.bucket);
-    if (ratioText === undefined) {
-      ratioText = printWith(state.rulebook.print, bucketRatio(p.bucket));
-      ratios.set(p.bucket, ratioText);
+    let bucket = buckets.get(p.bucket);
+    if (bucket === undefined) {
+      bucket = bucketContext(state, p.bucket, opts);
+      buckets.set(p.bucket, bucket);
     }
     const group = p.bucket.groups.get(p.position.symbol)!;
     let result = results.get(group);
     if (!result) {
-      result = solveGroup(state, p.bucket, group, opts);
+      result = solveGroup(state, bucket.totals, group, opts);
       results.set(group, result);
     }
-    return positionReport(state, p, result, opts, ratioText);
+    return positionReport(state, p, result, opts, bucket);
   });
   const account = accountReport(state, opts);
   return {

@@ -9,10 +9,10 @@
 // every other position's maintenance margin and PnL entering through the bucket totals (computed
 // once). The tier must be the one at the notional AT the solved price, so we re-solve with the tier
 // found there until it stops changing (BN-UM-LP FAQ note: "iterate").
-import { Dec, ZERO } from './decimal';
+import { Dec, ONE, ZERO } from './decimal';
 import type { MaintenanceTerms } from './rulebook';
 import {
-  type Bucket,
+  type BucketTotals,
   type EngineState,
   type PositionState,
   maintenanceOf,
@@ -37,14 +37,19 @@ export interface PreparedGroup {
   readonly lines: Map<string, { b0: Dec; b1: Dec }>;
 }
 
-/** Takes the moving positions out of the bucket totals and builds MB(u) (independent of tiers). */
-export function prepareGroup(bucket: Bucket, group: readonly PositionState[]): PreparedGroup {
-  let a0 = bucket.base.plus(bucket.upnl);
+/**
+ * Takes the moving positions out of the bucket totals and builds MB(u) (independent of tiers). The
+ * bucket's margin balance and requirement come in computed once per bucket, not once per symbol.
+ */
+export function prepareGroup(totals: BucketTotals, group: readonly PositionState[]): PreparedGroup {
+  let a0 = totals.balance;
   let a1 = ZERO;
-  let othersRequirement = bucket.maintenance.plus(bucket.fee);
+  let othersRequirement = totals.requirement;
   for (const p of group) {
     a0 = a0.minus(p.upnl);
-    othersRequirement = othersRequirement.minus(p.maintenance).minus(p.fee);
+    othersRequirement = othersRequirement.minus(p.maintenance);
+    // A zero fee changes nothing (x − 0 = x exactly; a zero difference is already +0).
+    if (!p.fee.isZero()) othersRequirement = othersRequirement.minus(p.fee);
     const q = p.sign === 1 ? p.qty : p.qty.neg();
     if (p.inverse) {
       // side·qty·(1/EP − u)
@@ -94,8 +99,9 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
   const first = group[0];
   // Options are margined on the underlying, not on their own mark: no closed form here (see state.ts).
   if (!first || first.position.option) return null;
-  const levelA0 = level.times(a0);
-  const levelA1 = level.times(a1);
+  // a0 and a1 are results of 34-digit operations, so 1 × a is a itself: skip it for the liquidation.
+  const levelA0 = level === ONE ? a0 : level.times(a0);
+  const levelA1 = level === ONE ? a1 : level.times(a1);
   let terms: MaintenanceTerms[] = prepared.lastTerms ?? group.map((p) => p.terms);
   let price: Dec | null = null;
   for (let i = 0; i < MAX_TIER_ITERATIONS; i++) {

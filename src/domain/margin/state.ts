@@ -38,6 +38,8 @@ export interface PositionState {
   readonly bucket: Bucket;
   /** Contracts of other positions counted with this one for the tier (OKX cross underlying), else 0. */
   tierContractsOthers: Dec;
+  /** size + tierContractsOthers: the contracts the tier is looked up by (computed once, not per lookup). */
+  tierContracts: Dec;
   mark: Dec;
   notional: Dec;
   upnl: Dec;
@@ -85,7 +87,7 @@ export function termsAt(state: EngineState, p: PositionState, price: Dec): Maint
     {
       position: p.position,
       notional: maintenanceValueAt(p, price),
-      contracts: p.size.plus(p.tierContractsOthers),
+      contracts: p.tierContracts,
     },
     silent,
   );
@@ -122,11 +124,12 @@ function valuePosition(state: EngineState, p: PositionState, price: Dec): void {
   p.initial = p.notional.div(p.leverage);
   const value = p.valueAt === 'entry' ? p.entryValue : p.notional;
   p.terms = state.rulebook.maintenanceTerms(
-    { position: p.position, notional: value, contracts: p.size.plus(p.tierContractsOthers) },
+    { position: p.position, notional: value, contracts: p.tierContracts },
     state.warn,
   );
   p.maintenance = maintenanceOf(value, p.terms);
-  p.fee = value.times(p.feeRate);
+  // value ≥ 0, so value × 0 is exactly ZERO: skip the multiplication on venues without a fee.
+  p.fee = p.feeRate.isZero() ? ZERO : value.times(p.feeRate);
 }
 
 /**
@@ -225,6 +228,7 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
       valueAt: rulebook.maintenanceValueAt(position),
       bucket,
       tierContractsOthers: ZERO,
+      tierContracts: size.plus(ZERO),
       mark: ZERO,
       notional: ZERO,
       upnl: ZERO,
@@ -264,7 +268,10 @@ function sumTierContracts(state: EngineState): void {
     const key = keyOf(p.position);
     totals.set(key, (totals.get(key) ?? ZERO).plus(p.size));
   }
-  for (const p of state.cross.positions) p.tierContractsOthers = totals.get(keyOf(p.position))!.minus(p.size);
+  for (const p of state.cross.positions) {
+    p.tierContractsOthers = totals.get(keyOf(p.position))!.minus(p.size);
+    p.tierContracts = p.size.plus(p.tierContractsOthers);
+  }
 }
 
 /** Moves one symbol's mark and updates only the buckets it touches: O(positions of that symbol). */
@@ -281,6 +288,16 @@ export function moveMark(state: EngineState, symbol: string, price: Dec): boolea
 
 export function allBuckets(state: EngineState): Bucket[] {
   return state.cross.positions.length > 0 ? [state.cross, ...state.isolated] : state.isolated;
+}
+
+/** A bucket's margin balance and requirement, computed once per report and shared by every position. */
+export interface BucketTotals {
+  readonly balance: Dec;
+  readonly requirement: Dec;
+}
+
+export function bucketTotals(b: Bucket): BucketTotals {
+  return { balance: marginBalanceOf(b), requirement: requirementOf(b) };
 }
 
 export function marginBalanceOf(b: Bucket): Dec {
