@@ -38,7 +38,7 @@ const url = (key: string, label: string, placeholder: string): OptionField => ({
 export const VENUE_FORMS: readonly VenueForm[] = [
   {
     id: 'binance-usdm',
-    label: 'Binance USDⓈ-M futures',
+    label: 'Binance USD-M futures (USDT/USDC margined)',
     needsKey: true,
     needsPassphrase: false,
     options: [],

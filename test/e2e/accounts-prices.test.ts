@@ -1,0 +1,241 @@
+// Settings → add / remove exchange accounts against the local Binance USDⓈ-M server through the real
+// headless service, and the account detail's candle chart against prices.query. Also proves the key
+// never comes back: not in the DOM, not in any WebSocket frame from the server, not in the SQLite files.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capturedBinanceAccount, klinesFromCsv } from '../servers/binance/fixtures';
+import { startBinanceServer, type BinanceTestServer } from '../servers/binance/server';
+import type { BinanceAccountState } from '../servers/binance/state';
+import { ApiClient } from './support/api-client';
+import { launchChromium, runAxe, screenshot, seriousOnly, watchPageProblems } from './support/browser';
+import { startHeadless, type RunningHeadless } from './support/headless-process';
+
+// Distinct, recognisable credentials per key kind (64 characters, like Binance's).
+const cred = (tag: string) => ({
+  apiKey: `${tag}K`.padEnd(64, 'k').replace(/[^A-Za-z0-9]/g, 'x'),
+  secret: `${tag}S`.padEnd(64, 's').replace(/[^A-Za-z0-9]/g, 'y') + 'Q7',
+});
+const READ_ONLY = cred('ReadOnly');
+const TRADING = cred('TradingOn');
+const WITHDRAW = cred('WithdrawOn');
+const WRONG_SECRET = 'WrongSecretWrongSecretWrongSecretWrongSecretWrongSecretWrongZZ';
+const ALL_SECRETS = [READ_ONLY.secret, TRADING.secret, WITHDRAW.secret, WRONG_SECRET];
+
+/** Real 1-minute BTCUSDT perp candles, moved to end at the current minute and scaled to the account's mark. */
+function recentKlines(markPrice: string, minutes: number): Array<[number, string, string, string, string]> {
+  const rows = klinesFromCsv('market/binance_um_BTCUSDT_perp_1m_20250525-20250624.csv', minutes);
+  const lastClose = Number(rows[rows.length - 1]![4]);
+  const scale = Number(markPrice) / lastClose;
+  const lastMinute = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+  const shift = lastMinute - rows[rows.length - 1]![0];
+  const px = (s: string) => (Number(s) * scale).toFixed(2);
+  return rows.map(([t, o, h, l, c]) => [t + shift, px(o), px(h), px(l), px(c)]);
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const file = join(dir, name);
+    return statSync(file).isDirectory() ? filesUnder(file) : [file];
+  });
+}
+
+describe('accounts in Settings and the price chart (local Binance server)', () => {
+  let dataDir: string;
+  let binance: BinanceTestServer;
+  let service: RunningHeadless;
+  let api: ApiClient;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  const framesFromServer: string[] = [];
+  let mainId = '';
+
+  beforeAll(async () => {
+    const readOnly = capturedBinanceAccount(READ_ONLY.apiKey, READ_ONLY.secret);
+    const trading = capturedBinanceAccount(TRADING.apiKey, TRADING.secret).account;
+    trading.permissions = { ...trading.permissions, enableFutures: true };
+    const withdraw = capturedBinanceAccount(WITHDRAW.apiKey, WITHDRAW.secret).account;
+    withdraw.permissions = { ...withdraw.permissions, enableWithdrawals: true };
+    const accounts: BinanceAccountState[] = [readOnly.account, trading, withdraw];
+    binance = await startBinanceServer({
+      markets: [readOnly.market],
+      accounts,
+      // Marks stay put: the figures compared below must not move under the test.
+      markIntervalMs: 3_600_000,
+      klines: { BTCUSDT: recentKlines(readOnly.market.markPrice, 360) },
+    });
+    dataDir = mkdtempSync(join(tmpdir(), 'mw-e2e-accounts-'));
+    service = await startHeadless({ dataDir, demoSpeed: 0.001, env: { MARGINWATCH_NO_KEYRING: '1' } });
+    api = await ApiClient.connect(service.origin, service.token);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    problems = watchPageProblems(page);
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => framesFromServer.push(String(f.payload))));
+    await page.goto(service.url);
+    await page.waitForSelector('[data-account="demo"]');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    api?.close();
+    if (service) expect(await service.stop()).toBe(0);
+    await binance?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function addAccount(name: string, key: { apiKey: string; secret: string }, verdict: string) {
+    // Through the dashboard, so Settings opens with a fresh form (no earlier verdict on screen).
+    await page.evaluate(() => (location.hash = '#/'));
+    await page.waitForSelector('[data-account="demo"]');
+    await page.evaluate(() => (location.hash = '#/settings'));
+    await page.waitForSelector('[data-testid="add-account-form"]');
+    await page.fill('[data-testid="add-name"]', name);
+    await page.selectOption('[data-testid="add-source"]', 'binance-usdm');
+    await page.click('[data-testid="add-account-form"] summary');
+    await page.fill('[data-testid="add-option-restUrl"]', binance.baseUrl);
+    await page.fill('[data-testid="add-option-spotUrl"]', binance.baseUrl);
+    await page.fill('[data-testid="add-option-wsUrl"]', binance.wsUrl);
+    await page.fill('[data-testid="add-apikey"]', key.apiKey);
+    await page.fill('[data-testid="add-secret"]', key.secret);
+    await page.click('[data-testid="add-submit"]');
+    await page.waitForSelector(`[data-testid="add-result"][data-verdict="${verdict}"]`, { timeout: 30_000 });
+    // Nothing of the key stays in the form once it was sent.
+    expect(await page.inputValue('[data-testid="add-apikey"]')).toBe('');
+    expect(await page.inputValue('[data-testid="add-secret"]')).toBe('');
+    return (await page.textContent('[data-testid="add-result"]')) ?? '';
+  }
+
+  async function accountNamed(name: string) {
+    return (await api.call('state.get', {})).accounts.find((a) => a.name === name);
+  }
+
+  it('adds a read-only key; the account shows on the dashboard with its positions', async () => {
+    const text = await addAccount('Binance main', READ_ONLY, 'ok');
+    expect(text).toContain('Added “Binance main”');
+    const added = await accountNamed('Binance main');
+    expect(added?.source).toBe('binance-usdm');
+    mainId = added!.id;
+    await page.evaluate(() => (location.hash = '#/'));
+    await page.waitForSelector(`[data-account="${mainId}"] [data-field="equity"]`, { timeout: 30_000 });
+    const row = `[data-testid="positions-table"] tr[data-key="${mainId}/BTCUSDT/both"]`;
+    await page.waitForSelector(row, { timeout: 30_000 });
+    const view = (await accountNamed('Binance main'))!;
+    expect(await page.getAttribute(`${row} [data-field="markPrice"]`, 'data-raw')).toBe(
+      view.snapshot!.positions[0]!.markPrice,
+    );
+    await screenshot(page, 'accounts-added-dashboard');
+  });
+
+  it('adds a trading-enabled key with a loud warning', async () => {
+    const text = await addAccount('Binance trading', TRADING, 'warn-trading');
+    expect(text).toContain('TRADING IS ENABLED');
+    expect(await page.isVisible('[data-testid="add-result"][data-verdict="warn-trading"]')).toBe(true);
+    expect(await accountNamed('Binance trading')).toBeDefined();
+    await screenshot(page, 'accounts-trading-warning');
+    expect(seriousOnly(await runAxe(page))).toEqual([]);
+  });
+
+  it('refuses a withdraw-enabled key with its message and adds nothing', async () => {
+    const text = await addAccount('Binance withdraw', WITHDRAW, 'refuse-withdraw');
+    expect(text).toContain('Not added');
+    expect(text).toMatch(/WITHDRAW/);
+    expect(await page.isVisible('[data-testid="add-allow-withdraw"]')).toBe(true);
+    expect(await accountNamed('Binance withdraw')).toBeUndefined();
+    await screenshot(page, 'accounts-withdraw-refused');
+  });
+
+  it('says "invalid" for a wrong secret and adds nothing', async () => {
+    const text = await addAccount(
+      'Binance wrong',
+      { apiKey: READ_ONLY.apiKey, secret: WRONG_SECRET },
+      'invalid',
+    );
+    expect(text).toContain('Not added');
+    expect(await accountNamed('Binance wrong')).toBeUndefined();
+  });
+
+  it('removes an account after confirmation; it disappears from the dashboard', async () => {
+    const trading = (await accountNamed('Binance trading'))!;
+    await page.click(`[data-account-row="${trading.id}"] [data-testid="remove-account"]`);
+    expect(await page.textContent(`[data-account-row="${trading.id}"] [role="alertdialog"]`)).toContain(
+      'erases the stored key; history stays',
+    );
+    await page.click(`[data-account-row="${trading.id}"] [data-testid="confirm-remove"]`);
+    await page.waitForSelector(`[data-account-row="${trading.id}"]`, { state: 'detached' });
+    expect(await accountNamed('Binance trading')).toBeUndefined();
+    await page.evaluate(() => (location.hash = '#/'));
+    await page.waitForSelector(`[data-account="${mainId}"]`);
+    expect(await page.$(`[data-account="${trading.id}"]`)).toBeNull();
+    // A late event from the removed account must not bring it back.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await page.$(`[data-account="${trading.id}"]`)).toBeNull();
+    await screenshot(page, 'accounts-removed');
+  });
+
+  it('never shows, sends back or stores a secret in readable form', async () => {
+    const dom = await page.evaluate(
+      () =>
+        document.documentElement.outerHTML +
+        [...document.querySelectorAll('input')].map((i) => (i as HTMLInputElement).value).join('\n'),
+    );
+    for (const secret of ALL_SECRETS) {
+      expect(dom.includes(secret), 'secret in DOM').toBe(false);
+      expect(
+        framesFromServer.some((f) => f.includes(secret)),
+        'secret in a server frame',
+      ).toBe(false);
+    }
+    expect(framesFromServer.length).toBeGreaterThan(0);
+    const files = filesUnder(dataDir);
+    expect(files.some((f) => /\.(db|sqlite3?)$/.test(f))).toBe(true);
+    for (const file of files) {
+      const bytes = readFileSync(file);
+      for (const secret of [...ALL_SECRETS, READ_ONLY.apiKey, TRADING.apiKey]) {
+        expect(bytes.includes(Buffer.from(secret, 'utf8')), `${secret.slice(0, 8)}… in ${file}`).toBe(false);
+      }
+    }
+  });
+
+  it('draws the candles prices.query returns, with the liquidation line at the report price', async () => {
+    // Offline from here on: the venue is gone, the chart must come from the local history, and no
+    // new data can change it between the UI's query and ours.
+    await binance.close();
+    await page.evaluate((id) => (location.hash = `#/account/${encodeURIComponent(id)}`), mainId);
+    await page.waitForSelector('[data-testid="price-chart"]:not([data-drawn-candles="-1"])', {
+      timeout: 30_000,
+    });
+    const range = await page.$eval('[data-testid="price-range"]', (el) => ({
+      ...(el as HTMLElement).dataset,
+    }));
+    const drawn = await page.$eval('[data-testid="price-chart"]', (el) => ({
+      ...(el as HTMLElement).dataset,
+    }));
+    const direct = await api.call('prices.query', {
+      accountId: mainId,
+      symbol: range.symbol!,
+      from: range.from!,
+      to: range.to!,
+      maxPoints: 360,
+    });
+    expect(direct.candles.length).toBeGreaterThan(100); // the venue's backfill reached the history
+    expect(Number(drawn.drawnCandles)).toBe(direct.candles.length);
+    expect(Number(drawn.lastClose)).toBe(Number(direct.candles[direct.candles.length - 1]!.close));
+
+    const report = (await api.call('state.get', {})).accounts.find((a) => a.id === mainId)!.report!;
+    const liquidation = report.positions.find((p) => p.symbol === range.symbol)!.liquidationPrice;
+    const lines = await page.$$eval('[data-testid="price-lines"] li', (items) =>
+      items.map((li) => ({
+        tone: (li as HTMLElement).dataset.tone,
+        price: Number((li as HTMLElement).dataset.price),
+      })),
+    );
+    expect(lines.find((l) => l.tone === 'liquidation')?.price).toBe(Number(liquidation));
+    expect(lines.some((l) => l.tone === 'entry')).toBe(true);
+    await screenshot(page, 'account-detail-candles');
+    expect(seriousOnly(await runAxe(page))).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});
