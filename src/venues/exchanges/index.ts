@@ -55,7 +55,7 @@ export function createVenueSession(config: AccountConfig, secret: VenueSecret | 
     case 'okx':
       return new PollingSession(config.id, new OkxReader(config.options, secret, deps.now, deps.tuning, deps.random), deps);
     case 'deribit':
-      return new PollingSession(config.id, new DeribitReader(config.options, secret, deps.now, deps.tuning), deps);
+      return new PollingSession(config.id, new DeribitReader(config.options, secret, deps.now, deps.tuning, deps.random), deps);
     case 'hyperliquid':
       return new PollingSession(config.id, new HyperliquidReader(config.options, deps.now, deps.tuning, deps.random), deps);
     default:

@@ -1,7 +1,7 @@
 // Deribit v2 against the local server: deri-hmac-sha256 signed calls, inverse futures sized in USD
 // converted to contracts, JSON-RPC error codes mapped, key scopes read without sending the secret.
 import { afterEach, describe, expect, it } from 'vitest';
-import { accountSnapshotSchema } from '../../../src/domain/contracts';
+import { accountSnapshotSchema, type AccountSnapshot } from '../../../src/domain/contracts';
 import { createVenueSession, validateCredentials, VenueFailure } from '../../../src/venues/exchanges';
 import type { AccountConfig, VenueHealth, VenueSession } from '../../../src/venues/types';
 import { deribitAccount, deribitMarket } from '../../servers/deribit/fixtures';
@@ -19,7 +19,7 @@ afterEach(async () => {
 
 async function setup(scope?: string): Promise<AccountConfig> {
   server = await startDeribitServer({ accounts: [deribitAccount(SECRET.apiKey, SECRET.secret, scope)], ...deribitMarket() });
-  return { id: 'd', name: 'd', source: 'deribit', options: { restUrl: server.baseUrl, currency: 'BTC' } };
+  return { id: 'd', name: 'd', source: 'deribit', options: { restUrl: server.baseUrl, wsUrl: server.wsUrl, currency: 'BTC' } };
 }
 
 describe('Deribit', () => {
@@ -44,8 +44,28 @@ describe('Deribit', () => {
     expect(snap.positions[0]!.reported).toEqual({ liquidationPrice: '34521.77', maintenanceMargin: '0.0151', initialMargin: '0.0283', unrealizedPnl: '-0.00207672' });
   });
 
-  it('bad signature and unknown client are invalid-key; 429 and maintenance recover', async () => {
+  it('streams: signed WS auth, marks from the ticker folded in, user.changes trigger a REST read', async () => {
     const config = await setup();
+    session = createVenueSession(config, SECRET, { tuning: FAST });
+    const health: VenueHealth[] = [];
+    const snaps: AccountSnapshot[] = [];
+    await session.start({ onSnapshot: (s) => snaps.push(s), onHealth: (h) => health.push(h) });
+    await waitFor(() => health.at(-1)?.state === 'live', 5_000, 'live');
+    server!.setMarkPrice('BTC-PERPETUAL', '64000.5');
+    await waitFor(() => snaps.at(-1)?.positions[0]?.markPrice === '64000.5', 3_000, 'mark by stream');
+    server!.pushPositionChange(SECRET.apiKey, 'BTC-PERPETUAL', { size: 30000 });
+    await waitFor(() => snaps.at(-1)?.positions[0]?.size === '3000', 3_000, 'position via REST after event');
+    server!.stall(true);
+    await waitFor(() => health.at(-1)?.state === 'polling' || health.at(-1)?.state === 'stale', 3_000, 'stream loss noticed');
+    server!.stall(false);
+    await waitFor(() => health.at(-1)?.state === 'live', 6_000, 'live again');
+    expect(server!.wire.some((w) => w.startsWith('WS ') && w.includes('public/auth'))).toBe(true);
+    expect(server!.wire.join('\n')).not.toContain(SECRET.secret);
+  });
+
+  it('bad signature and unknown client are invalid-key; 429 and maintenance recover', async () => {
+    const streamed = await setup();
+    const config = { ...streamed, options: { ...streamed.options, wsUrl: 'off' } }; // REST behaviour only
     session = createVenueSession(config, { ...SECRET, secret: 'wrong' }, { tuning: FAST });
     const e = await session.fetchSnapshot().catch((err: unknown) => err);
     expect(e).toBeInstanceOf(VenueFailure);

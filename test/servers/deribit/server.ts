@@ -5,6 +5,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { readBody, sleep, WindowCounter } from '../shared/http';
 import { num, toJsonText } from '../shared/jsonText';
 
@@ -24,6 +25,7 @@ export interface DeribitServerOptions {
   tickers: Record<string, Record<string, unknown>>;
   limit?: number;
   windowMs?: number;
+  tickerIntervalMs?: number;
 }
 
 export class DeribitTestServer {
@@ -34,8 +36,13 @@ export class DeribitTestServer {
   rejectedForLimit = 0;
   clockOffsetMs = 0;
   baseUrl = '';
+  wsUrl = '';
   private faults: DeribitFault[] = [];
   private readonly http: Server;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly conns = new Set<{ ws: WebSocket; account: DeribitAccountState | null; channels: Set<string> }>();
+  private tickerTimer: NodeJS.Timeout | null = null;
+  private stalled = false;
 
   constructor(private readonly options: DeribitServerOptions) {
     this.weights = new WindowCounter(options.windowMs ?? 1_000, options.limit ?? 20);
@@ -105,13 +112,102 @@ export class DeribitTestServer {
     return Date.now() + this.clockOffsetMs;
   }
 
+  // ---- WebSocket /ws/api/v2: JSON-RPC public/auth (client_signature), subscribe, public/test ----
+
+  private upgrade(req: import('node:http').IncomingMessage, socket: import('node:net').Socket, head: Buffer): void {
+    if (req.url !== '/ws/api/v2') {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = { ws, account: null as DeribitAccountState | null, channels: new Set<string>() };
+      this.conns.add(conn);
+      ws.on('close', () => this.conns.delete(conn));
+      ws.on('error', () => this.conns.delete(conn));
+      ws.on('message', (raw) => {
+        this.wire.push(`WS ${raw.toString()}`);
+        if (this.stalled) return;
+        let msg: { id?: number; method?: string; params?: Record<string, unknown> };
+        try {
+          msg = JSON.parse(raw.toString()) as typeof msg;
+        } catch {
+          return;
+        }
+        const reply = (result: unknown): void => this.wsSend(ws, { jsonrpc: '2.0', id: msg.id, result });
+        const error = (code: number, message: string): void => this.wsSend(ws, { jsonrpc: '2.0', id: msg.id, error: { code, message } });
+        const p = msg.params ?? {};
+        if (msg.method === 'public/test') return reply({ version: '1.2.26' });
+        if (msg.method === 'public/auth') {
+          const account = this.options.accounts.find((a) => a.clientId === p.client_id);
+          const expected = account ? createHmac('sha256', account.clientSecret).update(`${String(p.timestamp)}\n${String(p.nonce)}\n${String(p.data ?? '')}`).digest('hex') : '';
+          if (!account || p.grant_type !== 'client_signature' || expected !== p.signature) return error(13004, 'invalid_credentials');
+          conn.account = account;
+          return reply({ access_token: 'ws-token', expires_in: 900, scope: account.scope, token_type: 'bearer' });
+        }
+        if (msg.method === 'private/subscribe' || msg.method === 'public/subscribe') {
+          if (msg.method === 'private/subscribe' && !conn.account) return error(13009, 'unauthorized');
+          const channels = (p.channels ?? []) as string[];
+          for (const c of channels) conn.channels.add(c);
+          return reply(channels);
+        }
+      });
+    });
+  }
+
+  private wsSend(ws: WebSocket, payload: unknown): void {
+    if (this.stalled) return;
+    try {
+      ws.send(toJsonText(payload));
+    } catch {
+      /* gone */
+    }
+  }
+
+  private pushTickers(): void {
+    for (const c of this.conns) {
+      for (const [name, t] of Object.entries(this.options.tickers)) {
+        const channel = `ticker.${name}.100ms`;
+        if (c.channels.has(channel)) this.wsSend(c.ws, { jsonrpc: '2.0', method: 'subscription', params: { channel, data: { ...t, timestamp: num(String(this.now())) } } });
+      }
+    }
+  }
+
+  setMarkPrice(name: string, price: string): void {
+    const t = this.options.tickers[name];
+    if (!t) throw new Error(`no ticker ${name}`);
+    t.mark_price = num(price);
+  }
+
+  /** Changes a position in the REST state and pushes user.changes to the account's sockets. */
+  pushPositionChange(clientId: string, name: string, changes: Record<string, unknown>): void {
+    const account = this.options.accounts.find((a) => a.clientId === clientId);
+    const row = account?.positions.find((p) => p.instrument_name === name);
+    if (!account || !row) throw new Error(`no position ${name}`);
+    Object.assign(row, changes);
+    for (const c of this.conns) {
+      const channel = [...c.channels].find((x) => x.startsWith('user.changes.'));
+      if (c.account === account && channel) this.wsSend(c.ws, { jsonrpc: '2.0', method: 'subscription', params: { channel, data: { trades: [], orders: [], positions: [row] } } });
+    }
+  }
+
+  stall(on = true): void {
+    this.stalled = on;
+  }
+
   async listen(): Promise<this> {
     await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+    const port = (this.http.address() as AddressInfo).port;
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.wsUrl = `ws://127.0.0.1:${port}/ws/api/v2`;
+    this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket as import('node:net').Socket, head));
+    this.tickerTimer = setInterval(() => this.pushTickers(), this.options.tickerIntervalMs ?? 200);
     return this;
   }
 
   async close(): Promise<void> {
+    if (this.tickerTimer) clearInterval(this.tickerTimer);
+    for (const c of this.conns) c.ws.terminate();
+    this.wss.close();
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }

@@ -13,6 +13,8 @@ import type { VenueReader } from '../shared/pollingSession';
 import type { SessionTuning } from '../shared/sessionOptions';
 import type { VenueSecret } from '../secret';
 import { buildDeribitSnapshot } from './snapshot';
+import { DeribitStreams } from './streams';
+import type { VenueStreams } from '../shared/venueStreams';
 
 type Row = Record<string, unknown>;
 const TABLE_TTL_MS = 10 * 60_000;
@@ -42,13 +44,16 @@ export class DeribitReader implements VenueReader {
   private readonly limit: number;
   private readonly windowMs: number;
   private instruments: { value: Map<string, Row>; at: number } | null = null;
+  private readonly wsUrl: string | null;
 
   constructor(
     options: Record<string, string>,
     private readonly secret: VenueSecret | null,
     private readonly now: () => number,
-    tuning: SessionTuning,
+    private readonly tuning: SessionTuning,
+    private readonly random: () => number = Math.random,
   ) {
+    this.wsUrl = options.wsUrl === 'off' ? null : (options.wsUrl ?? 'wss://www.deribit.com/ws/api/v2');
     this.currency = options.currency ?? 'BTC';
     this.limit = tuning.weightLimit ?? 20;
     this.windowMs = tuning.rateWindowMs ?? 1_000;
@@ -122,6 +127,10 @@ export class DeribitReader implements VenueReader {
 
   minPollIntervalMs(): number {
     return Math.ceil((4 * this.windowMs * Math.max(1, this.client.budgetUsers())) / (this.limit * 0.5));
+  }
+
+  streams(): VenueStreams | null {
+    return this.secret && this.wsUrl ? new DeribitStreams(this.wsUrl, this.currency, this.secret, this.now, this.random, this.tuning) : null;
   }
 
   release(): void {
