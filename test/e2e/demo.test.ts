@@ -210,10 +210,12 @@ describe('headless mode on the demo account', () => {
     await expect.poll(stateOf, { timeout: 10_000 }).toBe('snoozed');
     await page.selectOption('[data-testid="alert-state-filter"]', 'snoozed');
     await page.click(`li[data-alert="${id}"] button:has-text("Acknowledge")`);
-    // The service keeps showing it as snoozed until the snooze ends; the acknowledgement is recorded.
+    // Acknowledging wins over the snooze: the service records it and the episode moves to acknowledged.
     await expect
       .poll(async () => (await viewOf())?.acknowledgedAt ?? null, { timeout: 10_000 })
       .not.toBeNull();
+    expect(await stateOf()).toBe('acknowledged');
+    await page.selectOption('[data-testid="alert-state-filter"]', 'acknowledged');
     await page.waitForFunction(
       (alertId) =>
         /acknowledged/.test(document.querySelector(`li[data-alert="${alertId}"]`)?.textContent ?? ''),
@@ -228,6 +230,10 @@ describe('headless mode on the demo account', () => {
     await go(`#/account/${encodeURIComponent(account.id)}`);
     await page.waitForSelector('h1:has-text("' + account.name + '")');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="chart"] canvas').length > 0);
+    // The position's mark-price candles come from the local history (venue backfill + live marks).
+    await page.waitForSelector('[data-testid="price-chart"]:not([data-drawn-candles="-1"])');
+    const drawn = Number(await page.getAttribute('[data-testid="price-chart"]', 'data-drawn-candles'));
+    expect(drawn).toBeGreaterThan(0);
     await page.waitForTimeout(1500);
     await screenshot(page, '03-account-detail');
     await checkAccessibility('account-detail');
