@@ -5,7 +5,8 @@ import type { AccountSnapshot, MarginReport } from '../domain/contracts';
 import type { AlertLevel } from '../domain/alerts/levels';
 import type { HistoryPoint } from '../api/messages';
 
-const HOUR_MS = 3_600_000;
+/** Rollup periods, finest first: 5 minutes and 1 hour. */
+const ROLLUP_PERIODS_MS = [300_000, 3_600_000] as const;
 
 export interface StoredCandle {
   symbol: string;
@@ -53,16 +54,16 @@ export class HistoryStore {
     this.latestErrorStmt = db.prepare('SELECT at_ms, message FROM input_errors WHERE account_id = ? ORDER BY at_ms DESC LIMIT 1');
     // Keeps, per hour, the report with the worst margin ratio (ties: the later one).
     this.upsertRollupStmt = db.prepare(
-      `INSERT INTO report_rollups (account_id, hour_ms, worst, as_of_ms, equity, margin_ratio, min_distance)
-       VALUES (@accountId, @hourMs, @worst, @asOfMs, @equity, @marginRatio, @minDistance)
-       ON CONFLICT(account_id, hour_ms) DO UPDATE SET worst = excluded.worst, as_of_ms = excluded.as_of_ms,
+      `INSERT INTO report_rollups (account_id, period_ms, slot_ms, worst, as_of_ms, equity, margin_ratio, min_distance)
+       VALUES (@accountId, @periodMs, @slotMs, @worst, @asOfMs, @equity, @marginRatio, @minDistance)
+       ON CONFLICT(account_id, period_ms, slot_ms) DO UPDATE SET worst = excluded.worst, as_of_ms = excluded.as_of_ms,
          equity = excluded.equity, margin_ratio = excluded.margin_ratio, min_distance = excluded.min_distance
        WHERE excluded.worst >= report_rollups.worst`,
     );
     this.rollupRangeStmt = db.prepare(
       `SELECT MAX(worst) AS worst, as_of_ms, equity, margin_ratio, min_distance
-       FROM report_rollups WHERE account_id = ? AND hour_ms >= ? AND hour_ms <= ?
-       GROUP BY CAST((hour_ms - ?) / ? AS INTEGER) ORDER BY as_of_ms`,
+       FROM report_rollups WHERE account_id = ? AND period_ms = ? AND slot_ms >= ? AND slot_ms <= ?
+       GROUP BY CAST((slot_ms - ?) / ? AS INTEGER) ORDER BY as_of_ms`,
     );
     this.upsertCandleStmt = db.prepare(
       `INSERT INTO mark_candles (account_id, symbol, minute_ms, open, high, low, close)
@@ -95,15 +96,18 @@ export class HistoryStore {
     const distance = minDistance(report);
     this.insertReportStmt.run(accountId, asOfMs, report.account.marginBalance, report.account.marginRatio, distance, level, JSON.stringify(report));
     const ratio = report.account.marginRatio === null ? -1 : Number(report.account.marginRatio);
-    this.upsertRollupStmt.run({
-      accountId,
-      hourMs: Math.floor(asOfMs / HOUR_MS) * HOUR_MS,
-      worst: Number.isFinite(ratio) ? ratio : -1,
-      asOfMs,
-      equity: report.account.marginBalance,
-      marginRatio: report.account.marginRatio,
-      minDistance: distance,
-    });
+    for (const periodMs of ROLLUP_PERIODS_MS) {
+      this.upsertRollupStmt.run({
+        accountId,
+        periodMs,
+        slotMs: Math.floor(asOfMs / periodMs) * periodMs,
+        worst: Number.isFinite(ratio) ? ratio : -1,
+        asOfMs,
+        equity: report.account.marginBalance,
+        marginRatio: report.account.marginRatio,
+        minDistance: distance,
+      });
+    }
   }
 
   /** Records (or extends) 1-minute mark candles; an existing minute keeps its open and widens high/low. */
@@ -150,10 +154,11 @@ export class HistoryStore {
    */
   history(accountId: string, fromMs: number, toMs: number, maxPoints: number): HistoryPoint[] {
     const bucketMs = Math.max(1, Math.ceil((toMs - fromMs + 1) / maxPoints));
-    // Buckets of an hour or more are answered from the hourly rollups (each already an hour's worst).
+    // Wide buckets are answered from the coarsest rollup that fits in one (each slot is already its worst).
+    const periodMs = [...ROLLUP_PERIODS_MS].reverse().find((p) => p <= bucketMs);
     const rows =
-      bucketMs >= HOUR_MS
-        ? (this.rollupRangeStmt.all(accountId, Math.floor(fromMs / HOUR_MS) * HOUR_MS, toMs, fromMs, bucketMs) as HistoryRow[]).filter(
+      periodMs !== undefined
+        ? (this.rollupRangeStmt.all(accountId, periodMs, Math.floor(fromMs / periodMs) * periodMs, toMs, fromMs, bucketMs) as HistoryRow[]).filter(
             (r) => r.as_of_ms >= fromMs && r.as_of_ms <= toMs,
           )
         : (this.rangeStmt.all(accountId, fromMs, toMs, fromMs, bucketMs) as HistoryRow[]);
@@ -174,7 +179,8 @@ export class HistoryStore {
     const a = this.db.prepare('DELETE FROM snapshots WHERE as_of_ms < ?').run(beforeMs).changes;
     const b = this.db.prepare('DELETE FROM reports WHERE as_of_ms < ?').run(beforeMs).changes;
     const c = this.db.prepare('DELETE FROM input_errors WHERE at_ms < ?').run(beforeMs).changes;
-    const d = this.db.prepare('DELETE FROM report_rollups WHERE hour_ms < ?').run(Math.floor(beforeMs / HOUR_MS) * HOUR_MS).changes;
+    // A rollup slot goes only once all of it is older than the cut-off.
+    const d = this.db.prepare('DELETE FROM report_rollups WHERE slot_ms + period_ms <= ?').run(beforeMs).changes;
     const e = this.db.prepare('DELETE FROM mark_candles WHERE minute_ms < ?').run(beforeMs).changes;
     return a + b + c + d + e;
   }

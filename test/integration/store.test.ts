@@ -74,20 +74,40 @@ describe('SQLite store', () => {
     db.close();
   });
 
-  it('answers long ranges from hourly rollups that keep each hour\'s worst report', () => {
+  it('answers long ranges from 5-minute and hourly rollups that keep each slot\'s worst report', () => {
     const db = openDatabase(tempFile());
     const store = new HistoryStore(db);
     const hour = 3_600_000;
     store.transaction(() => {
       for (let i = 0; i < 48 * 60; i++) store.saveReport('a', report(i * 60_000, i === 1500 ? '0.91' : '0.3'), 'ok');
     });
-    const rollups = db.prepare("SELECT COUNT(*) AS n FROM report_rollups WHERE account_id = 'a'").get() as { n: number };
-    expect(rollups.n).toBe(48);
+    const rollups = db.prepare("SELECT period_ms AS p, COUNT(*) AS n FROM report_rollups WHERE account_id = 'a' GROUP BY period_ms").all();
+    expect(rollups).toEqual([{ p: 300_000, n: 48 * 12 }, { p: 3_600_000, n: 48 }]);
     const points = store.history('a', 0, 48 * hour - 1, 12); // 4-hour buckets → from the rollups
     expect(points).toHaveLength(12);
     expect(points.map((p) => p.marginRatio)).toContain('0.91');
     expect(points.find((p) => p.marginRatio === '0.91')?.at).toBe(new Date(1500 * 60_000).toISOString());
+    // 10-minute buckets come from the 5-minute rollups, 90-second buckets from the reports themselves.
+    const medium = store.history('a', 0, 48 * hour - 1, 288);
+    expect(medium).toHaveLength(288);
+    expect(medium.map((p) => p.marginRatio)).toContain('0.91');
+    const fine = store.history('a', 0, 6 * hour - 1, 240);
+    expect(fine).toHaveLength(240);
     db.close();
+  });
+
+  it('fills the rollups from reports already stored when an older file is migrated', () => {
+    const file = tempFile();
+    const old = openDatabase(file);
+    const store = new HistoryStore(old);
+    for (let i = 0; i < 120; i++) store.saveReport('a', report(i * 60_000, i === 77 ? '0.88' : '0.2'), 'ok');
+    old.exec('DROP TABLE report_rollups; DROP TABLE mark_candles;');
+    old.pragma('user_version = 3');
+    old.close();
+    const migrated = openDatabase(file);
+    const hourly = migrated.prepare('SELECT slot_ms, margin_ratio FROM report_rollups WHERE period_ms = 3600000 ORDER BY slot_ms').all();
+    expect(hourly).toEqual([{ slot_ms: 0, margin_ratio: '0.2' }, { slot_ms: 3_600_000, margin_ratio: '0.88' }]); // minute 77 is in the second hour
+    migrated.close();
   });
 
   it('keeps 1-minute mark candles, widening a minute seen twice, and merges them for long ranges', () => {
