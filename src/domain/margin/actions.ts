@@ -9,6 +9,7 @@ import {
   type PositionState,
   marginBalanceOf,
   requirementOf,
+  silent,
 } from './state';
 
 const MAX_TIER_ITERATIONS = 16;
@@ -51,7 +52,7 @@ function termsForContracts(
       notional: contracts.times(perContract),
       contracts: contracts.plus(p.tierContractsOthers),
     },
-    () => {},
+    silent,
   );
 }
 

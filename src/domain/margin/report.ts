@@ -9,8 +9,9 @@ import type {
 } from '../contracts';
 import { REPORT_SCHEMA } from '../contracts';
 import { type BucketTarget, bucketTarget, reduceToTargetFor, topUpFor } from './actions';
-import { Dec, ONE, ZERO, printWith } from './decimal';
+import { Dec, ONE, type PrintRule, ZERO, printWith } from './decimal';
 import { findDiscrepancy } from './discrepancy';
+import type { MaintenanceTerms } from './rulebook';
 import { type ResolvedOptions, resolveOptions } from './options';
 import { bankruptcyPrice, prepareGroup, priceAtLevel } from './solve';
 import {
@@ -67,6 +68,10 @@ function bucketContext(state: EngineState, bucket: Bucket, opts: ResolvedOptions
   };
 }
 
+function printOrNull(rule: PrintRule, value: Dec | null): string | null {
+  return value === null ? null : printWith(rule, value);
+}
+
 function solveGroup(
   state: EngineState,
   totals: BucketTotals,
@@ -79,17 +84,22 @@ function solveGroup(
     level.value.eq(ONE) ? liquidation : priceAtLevel(state, prepared, level.value),
   );
   const bankruptcy = bankruptcyPrice(prepared);
-  const print = (d: Dec | null): string | null => (d === null ? null : printWith(state.rulebook.print, d));
-  const liquidationText = print(liquidation);
+  const rule = state.rulebook.print;
+  const liquidationText = printOrNull(rule, liquidation);
+  const triggerPrices: TriggerPrice[] = [];
+  for (let i = 0; i < opts.levels.length; i++) {
+    const price = triggers[i] ?? null;
+    triggerPrices.push({
+      level: opts.levels[i]!.text,
+      price: price === liquidation ? liquidationText : printOrNull(rule, price),
+    });
+  }
   return {
     liquidation,
     bankruptcy,
     liquidationText,
-    bankruptcyText: print(bankruptcy),
-    triggerPrices: opts.levels.map((level, i) => {
-      const price = triggers[i] ?? null;
-      return { level: level.text, price: price === liquidation ? liquidationText : print(price) };
-    }),
+    bankruptcyText: printOrNull(rule, bankruptcy),
+    triggerPrices,
   };
 }
 
@@ -161,16 +171,31 @@ export function accountReport(state: EngineState, opts: ResolvedOptions): Accoun
   };
 }
 
+/** Tier terms are shared by every position in the same tier: print each tier's rate and amount once. */
+type PrintedTerms = Map<MaintenanceTerms, { rate: string; amount: string }>;
+
+function printedTerms(
+  printed: PrintedTerms,
+  rule: PrintRule,
+  terms: MaintenanceTerms,
+): { rate: string; amount: string } {
+  let text = printed.get(terms);
+  if (!text) {
+    text = { rate: printWith(rule, terms.rate), amount: printWith(rule, terms.amount) };
+    printed.set(terms, text);
+  }
+  return text;
+}
+
 function positionReport(
   state: EngineState,
   p: PositionState,
   group: GroupResult,
   opts: ResolvedOptions,
   bucket: BucketContext,
+  printed: PrintedTerms,
 ): PositionReport {
   const rule = state.rulebook.print;
-  const print = (d: Dec): string => printWith(rule, d);
-  const printOrNull = (d: Dec | null): string | null => (d === null ? null : print(d));
   const liquidation = group.liquidation;
   const distance = liquidation === null ? null : liquidation.minus(p.mark).div(p.mark);
   // The bucket's ratio is only needed to cross-check a reported one (divisions are the dear part).
@@ -187,16 +212,16 @@ function positionReport(
     symbol: p.position.symbol,
     positionSide: p.position.positionSide,
     marginMode: p.position.marginMode,
-    notional: print(p.notional),
-    unrealizedPnl: print(p.upnl),
-    initialMargin: print(p.initial),
-    maintenanceRate: print(p.terms.rate),
-    maintenanceAmount: print(p.terms.amount),
-    maintenanceMargin: print(p.maintenance),
+    notional: printWith(rule, p.notional),
+    unrealizedPnl: printWith(rule, p.upnl),
+    initialMargin: printWith(rule, p.initial),
+    maintenanceRate: printedTerms(printed, rule, p.terms).rate,
+    maintenanceAmount: printedTerms(printed, rule, p.terms).amount,
+    maintenanceMargin: printWith(rule, p.maintenance),
     liquidationPrice: group.liquidationText,
     bankruptcyPrice: group.bankruptcyText,
-    distanceToLiquidation: printOrNull(distance),
-    reduceToTarget: printOrNull(reduceToTargetFor(state, p, opts.target, bucket.atTarget)),
+    distanceToLiquidation: printOrNull(rule, distance),
+    reduceToTarget: printOrNull(rule, reduceToTargetFor(state, p, opts.target, bucket.atTarget)),
     // A fresh array per position: consumers may hold on to one position's list.
     triggerPrices: group.triggerPrices.map((t) => ({ ...t })),
     discrepancy: findDiscrepancy(
@@ -218,6 +243,7 @@ function positionReport(
 export function reportFromState(state: EngineState, opts: ResolvedOptions): MarginReport {
   const results = new Map<PositionState[], GroupResult>();
   const buckets = new Map<Bucket, BucketContext>();
+  const printed: PrintedTerms = new Map();
   const positions = state.positions.map((p) => {
     let bucket = buckets.get(p.bucket);
     if (bucket === undefined) {
@@ -230,7 +256,7 @@ export function reportFromState(state: EngineState, opts: ResolvedOptions): Marg
       result = solveGroup(state, bucket.totals, group, opts);
       results.set(group, result);
     }
-    return positionReport(state, p, result, opts, bucket);
+    return positionReport(state, p, result, opts, bucket, printed);
   });
   const account = accountReport(state, opts);
   return {

@@ -53,3 +53,6 @@ export interface Rulebook {
 }
 
 export type { Tier };
+
+/** Pass as `warn` for lookups at hypothetical prices (solver, actions): their warnings never matter. */
+export const silent = (): void => {};

@@ -72,6 +72,9 @@ export function prepareGroup(totals: BucketTotals, group: readonly PositionState
   };
 }
 
+const currentTerms = (p: PositionState): MaintenanceTerms => p.terms;
+const keyOf = (t: MaintenanceTerms): string => t.key;
+
 /** B0 and B1 of MM(u) for the moving positions with the given tiers. */
 function requirementLine(prepared: PreparedGroup, terms: readonly MaintenanceTerms[]): { b0: Dec; b1: Dec } {
   let b0 = prepared.othersRequirement;
@@ -102,10 +105,10 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
   // a0 and a1 are results of 34-digit operations, so 1 × a is a itself: skip it for the liquidation.
   const levelA0 = level === ONE ? a0 : level.times(a0);
   const levelA1 = level === ONE ? a1 : level.times(a1);
-  let terms: MaintenanceTerms[] = prepared.lastTerms ?? group.map((p) => p.terms);
+  let terms: MaintenanceTerms[] = prepared.lastTerms ?? group.map(currentTerms);
   let price: Dec | null = null;
   for (let i = 0; i < MAX_TIER_ITERATIONS; i++) {
-    const key = terms.length === 1 ? terms[0]!.key : terms.map((t) => t.key).join('|');
+    const key = terms.length === 1 ? terms[0]!.key : terms.map(keyOf).join('|');
     let line = prepared.lines.get(key);
     if (!line) {
       line = requirementLine(prepared, terms);
@@ -118,9 +121,16 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
     if (numerator.isZero() || denominator.isZero() || numerator.isNegative() !== denominator.isNegative())
       return null;
     const candidate = inverse ? denominator.div(numerator) : numerator.div(denominator);
-    const next = group.map((p) => termsAt(state, p, candidate));
     price = candidate;
-    if (next.every((t, k) => t.key === terms[k]!.key)) {
+    // Stable when every moving position's tier at the candidate is the one just used.
+    const next: MaintenanceTerms[] = [];
+    let stable = true;
+    for (let k = 0; k < group.length; k++) {
+      const t = termsAt(state, group[k]!, candidate);
+      if (t.key !== terms[k]!.key) stable = false;
+      next.push(t);
+    }
+    if (stable) {
       prepared.lastTerms = terms;
       return price;
     }

@@ -3,7 +3,7 @@
 // per-position results never loop over the other positions (O(n) per report, not O(n²)).
 import type { AccountSnapshot, Position } from '../contracts';
 import { Dec, ZERO, dec } from './decimal';
-import type { MaintenanceTerms, Rulebook } from './rulebook';
+import { type MaintenanceTerms, type Rulebook, silent } from './rulebook';
 import { rulebookFor } from './rulebooks';
 import { optionMargins } from './rulebooks/deribit-options';
 
@@ -79,7 +79,7 @@ export function maintenanceValueAt(p: PositionState, price: Dec): Dec {
   return p.valueAt === 'entry' ? p.entryValue : notionalAt(p, price);
 }
 
-export const silent = (): void => {};
+export { silent };
 
 /** Terms at a hypothetical price (solver, actions): table warnings only matter at the mark, so none here. */
 export function termsAt(state: EngineState, p: PositionState, price: Dec): MaintenanceTerms {

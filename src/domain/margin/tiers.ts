@@ -39,15 +39,12 @@ export function parseTiers(tiers: readonly Tier[]): ParsedTier[] {
 /**
  * The tier whose range holds `value`: the last tier with value ≥ floor (Binance BN-UM-BRACKET edge
  * convention, freqtrade test_binance.py:780). Because the maintenance amount keeps MM continuous across
- * edges, the convention only matters for max leverage. Values above the last cap use the last tier.
+ * edges, the convention only matters for max leverage. Values above the last cap use the last tier
+ * (`beyondLastCap` says so; it is a separate call because the solver's lookups never warn).
  */
-export function tierAt(
-  tiers: readonly Tier[],
-  value: Dec,
-): { terms: MaintenanceTerms; beyondLastCap: boolean } {
+export function tierAt(tiers: readonly Tier[], value: Dec): MaintenanceTerms {
   const parsed = parseTiers(tiers);
-  const last = parsed[parsed.length - 1];
-  if (!last) throw new Error('empty tier table');
+  if (parsed.length === 0) throw new Error('empty tier table');
   // Binary search for the last tier with value ≥ floor (tables are validated ascending).
   let lo = 0;
   let hi = parsed.length - 1;
@@ -56,7 +53,13 @@ export function tierAt(
     if (value.gte(parsed[mid]!.floor)) lo = mid;
     else hi = mid - 1;
   }
-  return { terms: parsed[lo]!.terms, beyondLastCap: value.gt(last.cap) };
+  return parsed[lo]!.terms;
+}
+
+/** True when `value` lies above the last tier's cap (the last tier is then used, with a warning). */
+export function beyondLastCap(tiers: readonly Tier[], value: Dec): boolean {
+  const parsed = parseTiers(tiers);
+  return parsed.length > 0 && value.gt(parsed[parsed.length - 1]!.cap);
 }
 
 /** Conservative stand-in when a venue sent no tier table: MMR = half the initial margin rate at the

@@ -1,8 +1,8 @@
 // Shared building block: a rulebook whose maintenance terms come from the account's own tier table.
 import type { Position } from '../../contracts';
 import { Dec, ZERO } from '../decimal';
-import type { MaintenanceTerms, Rulebook, TierLookupInput } from '../rulebook';
-import { fallbackTerms, tierAt } from '../tiers';
+import { type MaintenanceTerms, type Rulebook, type TierLookupInput, silent } from '../rulebook';
+import { beyondLastCap, fallbackTerms, tierAt } from '../tiers';
 
 export type TierBasis = 'notional' | 'contracts';
 
@@ -18,8 +18,9 @@ export function tableTerms(
     return fallbackTerms(new Dec(position.leverage));
   }
   const value = basis === 'notional' ? input.notional : input.contracts;
-  const { terms, beyondLastCap } = tierAt(position.tiers, value);
-  if (beyondLastCap)
+  const terms = tierAt(position.tiers, value);
+  // The solver's hypothetical-price lookups pass `silent`: skip a check whose only effect is a warning.
+  if (warn !== silent && beyondLastCap(position.tiers, value))
     warn(`${position.symbol}: position value beyond the last tier's cap; used the last tier`);
   return terms;
 }
