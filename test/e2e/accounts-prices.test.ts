@@ -63,8 +63,8 @@ describe('accounts in Settings and the price chart (local Binance server)', () =
     binance = await startBinanceServer({
       markets: [readOnly.market],
       accounts,
-      // Marks stay put: the figures compared below must not move under the test.
-      markIntervalMs: 3_600_000,
+      // Marks stream every 500 ms but keep their price unless a test moves it.
+      markIntervalMs: 500,
       klines: { BTCUSDT: recentKlines(readOnly.market.markPrice, 360) },
     });
     dataDir = mkdtempSync(join(tmpdir(), 'mw-e2e-accounts-'));
@@ -147,6 +147,22 @@ describe('accounts in Settings and the price chart (local Binance server)', () =
     await screenshot(page, 'accounts-withdraw-refused');
   });
 
+  it('adds a withdraw-enabled key only after the explicit override and a confirmation', async () => {
+    await addAccount('Binance withdraw', WITHDRAW, 'refuse-withdraw');
+    await page.check('[data-testid="add-allow-withdraw"]');
+    await page.fill('[data-testid="add-apikey"]', WITHDRAW.apiKey);
+    await page.fill('[data-testid="add-secret"]', WITHDRAW.secret);
+    await page.click('[data-testid="add-submit"]');
+    expect(await page.textContent('[data-testid="confirm-withdraw"]')).toContain('can withdraw funds');
+    expect(await accountNamed('Binance withdraw')).toBeUndefined(); // nothing sent before "yes"
+    await page.click('[data-testid="confirm-withdraw-yes"]');
+    await page.waitForSelector('[data-testid="add-result"]:has-text("Added by override")', {
+      timeout: 30_000,
+    });
+    expect(await page.inputValue('[data-testid="add-secret"]')).toBe('');
+    expect(await accountNamed('Binance withdraw')).toBeDefined();
+  });
+
   it('says "invalid" for a wrong secret and adds nothing', async () => {
     const text = await addAccount(
       'Binance wrong',
@@ -199,10 +215,26 @@ describe('accounts in Settings and the price chart (local Binance server)', () =
     }
   });
 
+  it('keeps the detail chart moving with live marks', async () => {
+    await page.evaluate((id) => (location.hash = `#/account/${encodeURIComponent(id)}`), mainId);
+    await page.waitForSelector('[data-testid="price-chart"]:not([data-drawn-candles="-1"])', {
+      timeout: 30_000,
+    });
+    const before = Number(await page.getAttribute('[data-testid="price-chart"]', 'data-last-close'));
+    const moved = (Math.round(before * 1.003 * 10) / 10).toFixed(1);
+    binance.setMarkPrice('BTCUSDT', moved);
+    await page.waitForSelector(`[data-testid="price-chart"][data-last-close="${Number(moved)}"]`, {
+      timeout: 30_000,
+    });
+    binance.setMarkPrice('BTCUSDT', String(before));
+  });
+
   it('draws the candles prices.query returns, with the liquidation line at the report price', async () => {
     // Offline from here on: the venue is gone, the chart must come from the local history, and no
     // new data can change it between the UI's query and ours.
     await binance.close();
+    await page.evaluate(() => (location.hash = '#/'));
+    await page.waitForSelector('[data-account="demo"]');
     await page.evaluate((id) => (location.hash = `#/account/${encodeURIComponent(id)}`), mainId);
     await page.waitForSelector('[data-testid="price-chart"]:not([data-drawn-candles="-1"])', {
       timeout: 30_000,
