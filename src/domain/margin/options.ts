@@ -8,7 +8,8 @@ export const DEFAULT_TRIGGER_LEVELS: readonly string[] = ['0.7', '0.8', '1'];
 
 export interface ResolvedOptions {
   target: Dec;
-  levels: { text: string; value: Dec }[];
+  /** `isLiquidation`: the level equals 1, so its price is the liquidation price (solved once). */
+  levels: { text: string; value: Dec; isLiquidation: boolean }[];
 }
 
 function positive(text: string, path: string): Dec {
@@ -28,9 +29,9 @@ export function resolveOptions(options: EngineOptions | undefined): ResolvedOpti
     options?.targetMarginRatio ?? DEFAULT_TARGET_MARGIN_RATIO,
     'options.targetMarginRatio',
   );
-  const levels = (options?.triggerLevels ?? DEFAULT_TRIGGER_LEVELS).map((text, i) => ({
-    text,
-    value: positive(text, `options.triggerLevels[${i}]`),
-  }));
+  const levels = (options?.triggerLevels ?? DEFAULT_TRIGGER_LEVELS).map((text, i) => {
+    const value = positive(text, `options.triggerLevels[${i}]`);
+    return { text, value, isLiquidation: value.eq(1) };
+  });
   return { target, levels };
 }

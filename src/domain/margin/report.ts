@@ -81,7 +81,7 @@ function solveGroup(
   const prepared = prepareGroup(totals, group);
   const liquidation = priceAtLevel(state, prepared, ONE);
   const triggers = opts.levels.map((level) =>
-    level.value.eq(ONE) ? liquidation : priceAtLevel(state, prepared, level.value),
+    level.isLiquidation ? liquidation : priceAtLevel(state, prepared, level.value),
   );
   const bankruptcy = bankruptcyPrice(prepared);
   const rule = state.rulebook.print;

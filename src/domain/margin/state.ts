@@ -3,7 +3,7 @@
 // per-position results never loop over the other positions (O(n) per report, not O(n²)).
 import type { AccountSnapshot, Position } from '../contracts';
 import { Dec, ZERO, dec } from './decimal';
-import { type MaintenanceTerms, type Rulebook, silent } from './rulebook';
+import { type MaintenanceTerms, type Rulebook, type TierLookupInput, silent } from './rulebook';
 import { rulebookFor } from './rulebooks';
 import { optionMargins } from './rulebooks/deribit-options';
 
@@ -81,16 +81,31 @@ export function maintenanceValueAt(p: PositionState, price: Dec): Dec {
 
 export { silent };
 
+/**
+ * Tier lookup input at a hypothetical price whose value is computed only if the rulebook reads it: OKX
+ * tiers go by contracts, so its solver lookups need no multiplication (inverse: no division) at all.
+ */
+class LookupAtPrice implements TierLookupInput {
+  private value: Dec | null = null;
+  constructor(
+    private readonly p: PositionState,
+    private readonly price: Dec,
+  ) {}
+  get position(): Position {
+    return this.p.position;
+  }
+  get contracts(): Dec {
+    return this.p.tierContracts;
+  }
+  get notional(): Dec {
+    this.value ??= maintenanceValueAt(this.p, this.price);
+    return this.value;
+  }
+}
+
 /** Terms at a hypothetical price (solver, actions): table warnings only matter at the mark, so none here. */
 export function termsAt(state: EngineState, p: PositionState, price: Dec): MaintenanceTerms {
-  return state.rulebook.maintenanceTerms(
-    {
-      position: p.position,
-      notional: maintenanceValueAt(p, price),
-      contracts: p.tierContracts,
-    },
-    silent,
-  );
+  return state.rulebook.maintenanceTerms(new LookupAtPrice(p, price), silent);
 }
 
 /** MM = value × rate − amount, never below zero (a table whose first floor is above 0 could go negative). */
