@@ -19,6 +19,9 @@ export interface Forecaster {
   ingestCandles(symbol: string, candles: Candle[]): void;
   ingestTick(tick: MarkTick): void;
   forecast(snapshot: AccountSnapshot, report: MarginReport, nowMs: number): AccountForecast;
+  /** v2 (worker thread) for books the closed form describes poorly, e.g. cross books of several assets. */
+  forecastMonteCarlo?(snapshot: AccountSnapshot, report: MarginReport, nowMs: number): Promise<AccountForecast>;
+  needsMonteCarlo?(snapshot: AccountSnapshot): boolean;
 }
 
 export interface AlertSink {
@@ -42,6 +45,8 @@ export interface RunnerDeps {
 }
 
 const BACKFILL_MINUTES = 6 * 60;
+/** A Monte Carlo result is used while younger than this; a new run starts at most this often. */
+const MONTE_CARLO_FRESH_MS = 30_000;
 const ERROR_VISIBLE_MS = 5 * 60_000;
 
 export class AccountRunner {
@@ -56,6 +61,8 @@ export class AccountRunner {
   private busy: Promise<void> | null = null;
   private backfilled = new Set<string>();
   private readonly candles = new MinuteCandles();
+  private monteCarlo: { forecast: AccountForecast; atMs: number } | null = null;
+  private monteCarloRunning = false;
   private stopped = false;
 
   constructor(
@@ -148,6 +155,7 @@ export class AccountRunner {
     } catch (error) {
       this.deps.log(`forecast failed for ${this.config.id}: ${errorText(error)}`);
     }
+    forecast = this.withMonteCarlo(snapshot, report, forecast);
     this.snapshot = snapshot;
     this.report = report;
     this.forecast = forecast;
@@ -182,6 +190,25 @@ export class AccountRunner {
       .evaluate(this.config.id, { report: this.report, forecast: this.forecast, health, accountName: this.config.name })
       .catch((error: unknown) => this.deps.log(`alert evaluation failed: ${errorText(error)}`))
       .finally(() => this.deps.emit(this.view()));
+  }
+
+  /**
+   * Multi-asset cross books also get the Monte Carlo forecast, computed in a worker off the alert path:
+   * alerts never wait for it. A fresh result replaces v1; until then (and if it fails) v1 stands.
+   */
+  private withMonteCarlo(snapshot: AccountSnapshot, report: MarginReport, v1: AccountForecast | null): AccountForecast | null {
+    const { forecaster, now } = this.deps;
+    if (!forecaster.forecastMonteCarlo || !forecaster.needsMonteCarlo?.(snapshot)) return v1;
+    const nowMs = now();
+    if (!this.monteCarloRunning && (!this.monteCarlo || nowMs - this.monteCarlo.atMs >= MONTE_CARLO_FRESH_MS)) {
+      this.monteCarloRunning = true;
+      forecaster
+        .forecastMonteCarlo(snapshot, report, nowMs)
+        .then((forecast) => (this.monteCarlo = { forecast, atMs: now() }))
+        .catch((error: unknown) => this.deps.log(`Monte Carlo forecast failed for ${this.config.id}: ${errorText(error)}`))
+        .finally(() => (this.monteCarloRunning = false));
+    }
+    return this.monteCarlo && nowMs - this.monteCarlo.atMs < 2 * MONTE_CARLO_FRESH_MS ? this.monteCarlo.forecast : v1;
   }
 
   /** Loads recent 1-minute mark history once per symbol so the forecast has volatility from the start. */

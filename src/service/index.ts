@@ -15,6 +15,7 @@ import { channelsFromSettings, osNotificationChannel, soundChannel, type Notific
 import { ChannelSecretStore } from './channelSecrets';
 import { mergePatch } from './mergePatch';
 import { ForecastService } from '../forecast';
+import { isMultiAssetCrossBook } from '../domain/forecast';
 import { DemoVenueSession, type Timers } from '../venues/demo/session';
 import { createVenueSession, SUPPORTED_VENUES, validateCredentials, venueSecretSchema } from '../venues/exchanges';
 import { loadVenueSecret, sealVenueSecret } from '../secrets/accountSecrets';
@@ -102,6 +103,13 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
     params: join(options.resourcesDir, 'forecast', 'params.json'),
   });
   if (forecaster.paramsWarning) log(forecaster.paramsWarning);
+  const forecasts = {
+    ingestCandles: forecaster.ingestCandles.bind(forecaster),
+    ingestTick: forecaster.ingestTick.bind(forecaster),
+    forecast: forecaster.forecast.bind(forecaster),
+    forecastMonteCarlo: forecaster.forecastMonteCarlo.bind(forecaster),
+    needsMonteCarlo: isMultiAssetCrossBook,
+  };
   const engine: MarginEngine = { parse: parseSnapshot, compute: computeMarginReport };
   const alerts = new AlertAdapter(pipeline, settings, applyChannels);
 
@@ -118,7 +126,7 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
   const watchdogs = new Map<string, Watchdog>();
   const runnerDeps = {
     engine,
-    forecaster,
+    forecaster: forecasts,
     alerts,
     history,
     now,

@@ -1,0 +1,90 @@
+// The account runner with a scripted venue: Monte Carlo forecasts for multi-asset cross books run off
+// the alert path (alerts never wait for them) and replace v1 once they arrive.
+import { describe, expect, it } from 'vitest';
+import { computeMarginReport, parseSnapshot } from '../../src/domain/margin';
+import type { AccountSnapshot, MarginReport } from '../../src/domain/contracts';
+import type { AccountForecast } from '../../src/domain/forecast/types';
+import { openDatabase } from '../../src/store/db';
+import { HistoryStore } from '../../src/store/historyStore';
+import { AccountRunner, type Forecaster } from '../../src/service/accountRunner';
+import type { VenueListener, VenueSession } from '../../src/venues/types';
+
+const tiers = [{ floor: '0', cap: '1000000', maintenanceRate: '0.005', maintenanceAmount: '0', maxLeverage: '50' }];
+function snapshot(btc: string, asOf: string): AccountSnapshot {
+  const position = (symbol: string, mark: string, entry: string, size: string) => ({
+    symbol, contractType: 'linear' as const, marginMode: 'cross' as const, positionSide: 'both' as const, side: 'long' as const,
+    size, contractSize: '1', entryPrice: entry, markPrice: mark, leverage: '20', tiers,
+  });
+  return {
+    schema: 'marginwatch.snapshot/1', venue: 'binance-usdm', asOf, positionMode: 'oneway', settleAsset: 'USDT', crossWalletBalance: '5000',
+    positions: [position('BTCUSDT', btc, '60000', '1'), position('ETHUSDT', '3000', '3000', '10')],
+  };
+}
+
+function forecastOf(model: AccountForecast['model'], p: number): AccountForecast {
+  return { asOf: new Date(0).toISOString(), model, levels: [{ level: '1', probabilities: [{ horizonMin: 60, probability: p }], medianMinutes: null, q10Minutes: null }], positions: [], warnings: [] };
+}
+
+describe('account runner', () => {
+  it('runs Monte Carlo in the background for a multi-asset cross book and shows it once it arrives', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    let resolveMc: ((f: AccountForecast) => void) | null = null;
+    let mcCalls = 0;
+    const forecaster: Forecaster = {
+      ingestCandles: () => {},
+      ingestTick: () => {},
+      forecast: () => forecastOf('v1-closed-form', 0.01),
+      needsMonteCarlo: (s) => new Set(s.positions.map((p) => p.symbol)).size > 1,
+      forecastMonteCarlo: () => {
+        mcCalls++;
+        return new Promise((resolve) => (resolveMc = resolve));
+      },
+    };
+    const evaluated: (AccountForecast | null)[] = [];
+    let listener: VenueListener | null = null;
+    const session: VenueSession = {
+      accountId: 'a',
+      start: async (l) => void (listener = l),
+      stop: async () => {},
+      fetchSnapshot: async () => snapshot('60000', new Date(now).toISOString()),
+      markHistory: async () => [],
+    };
+    const db = openDatabase(':memory:');
+    const runner = new AccountRunner({ id: 'a', name: 'A', source: 'binance-usdm', options: {} }, session, {
+      engine: { parse: parseSnapshot, compute: (s: AccountSnapshot): MarginReport => computeMarginReport(s) },
+      forecaster,
+      alerts: { evaluate: async (_id, input) => void evaluated.push(input.forecast), accountLevel: () => 'ok' },
+      history: new HistoryStore(db),
+      now: () => now,
+      settings: () => ({ engine: {}, historyIntervalMs: 5000, snapshotIntervalMs: 60000 }),
+      emit: () => {},
+      log: () => {},
+    });
+    await runner.start();
+    listener!.onSnapshot(snapshot('59000', new Date(now).toISOString()));
+    await runner.idle();
+    // The alert path got v1 without waiting for the Monte Carlo still running.
+    expect(evaluated.at(-1)?.model).toBe('v1-closed-form');
+    expect(mcCalls).toBe(1);
+
+    now += 1000;
+    listener!.onSnapshot(snapshot('58900', new Date(now).toISOString()));
+    await runner.idle();
+    expect(mcCalls).toBe(1); // not restarted while one runs
+    resolveMc!(forecastOf('v2-monte-carlo', 0.2));
+    await new Promise((r) => setTimeout(r, 0));
+
+    now += 1000;
+    listener!.onSnapshot(snapshot('58800', new Date(now).toISOString()));
+    await runner.idle();
+    expect(evaluated.at(-1)?.model).toBe('v2-monte-carlo');
+    expect(runner.view().forecast?.model).toBe('v2-monte-carlo');
+
+    now += 120_000; // stale Monte Carlo: v1 again while a new run starts
+    listener!.onSnapshot(snapshot('58700', new Date(now).toISOString()));
+    await runner.idle();
+    expect(evaluated.at(-1)?.model).toBe('v1-closed-form');
+    expect(mcCalls).toBe(2);
+    db.close();
+  });
+});
