@@ -10,6 +10,8 @@ import { accountSnapshotSchema } from '../../src/domain/contracts';
 import { databaseFile, vaultKeyFile } from '../../src/paths';
 import { capturedBinanceAccount } from '../servers/binance/fixtures';
 import { startBinanceServer, type BinanceTestServer } from '../servers/binance/server';
+import { capturedClearinghouseState, HL_WALLET, metaAndAssetCtxs } from '../servers/hyperliquid/fixtures';
+import { startHyperliquidServer } from '../servers/hyperliquid/server';
 
 const KEY = 'cliKey0123456789abcdefCLIKEY';
 const SECRET = 'cliSecret-9f8e7d6c5b4a3210-UNIQUE-SECRET-BYTES';
@@ -87,6 +89,24 @@ describe('accounts and snapshot commands', () => {
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/rejected the API key/);
     expect((await cli(['accounts', 'list'])).out).not.toMatch(/^bad\t/m);
+  });
+
+  it('adds a Hyperliquid wallet without any secret and prints its snapshot', async () => {
+    const hl = await startHyperliquidServer({ states: { [HL_WALLET]: capturedClearinghouseState() }, metaAndAssetCtxs: metaAndAssetCtxs() });
+    try {
+      const args = ['accounts', 'add', '--name', 'hl', '--venue', 'hyperliquid', '--option', `wallet=${HL_WALLET}`, '--option', `restUrl=${hl.baseUrl}`];
+      const added = await cli(args);
+      expect(added.code).toBe(0);
+      expect((await cli(['accounts', 'list'])).out).toMatch(/^hl\thyperliquid\tno key\t/m);
+      const snap = await cli(['snapshot', '--account', 'hl']);
+      expect(snap.code).toBe(0);
+      expect(JSON.parse(snap.out).positions[0].symbol).toBe('ETH');
+      const bad = await cli(['accounts', 'add', '--name', 'hl2', '--venue', 'hyperliquid', '--option', 'wallet=0x12', '--option', `restUrl=${hl.baseUrl}`]);
+      expect(bad.code).toBe(3);
+      expect(bad.err).toMatch(/wallet address/);
+    } finally {
+      await hl.close();
+    }
   });
 
   it('the database and its WAL never hold the secret; removal erases the account', async () => {

@@ -49,8 +49,7 @@ export class PollingSession implements VenueSession {
     this.listener = listener;
     this.setHealth('connecting', null, 'first sync');
     this.freshnessTimer = setInterval(() => this.checkFreshness(), Math.max(50, Math.min(1000, this.deps.tuning.staleAfterMs / 4)));
-    await this.poll();
-    if (this.running) this.startStreams();
+    await this.poll(); // a good first read also starts the streams
   }
 
   async stop(): Promise<void> {
@@ -192,6 +191,7 @@ export class PollingSession implements VenueSession {
       if (symbolsChanged) this.streams?.setSymbols([...new Set(snapshot.positions.map((p) => p.symbol))]);
       this.setHealth(this.streamsUp ? 'live' : 'polling', null);
       this.schedule(this.interval());
+      if (!this.streams) this.startStreams(); // back after a rejected key was fixed
     } catch (error) {
       if (!this.running) return;
       const failure = error instanceof VenueFailure ? error : new VenueFailure('unknown', USER_MESSAGES.unknown);
@@ -200,6 +200,12 @@ export class PollingSession implements VenueSession {
       const delay = keyProblem
         ? this.deps.tuning.invalidKeyRetryMs
         : backoffDelay(this.failures, this.deps.tuning.backoff, this.deps.random, failure.retryAfterMs);
+      if (keyProblem && this.streams) {
+        // A rejected key cannot authenticate streams either: stop them instead of a reconnect loop.
+        this.streams.stop();
+        this.streams = null;
+        this.streamsUp = false;
+      }
       this.deps.logger.warn('venue sync failed', { accountId: this.accountId, code: failure.code, retryInMs: delay });
       this.setHealth('error', failure.toVenueError(this.deps.now() + delay));
       this.schedule(delay);
