@@ -23,6 +23,36 @@ export function plain(value: Dec): string {
   return s === '-0' ? '0' : s;
 }
 
+/**
+ * A double within a few ulps (≈1e-15 relative) of `value`, read straight from decimal.js's base-1e7
+ * digit words (documented read-only properties d, e, s) — no string round trip. For cheap DECISIONS
+ * only (never a printed or stored figure): callers must fall back to exact decimals whenever the
+ * decision is within a wide margin of its threshold. NaN when the value is outside a safe double range.
+ */
+export function approxNumber(value: Dec): number {
+  const d = value.d;
+  if (!d || d.length === 0) return Number.NaN;
+  const lead = d[0]!;
+  const digitsBeforeLead =
+    lead >= 1e6
+      ? 6
+      : lead >= 1e5
+        ? 5
+        : lead >= 1e4
+          ? 4
+          : lead >= 1e3
+            ? 3
+            : lead >= 100
+              ? 2
+              : lead >= 10
+                ? 1
+                : 0;
+  const exponent = value.e - digitsBeforeLead;
+  if (exponent > 280 || exponent < -280) return Number.NaN;
+  const mantissa = lead + (d[1] ?? 0) / 1e7 + (d[2] ?? 0) / 1e14;
+  return value.s * mantissa * 10 ** exponent;
+}
+
 /** How a venue prints a figure: number of decimals and the rounding mode it uses. */
 export interface PrintRule {
   readonly decimals: number;

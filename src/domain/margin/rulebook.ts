@@ -24,6 +24,11 @@ export interface TierLookupInput {
   readonly notional: Dec;
   /** Absolute size in contracts. */
   readonly contracts: Dec;
+  /**
+   * A double close to `notional` (≈1e-15 relative) that the solver offers for its lookups at
+   * hypothetical prices, so a table lookup may skip the exact value when no tier floor is near it.
+   */
+  readonly approxNotional?: number;
 }
 
 export interface Rulebook {

@@ -2,7 +2,7 @@
 // buckets (the cross account, or one bucket per isolated position), with bucket totals kept so that
 // per-position results never loop over the other positions (O(n) per report, not O(n²)).
 import type { AccountSnapshot, Position } from '../contracts';
-import { Dec, ZERO, dec } from './decimal';
+import { Dec, ZERO, approxNumber, dec } from './decimal';
 import { type MaintenanceTerms, type Rulebook, type TierLookupInput, silent } from './rulebook';
 import { rulebookFor } from './rulebooks';
 import { optionMargins } from './rulebooks/deribit-options';
@@ -29,6 +29,8 @@ export interface PositionState {
   readonly size: Dec;
   /** size × contractSize: base units (linear) or quote currency (inverse). */
   readonly qty: Dec;
+  /** qty as a double, for the solver's filtered tier lookups only (never a figure). */
+  readonly qtyApprox: number;
   readonly entry: Dec;
   /** Position value at entry: qty·EP (linear) or qty/EP (inverse). */
   readonly entryValue: Dec;
@@ -100,6 +102,12 @@ class LookupAtPrice implements TierLookupInput {
   get notional(): Dec {
     this.value ??= maintenanceValueAt(this.p, this.price);
     return this.value;
+  }
+  get approxNotional(): number | undefined {
+    // Entry-valued maintenance (Bybit classic isolated) has its exact value precomputed already.
+    if (this.p.valueAt === 'entry') return undefined;
+    const price = approxNumber(this.price);
+    return this.p.inverse ? this.p.qtyApprox / price : this.p.qtyApprox * price;
   }
 }
 
@@ -236,6 +244,7 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
       inverse,
       size,
       qty,
+      qtyApprox: approxNumber(qty),
       entry,
       entryValue: inverse ? qty.div(entry) : qty.times(entry),
       leverage: dec(position.leverage),

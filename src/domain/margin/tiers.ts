@@ -5,6 +5,8 @@ import type { MaintenanceTerms } from './rulebook';
 
 interface ParsedTier {
   floor: Dec;
+  /** The floor as a double, for the filtered lookup (tierAtApprox). */
+  floorApprox: number;
   cap: Dec;
   rate: Dec;
   amount: Dec;
@@ -24,6 +26,7 @@ export function parseTiers(tiers: readonly Tier[]): ParsedTier[] {
       const maxLeverage = dec(t.maxLeverage);
       return {
         floor: dec(t.floor),
+        floorApprox: Number(t.floor),
         cap: dec(t.cap),
         rate,
         amount,
@@ -54,6 +57,57 @@ export function tierAt(tiers: readonly Tier[], value: Dec): MaintenanceTerms {
     else hi = mid - 1;
   }
   return parsed[lo]!.terms;
+}
+
+/**
+ * How far (relative) an approximate value must be from every floor that decides its tier for the
+ * approximate decision to be the exact one. The approximation is within ~1e-15 and the engine's value
+ * within 1e-33 of the true product, so 1e-9 leaves six orders of magnitude to spare.
+ */
+const DECISION_MARGIN = 1e-9;
+
+/**
+ * tierAt for a value known only approximately (`approx`, within ~1e-15 relative): the same tier
+ * tierAt would return for the exact value when no deciding floor is within DECISION_MARGIN of it, else
+ * null (the caller then computes the exact value). The tier is the last with value ≥ floor; with floors
+ * ascending, it is decided by two comparisons only — against its own floor and the next one — so if
+ * both are far from `approx` the exact comparisons agree and the exact binary search lands on it too.
+ */
+export function tierAtApprox(tiers: readonly Tier[], approx: number): MaintenanceTerms | null {
+  if (!Number.isFinite(approx) || approx <= 0) return null;
+  const parsed = parseTiers(tiers);
+  if (parsed.length === 0) return null;
+  let lo = 0;
+  let hi = parsed.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (approx >= parsed[mid]!.floorApprox) lo = mid;
+    else hi = mid - 1;
+  }
+  if (!farFrom(approx, parsed[lo]!.floorApprox)) return null;
+  const next = parsed[lo + 1];
+  if (next && !farFrom(approx, next.floorApprox)) return null;
+  // Floors must be ascending for the two-comparison argument (the contract validates it; re-checked
+  // here because the engine may be handed an unvalidated snapshot).
+  if (!ascending(parsed)) return null;
+  return parsed[lo]!.terms;
+}
+
+function farFrom(approx: number, floor: number): boolean {
+  if (!Number.isFinite(floor)) return false;
+  if (floor === 0) return true; // value > 0 ≥ 0: decided whatever the approximation
+  return Math.abs(approx - floor) > DECISION_MARGIN * Math.abs(floor);
+}
+
+const ascendingCache = new WeakMap<ParsedTier[], boolean>();
+
+function ascending(parsed: ParsedTier[]): boolean {
+  let known = ascendingCache.get(parsed);
+  if (known === undefined) {
+    known = parsed.every((t, i) => i === 0 || t.floor.gte(parsed[i - 1]!.floor));
+    ascendingCache.set(parsed, known);
+  }
+  return known;
 }
 
 /** True when `value` lies above the last tier's cap (the last tier is then used, with a warning). */

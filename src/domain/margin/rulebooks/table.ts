@@ -2,7 +2,7 @@
 import type { Position } from '../../contracts';
 import { Dec, ZERO } from '../decimal';
 import { type MaintenanceTerms, type Rulebook, type TierLookupInput, silent } from '../rulebook';
-import { beyondLastCap, fallbackTerms, tierAt } from '../tiers';
+import { beyondLastCap, fallbackTerms, tierAt, tierAtApprox } from '../tiers';
 
 export type TierBasis = 'notional' | 'contracts';
 
@@ -16,6 +16,12 @@ export function tableTerms(
   if (!position.tiers || position.tiers.length === 0) {
     warn(`tier table missing for ${position.symbol}: used MMR = 1/(2 × leverage) as a conservative stand-in`);
     return fallbackTerms(new Dec(position.leverage));
+  }
+  if (basis === 'notional' && warn === silent && input.approxNotional !== undefined) {
+    // Filtered lookup: the exact value (a 34-digit product, or a division for inverse contracts) is
+    // only needed when the approximation is near a tier floor; the tier is identical either way.
+    const terms = tierAtApprox(position.tiers, input.approxNotional);
+    if (terms) return terms;
   }
   const value = basis === 'notional' ? input.notional : input.contracts;
   const terms = tierAt(position.tiers, value);
