@@ -126,6 +126,20 @@ describe('Binance USDⓈ-M streams', () => {
     expect(h.snapshots.at(-1)!.positions).toHaveLength(0);
   });
 
+  it('a key revoked mid-session: health error invalid-key, stream closed, last snapshot kept, no crash', async () => {
+    h = await startLive();
+    const good = h.snapshots.length;
+    h.server.revokeKey(API_KEY);
+    h.server.dropConnections();
+    await waitFor(() => h!.health.at(-1)?.lastError?.code === 'invalid-key', 5_000, 'invalid-key');
+    expect(h.health.at(-1)!.state).toBe('error');
+    expect(h.health.at(-1)!.lastError!.message).toMatch(/rejected the API key/);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(h.server.openConnections).toBe(0); // no reconnect loop with a dead key
+    expect(h.snapshots.length).toBeGreaterThanOrEqual(good);
+    expect(h.snapshots.at(-1)!.positions).toHaveLength(1);
+  });
+
   it('stop() closes the stream, deletes the listen key and reports stopped', async () => {
     h = await startLive();
     await h.session.stop();

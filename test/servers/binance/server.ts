@@ -137,6 +137,11 @@ export class BinanceTestServer {
     return a;
   }
 
+  /** The key is deleted on the exchange: every keyed request now fails with -2015. */
+  revokeKey(apiKey: string): void {
+    this.accounts.delete(apiKey);
+  }
+
   setMarkPrice(symbol: string, price: string): void {
     const m = this.markets.get(symbol);
     if (!m) throw new Error(`no market ${symbol}`);
