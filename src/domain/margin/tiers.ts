@@ -74,6 +74,12 @@ const DECISION_MARGIN = 1e-9;
  * both are far from `approx` the exact comparisons agree and the exact binary search lands on it too.
  */
 export function tierAtApprox(tiers: readonly Tier[], approx: number): MaintenanceTerms | null {
+  const index = tierIndexAtApprox(tiers, approx);
+  return index === null ? null : parseTiers(tiers)[index]!.terms;
+}
+
+/** tierAtApprox as an index into the table (venues that derive their own terms per tier, Hyperliquid). */
+export function tierIndexAtApprox(tiers: readonly Tier[], approx: number): number | null {
   if (!Number.isFinite(approx) || approx <= 0) return null;
   const parsed = parseTiers(tiers);
   if (parsed.length === 0) return null;
@@ -90,7 +96,7 @@ export function tierAtApprox(tiers: readonly Tier[], approx: number): Maintenanc
   // Floors must be ascending for the two-comparison argument (the contract validates it; re-checked
   // here because the engine may be handed an unvalidated snapshot).
   if (!ascending(parsed)) return null;
-  return parsed[lo]!.terms;
+  return lo;
 }
 
 function farFrom(approx: number, floor: number): boolean {

@@ -1,8 +1,8 @@
 // Hyperliquid perpetuals (linear, USDC), isolated and cross. Formulas: ../shared/design/MARGIN-FORMULAS.md §6.
 import type { Tier } from '../../contracts';
 import { Dec, ZERO } from '../decimal';
-import type { MaintenanceTerms, Rulebook } from '../rulebook';
-import { fallbackTerms } from '../tiers';
+import { type MaintenanceTerms, type Rulebook, silent } from '../rulebook';
+import { fallbackTerms, tierIndexAtApprox } from '../tiers';
 import { atMark, noFee, sameRatio } from './table';
 
 interface HlTier {
@@ -42,7 +42,8 @@ export const hyperliquid: Rulebook = {
   // Hyperliquid prints USD amounts with 6 dp and prices with up to 8; we print 8 dp half-up.
   print: { decimals: 8, mode: 'half-up' },
   contractTypes: ['linear'],
-  maintenanceTerms: ({ position, notional }, warn) => {
+  maintenanceTerms: (input, warn) => {
+    const { position } = input;
     if (!position.tiers || position.tiers.length === 0) {
       warn(
         `tier table missing for ${position.symbol}: used MMR = 1/(2 × leverage) as a conservative stand-in`,
@@ -50,6 +51,13 @@ export const hyperliquid: Rulebook = {
       return fallbackTerms(new Dec(position.leverage));
     }
     const tiers = hyperliquidTiers(position.tiers);
+    // Solver lookups at hypothetical prices: decided on the double approximation when no floor is near
+    // (same tier as the scan below; tiers.ts), so the exact value is not computed.
+    if (warn === silent && input.approxNotional !== undefined) {
+      const index = tierIndexAtApprox(position.tiers, input.approxNotional);
+      if (index !== null) return tiers[index]!.terms;
+    }
+    const { notional } = input;
     let chosen = tiers[0]!;
     for (const tier of tiers) {
       if (notional.gte(tier.floor)) chosen = tier;
