@@ -1,7 +1,8 @@
 // History review with every venue unreachable: a database seeded with 30 days of 1-minute reports,
 // the service started with the demo off and one exchange account pointing at a closed port. The UI
 // must show the account's error state (not a blank page), draw the history and export exactly what
-// the service returns. Also measures click → drawn for the 30-day range (SQLite query included).
+// the service returns, and the position's stored mark-price candles. Also measures click → drawn for
+// the 30-day history and the 24-hour candle range (SQLite query included).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,27 @@ function report(atMs: number, i: number): MarginReport {
   };
 }
 
+/** One mark-price candle per minute for BTC: a slow wave with a small wiggle, prices to one decimal. */
+function markCandles(fromMs: number, toMs: number) {
+  const out = [];
+  let prev = 60_000;
+  for (let t = fromMs, i = 0; t <= toMs; t += 60_000, i++) {
+    const close = 60_000 + 3_000 * Math.sin(i / 700) + 150 * Math.sin(i / 13);
+    const high = Math.max(prev, close) + 20;
+    const low = Math.min(prev, close) - 20;
+    out.push({
+      symbol: 'BTC',
+      minuteMs: t,
+      open: prev.toFixed(1),
+      high: high.toFixed(1),
+      low: low.toFixed(1),
+      close: close.toFixed(1),
+    });
+    prev = Number(close.toFixed(1));
+  }
+  return out;
+}
+
 describe('offline history review (seeded database, no reachable venue)', () => {
   let dataDir: string;
   let service: RunningHeadless;
@@ -81,6 +103,7 @@ describe('offline history review (seeded database, no reachable venue)', () => {
   let page: Page;
   let problems: string[];
   let seededFromMs: number;
+  let seededEndMs: number;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'mw-e2e-offline-'));
@@ -99,9 +122,11 @@ describe('offline history review (seeded database, no reachable venue)', () => {
     );
     const end = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
     seededFromMs = end - 30 * DAY_MS;
+    seededEndMs = end;
     history.transaction(() => {
       for (let t = seededFromMs, i = 0; t <= end; t += 60_000, i++)
         history.saveReport(ACCOUNT_ID, report(t, i), 'ok');
+      history.saveMarkCandles(ACCOUNT_ID, markCandles(seededFromMs, end));
     });
     db.close();
 
@@ -139,6 +164,64 @@ describe('offline history review (seeded database, no reachable venue)', () => {
     expect(await page.textContent(`[data-account="${ACCOUNT_ID}"] [data-health]`)).toMatch(
       /DATA ERROR|STALE DATA/,
     );
+  });
+
+  it('draws the stored mark-price candles of the last known position, offline', async () => {
+    await page.evaluate((id) => (location.hash = `#/account/${id}`), ACCOUNT_ID);
+    await page.waitForSelector('[data-testid="positions-from-report"]');
+    await page.waitForSelector('[data-testid="price-chart"]:not([data-drawn-candles="-1"])', {
+      timeout: 30_000,
+    });
+    const samples: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await page.evaluate(() => performance.clearMeasures('prices-load'));
+      // Alternate ranges so every click is a fresh query and a full redraw; measure the 24 h ones.
+      await page.click('[aria-label="Price range"] button:has-text("1 h")');
+      await page.waitForFunction(() => {
+        const n = Number(
+          document.querySelector<HTMLElement>('[data-testid="price-chart"]')?.dataset.drawnCandles,
+        );
+        return n > 0 && n <= 61;
+      });
+      await page.evaluate(() => performance.clearMeasures('prices-load'));
+      await page.click('[aria-label="Price range"] button:has-text("24 h")');
+      const handle = await page.waitForFunction(
+        () => performance.getEntriesByName('prices-load')[0]?.duration,
+        null,
+        { timeout: 30_000 },
+      );
+      samples.push((await handle.jsonValue()) as number);
+    }
+    samples.sort((a, b) => a - b);
+    const range = await page.$eval('[data-testid="price-range"]', (el) => ({
+      ...(el as HTMLElement).dataset,
+    }));
+    const drawn = await page.$eval('[data-testid="price-chart"]', (el) => ({
+      ...(el as HTMLElement).dataset,
+    }));
+    const direct = await api.call('prices.query', {
+      accountId: ACCOUNT_ID,
+      symbol: 'BTC',
+      from: range.from!,
+      to: range.to!,
+      maxPoints: 1440,
+    });
+    console.log(
+      `BENCH ui.candles24h.sqlite: click→drawn median ${samples[2]!.toFixed(0)} ms, max ${samples[4]!.toFixed(0)} ms (n=5), ${drawn.drawnCandles} candles`,
+    );
+    // Every seeded minute inside the range, one candle each (1440 or fewer fit maxPoints unmerged).
+    const first = Math.max(seededFromMs, Math.ceil(Date.parse(range.from!) / 60_000) * 60_000);
+    const last = Math.min(seededEndMs, Math.floor(Date.parse(range.to!) / 60_000) * 60_000);
+    expect(direct.candles.length).toBe((last - first) / 60_000 + 1);
+    expect(Number(drawn.drawnCandles)).toBe(direct.candles.length);
+    expect(Number(drawn.lastClose)).toBe(Number(direct.candles[direct.candles.length - 1]!.close));
+    const liquidation = await page.getAttribute(
+      '[data-testid="price-lines"] li[data-tone="liquidation"]',
+      'data-price',
+    );
+    expect(Number(liquidation)).toBe(50000);
+    await screenshot(page, '09-offline-candles');
+    expect(seriousOnly(await runAxe(page))).toEqual([]);
   });
 
   it('draws 30 days of history and exports exactly what the service returns', async () => {
