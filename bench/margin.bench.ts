@@ -4,7 +4,9 @@
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
+import type { AccountSnapshot } from '../src/domain/contracts';
 import { computeMarginReport, createIncrementalEngine } from '../src/domain/margin';
+import { Dec } from '../src/domain/margin/decimal';
 import { BENCH_VENUES, benchAccount, lcg, referenceCases } from '../test/unit/margin/fixtures/bench-accounts';
 
 const POSITIONS = 100;
@@ -43,6 +45,35 @@ function measure(fn: (i: number) => void, samples = SAMPLES): Measured {
 }
 
 const fmt = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
+const pair = (m: Measured) =>
+  `${fmt(m.wall.p50)} / ${fmt(m.wall.p99)} | ${fmt(m.cpu.p50)} / ${fmt(m.cpu.p99)}`;
+
+/** Arithmetic, comparison and formatting calls on Dec during one report (wrapped, then restored). */
+function countDecimalOperations(snapshot: AccountSnapshot): string {
+  const proto = Dec.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const names = ['plus', 'minus', 'times', 'div', 'neg', 'cmp', 'toFixed'];
+  const counts = new Map<string, number>(names.map((n) => [n, 0]));
+  const originals = names.map((n) => proto[n]!);
+  let depth = 0; // count only the engine's own calls, not decimal.js's internal ones
+  names.forEach((name, i) => {
+    proto[name] = function (this: unknown, ...args: unknown[]) {
+      if (depth === 0) counts.set(name, counts.get(name)! + 1);
+      depth++;
+      try {
+        return originals[i]!.apply(this, args);
+      } finally {
+        depth--;
+      }
+    };
+  });
+  try {
+    computeMarginReport(snapshot);
+  } finally {
+    names.forEach((name, i) => (proto[name] = originals[i]!));
+  }
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  return `${total} (${[...counts].map(([n, c]) => `${n} ${c}`).join(', ')})`;
+}
 
 console.log(
   `margin engine bench — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${new Date().toISOString()}`,
@@ -69,9 +100,16 @@ for (const venue of BENCH_VENUES) {
     const s = symbols[Math.floor(rand() * symbols.length)]!;
     engine.updateMark(s.symbol, (s.mark * (0.99 + rand() * 0.02)).toFixed(2));
   });
-  const pair = (m: Measured) =>
-    `${fmt(m.wall.p50)} / ${fmt(m.wall.p99)} | ${fmt(m.cpu.p50)} / ${fmt(m.cpu.p99)}`;
   console.log(`${venue.padEnd(15)} ${pair(full).padEnd(48)} ${pair(incremental)}`);
+}
+
+// Where the time goes (binance-usdm): the same report without the two extra trigger levels (the
+// liquidation price is always solved), and the decimal.js operations one report performs.
+{
+  const snapshot = benchAccount('binance-usdm', POSITIONS);
+  const noTriggers = measure(() => computeMarginReport(snapshot, { triggerLevels: [] }), SAMPLES / 2);
+  console.log(`\nbinance-usdm, triggerLevels []: ${pair(noTriggers)} (wall | cpu)`);
+  console.log(`binance-usdm, decimal.js operations per report: ${countDecimalOperations(snapshot)}`);
 }
 
 // Speed work must not change a single printed byte: compare every pinned case with the reports the
