@@ -163,6 +163,25 @@ describe('accounts in Settings and the price chart (local Binance server)', () =
     expect(await accountNamed('Binance withdraw')).toBeDefined();
   });
 
+  it('names the field of a malformed entry before asking the service', async () => {
+    await page.evaluate(() => (location.hash = '#/'));
+    await page.waitForSelector('[data-account="demo"]');
+    await page.evaluate(() => (location.hash = '#/settings'));
+    await page.fill('[data-testid="add-name"]', 'Typo');
+    await page.fill('[data-testid="add-apikey"]', READ_ONLY.apiKey);
+    await page.fill('[data-testid="add-secret"]', READ_ONLY.secret);
+    await page.click('[data-testid="add-account-form"] summary');
+    await page.fill('[data-testid="add-option-restUrl"]', 'fapi.binance.com');
+    await page.click('[data-testid="add-submit"]');
+    await page.waitForSelector('[data-testid="add-problem"][data-field="restUrl"]');
+    expect(await page.getAttribute('[data-testid="add-option-restUrl"]', 'aria-invalid')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('add-account-restUrl');
+    expect(await accountNamed('Typo')).toBeUndefined();
+    // Not sent, so the key is still in the form for the corrected attempt; leave it empty for the DOM check.
+    await page.fill('[data-testid="add-apikey"]', '');
+    await page.fill('[data-testid="add-secret"]', '');
+  });
+
   it('says "invalid" for a wrong secret and adds nothing', async () => {
     const text = await addAccount(
       'Binance wrong',
