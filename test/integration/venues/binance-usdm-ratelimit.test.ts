@@ -54,7 +54,8 @@ describe('Binance request weight', () => {
     for (const s of sessions) s.setUrgency!(10);
     srv.stall(true);
     const start = srv.requests.length;
-    await new Promise((r) => setTimeout(r, 3_500));
+    // Each account may sync every 21 weight × 3 accounts / (60 × 0.5) ≈ 2.1 s.
+    await new Promise((r) => setTimeout(r, 5_000));
     expect(srv.rejectedForWeight).toBe(0);
     expect(srv.weights.maxSeen).toBeLessThanOrEqual(LIMIT);
     const syncs = srv.requests.slice(start).filter((r) => r.path === '/fapi/v2/account').length;

@@ -2,7 +2,9 @@
 // key expiry are detected, shown as "stale" while down, and recovered (resubscribe + REST resync).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MarkTick } from '../../../src/domain/contracts';
-import { API_KEY, listenTo, startHarness, waitFor, type Harness } from './binanceHarness';
+import { createVenueSession } from '../../../src/venues/exchanges';
+import type { VenueHealth } from '../../../src/venues/types';
+import { API_KEY, API_SECRET, FAST, listenTo, startHarness, waitFor, type Harness } from './binanceHarness';
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -138,6 +140,22 @@ describe('Binance USDⓈ-M streams', () => {
     expect(h.server.openConnections).toBe(0); // no reconnect loop with a dead key
     expect(h.snapshots.length).toBeGreaterThanOrEqual(good);
     expect(h.snapshots.at(-1)!.positions).toHaveLength(1);
+  });
+
+  it('a REST override without a wsUrl polls instead of streaming from production', async () => {
+    h = await startHarness();
+    const config = { ...h.config, options: { restUrl: h.server.baseUrl, spotUrl: h.server.baseUrl } };
+    const session = createVenueSession(config, { apiKey: API_KEY, secret: API_SECRET }, { tuning: FAST });
+    const health: VenueHealth[] = [];
+    try {
+      await session.start({ onSnapshot() {}, onHealth: (x) => health.push(x) });
+      expect(health.at(-1)!.state).toBe('polling');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(h.server.openConnections).toBe(0);
+      expect(h.server.requests.some((r) => r.path === '/fapi/v1/listenKey')).toBe(false);
+    } finally {
+      await session.stop();
+    }
   });
 
   it('stop() closes the stream, deletes the listen key and reports stopped', async () => {

@@ -7,14 +7,18 @@ import { VenueFailure, USER_MESSAGES, redact } from '../shared/errors';
 import { acquireSharedBudget, type WeightBudget } from '../shared/weightBudget';
 import type { VenueSecret } from '../secret';
 import { USDM, type BinanceProduct } from './product';
+import { streamUrl } from '../shared/streamUrl';
 
 export interface BinanceHosts {
-  /** USDⓈ-M REST host (fapi); default https://fapi.binance.com */
+  /** Futures REST host (fapi/dapi); default the product's production host */
   rest: string;
   /** Spot/SAPI host used for the key's permission read; default https://api.binance.com */
   spot: string;
-  /** Futures WebSocket host; default wss://fstream.binance.com */
-  ws: string;
+  /**
+   * Futures WebSocket host, or null for REST polling only: when the REST host is overridden
+   * (testnet, proxy) without a WebSocket host, streams stay off rather than mixing environments.
+   */
+  ws: string | null;
 }
 
 export function binanceHosts(options: Record<string, string>, product: { defaultRest: string; defaultWs: string } = USDM): BinanceHosts {
@@ -22,9 +26,10 @@ export function binanceHosts(options: Record<string, string>, product: { default
   return {
     rest: trim(options.restUrl ?? product.defaultRest),
     spot: trim(options.spotUrl ?? 'https://api.binance.com'),
-    ws: trim(options.wsUrl ?? product.defaultWs),
+    ws: streamUrl(options, product.defaultWs),
   };
 }
+
 
 export interface BinanceClientOptions {
   product?: BinanceProduct;

@@ -64,7 +64,7 @@ export class BinanceUsdmSession implements VenueSession {
     this.setHealth('connecting', null, 'first sync');
     this.every(() => this.checkFreshness(), Math.max(50, Math.min(1000, this.deps.tuning.staleAfterMs / 4)));
     await this.syncNow();
-    if (this.running && this.secret) this.openStream();
+    if (this.running && this.streamWanted) this.openStream();
   }
 
   async stop(): Promise<void> {
@@ -119,6 +119,11 @@ export class BinanceUsdmSession implements VenueSession {
   setUrgency(pollIntervalMs: number): void {
     this.urgencyMs = Number.isFinite(pollIntervalMs) && pollIntervalMs > 0 ? pollIntervalMs : null;
     if (this.running && !this.streamUp) this.schedulePoll(this.pollInterval());
+  }
+
+  /** Streams need a key and a stream host (see streamUrl). */
+  private get streamWanted(): boolean {
+    return this.secret !== null && this.hosts.ws !== null;
   }
 
   /** Health as last reported (for the CLI and tests). */
@@ -230,7 +235,7 @@ export class BinanceUsdmSession implements VenueSession {
    */
   private stateAfterSync(): [VenueHealthState, VenueError | null, string?] {
     if (this.streamUp) return ['live', null];
-    if (!this.secret || this.streamFailures >= this.deps.tuning.streamFailuresBeforePolling) return ['polling', null, 'REST polling'];
+    if (!this.streamWanted || this.streamFailures >= this.deps.tuning.streamFailuresBeforePolling) return ['polling', null, 'REST polling'];
     if (this.streamFailures === 0) return ['connecting', null, 'opening stream'];
     return ['stale', this.health.lastError, this.health.detail];
   }
@@ -254,7 +259,7 @@ export class BinanceUsdmSession implements VenueSession {
       this.pollTimer = null;
       void this.syncNow().then(() => {
         // A stream lost to an invalid key comes back once the key works again.
-        if (this.running && this.secret && !this.socket && this.health.state !== 'error') this.openStream();
+        if (this.running && this.streamWanted && !this.socket && this.health.state !== 'error') this.openStream();
       });
     }, delayMs);
   }
@@ -268,7 +273,7 @@ export class BinanceUsdmSession implements VenueSession {
         const body = (await this.client.call(this.product.listenKey.post, 1)) as Row;
         this.listenKey = typeof body.listenKey === 'string' ? body.listenKey : null;
         if (!this.listenKey) throw new VenueFailure('malformed-payload', 'exchange sent no listenKey');
-        return `${this.hosts.ws}/ws/${this.listenKey}`;
+        return `${this.hosts.ws ?? ''}/ws/${this.listenKey}`;
       },
       pingIntervalMs: t.pingIntervalMs,
       pongTimeoutMs: t.pongTimeoutMs,

@@ -4,6 +4,7 @@
 import ccxt from 'ccxt';
 import type { AccountSnapshot, Candle } from '../../../domain/contracts';
 import { CcxtClient } from '../shared/ccxtClient';
+import { streamUrl } from '../shared/streamUrl';
 import { decimalField } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
 import type { VenueReader } from '../shared/pollingSession';
@@ -35,7 +36,7 @@ export class BybitReader implements VenueReader {
     private readonly random: () => number = Math.random,
   ) {
     // Streams are on unless wsUrl=off (e.g. a REST-only proxy).
-    this.wsBase = options.wsUrl === 'off' ? null : (options.wsUrl ?? 'wss://stream.bybit.com').replace(/\/+$/, '');
+    this.wsBase = streamUrl(options, 'wss://stream.bybit.com');
     this.category = options.category === 'inverse' ? 'inverse' : 'linear';
     this.settleCoin = options.settleCoin ?? (this.category === 'linear' ? 'USDT' : 'BTC');
     this.limit = tuning.weightLimit ?? 600;

@@ -7,6 +7,7 @@ import ccxt from 'ccxt';
 import type { AccountSnapshot, Candle } from '../../../domain/contracts';
 import { classifyCcxtError } from '../shared/ccxtErrors';
 import { CcxtClient } from '../shared/ccxtClient';
+import { streamUrl } from '../shared/streamUrl';
 import { redact, USER_MESSAGES, VenueFailure } from '../shared/errors';
 import type { VenueErrorCode } from '../../types';
 import type { VenueReader } from '../shared/pollingSession';
@@ -53,7 +54,7 @@ export class DeribitReader implements VenueReader {
     private readonly tuning: SessionTuning,
     private readonly random: () => number = Math.random,
   ) {
-    this.wsUrl = options.wsUrl === 'off' ? null : (options.wsUrl ?? 'wss://www.deribit.com/ws/api/v2');
+    this.wsUrl = streamUrl(options, 'wss://www.deribit.com/ws/api/v2');
     this.currency = options.currency ?? 'BTC';
     this.limit = tuning.weightLimit ?? 20;
     this.windowMs = tuning.rateWindowMs ?? 1_000;

@@ -5,6 +5,7 @@ import ccxt from 'ccxt';
 import type { AccountSnapshot, Candle } from '../../../domain/contracts';
 import { classifyCcxtError } from '../shared/ccxtErrors';
 import { CcxtClient } from '../shared/ccxtClient';
+import { streamUrl } from '../shared/streamUrl';
 import { decimalField, millisField } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
 import type { VenueReader } from '../shared/pollingSession';
@@ -91,16 +92,17 @@ export class HyperliquidReader implements VenueReader {
     return Math.ceil((HYPERLIQUID_SYNC_WEIGHT * this.windowMs * Math.max(1, this.client.budgetUsers())) / (this.limit * 0.5));
   }
 
-  /** Streams are on unless wsUrl=off; default wss://api.hyperliquid.xyz/ws. */
+  /** Streams: wsUrl, or production when REST is not overridden; wsUrl=off disables (see streamUrl). */
   streams(): VenueStreams | null {
-    if (this.options.wsUrl === 'off') return null;
+    const url = streamUrl(this.options, 'wss://api.hyperliquid.xyz/ws');
+    if (!url) return null;
     let wallet: string;
     try {
       wallet = hyperliquidWallet(this.options);
     } catch {
       return null;
     }
-    return new HyperliquidStreams(this.options.wsUrl ?? 'wss://api.hyperliquid.xyz/ws', wallet, this.now, this.random, this.tuning);
+    return new HyperliquidStreams(url, wallet, this.now, this.random, this.tuning);
   }
 
   release(): void {

@@ -5,6 +5,7 @@
 import ccxt from 'ccxt';
 import type { AccountSnapshot, Candle } from '../../../domain/contracts';
 import { CcxtClient } from '../shared/ccxtClient';
+import { streamUrl } from '../shared/streamUrl';
 import { decimalField } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
 import type { VenueReader } from '../shared/pollingSession';
@@ -44,7 +45,7 @@ export class OkxReader implements VenueReader {
     private readonly tuning: SessionTuning,
     private readonly random: () => number = Math.random,
   ) {
-    this.wsBase = options.wsUrl === 'off' ? null : (options.wsUrl ?? 'wss://ws.okx.com:8443').replace(/\/+$/, '');
+    this.wsBase = streamUrl(options, 'wss://ws.okx.com:8443');
     this.settleCcy = options.settleCcy ?? 'USDT';
     this.limit = tuning.weightLimit ?? 10;
     this.windowMs = tuning.rateWindowMs ?? 2_000;
