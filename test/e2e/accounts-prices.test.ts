@@ -136,6 +136,10 @@ describe('accounts in Settings and the price chart (local Binance server)', () =
     expect(await accountNamed('Binance trading')).toBeDefined();
     await screenshot(page, 'accounts-trading-warning');
     expect(seriousOnly(await runAxe(page))).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'accounts-trading-warning-dark');
+    expect(seriousOnly(await runAxe(page))).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('refuses a withdraw-enabled key with its message and adds nothing', async () => {
