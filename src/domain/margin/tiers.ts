@@ -80,7 +80,8 @@ export function tierAtApprox(tiers: readonly Tier[], approx: number): Maintenanc
 
 /** tierAtApprox as an index into the table (venues that derive their own terms per tier, Hyperliquid). */
 export function tierIndexAtApprox(tiers: readonly Tier[], approx: number): number | null {
-  if (!Number.isFinite(approx) || approx <= 0) return null;
+  // Far from the double range's ends, where relative precision holds (no subnormals, no overflow).
+  if (!(approx > 1e-200 && approx < 1e200)) return null;
   const parsed = parseTiers(tiers);
   if (parsed.length === 0) return null;
   let lo = 0;

@@ -44,12 +44,36 @@ describe('printWith', () => {
 
   it('handles carries, ties, zeros and signs like toFixed', () => {
     const values = [
-      '0', '-0', '1', '-1', '10', '100.000', '0.999999995', '-0.999999995', '9.999999999', '-99.999999995',
-      '0.000000005', '-0.000000005', '0.000000004999', '-0.000000001', '123.456', '1e-9', '-5e-9', '5e-9',
-      '0.123456785', '0.123456775', '607.52416678722', '-0.000294126597', '1e30', '-1.5', '0.5', '2.5',
+      '0',
+      '-0',
+      '1',
+      '-1',
+      '10',
+      '100.000',
+      '0.999999995',
+      '-0.999999995',
+      '9.999999999',
+      '-99.999999995',
+      '0.000000005',
+      '-0.000000005',
+      '0.000000004999',
+      '-0.000000001',
+      '123.456',
+      '1e-9',
+      '-5e-9',
+      '5e-9',
+      '0.123456785',
+      '0.123456775',
+      '607.52416678722',
+      '-0.000294126597',
+      '1e30',
+      '-1.5',
+      '0.5',
+      '2.5',
     ];
     for (const text of values)
-      for (const rule of RULES) expect(printWith(rule, new Dec(text))).toBe(printWithToFixed(rule, new Dec(text)));
+      for (const rule of RULES)
+        expect(printWith(rule, new Dec(text))).toBe(printWithToFixed(rule, new Dec(text)));
   });
 
   it('prints the sources’ examples', () => {
