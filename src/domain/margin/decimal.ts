@@ -49,7 +49,8 @@ export function approxNumber(value: Dec): number {
                 : 0;
   const exponent = value.e - digitsBeforeLead;
   if (exponent > 280 || exponent < -280) return Number.NaN;
-  const mantissa = lead + (d[1] ?? 0) / 1e7 + (d[2] ?? 0) / 1e14;
+  // Four words hold ≥ 22 significant digits: the digits dropped are far below a double's precision.
+  const mantissa = lead + (d[1] ?? 0) / 1e7 + (d[2] ?? 0) / 1e14 + (d[3] ?? 0) / 1e21;
   return value.s * mantissa * 10 ** exponent;
 }
 

@@ -9,10 +9,11 @@
 // every other position's maintenance margin and PnL entering through the bucket totals (computed
 // once). The tier must be the one at the notional AT the solved price, so we re-solve with the tier
 // found there until it stops changing (BN-UM-LP FAQ note: "iterate").
-import { Dec, ONE, ZERO } from './decimal';
+import { Dec, ONE, ZERO, approxNumber } from './decimal';
 import type { MaintenanceTerms } from './rulebook';
 import {
   type BucketTotals,
+  type CandidatePrice,
   type EngineState,
   type PositionState,
   maintenanceOf,
@@ -72,6 +73,22 @@ export function prepareGroup(totals: BucketTotals, group: readonly PositionState
   };
 }
 
+/** top / bottom, exact on first use; its double approximation for the solver's tier decisions. */
+class Quotient implements CandidatePrice {
+  readonly approx: number;
+  private value: Dec | null = null;
+  constructor(
+    private readonly top: Dec,
+    private readonly bottom: Dec,
+  ) {
+    this.approx = approxNumber(top) / approxNumber(bottom);
+  }
+  exact(): Dec {
+    this.value ??= this.top.div(this.bottom);
+    return this.value;
+  }
+}
+
 const currentTerms = (p: PositionState): MaintenanceTerms => p.terms;
 const keyOf = (t: MaintenanceTerms): string => t.key;
 
@@ -106,7 +123,7 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
   const levelA0 = level === ONE ? a0 : level.times(a0);
   const levelA1 = level === ONE ? a1 : level.times(a1);
   let terms: MaintenanceTerms[] = prepared.lastTerms ?? group.map(currentTerms);
-  let price: Dec | null = null;
+  let last: Quotient | null = null;
   for (let i = 0; i < MAX_TIER_ITERATIONS; i++) {
     const key = terms.length === 1 ? terms[0]!.key : terms.map(keyOf).join('|');
     let line = prepared.lines.get(key);
@@ -115,13 +132,16 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
       prepared.lines.set(key, line);
     }
     const { b0, b1 } = line;
-    // u = (L·A0 − B0) / (B1 − L·A1); linear P = u, inverse P = 1/u (one division either way).
+    // u = (L·A0 − B0) / (B1 − L·A1).
     const numerator = levelA0.minus(b0);
     const denominator = b1.minus(levelA1);
     if (numerator.isZero() || denominator.isZero() || numerator.isNegative() !== denominator.isNegative())
       return null;
-    const candidate = inverse ? denominator.div(numerator) : numerator.div(denominator);
-    price = candidate;
+    // P = u (linear) or 1/u (inverse): one division, done only if this iteration settles — a candidate
+    // whose tier differs is discarded, and the tier check decides on the double approximation whenever
+    // no floor is near it (tiers.ts), so it usually needs no exact value.
+    const candidate = inverse ? new Quotient(denominator, numerator) : new Quotient(numerator, denominator);
+    last = candidate;
     // Stable when every moving position's tier at the candidate is the one just used.
     const next: MaintenanceTerms[] = [];
     let stable = true;
@@ -132,7 +152,7 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
     }
     if (stable) {
       prepared.lastTerms = terms;
-      return price;
+      return candidate.exact();
     }
     terms = next;
   }
@@ -141,7 +161,7 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
   state.warn(
     `${first.position.symbol}: liquidation-price tier iteration did not settle; price is approximate near a tier edge`,
   );
-  return price;
+  return last === null ? null : last.exact();
 }
 
 /** Mark price at which the bucket's margin balance reaches zero (bankruptcy). null if none > 0. */

@@ -83,15 +83,22 @@ export function maintenanceValueAt(p: PositionState, price: Dec): Dec {
 
 export { silent };
 
+/** A price the solver tries: a double close to it (≈1e-15 relative) and the exact value, made on demand. */
+export interface CandidatePrice {
+  readonly approx: number;
+  exact(): Dec;
+}
+
 /**
- * Tier lookup input at a hypothetical price whose value is computed only if the rulebook reads it: OKX
- * tiers go by contracts, so its solver lookups need no multiplication (inverse: no division) at all.
+ * Tier lookup input at a candidate price whose exact value is computed only if the rulebook reads it:
+ * table lookups decide on `approxNotional` when no floor is near (tiers.ts), and OKX tiers go by
+ * contracts, so most solver lookups need no 34-digit product (inverse: no division) at all.
  */
 class LookupAtPrice implements TierLookupInput {
   private value: Dec | null = null;
   constructor(
     private readonly p: PositionState,
-    private readonly price: Dec,
+    private readonly price: CandidatePrice,
   ) {}
   get position(): Position {
     return this.p.position;
@@ -100,19 +107,19 @@ class LookupAtPrice implements TierLookupInput {
     return this.p.tierContracts;
   }
   get notional(): Dec {
-    this.value ??= maintenanceValueAt(this.p, this.price);
+    this.value ??= maintenanceValueAt(this.p, this.price.exact());
     return this.value;
   }
   get approxNotional(): number | undefined {
     // Entry-valued maintenance (Bybit classic isolated) has its exact value precomputed already.
     if (this.p.valueAt === 'entry') return undefined;
-    const price = approxNumber(this.price);
+    const price = this.price.approx;
     return this.p.inverse ? this.p.qtyApprox / price : this.p.qtyApprox * price;
   }
 }
 
-/** Terms at a hypothetical price (solver, actions): table warnings only matter at the mark, so none here. */
-export function termsAt(state: EngineState, p: PositionState, price: Dec): MaintenanceTerms {
+/** Terms at a candidate price (solver): table warnings only matter at the mark, so none here. */
+export function termsAt(state: EngineState, p: PositionState, price: CandidatePrice): MaintenanceTerms {
   return state.rulebook.maintenanceTerms(new LookupAtPrice(p, price), silent);
 }
 
