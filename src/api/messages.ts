@@ -202,6 +202,8 @@ export type Envelope<T> = { ok: true; result: T } | { ok: false; error: { messag
 
 export type ApiEvent =
   | { type: 'account'; account: AccountView }
+  /** The account was removed (or the demo switched off): drop it from every view. */
+  | { type: 'account-removed'; accountId: string }
   | { type: 'alert'; alert: AlertView }
   | { type: 'status'; status: ServiceStatus };
 

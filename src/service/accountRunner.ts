@@ -104,6 +104,11 @@ export class AccountRunner {
     };
   }
 
+  /** 1-minute candles built from live data that the next history write has not stored yet. */
+  unsavedCandles(symbol: string): StoredCandle[] {
+    return this.candles.peek(symbol);
+  }
+
   currentSnapshot(): AccountSnapshot | null {
     return this.snapshot;
   }

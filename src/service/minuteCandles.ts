@@ -21,6 +21,12 @@ export class MinuteCandles {
     candle.close = price;
   }
 
+  /** Candles not yet drained (finished and forming) of one symbol, oldest first, as copies. */
+  peek(symbol: string): StoredCandle[] {
+    const current = this.current.get(symbol);
+    return [...this.finished.filter((c) => c.symbol === symbol), ...(current ? [current] : [])].map((c) => ({ ...c }));
+  }
+
   /** Finished candles since the last drain plus copies of the ones still forming (upserted again later). */
   drain(): StoredCandle[] {
     const out = [...this.finished, ...[...this.current.values()].map((c) => ({ ...c }))];

@@ -17,7 +17,7 @@ import {
   type WhatIfResult,
 } from '../api/messages';
 import { formatPath } from '../domain/contracts';
-import type { HistoryStore } from '../store/historyStore';
+import type { HistoryStore, StoredCandle } from '../store/historyStore';
 import type { AccountRunner, MarginEngine } from './accountRunner';
 import { appSettingsSchema, type AppSettings } from './settings';
 import { mergePatch } from './mergePatch';
@@ -159,12 +159,22 @@ export class Monitor implements MonitorApi {
     },
     'notify.test': async (p) => ({ channel: p.channel, ...(await this.parts.alerts.sendTest(p.channel)) }),
     'accounts.add': (p) => this.parts.accounts.add(p),
-    'accounts.remove': async (p) => ({ removed: await this.parts.accounts.remove(p.accountId) }),
+    'accounts.remove': async (p) => {
+      const removed = await this.parts.accounts.remove(p.accountId);
+      this.emit({ type: 'account-removed', accountId: p.accountId });
+      return { removed };
+    },
     'prices.query': (p) => {
       const from = Date.parse(p.from);
       const to = Date.parse(p.to);
       if (!(to > from)) throw new Error('prices.query: "to" must be after "from"');
-      const candles = this.parts.history.markCandles(p.accountId, p.symbol, from, to, p.maxPoints).map((c) => ({
+      // Stored candles plus the newest minutes the runner has not written yet (same minute: live wins).
+      const stored = this.parts.history.markCandles(p.accountId, p.symbol, from, to, p.maxPoints);
+      const live = (this.parts.runners.find((r) => r.config.id === p.accountId)?.unsavedCandles(p.symbol) ?? []).filter(
+        (c) => c.minuteMs >= from && c.minuteMs <= to,
+      );
+      const merged = mergeCandles(stored, live);
+      const candles = merged.map((c) => ({
         at: new Date(c.minuteMs).toISOString(),
         open: c.open,
         high: c.high,
@@ -229,6 +239,25 @@ export class Monitor implements MonitorApi {
   worstLevel(): AlertLevel {
     return worstLevel(this.parts.runners.map((r) => r.view().level));
   }
+}
+
+/** Appends live candles after the stored ones; a minute present in both is taken from the live one, widened. */
+function mergeCandles(stored: StoredCandle[], live: StoredCandle[]): StoredCandle[] {
+  if (live.length === 0) return stored;
+  const out = [...stored];
+  for (const c of live) {
+    const last = out[out.length - 1];
+    if (last && c.minuteMs < last.minuteMs) continue;
+    if (last && c.minuteMs === last.minuteMs) {
+      out[out.length - 1] = {
+        ...c,
+        open: last.open,
+        high: Number(last.high) > Number(c.high) ? last.high : c.high,
+        low: Number(last.low) < Number(c.low) ? last.low : c.low,
+      };
+    } else out.push(c);
+  }
+  return out;
 }
 
 /** Isolated positions whose mark is at or beyond their liquidation price, and every cross position once the account ratio reaches 1. */

@@ -53,8 +53,16 @@ describe('accounts through the API', () => {
     const duplicate = await monitor.call('accounts.add', { name: 'main', source: 'binance-usdm', options, secret: { apiKey: KEY, secret: SECRET } });
     expect(duplicate.ok ? '' : duplicate.error.message).toMatch(/name: .*already exists/);
 
+    // Price history of the account reaches the current minute.
+    const prices = await monitor.call('prices.query', { accountId: id, symbol: 'BTCUSDT', from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() });
+    if (!prices.ok) throw new Error(prices.error.message);
+    expect(Math.floor(Date.now() / 60_000) * 60_000 - Date.parse(prices.result.candles.at(-1)!.at)).toBeLessThanOrEqual(60_000);
+
+    const events: string[] = [];
+    monitor.subscribe((e) => e.type === 'account-removed' && events.push(e.accountId));
     const removed = await monitor.call('accounts.remove', { accountId: id });
     expect(removed).toEqual({ ok: true, result: { removed: true } });
+    expect(events).toEqual([id]);
     const after = await monitor.call('state.get', {});
     expect(after.ok && after.result.accounts.some((a) => a.id === id)).toBe(false);
 

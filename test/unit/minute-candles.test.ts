@@ -24,4 +24,14 @@ describe('minute candles from snapshots', () => {
       `ETHUSDT@${Date.UTC(2026, 0, 1, 12)}:10`,
     ]);
   });
+
+  it('lets a reader see the minutes not drained yet without draining them', () => {
+    const c = new MinuteCandles();
+    c.observe('BTCUSDT', 0, '1');
+    c.observe('BTCUSDT', 60_000, '2');
+    c.observe('ETHUSDT', 60_000, '9');
+    expect(c.peek('BTCUSDT').map((x) => `${x.minuteMs}:${x.close}`)).toEqual(['0:1', '60000:2']);
+    expect(c.drain()).toHaveLength(3); // peek took nothing away
+    expect(c.peek('BTCUSDT').map((x) => x.minuteMs)).toEqual([60_000]);
+  });
 });

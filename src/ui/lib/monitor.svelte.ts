@@ -116,6 +116,8 @@ export class Monitor {
       if (event.alert.state === 'open' && (!known || escalated)) {
         this.toasts = [event.alert, ...this.toasts.filter((t) => t.id !== event.alert.id)].slice(0, 4);
       }
+    } else if (event.type === 'account-removed') {
+      this.forgetAccount(event.accountId);
     } else if (event.type === 'account') {
       if (this.removed.has(event.account.id)) return;
       this.pendingAccounts.set(event.account.id, event.account);
