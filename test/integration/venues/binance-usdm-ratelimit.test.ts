@@ -7,8 +7,10 @@ import { capturedBinanceAccount } from '../../servers/binance/fixtures';
 import { startBinanceServer, type BinanceTestServer } from '../../servers/binance/server';
 import { FAST } from './binanceHarness';
 
-const LIMIT = 60;
-const WINDOW = 1_000;
+// Binance's ratio (2400 per 60 s) scaled down; windows of a few seconds keep scheduling jitter on a
+// loaded machine small against the window, as network jitter is against Binance's minute.
+const LIMIT = 180;
+const WINDOW = 3_000;
 let server: BinanceTestServer | null = null;
 const sessions: VenueSession[] = [];
 
@@ -39,11 +41,12 @@ describe('Binance request weight', () => {
     await session.start({ onSnapshot() {}, onHealth() {} });
     session.setUrgency!(10); // asks for 100 polls a second; must be clamped
     srv.stall(true); // no stream: REST carries everything
-    const backfill = Promise.all(Array.from({ length: 6 }, () => session.markHistory('BTCUSDT', 0, 60_000 * 10)));
-    await new Promise((r) => setTimeout(r, 3_500));
+    const backfill = Promise.all(Array.from({ length: 24 }, () => session.markHistory('BTCUSDT', 0, 60_000 * 10)));
+    await new Promise((r) => setTimeout(r, 4_000));
     await backfill;
     expect(srv.rejectedForWeight).toBe(0);
     expect(srv.weights.maxSeen).toBeLessThanOrEqual(LIMIT);
+    expect(srv.weights.maxSeen).toBeGreaterThan(LIMIT / 2); // the budget was actually pressed
     // Still did useful work: several full syncs.
     expect(srv.requests.filter((r) => r.path === '/fapi/v2/account').length).toBeGreaterThanOrEqual(3);
   });
@@ -54,7 +57,7 @@ describe('Binance request weight', () => {
     for (const s of sessions) s.setUrgency!(10);
     srv.stall(true);
     const start = srv.requests.length;
-    // Each account may sync every 21 weight × 3 accounts / (60 × 0.5) ≈ 2.1 s.
+    // Each account may sync every 21 weight × 3 accounts × 3 s / (180 × 0.5) ≈ 2.1 s.
     await new Promise((r) => setTimeout(r, 5_000));
     expect(srv.rejectedForWeight).toBe(0);
     expect(srv.weights.maxSeen).toBeLessThanOrEqual(LIMIT);
