@@ -19,6 +19,16 @@ function input(overrides: Partial<AddAccountInput> = {}): AddAccountInput {
 }
 
 describe('buildAddParams', () => {
+  it('offers a stream URL override for every venue, accepting "off" and refusing an http URL', () => {
+    for (const venue of VENUE_FORMS) {
+      expect([...venue.options, ...venue.advanced].some((f) => f.key === 'wsUrl'), venue.id).toBe(true);
+    }
+    const off = buildAddParams(input({ source: 'okx', passphrase: 'p', options: { restUrl: 'http://127.0.0.1:9', wsUrl: 'off' } }));
+    expect(off.ok && off.params.options).toEqual({ restUrl: 'http://127.0.0.1:9', wsUrl: 'off' });
+    const wrong = buildAddParams(input({ source: 'deribit', options: { wsUrl: 'http://127.0.0.1:9' } }));
+    expect(wrong).toMatchObject({ ok: false, field: 'wsUrl' });
+  });
+
   it('builds parameters the service schema accepts, keeping only filled options', () => {
     const built = buildAddParams(
       input({ options: { restUrl: 'http://127.0.0.1:1234', spotUrl: '  ', wsUrl: 'ws://127.0.0.1:1234' } }),

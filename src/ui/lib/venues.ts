@@ -35,6 +35,15 @@ const url = (key: string, label: string, placeholder: string): OptionField => ({
   patternHint: 'a URL such as https://host:port',
 });
 
+/** Stream host override; "off" polls over REST only (a REST override without one polls too). */
+const wsUrl = (label: string, placeholder: string): OptionField => ({
+  key: 'wsUrl',
+  label,
+  placeholder,
+  pattern: /^(wss?:\/\/[^\s]+|off)$/,
+  patternHint: 'a URL such as wss://host:port, or off to poll over REST',
+});
+
 export const VENUE_FORMS: readonly VenueForm[] = [
   {
     id: 'binance-usdm',
@@ -45,7 +54,7 @@ export const VENUE_FORMS: readonly VenueForm[] = [
     advanced: [
       url('restUrl', 'Futures REST URL', 'https://fapi.binance.com'),
       url('spotUrl', 'Spot/SAPI URL (key permissions)', 'https://api.binance.com'),
-      url('wsUrl', 'Futures WebSocket URL', 'wss://fstream.binance.com'),
+      wsUrl('Futures WebSocket URL', 'wss://fstream.binance.com'),
     ],
   },
   {
@@ -65,7 +74,7 @@ export const VENUE_FORMS: readonly VenueForm[] = [
     advanced: [
       url('restUrl', 'Futures REST URL', 'https://dapi.binance.com'),
       url('spotUrl', 'Spot/SAPI URL (key permissions)', 'https://api.binance.com'),
-      url('wsUrl', 'Futures WebSocket URL', 'wss://dstream.binance.com'),
+      wsUrl('Futures WebSocket URL', 'wss://dstream.binance.com'),
     ],
   },
   {
@@ -85,7 +94,7 @@ export const VENUE_FORMS: readonly VenueForm[] = [
     ],
     advanced: [
       url('restUrl', 'REST URL', 'https://api.bybit.com'),
-      url('wsUrl', 'WebSocket URL', 'wss://stream.bybit.com'),
+      wsUrl('WebSocket URL', 'wss://stream.bybit.com'),
     ],
   },
   {
@@ -102,7 +111,7 @@ export const VENUE_FORMS: readonly VenueForm[] = [
         patternHint: 'a coin such as USDT',
       },
     ],
-    advanced: [url('restUrl', 'REST URL', 'https://www.okx.com')],
+    advanced: [url('restUrl', 'REST URL', 'https://www.okx.com'), wsUrl('WebSocket URL', 'wss://ws.okx.com:8443')],
   },
   {
     id: 'hyperliquid',
@@ -119,7 +128,7 @@ export const VENUE_FORMS: readonly VenueForm[] = [
         patternHint: '0x followed by 40 hex digits',
       },
     ],
-    advanced: [url('restUrl', 'REST URL', 'https://api.hyperliquid.xyz')],
+    advanced: [url('restUrl', 'REST URL', 'https://api.hyperliquid.xyz'), wsUrl('WebSocket URL', 'wss://api.hyperliquid.xyz/ws')],
   },
   {
     id: 'deribit',
@@ -127,7 +136,7 @@ export const VENUE_FORMS: readonly VenueForm[] = [
     needsKey: true,
     needsPassphrase: false,
     options: [{ key: 'currency', label: 'Currency', choices: ['BTC', 'ETH', 'USDC', 'USDT'] }],
-    advanced: [url('restUrl', 'REST URL', 'https://www.deribit.com')],
+    advanced: [url('restUrl', 'REST URL', 'https://www.deribit.com'), wsUrl('WebSocket URL', 'wss://www.deribit.com/ws/api/v2')],
   },
 ];
 
