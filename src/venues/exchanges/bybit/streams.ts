@@ -3,7 +3,7 @@
 // mark prices. Bybit expects {"op":"ping"} at least every 20 s; any reply proves the socket alive.
 import { createHmac } from 'node:crypto';
 import { decimalField, millisField } from '../shared/decimals';
-import { ManagedSocket } from '../shared/managedSocket';
+import { ManagedSocket, tunedSocketOptions } from '../shared/managedSocket';
 import type { SessionTuning } from '../shared/sessionOptions';
 import type { StreamHandlers, VenueStreams } from '../shared/venueStreams';
 import type { VenueSecret } from '../secret';
@@ -52,13 +52,7 @@ export class BybitStreams implements VenueStreams {
   private socket(url: string, kind: 'private' | 'public'): ManagedSocket {
     return new ManagedSocket({
       url: async () => url,
-      pingIntervalMs: this.tuning.pingIntervalMs,
-      pongTimeoutMs: this.tuning.pongTimeoutMs,
-      idleTimeoutMs: 0,
-      maxConnectionAgeMs: this.tuning.maxConnectionAgeMs,
-      backoff: this.tuning.backoff,
-      random: this.random,
-      now: this.now,
+      ...tunedSocketOptions(this.tuning, this.random, this.now),
       appPing: () => ({ op: 'ping' }),
       onOpen: (socket) => {
         this.expectConfirmation(kind, socket);

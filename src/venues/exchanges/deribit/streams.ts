@@ -4,7 +4,7 @@
 // application-level ping.
 import { createHmac, randomBytes } from 'node:crypto';
 import { decimalField, millisField } from '../shared/decimals';
-import { ManagedSocket } from '../shared/managedSocket';
+import { ManagedSocket, tunedSocketOptions } from '../shared/managedSocket';
 import type { SessionTuning } from '../shared/sessionOptions';
 import type { StreamHandlers, VenueStreams } from '../shared/venueStreams';
 import type { VenueSecret } from '../secret';
@@ -34,13 +34,7 @@ export class DeribitStreams implements VenueStreams {
     this.instruments = new Set(symbols);
     this.socket = new ManagedSocket({
       url: async () => this.wsUrl,
-      pingIntervalMs: this.tuning.pingIntervalMs,
-      pongTimeoutMs: this.tuning.pongTimeoutMs,
-      idleTimeoutMs: 0,
-      maxConnectionAgeMs: this.tuning.maxConnectionAgeMs,
-      backoff: this.tuning.backoff,
-      random: this.random,
-      now: this.now,
+      ...tunedSocketOptions(this.tuning, this.random, this.now),
       appPing: () => ({ jsonrpc: '2.0', id: this.nextId++, method: 'public/test', params: {} }),
       onOpen: (socket) => {
         this.up = false;

@@ -2,7 +2,7 @@
 // liquidations) signal account changes; activeAssetCtx per coin carries the mark price.
 // Hyperliquid drops sockets silent for 60 s; we send {"method":"ping"} (reply channel "pong").
 import { decimalField } from '../shared/decimals';
-import { ManagedSocket } from '../shared/managedSocket';
+import { ManagedSocket, tunedSocketOptions } from '../shared/managedSocket';
 import type { SessionTuning } from '../shared/sessionOptions';
 import type { StreamHandlers, VenueStreams } from '../shared/venueStreams';
 
@@ -27,13 +27,7 @@ export class HyperliquidStreams implements VenueStreams {
     this.coins = new Set(symbols);
     this.socket = new ManagedSocket({
       url: async () => this.wsUrl,
-      pingIntervalMs: this.tuning.pingIntervalMs,
-      pongTimeoutMs: this.tuning.pongTimeoutMs,
-      idleTimeoutMs: 0,
-      maxConnectionAgeMs: this.tuning.maxConnectionAgeMs,
-      backoff: this.tuning.backoff,
-      random: this.random,
-      now: this.now,
+      ...tunedSocketOptions(this.tuning, this.random, this.now),
       appPing: () => ({ method: 'ping' }),
       onOpen: (socket) => {
         this.up = false;

@@ -3,7 +3,7 @@
 // carries marks. OKX closes idle sockets after 30 s: we send the text "ping" (reply "pong").
 import { createHmac } from 'node:crypto';
 import { decimalField, millisField } from '../shared/decimals';
-import { ManagedSocket } from '../shared/managedSocket';
+import { ManagedSocket, tunedSocketOptions } from '../shared/managedSocket';
 import type { SessionTuning } from '../shared/sessionOptions';
 import type { StreamHandlers, VenueStreams } from '../shared/venueStreams';
 import type { VenueSecret } from '../secret';
@@ -51,13 +51,7 @@ export class OkxStreams implements VenueStreams {
   private socket(url: string, kind: 'private' | 'public'): ManagedSocket {
     return new ManagedSocket({
       url: async () => url,
-      pingIntervalMs: this.tuning.pingIntervalMs,
-      pongTimeoutMs: this.tuning.pongTimeoutMs,
-      idleTimeoutMs: 0,
-      maxConnectionAgeMs: this.tuning.maxConnectionAgeMs,
-      backoff: this.tuning.backoff,
-      random: this.random,
-      now: this.now,
+      ...tunedSocketOptions(this.tuning, this.random, this.now),
       appPing: () => 'ping',
       onOpen: (socket) => {
         if (kind === 'private') {

@@ -2,6 +2,7 @@
 // streams that should tick, reconnect with backoff, a hook to resubscribe on every open, and a
 // planned reconnect before the venue's forced disconnect (Binance: 24 h).
 import WebSocket from 'ws';
+import type { SessionTuning } from './sessionOptions';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 
 export interface ManagedSocketOptions {
@@ -23,6 +24,26 @@ export interface ManagedSocketOptions {
   /** `planned`: our own age-limit reconnect, not a failure (the data is not in doubt). */
   onDown(reason: string, attempt: number, retryInMs: number, cause?: unknown, planned?: boolean): void;
   now: () => number;
+}
+
+/**
+ * The heartbeat, reconnect and clock settings every venue's secondary streams share: ping/pong from the
+ * session tuning, no idle limit (these streams can be quiet), reconnect before the venue's age limit.
+ */
+export function tunedSocketOptions(
+  tuning: Pick<SessionTuning, 'pingIntervalMs' | 'pongTimeoutMs' | 'maxConnectionAgeMs' | 'backoff'>,
+  random: () => number,
+  now: () => number,
+): Pick<ManagedSocketOptions, 'pingIntervalMs' | 'pongTimeoutMs' | 'idleTimeoutMs' | 'maxConnectionAgeMs' | 'backoff' | 'random' | 'now'> {
+  return {
+    pingIntervalMs: tuning.pingIntervalMs,
+    pongTimeoutMs: tuning.pongTimeoutMs,
+    idleTimeoutMs: 0,
+    maxConnectionAgeMs: tuning.maxConnectionAgeMs,
+    backoff: tuning.backoff,
+    random,
+    now,
+  };
 }
 
 export class ManagedSocket {
