@@ -6,11 +6,11 @@
 // stalls, abrupt closes and listen-key expiry.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { readBody, sleep, WindowCounter } from '../shared/http';
 import { num, toJsonText } from '../shared/jsonText';
 import type { BinanceAccountState, BinanceMarket, RawAccountUpdate } from './state';
+import { listenOnLoopback, shutDown } from '../shared/loopback';
 
 export type RestFault =
   | { kind: 'rate-limit'; retryAfterSec: number }
@@ -104,8 +104,7 @@ export class BinanceTestServer {
   }
 
   async listen(): Promise<this> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    const port = (this.http.address() as AddressInfo).port;
+    const port = await listenOnLoopback(this.http);
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.wsUrl = `ws://127.0.0.1:${port}`;
     this.markTimer = setInterval(() => this.pushMarks(), this.options.markIntervalMs ?? 1000);
@@ -113,11 +112,7 @@ export class BinanceTestServer {
   }
 
   async close(): Promise<void> {
-    if (this.markTimer) clearInterval(this.markTimer);
-    for (const c of this.conns) c.ws.terminate();
-    this.wss.close();
-    this.http.closeAllConnections();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await shutDown(this.http, this.wss, this.conns, this.markTimer);
   }
 
   now(): number {

@@ -4,10 +4,10 @@
 // and injectable faults.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { readBody, sleep, WindowCounter } from '../shared/http';
 import { toJsonText } from '../shared/jsonText';
+import { listenOnLoopback, shutDown } from '../shared/loopback';
 
 export type BybitFault = { kind: 'rate-limit' } | { kind: 'maintenance' } | { kind: 'malformed' } | { kind: 'slow'; delayMs: number };
 
@@ -211,8 +211,7 @@ export class BybitTestServer {
   }
 
   async listen(): Promise<this> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    const port = (this.http.address() as AddressInfo).port;
+    const port = await listenOnLoopback(this.http);
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.wsUrl = `ws://127.0.0.1:${port}`;
     this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket as import('node:net').Socket, head));
@@ -221,11 +220,7 @@ export class BybitTestServer {
   }
 
   async close(): Promise<void> {
-    if (this.tickerTimer) clearInterval(this.tickerTimer);
-    for (const c of this.conns) c.ws.terminate();
-    this.wss.close();
-    this.http.closeAllConnections();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await shutDown(this.http, this.wss, this.conns, this.tickerTimer);
   }
 
   injectFaults(...faults: BybitFault[]): void {

@@ -2,10 +2,10 @@
 // metaAndAssetCtxs and candleSnapshot, weight accounting per window (1200/min per IP in
 // production), 429 when over, 422 for undecodable bodies, and injectable faults.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { readBody, sleep, WindowCounter } from '../shared/http';
 import { toJsonText } from '../shared/jsonText';
+import { listenOnLoopback, shutDown } from '../shared/loopback';
 
 export type HyperliquidFault = { kind: 'rate-limit' } | { kind: 'maintenance' } | { kind: 'malformed' } | { kind: 'slow'; delayMs: number };
 
@@ -143,8 +143,7 @@ export class HyperliquidTestServer {
   }
 
   async listen(): Promise<this> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    const port = (this.http.address() as AddressInfo).port;
+    const port = await listenOnLoopback(this.http);
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.wsUrl = `ws://127.0.0.1:${port}/ws`;
     this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket as import('node:net').Socket, head));
@@ -153,11 +152,7 @@ export class HyperliquidTestServer {
   }
 
   async close(): Promise<void> {
-    if (this.ctxTimer) clearInterval(this.ctxTimer);
-    for (const c of this.conns) c.ws.terminate();
-    this.wss.close();
-    this.http.closeAllConnections();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await shutDown(this.http, this.wss, this.conns, this.ctxTimer);
   }
 
   injectFaults(...faults: HyperliquidFault[]): void {

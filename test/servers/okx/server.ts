@@ -3,10 +3,10 @@
 // window, OKX error codes and HTTP statuses, per-endpoint request limits per window, faults.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { readBody, sleep, WindowCounter } from '../shared/http';
 import { toJsonText } from '../shared/jsonText';
+import { listenOnLoopback, shutDown } from '../shared/loopback';
 
 export type OkxFault = { kind: 'rate-limit' } | { kind: 'maintenance' } | { kind: 'malformed' } | { kind: 'slow'; delayMs: number };
 
@@ -210,8 +210,7 @@ export class OkxTestServer {
   }
 
   async listen(): Promise<this> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    const port = (this.http.address() as AddressInfo).port;
+    const port = await listenOnLoopback(this.http);
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.wsUrl = `ws://127.0.0.1:${port}`;
     this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket as import('node:net').Socket, head));
@@ -220,11 +219,7 @@ export class OkxTestServer {
   }
 
   async close(): Promise<void> {
-    if (this.markTimer) clearInterval(this.markTimer);
-    for (const c of this.conns) c.ws.terminate();
-    this.wss.close();
-    this.http.closeAllConnections();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await shutDown(this.http, this.wss, this.conns, this.markTimer);
   }
 
   injectFaults(...faults: OkxFault[]): void {
