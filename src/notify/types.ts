@@ -1,22 +1,12 @@
 // The one interface every notification channel implements (OS notification, sound, webhook,
 // ntfy, Telegram; the desktop shell may add Electron's own Notification behind it).
-import type { AlertKind, NotificationFacts, PushReason } from '../domain/alerts/types';
-import type { AlertLevel } from '../domain/alerts/levels';
+import type { NotificationIntent } from '../domain/alerts/types';
 
-export interface OutgoingNotification {
-  /** Same for every attempt of the same push: receivers can drop duplicates by it. */
-  key: string;
-  alertId: string;
-  accountId: string;
-  subject: string;
-  kind: AlertKind;
-  level: AlertLevel;
-  reason: PushReason;
-  title: string;
-  body: string;
-  urgency: 'normal' | 'critical';
-  sound: boolean;
-  facts: NotificationFacts;
+/**
+ * What a channel receives: the reducer's push intent (same key on every attempt, so receivers can drop
+ * duplicates), minus the pipeline's routing fields, with the decision time as ISO text.
+ */
+export interface OutgoingNotification extends Omit<NotificationIntent, 'excludeChannels' | 'atMs'> {
   /** ISO time the alert decided to push. */
   at: string;
 }
