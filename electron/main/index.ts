@@ -1,6 +1,6 @@
 // Desktop shell lifecycle: one instance, the service in the main process, a locked-down window,
 // a tray that shows the worst level. No business logic lives here.
-import { app, dialog, type BrowserWindow } from 'electron';
+import { app, dialog, Notification, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { soundChannel } from '../../src/notify';
 import { createMonitor } from '../../src/service';
@@ -48,6 +48,9 @@ async function start(): Promise<void> {
         }),
         soundChannel({ file: join(resourcesDir, 'sounds', 'alarm.wav') }),
       ],
+      osNotifications: Notification.isSupported()
+        ? { available: true, detail: null }
+        : { available: false, detail: 'this system offers no desktop notifications; alerts still show in the window and tray' },
       log: (line) => console.log(`${new Date().toISOString()} ${line}`),
     });
   } catch (error) {
