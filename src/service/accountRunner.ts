@@ -27,7 +27,13 @@ export interface Forecaster {
 export interface AlertSink {
   evaluate(
     accountId: string,
-    input: { report: MarginReport | null; forecast: AccountForecast | null; health: VenueHealth; accountName?: string },
+    input: {
+      report: MarginReport | null;
+      forecast: AccountForecast | null;
+      health: VenueHealth;
+      accountName?: string;
+      keyPermissionsNotice?: string | null;
+    },
   ): Promise<void>;
   /** Worst open level alert of the account and its positions. */
   accountLevel(accountId: string): AlertLevel;
@@ -63,6 +69,7 @@ export class AccountRunner {
   private readonly candles = new MinuteCandles();
   private monteCarlo: { forecast: AccountForecast; atMs: number } | null = null;
   private monteCarloRunning = false;
+  private keyNotice: string | null = null;
   private stopped = false;
 
   constructor(
@@ -167,7 +174,7 @@ export class AccountRunner {
     // A rejected input stays on screen for a while even when good data follows, so the trader sees it.
     if (this.lastError && now() - Date.parse(this.lastError.at) > ERROR_VISIBLE_MS) this.lastError = null;
 
-    await alerts.evaluate(this.config.id, { report, forecast, health: this.health, accountName: this.config.name });
+    await alerts.evaluate(this.config.id, this.alertInput(report, forecast, this.health));
     const level = alerts.accountLevel(this.config.id);
     const nowMs = now();
     const asOfMs = Date.parse(snapshot.asOf);
@@ -191,8 +198,24 @@ export class AccountRunner {
     this.health = health;
     if (!changed) return;
     // Health changes (stale, key rejected, unreachable) are alert inputs even when no snapshot comes.
+    this.reevaluate();
+  }
+
+  /** The periodic key check found the key's permissions widened (or back to normal: null). */
+  setKeyPermissionsNotice(notice: string | null): void {
+    if (notice === this.keyNotice) return;
+    this.keyNotice = notice;
+    this.reevaluate();
+  }
+
+  private alertInput(report: MarginReport | null, forecast: AccountForecast | null, health: VenueHealth) {
+    return { report, forecast, health, accountName: this.config.name, keyPermissionsNotice: this.keyNotice };
+  }
+
+  /** Alert inputs other than data (health, key checks) changed: judge again with the last report. */
+  private reevaluate(): void {
     void this.deps.alerts
-      .evaluate(this.config.id, { report: this.report, forecast: this.forecast, health, accountName: this.config.name })
+      .evaluate(this.config.id, this.alertInput(this.report, this.forecast, this.health))
       .catch((error: unknown) => this.deps.log(`alert evaluation failed: ${errorText(error)}`))
       .finally(() => this.deps.emit(this.view()));
   }

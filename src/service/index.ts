@@ -14,6 +14,7 @@ import { AlertPipeline, Watchdog } from './alerts';
 import { channelsFromSettings, osNotificationChannel, soundChannel, type NotificationChannel } from '../notify';
 import { ChannelSecretStore } from './channelSecrets';
 import { mergePatch } from './mergePatch';
+import { KeyAuditor } from './keyAudit';
 import { ForecastService } from '../forecast';
 import { isMultiAssetCrossBook } from '../domain/forecast';
 import { DemoVenueSession, type Timers } from '../venues/demo/session';
@@ -47,6 +48,8 @@ export interface MonitorOptions {
   now?: () => number;
   /** Timers for the demo venue's replay (tests drive a manual clock). */
   timers?: Timers;
+  /** How often each exchange key's permissions are re-checked (default 6 h). */
+  keyAuditIntervalMs?: number;
   log?: (line: string) => void;
 }
 
@@ -195,6 +198,7 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
         const v = secret ? await vault() : null;
         if (v && !v.encrypted) log(`WARNING: the "${v.backend}" vault does not encrypt; the key of ${config.name} is stored readable`);
         accountStore.add(config, secret && v ? await sealVenueSecret(v, secret) : null);
+        accountStore.setKeyCheck(config.id, { checkedMs: now(), verdict: check.verdict, permissions: check.permissions });
         startAccount(config, createVenueSession(config, secret, { logger: sessionLogger(config) }));
         return { account: { id: config.id, name: config.name, source: config.source, options: config.options }, check };
       },
@@ -214,6 +218,28 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
   for (const { config, session } of await openSessions(accountStore, options, settings.app(), vault, sessionLogger, log)) {
     startAccount(config, session);
   }
+  const keyAuditor = new KeyAuditor({
+    intervalMs: options.keyAuditIntervalMs ?? 6 * 3_600_000,
+    accounts: () =>
+      runners
+        .filter((r) => r.config.source !== 'demo' && accountStore.secretBlob(r.config.id) !== null)
+        .map((r) => ({
+          id: r.config.id,
+          check: async () => {
+            const secret = await loadVenueSecret(accountStore, await vault(), r.config.id);
+            const result = await validateCredentials(r.config, secret, { logger: sessionLogger(r.config) });
+            return { checkedMs: now(), verdict: result.verdict, permissions: result.permissions };
+          },
+        })),
+    baseline: (id) => accountStore.keyCheck(id),
+    saveBaseline: (id, check) => accountStore.setKeyCheck(id, check),
+    onNotice: (id, notice) => runners.find((r) => r.config.id === id)?.setKeyPermissionsNotice(notice),
+    log,
+  });
+  keyAuditor.start();
+  // The first pass runs soon after start, so a key changed while the app was closed is noticed today.
+  const firstAudit = setTimeout(() => void keyAuditor.runOnce(), Math.min(60_000, options.keyAuditIntervalMs ?? 60_000));
+  firstAudit.unref();
   const retention = startRetention(history, settings, now, log);
 
   const running = monitor as RunningMonitor;
@@ -221,6 +247,8 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
   running.close = () =>
     (closing ??= (async () => {
       clearInterval(retention);
+      clearTimeout(firstAudit);
+      await keyAuditor.stop();
       await Promise.allSettled([...watchdogs.values()].map((w) => w.stop()));
       await Promise.allSettled(runners.map((r) => r.stop()));
       await pipeline.close();

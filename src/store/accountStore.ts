@@ -17,6 +17,13 @@ export interface EncryptedSecret {
   blob: Buffer;
 }
 
+/** Permissions only — never the key itself. */
+export interface StoredKeyCheck {
+  checkedMs: number;
+  verdict: 'ok' | 'warn-trading' | 'refuse-withdraw' | 'invalid';
+  permissions: { read: boolean; trade: boolean | null; withdraw: boolean | null };
+}
+
 export class AccountStoreError extends Error {
   constructor(message: string) {
     super(message);
@@ -60,6 +67,16 @@ export class AccountStore {
       }
     });
     insert();
+  }
+
+  /** The key's permissions as last checked against the exchange (null before the first check). */
+  keyCheck(id: string): StoredKeyCheck | null {
+    const row = this.db.prepare('SELECT key_check_json FROM accounts WHERE id = ?').get(id) as { key_check_json: string | null } | undefined;
+    return row?.key_check_json ? (JSON.parse(row.key_check_json) as StoredKeyCheck) : null;
+  }
+
+  setKeyCheck(id: string, check: StoredKeyCheck): void {
+    this.db.prepare('UPDATE accounts SET key_check_json = ? WHERE id = ?').run(JSON.stringify(check), id);
   }
 
   secretBlob(id: string): EncryptedSecret | null {

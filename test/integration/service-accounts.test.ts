@@ -16,17 +16,19 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-async function setup(permissions: Record<string, boolean> = {}) {
+async function setup(permissions: Record<string, boolean> = {}, keyAuditIntervalMs?: number) {
   const { account, market } = capturedBinanceAccount(KEY, SECRET);
   Object.assign(account.permissions, permissions);
   const server = await startBinanceServer({ markets: [market], accounts: [account], markIntervalMs: 200 });
   cleanup.push(() => server.close());
   const dataDir = mkdtempSync(join(tmpdir(), 'mw-accounts-'));
   cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const monitor: RunningMonitor = await createMonitor({ dataDir, shell: 'headless', resourcesDir, channels: [], log: () => {} });
+  const monitor: RunningMonitor = await createMonitor({
+    dataDir, shell: 'headless', resourcesDir, channels: [], log: () => {}, ...(keyAuditIntervalMs ? { keyAuditIntervalMs } : {}),
+  });
   cleanup.push(() => monitor.close());
   const options = { restUrl: server.baseUrl, spotUrl: server.baseUrl, wsUrl: server.wsUrl };
-  return { monitor, options, dataDir };
+  return { monitor, options, dataDir, account };
 }
 
 async function waitForAccount(monitor: RunningMonitor, id: string, ready: (a: { snapshot: unknown }) => boolean) {
@@ -90,5 +92,27 @@ describe('accounts through the API', () => {
     if (!warned.ok) throw new Error(warned.error.message);
     expect(warned.result.check.verdict).toBe('warn-trading');
     expect(warned.result.account).not.toBeNull();
+  });
+
+  it('warns when a key added read-only later gains withdrawal rights', async () => {
+    const { monitor, options, account } = await setup({}, 200);
+    const added = await monitor.call('accounts.add', { name: 'main', source: 'binance-usdm', options, secret: { apiKey: KEY, secret: SECRET } });
+    if (!added.ok || !added.result.account) throw new Error('not added');
+    const id = added.result.account.id;
+    const permissionAlert = async () => {
+      const list = await monitor.call('alerts.list', { state: 'all', accountId: id });
+      return list.ok ? list.result.find((a) => a.subject === 'system:key-permissions' && a.state !== 'closed') : undefined;
+    };
+    await new Promise((r) => setTimeout(r, 800)); // a few audit passes with unchanged permissions
+    expect(await permissionAlert()).toBeUndefined();
+
+    account.permissions.enableWithdrawals = true; // changed on the exchange after it was added
+    let alert;
+    for (let i = 0; i < 100 && !alert; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      alert = await permissionAlert();
+    }
+    expect(alert).toMatchObject({ kind: 'system', level: 'warning' });
+    expect(alert!.body).toMatch(/withdrawals enabled/);
   });
 });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { migrate, openDatabase } from '../../src/store/db';
 import { MIGRATIONS } from '../../src/store/migrations';
 import { HistoryStore } from '../../src/store/historyStore';
@@ -98,11 +99,13 @@ describe('SQLite store', () => {
 
   it('fills the rollups from reports already stored when an older file is migrated', () => {
     const file = tempFile();
-    const old = openDatabase(file);
-    const store = new HistoryStore(old);
-    for (let i = 0; i < 120; i++) store.saveReport('a', report(i * 60_000, i === 77 ? '0.88' : '0.2'), 'ok');
-    old.exec('DROP TABLE report_rollups; DROP TABLE mark_candles;');
+    // A file as version 3 of the schema left it: reports, no rollups.
+    mkdirSync(dirname(file), { recursive: true });
+    const old = new Database(file);
+    for (const m of MIGRATIONS.filter((m) => m.version <= 3)) m.up(old);
     old.pragma('user_version = 3');
+    const insert = old.prepare("INSERT INTO reports (account_id, as_of_ms, equity, margin_ratio, min_distance, level, json) VALUES ('a', ?, '1000', ?, NULL, 'ok', '{}')");
+    for (let i = 0; i < 120; i++) insert.run(BigInt(i * 60_000), i === 77 ? '0.88' : '0.2');
     old.close();
     const migrated = openDatabase(file);
     const hourly = migrated.prepare('SELECT slot_ms, margin_ratio FROM report_rollups WHERE period_ms = 3600000 ORDER BY slot_ms').all();

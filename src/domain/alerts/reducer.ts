@@ -36,6 +36,8 @@ export interface AlertInput {
   /** Minutes east of UTC for quiet hours (the pipeline passes the OS time zone). */
   utcOffsetMin?: number;
   monitor?: MonitorStatus;
+  /** Set when a periodic re-check finds the key's permissions widened since it was added (e.g. trading or withdrawals enabled). */
+  keyPermissionsNotice?: string | null;
 }
 
 const UNREACHABLE_CODES = new Set([
@@ -441,6 +443,14 @@ function systemObservations(
       true,
       `API key rejected: ${label}`,
       `The exchange refused the read-only key (${errorCode ?? 'unknown'}); the account is not monitored.${errorText}`,
+    ),
+    sys(
+      'system:key-permissions',
+      !!input.keyPermissionsNotice,
+      'warning',
+      false,
+      `API key permissions changed: ${label}`,
+      `${input.keyPermissionsNotice ?? ''} Replace it with a read-only key.`,
     ),
     sys(
       'system:clock-skew',

@@ -29,6 +29,8 @@ export interface AlertEvaluationInput {
   health: VenueHealth;
   /** Shown in notification titles. */
   accountName?: string;
+  /** The key's permissions widened since it was added (periodic re-check), or null. */
+  keyPermissionsNotice?: string | null;
 }
 
 export interface AlertListFilter {
@@ -224,6 +226,7 @@ export class AlertPipeline implements WatchdogTarget {
       nowMs,
       utcOffsetMin: this.utcOffsetMin(nowMs),
       monitor,
+      keyPermissionsNotice: input.keyPermissionsNotice ?? null,
     });
     return this.commit(accountId, result, nowMs, !this.closed);
   }
