@@ -12,7 +12,7 @@ import {
   formatProbability,
   formatStep,
 } from '../../src/ui/lib/format';
-import { historyCsv } from '../../src/ui/lib/history';
+import { alertsCsv, historyCsv, seriesOf } from '../../src/ui/lib/history';
 import { thresholdsFrom } from '../../src/ui/lib/levels';
 import { isNews, nextToasts } from '../../src/ui/lib/monitor.svelte';
 import {
@@ -262,12 +262,14 @@ describe('settings and routes', () => {
 });
 
 describe('history CSV', () => {
-  it('writes the exact decimal strings with UTC times, RFC 4180 line ends and empty cells for nulls', () => {
+  it('writes exact percentages with UTC times, RFC 4180 line ends, empty cells for nulls and an alerts column', () => {
     const result: HistoryResult = {
       accountId: 'a1',
       from: '2024-05-01T00:00:00Z',
       to: '2024-05-01T01:00:00Z',
-      alerts: [],
+      alerts: [
+        alertView({ openedAt: '2024-05-01T00:00:30.000Z', level: 'warning', title: 'Margin, "soon"' }),
+      ],
       points: [
         {
           at: '2024-05-01T00:00:00.000Z',
@@ -284,8 +286,15 @@ describe('history CSV', () => {
       ],
     };
     expect(historyCsv(result)).toBe(
-      'time_utc,equity,margin_ratio,min_distance_to_liquidation\r\n2024-05-01T00:00:00.000Z,1000.123456789,0.5,\r\n2024-05-01T00:01:00.000Z,999,,-0.1\r\n',
+      'time_utc,equity,margin_ratio_pct,distance_to_liquidation_pct,alerts\r\n' +
+        '2024-05-01T00:00:00.000Z,1000.123456789,50,,\r\n' +
+        '2024-05-01T00:01:00.000Z,999,,10,"Warning: Margin, ""soon"""\r\n',
     );
+    expect(alertsCsv(result.alerts, account()).split('\r\n')[1]).toBe(
+      '2024-05-01T00:00:30.000Z,,Warning,open,BTCUSDT short (isolated),"Margin, ""soon""",Top up,',
+    );
+    // The distance chart plots |distance|: a long and a short never zig-zag across 0.
+    expect(seriesOf(result.points, 'minDistanceToLiquidation', true).map((p) => p.value)).toEqual([0.1]);
   });
 });
 
