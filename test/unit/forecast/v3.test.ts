@@ -7,6 +7,7 @@ import { parseCandleCsv } from '../../../src/backtest/candles';
 import { assetOfFile, buildFolds, foldFor, poolBookFor, type FileContribution } from '../../../src/backtest/pooled';
 import {
   displayProbability,
+  forecastAccountV1,
   horizonSigmaPerMin,
   isShowableProbability,
   LOW_PROBABILITY,
@@ -14,8 +15,10 @@ import {
   rawHitProbability,
   sigmaPerMin,
   updateVol,
+  type MarketView,
   type VolConfig,
 } from '../../../src/domain/forecast';
+import { bareParams, market, position, positionReport, report, snapshot } from './fixtures';
 
 const FIXTURE = join(__dirname, '../../fixtures/forecast/FILUSDT_perp_1m_20230610T0000-0800.csv');
 const config: VolConfig = { fastHalfLifeMin: 30, slowHalfLifeMin: 1440, floorPerMin: 0, minReturns: 30 };
@@ -141,5 +144,43 @@ describe('out-of-sample folds', () => {
         }
       }
     }
+  });
+});
+
+describe('account forecast with the σ term structure (params.sigmaTermStructure)', () => {
+  const NOW = Date.parse('2024-05-01T12:00:00.000Z');
+  const vol = { fastVar: 16e-6, slowVar: 1e-6, count: 10_000 }; // just after a shock: σ_fast = 4·σ_slow
+  const withTerm = (base: MarketView): MarketView => ({ ...base, sigma: base.sigma, correlation: base.correlation, sigmaAt: (_s, t) => horizonSigmaPerMin(vol, config, t) });
+  const run = (term: boolean, a: number) => {
+    const pr = positionReport({ liquidationPrice: (50000 * Math.exp(-a)).toFixed(8) });
+    const m = withTerm(market({ BTCUSDT: Math.sqrt(vol.fastVar) }));
+    return forecastAccountV1({ snapshot: snapshot([position()]), report: report([pr]), market: m, params: bareParams({ sigmaTermStructure: term }), levels: ['1'], nowMs: NOW });
+  };
+  const probs = (f: ReturnType<typeof run>) => f.levels[0]!.probabilities.map((p) => p.probability);
+
+  it('after a shock lowers the long horizons, keeps probabilities in [0, 1], monotone in horizon and distance, no NaN', () => {
+    const off = probs(run(false, 0.03));
+    const on = probs(run(true, 0.03));
+    expect(on[3]!).toBeLessThan(off[3]!);
+    for (const ps of [off, on]) for (let i = 0; i < ps.length; i++) {
+      expect(Number.isFinite(ps[i]!)).toBe(true);
+      expect(ps[i]!).toBeGreaterThanOrEqual(0);
+      expect(ps[i]!).toBeLessThanOrEqual(1);
+      if (i > 0) expect(ps[i]!).toBeGreaterThanOrEqual(ps[i - 1]!);
+    }
+    let prev = 1;
+    for (const a of [0.002, 0.01, 0.03, 0.1]) {
+      const p = probs(run(true, a))[1]!;
+      expect(p).toBeLessThanOrEqual(prev);
+      prev = p;
+    }
+    const f = run(true, 0.03).levels[0]!;
+    expect(f.q10Minutes === null || (Number.isFinite(f.q10Minutes) && f.q10Minutes > 0)).toBe(true);
+  });
+
+  it('is off by default: without the flag the market σ is used as before', () => {
+    const pr = positionReport({ liquidationPrice: (50000 * Math.exp(-0.03)).toFixed(8) });
+    const plain = forecastAccountV1({ snapshot: snapshot([position()]), report: report([pr]), market: market({ BTCUSDT: Math.sqrt(vol.fastVar) }), params: bareParams(), levels: ['1'], nowMs: NOW });
+    expect(probs(plain)).toEqual(probs(run(false, 0.03)));
   });
 });
