@@ -5,7 +5,15 @@ import { z } from 'zod';
 
 export const SNAPSHOT_SCHEMA = 'marginwatch.snapshot/1' as const;
 
-export const VENUES = ['binance-usdm', 'binance-coinm', 'bybit', 'okx', 'hyperliquid', 'deribit', 'gate'] as const;
+export const VENUES = [
+  'binance-usdm',
+  'binance-coinm',
+  'bybit',
+  'okx',
+  'hyperliquid',
+  'deribit',
+  'gate',
+] as const;
 export type VenueId = (typeof VENUES)[number];
 
 const DECIMAL_RE = /^-?(?:\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
@@ -18,9 +26,12 @@ export const decimalString = z
 const nonNegativeDecimal = decimalString.refine((s) => !s.trim().startsWith('-'), {
   error: 'must not be negative',
 });
-const positiveDecimal = decimalString.refine((s) => !s.trim().startsWith('-') && /[1-9]/.test(s.split(/[eE]/)[0] ?? ''), {
-  error: 'must be greater than zero',
-});
+const positiveDecimal = decimalString.refine(
+  (s) => !s.trim().startsWith('-') && /[1-9]/.test(s.split(/[eE]/)[0] ?? ''),
+  {
+    error: 'must be greater than zero',
+  },
+);
 
 export const tierSchema = z.strictObject({
   floor: nonNegativeDecimal,
@@ -74,11 +85,31 @@ export const positionSchema = z.strictObject({
 });
 export type Position = z.infer<typeof positionSchema>;
 
+/**
+ * One slice of a tiered collateral ratio (Bybit UTA collateral-value ratio, OKX discount rate): the part
+ * of the holding between `floor` and `cap` counts at `ratio` (progressive, like tax brackets). `cap`
+ * absent = no upper limit. Floors/caps are coin amounts or settle-asset values per `tierBasis`.
+ */
+export const collateralTierSchema = z.strictObject({
+  floor: nonNegativeDecimal,
+  cap: positiveDecimal.optional(),
+  ratio: nonNegativeDecimal,
+});
+export type CollateralTier = z.infer<typeof collateralTierSchema>;
+
 export const collateralSchema = z.strictObject({
   asset: z.string().min(1),
   amount: decimalString,
+  /** Price of one unit in the settle asset (Binance Multi-Assets: the asset index). */
   price: positiveDecimal,
+  /** Flat haircut: value = amount × price × (1 − haircut). Ignored for the part `tiers` cover. */
   haircut: nonNegativeDecimal,
+  // Additive, optional (docs/CONTRACTS.md): tiered ratios, the venue's collateral switch, and the
+  // position symbol whose mark the asset's price moves with (wrong-way risk; inferred when absent).
+  tiers: z.array(collateralTierSchema).optional(),
+  tierBasis: z.enum(['amount', 'value']).optional(),
+  collateralSwitch: z.boolean().optional(),
+  priceSymbol: z.string().min(1).optional(),
 });
 export type Collateral = z.infer<typeof collateralSchema>;
 

@@ -13,6 +13,8 @@ import { Dec, ONE, type PrintRule, ZERO, printWith } from './decimal';
 import { findDiscrepancy } from './discrepancy';
 import type { MaintenanceTerms } from './rulebook';
 import { type ResolvedOptions, resolveOptions } from './options';
+import { collateralReport } from './collateralReport';
+import { measureAt, scanLevels } from './scan';
 import { bankruptcyPrice, prepareGroup, priceAtLevel } from './solve';
 import {
   type Bucket,
@@ -22,7 +24,9 @@ import {
   allBuckets,
   buildState,
   bucketTotals,
+  collateralLinkedTo,
   marginBalanceOf,
+  moveMark,
 } from './state';
 
 /**
@@ -72,18 +76,56 @@ function printOrNull(rule: PrintRule, value: Dec | null): string | null {
   return value === null ? null : printWith(rule, value);
 }
 
+/** Liquidation, trigger and bankruptcy prices of one symbol group, before printing. */
+interface GroupPrices {
+  liquidation: Dec | null;
+  triggers: (Dec | null)[];
+  bankruptcy: Dec | null;
+}
+
+function closedFormPrices(
+  state: EngineState,
+  totals: BucketTotals,
+  group: PositionState[],
+  opts: ResolvedOptions,
+  linked: ReturnType<typeof collateralLinkedTo>,
+): GroupPrices {
+  const prepared = prepareGroup(totals, group, linked);
+  const liquidation = priceAtLevel(state, prepared, ONE);
+  const triggers = opts.levels.map((level) =>
+    level.isLiquidation ? liquidation : priceAtLevel(state, prepared, level.value),
+  );
+  return { liquidation, triggers, bankruptcy: bankruptcyPrice(prepared) };
+}
+
+/**
+ * Inverse contracts whose cross collateral follows the same coin: MB = wallet + c·P + f(1/P) is not
+ * linear in 1/P, so the levels are found by scanning the mark (scan.ts).
+ */
+function scannedPrices(state: EngineState, group: PositionState[], opts: ResolvedOptions): GroupPrices {
+  const first = group[0]!;
+  const symbol = first.position.symbol;
+  const bucket = first.bucket;
+  const at = <T>(price: Dec, measure: () => T): T =>
+    measureAt(state, state.bySymbol.get(symbol)!, (quiet, p) => moveMark(quiet, symbol, p), price, measure);
+  const levels = [ONE, ...opts.levels.map((l) => l.value)];
+  const [liquidation, ...triggers] = scanLevels((p) => at(p, () => bucketRatio(bucket)), first.mark, levels);
+  const [bankruptcy] = scanLevels((p) => at(p, () => marginBalanceOf(bucket)), first.mark, [ZERO]);
+  return { liquidation: liquidation ?? null, triggers, bankruptcy: bankruptcy ?? null };
+}
+
 function solveGroup(
   state: EngineState,
   totals: BucketTotals,
   group: PositionState[],
   opts: ResolvedOptions,
 ): GroupResult {
-  const prepared = prepareGroup(totals, group);
-  const liquidation = priceAtLevel(state, prepared, ONE);
-  const triggers = opts.levels.map((level) =>
-    level.isLiquidation ? liquidation : priceAtLevel(state, prepared, level.value),
-  );
-  const bankruptcy = bankruptcyPrice(prepared);
+  const first = group[0]!;
+  const linked = first.bucket.kind === 'cross' ? collateralLinkedTo(state, first.position.symbol) : [];
+  const { liquidation, triggers, bankruptcy } =
+    linked.length > 0 && first.inverse && !first.position.option
+      ? scannedPrices(state, group, opts)
+      : closedFormPrices(state, totals, group, opts, linked);
   const rule = state.rulebook.print;
   const liquidationText = printOrNull(rule, liquidation);
   const triggerPrices: TriggerPrice[] = [];
@@ -168,6 +210,7 @@ export function accountReport(state: EngineState, opts: ResolvedOptions): Accoun
     marginRatio: print(ratio),
     venueMarginRatio: venueRatio === null ? null : print(venueRatio),
     topUpToTarget: print(topUp),
+    ...collateralReport(state),
   };
 }
 

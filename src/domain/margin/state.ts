@@ -6,6 +6,28 @@ import { Dec, ZERO, approxNumber, dec } from './decimal';
 import { type MaintenanceTerms, type Rulebook, type TierLookupInput, silent } from './rulebook';
 import { rulebookFor } from './rulebooks';
 import { optionMargins } from './rulebooks/deribit-options';
+import { type CollateralRule, collateralRule, collateralValueAt, linkedSymbolOf } from './collateral';
+
+/**
+ * One collateral entry of the cross account. A linked entry's price follows its symbol's mark in
+ * proportion (price = price0 × mark / mark0): what-if shocks, the tick stream and the trigger solver
+ * all move it with the position (wrong-way risk). Unlinked entries (stablecoins) keep their price.
+ */
+export interface CollateralState {
+  readonly index: number;
+  readonly rule: CollateralRule;
+  readonly linkedSymbol: string | null;
+  readonly price0: Dec;
+  /** The linked symbol's mark in the snapshot (null when unlinked). */
+  readonly mark0: Dec | null;
+  price: Dec;
+  value: Dec;
+}
+
+/** The collateral's price when its linked symbol's mark is `mark`. */
+export function collateralPriceAt(c: CollateralState, mark: Dec): Dec {
+  return c.mark0 === null ? c.price0 : c.price0.times(mark).div(c.mark0);
+}
 
 export interface Bucket {
   readonly kind: 'cross' | 'isolated';
@@ -58,6 +80,8 @@ export interface EngineState {
   readonly isolated: Bucket[];
   readonly positions: PositionState[];
   readonly bySymbol: Map<string, PositionState[]>;
+  /** Collateral entries (all in the cross bucket's base). */
+  readonly collateral: CollateralState[];
   readonly warnings: Set<string>;
   readonly warn: (message: string) => void;
 }
@@ -195,13 +219,23 @@ function addToBucket(p: PositionState, direction: 1 | -1): void {
   }
 }
 
-export function collateralValue(snapshot: AccountSnapshot): Dec {
-  let total = ZERO;
-  for (const c of snapshot.collateral ?? []) {
-    // value = amount × price × (1 − haircut) (CONTRACTS.md; Binance multi-assets, Bybit UTA).
-    total = total.plus(dec(c.amount).times(c.price).times(dec(1).minus(c.haircut)));
-  }
-  return total;
+function buildCollateral(snapshot: AccountSnapshot): CollateralState[] {
+  return (snapshot.collateral ?? []).map((entry, index) => {
+    const linkedSymbol = linkedSymbolOf(entry, snapshot.positions);
+    const linked =
+      linkedSymbol === null ? undefined : snapshot.positions.find((p) => p.symbol === linkedSymbol);
+    const rule = collateralRule(entry);
+    const price0 = dec(entry.price);
+    return {
+      index,
+      rule,
+      linkedSymbol,
+      price0,
+      mark0: linked ? dec(linked.markPrice) : null,
+      price: price0,
+      value: collateralValueAt(rule, price0),
+    };
+  });
 }
 
 export function buildState(snapshot: AccountSnapshot): EngineState {
@@ -210,7 +244,10 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
   const warn = (message: string): void => {
     warnings.add(message);
   };
-  const cross = newBucket('cross', dec(snapshot.crossWalletBalance).plus(collateralValue(snapshot)));
+  const collateral = buildCollateral(snapshot);
+  let base = dec(snapshot.crossWalletBalance);
+  for (const c of collateral) base = base.plus(c.value);
+  const cross = newBucket('cross', base);
   const state: EngineState = {
     snapshot,
     rulebook,
@@ -218,6 +255,7 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
     isolated: [],
     positions: [],
     bySymbol: new Map(),
+    collateral,
     warnings,
     warn,
   };
@@ -314,7 +352,19 @@ export function moveMark(state: EngineState, symbol: string, price: Dec): boolea
     valuePosition(state, p, price);
     addToBucket(p, 1);
   }
+  for (const c of state.collateral) {
+    if (c.linkedSymbol !== symbol) continue;
+    c.price = collateralPriceAt(c, price);
+    const value = collateralValueAt(c.rule, c.price);
+    state.cross.base = state.cross.base.minus(c.value).plus(value);
+    c.value = value;
+  }
   return true;
+}
+
+/** Collateral entries whose price follows `symbol`'s mark. */
+export function collateralLinkedTo(state: EngineState, symbol: string): CollateralState[] {
+  return state.collateral.filter((c) => c.linkedSymbol === symbol);
 }
 
 export function allBuckets(state: EngineState): Bucket[] {
