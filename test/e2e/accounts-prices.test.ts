@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MARKET_1M } from '../fixtures';
 import { capturedBinanceAccount, klinesFromCsv } from '../servers/binance/fixtures';
 import { startBinanceServer, type BinanceTestServer } from '../servers/binance/server';
 import type { BinanceAccountState } from '../servers/binance/state';
@@ -26,7 +27,7 @@ const ALL_SECRETS = [READ_ONLY.secret, TRADING.secret, WITHDRAW.secret, WRONG_SE
 
 /** Real 1-minute BTCUSDT perp candles, moved to end at the current minute and scaled to the account's mark. */
 function recentKlines(markPrice: string, minutes: number): Array<[number, string, string, string, string]> {
-  const rows = klinesFromCsv('market/binance_um_BTCUSDT_perp_1m_20250525-20250624.csv', minutes);
+  const rows = klinesFromCsv(MARKET_1M.BTCUSDT, minutes);
   const lastClose = Number(rows[rows.length - 1]![4]);
   const scale = Number(markPrice) / lastClose;
   const lastMinute = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
