@@ -137,6 +137,8 @@ function checkCollateral(snapshot: AccountSnapshot): ContractError | null {
 
 /** Checks a shape-valid snapshot's meaning; null when it is consistent. */
 export function checkSnapshotSemantics(snapshot: AccountSnapshot): ContractError | null {
+  if (snapshot.marginModel === 'portfolio' && snapshot.venue !== 'deribit')
+    return new ContractError('marginModel', 'portfolio margin is modelled for deribit only');
   for (let i = 0; i < snapshot.positions.length; i++) {
     const error = checkPosition(snapshot, i);
     if (error) return error;

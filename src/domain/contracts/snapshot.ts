@@ -57,6 +57,13 @@ export const optionSchema = z.strictObject({
   strike: positiveDecimal,
   /** Underlying (index) price in the quote currency, e.g. USD. */
   underlyingPrice: positiveDecimal,
+  /**
+   * Additive, optional: expiry (ISO time), used to reprice the option when the underlying moves
+   * (portfolio margin scenarios, trigger scan). The volatility is implied from markPrice unless
+   * `markIv` (a fraction: Deribit's mark_iv / 100) is given.
+   */
+  expiry: z.iso.datetime({ offset: true }).optional(),
+  markIv: positiveDecimal.optional(),
 });
 export type OptionTerms = z.infer<typeof optionSchema>;
 
@@ -121,6 +128,8 @@ export const accountSnapshotSchema = z.strictObject({
   settleAsset: z.string().min(1),
   crossWalletBalance: decimalString,
   collateral: z.array(collateralSchema).optional(),
+  /** Additive, optional: Deribit portfolio margin (S:PM) instead of the standard per-position rules. */
+  marginModel: z.enum(['standard', 'portfolio']).optional(),
   positions: z.array(positionSchema),
 });
 export type AccountSnapshot = z.infer<typeof accountSnapshotSchema>;

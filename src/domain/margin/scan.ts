@@ -5,14 +5,17 @@
 import { Dec } from './decimal';
 import type { Bucket, EngineState, PositionState } from './state';
 
-/** Grid step (2 %) and reach (mark / 1000 … mark × 1000) of the bracket search. */
-const GRID_STEP = new Dec('1.02');
-const GRID_STEPS = 349;
-const BISECTIONS = 90;
+/** Grid step (5 %) and reach (mark / 1000 … mark × 1000) of the bracket search. */
+const GRID_STEP = new Dec('1.05');
+const GRID_STEPS = 142;
+const BISECTIONS = 72;
 
 interface SavedPosition {
   p: PositionState;
-  fields: Pick<PositionState, 'mark' | 'notional' | 'upnl' | 'initial' | 'terms' | 'maintenance' | 'fee'>;
+  fields: Pick<
+    PositionState,
+    'mark' | 'notional' | 'upnl' | 'initial' | 'terms' | 'maintenance' | 'fee' | 'underlying'
+  >;
 }
 
 /** Every mutable figure a mark move touches, to put back bit for bit. */
@@ -27,8 +30,10 @@ function save(state: EngineState, moved: readonly PositionState[]): () => void {
       terms: p.terms,
       maintenance: p.maintenance,
       fee: p.fee,
+      underlying: p.underlying,
     },
   }));
+  const portfolio = state.portfolio;
   const buckets = new Set<Bucket>(moved.map((p) => p.bucket));
   buckets.add(state.cross);
   const totals = [...buckets].map((b) => ({
@@ -41,6 +46,7 @@ function save(state: EngineState, moved: readonly PositionState[]): () => void {
   }));
   const collateral = state.collateral.map((c) => ({ c, price: c.price, value: c.value }));
   return () => {
+    state.portfolio = portfolio;
     for (const { p, fields } of positions) Object.assign(p, fields);
     for (const t of totals)
       Object.assign(t.b, {
@@ -79,34 +85,45 @@ export function measureAt<T>(
 
 /**
  * Prices at which f(P) = level, for every level: the crossing nearest to the mark (on a log scale),
- * null when f does not cross the level between mark / 1000 and mark × 1000.
+ * null when f does not cross the level between mark / 1000 and mark × 1000. The grid is walked
+ * outward on both sides at once and only as far as the last level needs (usually a few dozen points).
  */
 export function scanLevels(f: (price: Dec) => Dec, mark: Dec, levels: readonly Dec[]): (Dec | null)[] {
+  const atMark = f(mark);
   const down: { p: Dec; v: Dec }[] = [];
   const up: { p: Dec; v: Dec }[] = [];
+  const sides = levels.map((level) => atMark.minus(level).cmp(0));
+  const found: ({ side: { p: Dec; v: Dec }[]; k: number } | null)[] = levels.map(() => null);
+  let open = sides.filter((s0) => s0 !== 0).length;
   let lo = mark;
   let hi = mark;
-  for (let k = 0; k < GRID_STEPS; k++) {
+  for (let k = 0; k < GRID_STEPS && open > 0; k++) {
     lo = lo.div(GRID_STEP);
     hi = hi.times(GRID_STEP);
     down.push({ p: lo, v: f(lo) });
     up.push({ p: hi, v: f(hi) });
+    levels.forEach((level, i) => {
+      const s0 = sides[i]!;
+      if (s0 === 0 || found[i]) return;
+      // Down first: at equal distance the fall is the move the account fears most.
+      for (const side of [down, up]) {
+        if (side[k]!.v.minus(level).cmp(0) !== s0) {
+          found[i] = { side, k };
+          open--;
+          return;
+        }
+      }
+    });
   }
-  const atMark = f(mark);
-  return levels.map((level) => {
-    const sideOf = (v: Dec): number => v.minus(level).cmp(0);
-    const s0 = sideOf(atMark);
+  return levels.map((level, i) => {
+    const s0 = sides[i]!;
     if (s0 === 0) return mark;
-    const crossing = (side: { p: Dec; v: Dec }[]): number => side.findIndex((g) => sideOf(g.v) !== s0);
-    const kDown = crossing(down);
-    const kUp = crossing(up);
-    if (kDown < 0 && kUp < 0) return null;
-    const useDown = kUp < 0 || (kDown >= 0 && kDown <= kUp);
-    const side = useDown ? down : up;
-    const k = useDown ? kDown : kUp;
-    let inside = k === 0 ? mark : side[k - 1]!.p;
-    let outside = side[k]!.p;
-    if (sideOf(side[k]!.v) === 0) return outside;
+    const hit = found[i];
+    if (!hit) return null;
+    const sideOf = (v: Dec): number => v.minus(level).cmp(0);
+    let inside = hit.k === 0 ? mark : hit.side[hit.k - 1]!.p;
+    let outside = hit.side[hit.k]!.p;
+    if (sideOf(hit.side[hit.k]!.v) === 0) return outside;
     for (let i = 0; i < BISECTIONS; i++) {
       const mid = inside.plus(outside).div(2);
       const s = sideOf(f(mid));

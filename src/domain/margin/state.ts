@@ -6,7 +6,20 @@ import { Dec, ZERO, approxNumber, dec } from './decimal';
 import { type MaintenanceTerms, type Rulebook, type TierLookupInput, silent } from './rulebook';
 import { rulebookFor } from './rulebooks';
 import { optionMargins } from './rulebooks/deribit-options';
-import { type CollateralRule, collateralRule, collateralValueAt, linkedSymbolOf } from './collateral';
+import {
+  type CollateralRule,
+  baseAssetOf,
+  collateralRule,
+  collateralValueAt,
+  linkedSymbolOf,
+} from './collateral';
+import {
+  type PmPosition,
+  type PmResult,
+  black76,
+  impliedVol,
+  portfolioMargin,
+} from './rulebooks/deribit/portfolioMargin';
 
 /**
  * One collateral entry of the cross account. A linked entry's price follows its symbol's mark in
@@ -60,6 +73,12 @@ export interface PositionState {
   readonly feeRate: Dec;
   readonly valueAt: 'mark' | 'entry';
   readonly bucket: Bucket;
+  /** Options: the underlying index the margins are taken at (moves in underlying scans), else null. */
+  underlying: Dec | null;
+  /** Options: years to expiry and the volatility to reprice at when the underlying moves, else null. */
+  readonly optionModel: OptionModel | null;
+  /** Base asset of the symbol (BTC for BTC-PERPETUAL and BTC options), for underlying moves. */
+  readonly currency: string | null;
   /** Contracts of other positions counted with this one for the tier (OKX cross underlying), else 0. */
   tierContractsOthers: Dec;
   /** size + tierContractsOthers: the contracts the tier is looked up by (computed once, not per lookup). */
@@ -73,6 +92,11 @@ export interface PositionState {
   fee: Dec;
 }
 
+export interface OptionModel {
+  readonly years: number;
+  readonly iv: number;
+}
+
 export interface EngineState {
   readonly snapshot: AccountSnapshot;
   readonly rulebook: Rulebook;
@@ -82,6 +106,8 @@ export interface EngineState {
   readonly bySymbol: Map<string, PositionState[]>;
   /** Collateral entries (all in the cross bucket's base). */
   readonly collateral: CollateralState[];
+  /** Deribit portfolio margin of the cross book (marginModel "portfolio"), recomputed on every move. */
+  portfolio: PmResult | null;
   readonly warnings: Set<string>;
   readonly warn: (message: string) => void;
 }
@@ -193,7 +219,7 @@ function valuePosition(state: EngineState, p: PositionState, price: Dec): void {
  */
 function valueOption(p: PositionState, price: Dec): void {
   const option = p.position.option!;
-  const margins = optionMargins(option, p.position.side, price);
+  const margins = optionMargins(option, p.position.side, price, p.underlying ?? undefined);
   p.mark = price;
   p.notional = p.qty.times(price);
   const move = p.qty.times(price.minus(p.entry));
@@ -256,6 +282,7 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
     positions: [],
     bySymbol: new Map(),
     collateral,
+    portfolio: null,
     warnings,
     warn,
   };
@@ -296,6 +323,9 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
       feeRate: rulebook.feeRate(position),
       valueAt: rulebook.maintenanceValueAt(position),
       bucket,
+      underlying: position.option ? dec(position.option.underlyingPrice) : null,
+      optionModel: position.option ? optionModelOf(snapshot, position, warn) : null,
+      currency: baseAssetOf(position.symbol),
       tierContractsOthers: ZERO,
       tierContracts: size.plus(ZERO),
       mark: ZERO,
@@ -316,16 +346,108 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
     state.positions.push(p);
   });
   sumTierContracts(state);
-  if (state.positions.some((p) => p.position.option)) {
+  if (state.positions.some((p) => p.position.option && p.position.marginMode === 'cross')) {
     warn(
-      'options: no liquidation or trigger price is computed for option positions, and other positions hold the option premiums fixed (their margin moves with the underlying)',
+      'options: trigger and liquidation prices of option books are found by scanning the underlying (futures and options of the currency move together, options repriced with Black-76); an option position reports them as underlying index prices',
     );
   }
   for (const p of state.positions) {
     valuePosition(state, p, dec(p.position.markPrice));
     addToBucket(p, 1);
   }
+  applyPortfolio(state);
   return state;
+}
+
+/** Years to expiry and the volatility (given, or implied from the mark premium) of one option. */
+function optionModelOf(
+  snapshot: AccountSnapshot,
+  position: Position,
+  warn: (m: string) => void,
+): OptionModel {
+  const option = position.option!;
+  const asOf = Date.parse(snapshot.asOf);
+  const expiry = option.expiry === undefined ? Number.NaN : Date.parse(option.expiry);
+  const years = Number.isFinite(expiry) ? Math.max(0, (expiry - asOf) / (365 * 86_400_000)) : 0;
+  if (option.expiry === undefined)
+    warn(`${position.symbol}: option expiry missing; repriced at intrinsic value when the underlying moves`);
+  const underlying = Number(option.underlyingPrice);
+  const iv =
+    option.markIv !== undefined
+      ? Number(option.markIv)
+      : impliedVol(
+          option.type,
+          underlying,
+          Number(option.strike),
+          years,
+          Number(position.markPrice) * underlying,
+        );
+  return { years, iv };
+}
+
+/**
+ * Deribit portfolio margin (marginModel "portfolio"): the cross bucket's maintenance and initial
+ * margin are the portfolio's, not the sum of the positions' standard figures (which stay on the
+ * positions for display).
+ */
+function applyPortfolio(state: EngineState): void {
+  if (state.snapshot.marginModel !== 'portfolio') return;
+  const book: PmPosition[] = [];
+  let underlying: Dec | null = null;
+  for (const p of state.cross.positions) {
+    if (!p.inverse) continue;
+    if (p.position.option) {
+      underlying ??= p.underlying;
+      const option = p.position.option;
+      book.push({
+        kind: 'option',
+        sign: p.sign,
+        qty: p.qty,
+        type: option.type,
+        strike: dec(option.strike),
+        years: p.optionModel!.years,
+        iv: p.optionModel!.iv,
+        expiry: option.expiry ?? '',
+      });
+    } else {
+      book.push({ kind: 'future', sign: p.sign, usd: p.qty, mark: p.mark });
+    }
+  }
+  underlying ??= state.cross.positions.find((p) => p.inverse)?.mark ?? null;
+  if (underlying === null) return;
+  const pm = portfolioMargin(book, underlying);
+  state.portfolio = pm;
+  state.cross.maintenance = pm.maintenance;
+  state.cross.initial = pm.initial;
+  state.cross.fee = ZERO;
+}
+
+/**
+ * Moves the underlying of `currency` to `price` (relative to `from`): futures marks move in proportion,
+ * options are repriced (Black-76 at their volatility) and margined at the new underlying.
+ */
+export function moveUnderlying(state: EngineState, currency: string, from: Dec, price: Dec): void {
+  const factor = price.div(from);
+  for (const p of state.positions) {
+    if (p.currency !== currency || !p.inverse) continue;
+    addToBucket(p, -1);
+    if (p.position.option) {
+      const model = p.optionModel!;
+      const usd = black76(
+        p.position.option.type,
+        price.toNumber(),
+        Number(p.position.option.strike),
+        model.years,
+        model.iv,
+      );
+      p.underlying = price;
+      valuePosition(state, p, new Dec((usd / price.toNumber()).toPrecision(15)));
+    } else {
+      valuePosition(state, p, dec(p.position.markPrice).times(factor));
+    }
+    addToBucket(p, 1);
+  }
+  applyPortfolio(state);
 }
 
 /** OKX cross tiers count all cross positions of one underlying together (MARGIN-FORMULAS.md §4.3). */
@@ -352,6 +474,7 @@ export function moveMark(state: EngineState, symbol: string, price: Dec): boolea
     valuePosition(state, p, price);
     addToBucket(p, 1);
   }
+  applyPortfolio(state);
   for (const c of state.collateral) {
     if (c.linkedSymbol !== symbol) continue;
     c.price = collateralPriceAt(c, price);
