@@ -62,7 +62,11 @@ export interface RunningMonitor extends Monitor {
 export async function createMonitor(options: MonitorOptions): Promise<RunningMonitor> {
   const now = options.now ?? Date.now;
   const log = options.log ?? ((line: string) => console.error(line));
-  const db = openDatabase(databaseFile(options.dataDir), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const db = openDatabase(databaseFile(options.dataDir), {
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    log,
+    now,
+  });
   const history = new HistoryStore(db);
   const settings = new SettingsRepository(history);
 

@@ -290,7 +290,7 @@ describe('headless mode on the demo account', () => {
     const csv = readFileSync((await download.path())!, 'utf8')
       .trim()
       .split('\r\n');
-    expect(csv[0]).toBe('time_utc,equity,margin_ratio,min_distance_to_liquidation');
+    expect(csv[0]).toBe('time_utc,equity,margin_ratio_pct,distance_to_liquidation_pct,alerts');
     expect(csv.length - 1).toBe(points);
     await screenshot(page, '05-history');
     await checkAccessibility('history');

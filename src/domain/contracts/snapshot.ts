@@ -2,6 +2,7 @@
 // The engine's input. Every number is a decimal string; unknown fields are rejected.
 // Fields beyond CONTRACTS.md are optional and additive (documented in docs/CONTRACTS.md).
 import { z } from 'zod';
+import { decimalOutOfRange } from './decimalBounds';
 
 export const SNAPSHOT_SCHEMA = 'marginwatch.snapshot/1' as const;
 
@@ -23,31 +24,37 @@ export const decimalString = z
   .string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a decimal string') })
   .regex(DECIMAL_RE, { error: 'must be a decimal string such as "123.45"' });
 
-const nonNegativeDecimal = decimalString.refine((s) => !s.trim().startsWith('-'), {
+/** A decimal input inside the range the engine computes exactly (docs/CONTRACTS.md "Number range"). */
+const inputDecimal = (positive: boolean) =>
+  decimalString.superRefine((s, ctx) => {
+    const problem = decimalOutOfRange(s, positive);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, abort: true });
+  });
+
+const boundedDecimal = inputDecimal(false);
+const nonNegativeDecimal = boundedDecimal.refine((s) => !s.trim().startsWith('-'), {
   error: 'must not be negative',
 });
-const positiveDecimal = decimalString.refine(
+const positiveDecimal = inputDecimal(true).refine(
   (s) => !s.trim().startsWith('-') && /[1-9]/.test(s.split(/[eE]/)[0] ?? ''),
-  {
-    error: 'must be greater than zero',
-  },
+  { error: 'must be greater than zero' },
 );
 
 export const tierSchema = z.strictObject({
   floor: nonNegativeDecimal,
   cap: positiveDecimal,
   maintenanceRate: nonNegativeDecimal,
-  maintenanceAmount: decimalString,
+  maintenanceAmount: boundedDecimal,
   maxLeverage: positiveDecimal,
 });
 export type Tier = z.infer<typeof tierSchema>;
 
 export const reportedFiguresSchema = z.strictObject({
-  liquidationPrice: decimalString.optional(),
-  maintenanceMargin: decimalString.optional(),
-  marginRatio: decimalString.optional(),
-  unrealizedPnl: decimalString.optional(),
-  initialMargin: decimalString.optional(),
+  liquidationPrice: boundedDecimal.optional(),
+  maintenanceMargin: boundedDecimal.optional(),
+  marginRatio: boundedDecimal.optional(),
+  unrealizedPnl: boundedDecimal.optional(),
+  initialMargin: boundedDecimal.optional(),
 });
 export type ReportedFigures = z.infer<typeof reportedFiguresSchema>;
 
@@ -83,7 +90,7 @@ export const positionSchema = z.strictObject({
   tiers: z.array(tierSchema).optional(),
   reported: reportedFiguresSchema.optional(),
   // Additive, optional: funding for the forecast, tick/lot for display.
-  fundingRate: decimalString.optional(),
+  fundingRate: boundedDecimal.optional(),
   nextFundingTime: z.iso.datetime({ offset: true }).optional(),
   tickSize: positiveDecimal.optional(),
   lotSize: positiveDecimal.optional(),
@@ -106,7 +113,7 @@ export type CollateralTier = z.infer<typeof collateralTierSchema>;
 
 export const collateralSchema = z.strictObject({
   asset: z.string().min(1),
-  amount: decimalString,
+  amount: boundedDecimal,
   /** Price of one unit in the settle asset (Binance Multi-Assets: the asset index). */
   price: positiveDecimal,
   /** Flat haircut: value = amount × price × (1 − haircut). Ignored for the part `tiers` cover. */
@@ -126,7 +133,7 @@ export const accountSnapshotSchema = z.strictObject({
   asOf: z.iso.datetime({ offset: true }),
   positionMode: z.enum(['oneway', 'hedge']),
   settleAsset: z.string().min(1),
-  crossWalletBalance: decimalString,
+  crossWalletBalance: boundedDecimal,
   collateral: z.array(collateralSchema).optional(),
   /** Additive, optional: Deribit portfolio margin (S:PM) instead of the standard per-position rules. */
   marginModel: z.enum(['standard', 'portfolio']).optional(),
