@@ -4,6 +4,7 @@ import { app, dialog, Notification, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { soundChannel } from '../../src/notify';
 import { createMonitor } from '../../src/service';
+import { securePrivateDir } from '../../src/store/privateDir';
 import { connectIpc } from './ipc';
 import { applyStartAtLogin } from './login-item';
 import { electronNativeBinding } from './native';
@@ -36,6 +37,8 @@ async function start(): Promise<void> {
 
   let monitor: Awaited<ReturnType<typeof createMonitor>>;
   try {
+    // Chromium's caches and our database share this folder: private to the user before anything is written.
+    securePrivateDir(app.getPath('userData'), (line) => console.log(`${new Date().toISOString()} ${line}`));
     monitor = await createMonitor({
       dataDir: app.getPath('userData'),
       shell: 'desktop',

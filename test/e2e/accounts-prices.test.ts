@@ -199,11 +199,28 @@ describe('accounts in Settings and the price chart (local Binance server)', () =
 
   it('removes an account after confirmation; it disappears from the dashboard', async () => {
     const trading = (await accountNamed('Binance trading'))!;
-    await page.click(`[data-account-row="${trading.id}"] [data-testid="remove-account"]`);
-    expect(await page.textContent(`[data-account-row="${trading.id}"] [role="alertdialog"]`)).toContain(
-      'erases the stored key; history stays',
+    const opener = `[data-account-row="${trading.id}"] [data-testid="remove-account"]`;
+    // The confirmation is a modal dialog: focus starts inside, Tab stays inside, Escape closes it and
+    // focus returns to the button that opened it.
+    await page.click(opener);
+    await page.waitForSelector('[data-testid="remove-dialog"][open]');
+    expect(await page.textContent('[data-testid="remove-dialog"]')).toContain(
+      'erases the stored key; its history stays',
     );
-    await page.click(`[data-account-row="${trading.id}"] [data-testid="confirm-remove"]`);
+    const inDialog = () =>
+      page.evaluate(() => !!document.activeElement?.closest('[data-testid="remove-dialog"]'));
+    expect(await inDialog()).toBe(true);
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      expect(await inDialog(), `focus after ${i + 1} Tab(s)`).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="remove-dialog"]:not([open])', { state: 'attached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'remove-account',
+    );
+    await page.click(opener);
+    await page.click('[data-testid="remove-dialog"] [data-testid="confirm-remove"]');
     await page.waitForSelector(`[data-account-row="${trading.id}"]`, { state: 'detached' });
     expect(await accountNamed('Binance trading')).toBeUndefined();
     await page.evaluate(() => (location.hash = '#/'));
