@@ -6,7 +6,15 @@ import { decimalOutOfRange } from './decimalBounds';
 
 export const SNAPSHOT_SCHEMA = 'marginwatch.snapshot/1' as const;
 
-export const VENUES = ['binance-usdm', 'binance-coinm', 'bybit', 'okx', 'hyperliquid', 'deribit', 'gate'] as const;
+export const VENUES = [
+  'binance-usdm',
+  'binance-coinm',
+  'bybit',
+  'okx',
+  'hyperliquid',
+  'deribit',
+  'gate',
+] as const;
 export type VenueId = (typeof VENUES)[number];
 
 const DECIMAL_RE = /^-?(?:\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
@@ -56,6 +64,13 @@ export const optionSchema = z.strictObject({
   strike: positiveDecimal,
   /** Underlying (index) price in the quote currency, e.g. USD. */
   underlyingPrice: positiveDecimal,
+  /**
+   * Additive, optional: expiry (ISO time), used to reprice the option when the underlying moves
+   * (portfolio margin scenarios, trigger scan). The volatility is implied from markPrice unless
+   * `markIv` (a fraction: Deribit's mark_iv / 100) is given.
+   */
+  expiry: z.iso.datetime({ offset: true }).optional(),
+  markIv: positiveDecimal.optional(),
 });
 export type OptionTerms = z.infer<typeof optionSchema>;
 
@@ -84,11 +99,31 @@ export const positionSchema = z.strictObject({
 });
 export type Position = z.infer<typeof positionSchema>;
 
+/**
+ * One slice of a tiered collateral ratio (Bybit UTA collateral-value ratio, OKX discount rate): the part
+ * of the holding between `floor` and `cap` counts at `ratio` (progressive, like tax brackets). `cap`
+ * absent = no upper limit. Floors/caps are coin amounts or settle-asset values per `tierBasis`.
+ */
+export const collateralTierSchema = z.strictObject({
+  floor: nonNegativeDecimal,
+  cap: positiveDecimal.optional(),
+  ratio: nonNegativeDecimal,
+});
+export type CollateralTier = z.infer<typeof collateralTierSchema>;
+
 export const collateralSchema = z.strictObject({
   asset: z.string().min(1),
   amount: boundedDecimal,
+  /** Price of one unit in the settle asset (Binance Multi-Assets: the asset index). */
   price: positiveDecimal,
+  /** Flat haircut: value = amount × price × (1 − haircut). Ignored for the part `tiers` cover. */
   haircut: nonNegativeDecimal,
+  // Additive, optional (docs/CONTRACTS.md): tiered ratios, the venue's collateral switch, and the
+  // position symbol whose mark the asset's price moves with (wrong-way risk; inferred when absent).
+  tiers: z.array(collateralTierSchema).optional(),
+  tierBasis: z.enum(['amount', 'value']).optional(),
+  collateralSwitch: z.boolean().optional(),
+  priceSymbol: z.string().min(1).optional(),
 });
 export type Collateral = z.infer<typeof collateralSchema>;
 
@@ -100,6 +135,8 @@ export const accountSnapshotSchema = z.strictObject({
   settleAsset: z.string().min(1),
   crossWalletBalance: boundedDecimal,
   collateral: z.array(collateralSchema).optional(),
+  /** Additive, optional: Deribit portfolio margin (S:PM) instead of the standard per-position rules. */
+  marginModel: z.enum(['standard', 'portfolio']).optional(),
   positions: z.array(positionSchema),
 });
 export type AccountSnapshot = z.infer<typeof accountSnapshotSchema>;
