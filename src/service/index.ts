@@ -150,6 +150,8 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
     shell: options.shell,
     storage: storage.view(),
   };
+
+  let monitor: Monitor | null = null;
   // "degraded: storage" reaches every window as a status event.
   storage.onChange(() => {
     status.storage = storage.view();
@@ -158,8 +160,6 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
   await storage.checkFreeSpace();
   const diskCheck = setInterval(() => void storage.checkFreeSpace(), options.diskCheckMs ?? 60_000);
   diskCheck.unref();
-
-  let monitor: Monitor | null = null;
   const runners: AccountRunner[] = [];
   const watchdogs = new Map<string, Watchdog>();
   const runnerDeps = {

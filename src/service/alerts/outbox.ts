@@ -23,6 +23,8 @@ export interface OutboxOptions {
   judgeChannels: () => boolean;
   /** Deliveries of decisions the database could not take (sent from memory, never marked on disk). */
   unsaved: UnsavedDecisions;
+  /** A write failed: true when it was the disk (the stored deliveries wait for it, quietly). */
+  storageFailed: (error: unknown) => boolean;
 }
 
 /** One channel.send that always settles: a throw or no answer within `timeoutMs` is a failed send. */
@@ -120,9 +122,15 @@ export class Outbox {
     if (this.o.unsaved.size > 0) return;
     const due = store.dueDeliveries(this.o.now());
     if (due.length === 0) return;
-    const claimed = due.filter((d) =>
-      this.o.channels.has(d.channel) ? store.claim(d.id, this.o.now()) : this.dropOrphan(d),
-    );
+    let claimed: DeliveryRow[];
+    try {
+      claimed = due.filter((d) =>
+        this.o.channels.has(d.channel) ? store.claim(d.id, this.o.now()) : this.dropOrphan(d),
+      );
+    } catch (error) {
+      if (this.o.storageFailed(error)) return;
+      throw error;
+    }
     await this.sendClaimed(claimed, true);
   }
 

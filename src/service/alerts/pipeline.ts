@@ -118,12 +118,18 @@ export class AlertPipeline implements WatchdogTarget {
         return judgeChannels(this.store, this.decider, [...this.channels.keys()], nowMs, utcOffsetMin(nowMs));
       },
       unsaved: this.unsaved,
+      storageFailed: (error) => this.storage.failed(error),
     });
     // A change in storage (failing, back, low disk) is judged once the current decision is done:
     // never inside another commit.
     this.storage.onChange(() => queueMicrotask(() => this.judgeStorage()));
     // Whatever was in flight when the last run died may not have gone out: send it again.
-    this.store.resetInFlight();
+    try {
+      this.store.resetInFlight();
+    } catch (error) {
+      // Started on a full disk: run anyway (the storage alert says why); the reset waits for space.
+      if (!this.storage.failed(error)) throw error;
+    }
     this.ready = this.outbox.flush();
   }
 
