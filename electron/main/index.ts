@@ -24,6 +24,8 @@ let quitting = false;
 let win: BrowserWindow | null = null;
 
 registerAppScheme();
+// A service manager or logout sends SIGTERM: quit through 'before-quit' so the database is closed.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => app.quit());
 if (!app.requestSingleInstanceLock()) app.quit();
 else void start();
 

@@ -12,6 +12,8 @@ export interface MarketView {
   sigma(symbol: string): number | null;
   /** Correlation of two symbols' 1-minute returns, or null without common history. */
   correlation(a: string, b: string): number | null;
+  /** Horizon-average σ per √minute over tMin minutes (σ term structure), or null without history. */
+  sigmaAt?(symbol: string, tMin: number): number | null;
 }
 
 export interface AccountForecastInput {
@@ -76,6 +78,20 @@ function sigmaFor(ctx: Ctx, symbol: string): number {
 }
 
 /**
+ * The horizon σ of a symbol when the parameters ask for it (issue 12): a shock's variance decays with the
+ * fast half-life instead of being carried for a day; never below the symbol's floor.
+ */
+function termStructure(ctx: Ctx, symbol: string, sigma: number): ((tMin: number) => number) | undefined {
+  const { market, params } = ctx.input;
+  if (!params.sigmaTermStructure || !market.sigmaAt) return undefined;
+  const floor = symbolParams(params, symbol).volFloorPerMin;
+  return (tMin) => {
+    const s = market.sigmaAt!(symbol, tMin);
+    return s !== null && Number.isFinite(s) && s > 0 ? Math.max(s, floor) : sigma;
+  };
+}
+
+/**
  * Which way the price must move to reach this position's trigger: isolated follows the side; a cross
  * position follows the net exposure of its symbol in the cross book (hedge legs share one trigger).
  */
@@ -112,7 +128,7 @@ function forecastPosition(ctx: Ctx, p: Position, pr: PositionReport): PositionFo
     const payer = p.side === 'long' ? rate : -rate;
     const funding: FundingEvent[] = times.map((offsetMin) => ({ offsetMin, loss: payer }));
     const tail = below ? sp.tailDown : sp.tailUp;
-    const barrier: BarrierInput = { distance: distance > 0 ? distance : 0, sigmaPerMin: sigma, funding, jumpsPerMin: jumpIntensity(tail, distance) };
+    const barrier: BarrierInput = { distance: distance > 0 ? distance : 0, sigmaPerMin: sigma, funding, jumpsPerMin: jumpIntensity(tail, distance), sigmaAtHorizon: termStructure(ctx, p.symbol, sigma) };
     out.push(forecastBarrier(level, barrier, params.calibration));
   }
   return { symbol: p.symbol, positionSide: p.positionSide, levels: out };
