@@ -7,6 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { computeMarginReport, parseSnapshot } from '../../../src/domain/margin';
+import { createVenueSession } from '../../../src/venues/exchanges';
+import { FAST } from './binanceHarness';
 import type { AccountSnapshot } from '../../../src/domain/contracts';
 import { binanceMultiAssetsCollateral } from '../../../src/venues/exchanges/binance/collateral';
 import { bybitUtaCollateral } from '../../../src/venues/exchanges/bybit/collateral';
@@ -141,5 +143,32 @@ describe('collateral endpoints on the local servers', () => {
       snapshotWith({ venue: 'okx', collateral: collateral.filter((c) => c.asset === 'BTC') }),
     );
     expect(report.account.walletBalance).toBe('1785000');
+  });
+
+  it('Bybit reader (linear UTA): the session snapshot carries the tiered coins instead of the USD total', async () => {
+    const account = capturedBybitAccount('byKey', 'bySecret');
+    account.positions = [];
+    account.collateralInfo = [{ currency: 'BTC', collateralSwitch: true, marginCollateral: true }];
+    const server: BybitTestServer = await startBybitServer({
+      accounts: [account],
+      ...bybitMarket(),
+      collateralRatios: docs.bybitCollateral as Row[],
+    });
+    closers.push(() => server.close());
+    const session = createVenueSession(
+      {
+        id: 'by',
+        name: 'by',
+        source: 'bybit',
+        options: { restUrl: server.baseUrl, wsUrl: 'off', category: 'linear', settleCoin: 'USDT' },
+      },
+      { apiKey: 'byKey', secret: 'bySecret' },
+      { tuning: FAST },
+    );
+    closers.push(() => session.stop());
+    const snap = await session.fetchSnapshot();
+    expect(snap.crossWalletBalance).toBe('0');
+    expect(snap.collateral?.[0]).toMatchObject({ asset: 'BTC', amount: '0.805994', tierBasis: 'amount' });
+    expect(server.requests.some((r) => r.path === '/v5/account/collateral-info')).toBe(true);
   });
 });
