@@ -3,8 +3,8 @@
 import type { AccountSnapshot, EngineOptions, MarginReport, MarkTick, Parsed, Candle } from '../domain/contracts';
 import type { AccountForecast } from '../domain/forecast/types';
 import type { AlertLevel } from '../domain/alerts/levels';
-import type { AccountView } from '../api/messages';
-import type { AccountConfig, VenueHealth, VenueSession } from '../venues/types';
+import type { AccountView, DangerView } from '../api/messages';
+import type { AccountConfig, VenueHealth, VenueLiquidationEvent, VenueSession } from '../venues/types';
 import type { HistoryStore } from '../store/historyStore';
 import type { StoredCandle } from '../store/historyStore';
 import { shouldPersist, type LastWrite } from './persistPolicy';
@@ -19,6 +19,8 @@ export interface Forecaster {
   ingestCandles(symbol: string, candles: Candle[]): void;
   ingestTick(tick: MarkTick): void;
   forecast(snapshot: AccountSnapshot, report: MarginReport, nowMs: number): AccountForecast;
+  /** σ per √minute of a symbol (the danger model's σ-distance), or null without history. */
+  sigma?(symbol: string): number | null;
   /** v2 (worker thread) for books the closed form describes poorly, e.g. cross books of several assets. */
   forecastMonteCarlo?(snapshot: AccountSnapshot, report: MarginReport, nowMs: number): Promise<AccountForecast>;
   needsMonteCarlo?(snapshot: AccountSnapshot): boolean;
@@ -33,8 +35,13 @@ export interface AlertSink {
       health: VenueHealth;
       accountName?: string;
       keyPermissionsNotice?: string | null;
+      snapshot?: AccountSnapshot | null;
+      volatility?: Record<string, number | null>;
+      venueEvents?: readonly VenueLiquidationEvent[];
     },
   ): Promise<void>;
+  /** The current danger verdict of the account (worst subject, levels, advice), or null before data. */
+  danger?(accountId: string): DangerView | null;
   /** Worst open level alert of the account and its positions. */
   accountLevel(accountId: string): AlertLevel;
 }
@@ -70,6 +77,8 @@ export class AccountRunner {
   private monteCarlo: { forecast: AccountForecast; atMs: number } | null = null;
   private monteCarloRunning = false;
   private keyNotice: string | null = null;
+  /** Venue liquidation/ADL events not yet handed to the alerts. */
+  private venueEvents: VenueLiquidationEvent[] = [];
   private stopped = false;
 
   constructor(
@@ -88,6 +97,10 @@ export class AccountRunner {
       onSnapshot: (raw) => this.enqueue(raw),
       onHealth: (health) => this.onHealth(health),
       onMarkTick: (tick) => this.deps.forecaster.ingestTick(tick),
+      onVenueEvent: (event) => {
+        this.venueEvents.push(event);
+        this.reevaluate();
+      },
     });
   }
 
@@ -107,6 +120,7 @@ export class AccountRunner {
       forecast: this.forecast,
       health: this.health,
       level: this.deps.alerts.accountLevel(this.config.id),
+      danger: this.deps.alerts.danger?.(this.config.id) ?? null,
       lastError: this.lastError,
     };
   }
@@ -209,7 +223,11 @@ export class AccountRunner {
   }
 
   private alertInput(report: MarginReport | null, forecast: AccountForecast | null, health: VenueHealth) {
-    return { report, forecast, health, accountName: this.config.name, keyPermissionsNotice: this.keyNotice };
+    const volatility: Record<string, number | null> = {};
+    for (const p of this.snapshot?.positions ?? []) volatility[p.symbol] = this.deps.forecaster.sigma?.(p.symbol) ?? null;
+    const venueEvents = this.venueEvents;
+    this.venueEvents = [];
+    return { report, forecast, health, accountName: this.config.name, keyPermissionsNotice: this.keyNotice, snapshot: this.snapshot, volatility, venueEvents };
   }
 
   /** Alert inputs other than data (health, key checks) changed: judge again with the last report. */

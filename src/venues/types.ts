@@ -47,6 +47,16 @@ export interface VenueListener {
   onHealth(health: VenueHealth): void;
   /** Mark-price ticks for symbols the account holds (optional fast path for the forecast). */
   onMarkTick?(tick: MarkTick): void;
+  /** The venue reported a liquidation, auto-deleveraging or forced reduction (subject key, fill price). */
+  onVenueEvent?(event: VenueLiquidationEvent): void;
+}
+
+/** Same shape as the alert domain's LiquidationEvent (kept here so venues do not import alerts). */
+export interface VenueLiquidationEvent {
+  subject: string;
+  kind: 'liquidation' | 'adl' | 'forced-reduction';
+  price: string | null;
+  atMs: number;
 }
 
 /** A running connection to one account at one venue. */

@@ -5,17 +5,18 @@
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../../store/db';
 import { AlertStore, type DeliveryRow } from '../../store/alertStore';
-import type { MarginReport } from '../../domain/contracts';
+import type { AccountSnapshot, MarginReport } from '../../domain/contracts';
 import type { AccountForecast } from '../../domain/forecast/types';
 import type { VenueHealth } from '../../venues/types';
-import type { AlertView } from '../../api/messages';
+import type { AlertView, DangerView } from '../../api/messages';
+import { dangerView } from '../dangerView';
 import { levelRank, worstLevel, type AlertLevel } from '../../domain/alerts/levels';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../../domain/alerts/settings';
 import { reduceAlerts, type MonitorStatus } from '../../domain/alerts/reducer';
 import { reduceChannelAlerts, MONITOR_ACCOUNT_ID, type ChannelHealth } from '../../domain/alerts/channels';
 import { acknowledgeEpisode, snoozeEpisode } from '../../domain/alerts/episodes';
 import { LEVEL_LABEL } from '../../domain/alerts/format';
-import type { AlertEffect, AlertsState, NotificationIntent, ReduceResult } from '../../domain/alerts/types';
+import type { AlertEffect, AlertsState, LiquidationEvent, NotificationIntent, ReduceResult } from '../../domain/alerts/types';
 import type { NotificationChannel, OutgoingNotification, SendResult } from '../../notify/types';
 import { alertView, toOutgoing } from './views';
 import type { WatchdogTarget } from './watchdog';
@@ -31,6 +32,11 @@ export interface AlertEvaluationInput {
   accountName?: string;
   /** The key's permissions widened since it was added (periodic re-check), or null. */
   keyPermissionsNotice?: string | null;
+  /** Danger-model inputs (src/domain/danger): marks/sizes, σ per symbol, venue liquidation events. */
+  snapshot?: AccountSnapshot | null;
+  volatility?: Record<string, number | null>;
+  venueEvents?: readonly LiquidationEvent[];
+  closedByTrader?: readonly string[];
 }
 
 export interface AlertListFilter {
@@ -152,6 +158,8 @@ export class AlertPipeline implements WatchdogTarget {
     memory.lastDataMono = this.monoNow();
     memory.resumedAfterGapMs = null;
     const claimed = this.decide(accountId, memory, { silentMs: 0, resumedAfterGapMs: null });
+    // Venue events and trader closes are news once: a later re-judgement must not replay them.
+    memory.input = { ...input, venueEvents: [], closedByTrader: [] };
     await this.deliver(claimed);
   }
 
@@ -227,6 +235,10 @@ export class AlertPipeline implements WatchdogTarget {
       utcOffsetMin: this.utcOffsetMin(nowMs),
       monitor,
       keyPermissionsNotice: input.keyPermissionsNotice ?? null,
+      snapshot: input.snapshot ?? null,
+      ...(input.volatility ? { volatility: input.volatility } : {}),
+      ...(input.venueEvents ? { venueEvents: input.venueEvents } : {}),
+      ...(input.closedByTrader ? { closedByTrader: input.closedByTrader } : {}),
     });
     return this.commit(accountId, result, nowMs, !this.closed);
   }
@@ -454,6 +466,12 @@ export class AlertPipeline implements WatchdogTarget {
   view(alertId: string): AlertView | null {
     const row = this.store.episode(alertId);
     return row ? alertView(row, this.store.deliveriesFor(alertId), this.now()) : null;
+  }
+
+  /** The account's danger verdict now, from the last evaluated data and its settings. */
+  danger(accountId: string): DangerView | null {
+    const memory = this.accounts.get(accountId);
+    return memory?.input ? dangerView(memory.input, memory.settings) : null;
   }
 
   /** Worst level among the account's alerts that are not closed (acknowledged and snoozed included). */
