@@ -186,7 +186,8 @@ function goneObservations(
     if (present.has(key)) continue;
     const subject = parseSubject(key);
     const danger = subject !== null && (subject.type === 'position' || subject.type === 'cross');
-    if (danger && ep.kind === 'level' && levelRank(ep.level) >= levelRank('margin-call') && !traderClosed.has(key)) {
+    const reported = (input.venueEvents ?? []).some((e) => e.subject === key);
+    if (danger && ep.kind === 'level' && (reported || (levelRank(ep.level) >= levelRank('margin-call') && !traderClosed.has(key)))) {
       announceLiquidation(state, key, ep.facts.triggerPrice ?? null, 'liquidation', input, label, effects);
       continue;
     }
