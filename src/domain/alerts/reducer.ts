@@ -112,12 +112,14 @@ export function reduceAlerts(previous: AlertsState | null, input: AlertInput): R
   const verdict = input.report
     ? dangerVerdict(input.report, input.forecast, input.snapshot, input.volatility, s)
     : null;
+  // The venue's own liquidation reports first: the report may still show those positions.
+  for (const ev of input.venueEvents ?? []) announceLiquidation(state, ev.subject, ev.price, ev.kind, input, label, effects);
   if (input.report && verdict) {
-    observations.push(...dangerObservations(verdict, input, label));
+    const reported = new Set((input.venueEvents ?? []).map((e) => e.subject));
+    observations.push(...dangerObservations(verdict, input, label).filter((o) => !reported.has(o.subject)));
     observations.push(...input.report.positions.map((p) => discrepancyObservation(`system:discrepancy:${p.symbol}:${p.positionSide}`, p, label, s)));
     observations.push(...goneObservations(state, verdict, input, label, effects));
   }
-  for (const ev of input.venueEvents ?? []) announceLiquidation(state, ev.subject, ev.price, ev.kind, input, label, effects);
   const riskNow = verdict?.level ?? 'ok';
   observations.push(...systemObservations(input, state, riskNow, label));
 
@@ -186,9 +188,10 @@ function goneObservations(
     if (present.has(key)) continue;
     const subject = parseSubject(key);
     const danger = subject !== null && (subject.type === 'position' || subject.type === 'cross');
-    const reported = (input.venueEvents ?? []).some((e) => e.subject === key);
-    if (danger && ep.kind === 'level' && (reported || (levelRank(ep.level) >= levelRank('margin-call') && !traderClosed.has(key)))) {
+    if (danger && ep.kind === 'level' && levelRank(ep.level) >= levelRank('margin-call') && !traderClosed.has(key)) {
       announceLiquidation(state, key, ep.facts.triggerPrice ?? null, 'liquidation', input, label, effects);
+      // Already announced (the venue said so first): the episode still ends.
+      if (state.open[key]) out.push(okObservation(key, ep.kind));
       continue;
     }
     const legacy = key === 'account' || key.startsWith('predictive:');

@@ -3,7 +3,7 @@
 // the replayed crash so every alert level shows up within minutes.
 import Decimal from 'decimal.js';
 import type { AccountSnapshot, MarginReport, Position, Tier } from '../../domain/contracts';
-import { SNAPSHOT_SCHEMA } from '../../domain/contracts';
+import { SNAPSHOT_SCHEMA, CROSS_SUBJECT, positionSubjectOf, subjectKey } from '../../domain/contracts';
 
 export interface DemoPositionPlan {
   symbol: string;
@@ -92,29 +92,46 @@ export function demoSnapshot(
   };
 }
 
+/** A position the demo exchange closed by liquidation: its subject key and the engine's liquidation price. */
+export interface DemoLiquidation {
+  subject: string;
+  price: string;
+}
+
 /**
  * What the exchange does when a position's mark reaches its liquidation price: an isolated position is
  * closed and loses its margin; when the cross account's margin ratio reaches 1, every cross position is
- * closed and the cross wallet keeps what is left of its margin balance (never below zero).
+ * closed and the cross wallet keeps what is left of its margin balance (never below zero). Returns one
+ * entry per liquidated subject (each isolated position; the cross book once).
  */
-export function liquidateDemoAccount(state: DemoAccountState, snapshot: AccountSnapshot, report: MarginReport): boolean {
+export function liquidateDemoAccount(state: DemoAccountState, snapshot: AccountSnapshot, report: MarginReport): DemoLiquidation[] {
   const gone = new Set<number>();
+  const out: DemoLiquidation[] = [];
   snapshot.positions.forEach((p, i) => {
     const lp = report.positions[i]?.liquidationPrice;
     if (p.marginMode !== 'isolated' || !lp) return;
     const mark = new Decimal(p.markPrice);
-    if (p.side === 'long' ? mark.lte(lp) : mark.gte(lp)) gone.add(i);
+    if (p.side === 'long' ? mark.lte(lp) : mark.gte(lp)) {
+      gone.add(i);
+      out.push({ subject: subjectKey(positionSubjectOf(p)), price: lp });
+    }
   });
   const crossRatio = report.account.marginRatio;
-  if (crossRatio !== null && new Decimal(crossRatio).gte(1)) {
-    snapshot.positions.forEach((p, i) => p.marginMode === 'cross' && gone.add(i));
+  if (crossRatio !== null && new Decimal(crossRatio).gte(1) && snapshot.positions.some((p) => p.marginMode === 'cross')) {
+    let price: string | null = null;
+    snapshot.positions.forEach((p, i) => {
+      if (p.marginMode !== 'cross') return;
+      gone.add(i);
+      price ??= report.positions[i]?.liquidationPrice ?? p.markPrice;
+    });
     const crossPnl = snapshot.positions.reduce(
       (sum, p, i) => (p.marginMode === 'cross' ? sum.add(report.positions[i]?.unrealizedPnl ?? 0) : sum),
       new Decimal(0),
     );
     state.walletBalance = Decimal.max(0, state.walletBalance.add(crossPnl));
+    out.push({ subject: subjectKey(CROSS_SUBJECT), price: price ?? '0' });
   }
-  if (gone.size === 0) return false;
+  if (gone.size === 0) return out;
   state.positions = state.positions.filter((_, i) => !gone.has(i));
-  return true;
+  return out;
 }

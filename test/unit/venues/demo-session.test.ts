@@ -59,3 +59,22 @@ describe('demo venue session', () => {
     expect(() => new DemoVenueSession({ accountId: 'demo', resourcesDir, speed: 0 })).toThrow(/speed/);
   });
 });
+
+describe('demo venue liquidation events', () => {
+  it('reports each liquidation once, as a venue stream does, and the position leaves the next snapshot', async () => {
+    const clock = manualClock();
+    const session = new DemoVenueSession({ accountId: 'demo', resourcesDir, speed: 60, now: clock.now, timers: clock.timers });
+    const snapshots: AccountSnapshot[] = [];
+    const events: { subject: string; kind: string; price: string | null; atMs: number }[] = [];
+    await session.start({ onSnapshot: (s) => snapshots.push(s), onHealth: () => {}, onVenueEvent: (e) => events.push(e) });
+    for (let i = 0; i < 180; i++) clock.advance(1000); // 3 market hours: the 50x BTC long goes
+    const btc = events.filter((e) => e.subject === 'position:BTCUSDT:long');
+    expect(btc).toHaveLength(1);
+    expect(btc[0]!.kind).toBe('liquidation');
+    expect(Number(btc[0]!.price)).toBeGreaterThan(0);
+    const after = snapshots.filter((s) => Date.parse(s.asOf) >= btc[0]!.atMs);
+    expect(after.length).toBeGreaterThan(0);
+    for (const s of after) expect(s.positions.some((p) => p.symbol === 'BTCUSDT' && p.positionSide === 'long')).toBe(false);
+    await session.stop();
+  });
+});

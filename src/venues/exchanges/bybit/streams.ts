@@ -1,6 +1,7 @@
 // Bybit v5 WebSockets: the private stream (auth with HMAC of "GET/realtime" + expires; topics
 // position and wallet) signals account changes, the public stream (tickers.<symbol>) carries
 // mark prices. Bybit expects {"op":"ping"} at least every 20 s; any reply proves the socket alive.
+import { parseBybitExecution } from './liquidation';
 import { createHmac } from 'node:crypto';
 import { decimalField, millisField } from '../shared/decimals';
 import { ManagedSocket, tunedSocketOptions } from '../shared/managedSocket';
@@ -91,7 +92,7 @@ export class BybitStreams implements VenueStreams {
     if (typeof data !== 'object' || data === null || !this.handlers) return;
     const msg = data as Row;
     if (kind === 'private' && msg.op === 'auth') {
-      if (msg.success === true) this.privateSocket?.send({ op: 'subscribe', args: ['position', 'wallet'] });
+      if (msg.success === true) this.privateSocket?.send({ op: 'subscribe', args: ['position', 'wallet', 'execution'] });
       else this.privateSocket?.restart('authentication refused');
       return;
     }
@@ -101,6 +102,7 @@ export class BybitStreams implements VenueStreams {
     if (kind === 'public' && (msg.op === 'subscribe' || typeof msg.topic === 'string' || (msg.op === 'ping' && this.symbols.size === 0))) this.publicUp = true;
     if (!wasUp && this.privateUp && this.publicUp) this.handlers.onUp();
     if (kind === 'private' && (msg.topic === 'position' || msg.topic === 'wallet')) this.handlers.onAccountChanged();
+    if (kind === 'private' && msg.topic === 'execution') for (const e of parseBybitExecution(msg, Date.now())) this.handlers.onVenueEvent?.(e);
     if (kind === 'public' && typeof msg.topic === 'string' && msg.topic.startsWith('tickers.')) {
       const d = (msg.data ?? {}) as Row;
       if (d.markPrice === undefined || d.markPrice === '') return; // deltas omit unchanged fields

@@ -2,6 +2,7 @@
 // client_signature public/auth (the secret is never sent), subscribe user.changes.future.<CCY>.raw
 // (account changes → REST read) and ticker.<instrument>.100ms (mark prices). public/test is the
 // application-level ping.
+import { parseDeribitChanges } from './liquidation';
 import { createHmac, randomBytes } from 'node:crypto';
 import { decimalField, millisField } from '../shared/decimals';
 import { ManagedSocket, tunedSocketOptions } from '../shared/managedSocket';
@@ -95,7 +96,10 @@ export class DeribitStreams implements VenueStreams {
     const params = (msg.params ?? {}) as Row;
     const channel = String(params.channel ?? '');
     const payload = (params.data ?? {}) as Row;
-    if (channel.startsWith('user.changes.')) this.handlers.onAccountChanged();
+    if (channel.startsWith('user.changes.')) {
+      for (const e of parseDeribitChanges(payload, Date.now())) this.handlers.onVenueEvent?.(e);
+      this.handlers.onAccountChanged();
+    }
     else if (channel.startsWith('ticker.')) {
       try {
         this.handlers.onMark(String(payload.instrument_name), decimalField(payload.mark_price, `${channel}.mark_price`), millisField(payload.timestamp, `${channel}.timestamp`));

@@ -1,6 +1,7 @@
 // Hyperliquid WebSocket (no auth: the wallet address is public): userEvents (fills, funding,
 // liquidations) signal account changes; activeAssetCtx per coin carries the mark price.
 // Hyperliquid drops sockets silent for 60 s; we send {"method":"ping"} (reply channel "pong").
+import { parseHyperliquidUserEvents } from './liquidation';
 import { decimalField } from '../shared/decimals';
 import { ManagedSocket, tunedSocketOptions } from '../shared/managedSocket';
 import type { SessionTuning } from '../shared/sessionOptions';
@@ -72,7 +73,10 @@ export class HyperliquidStreams implements VenueStreams {
       }
       return;
     }
-    if (msg.channel === 'userEvents') this.handlers.onAccountChanged();
+    if (msg.channel === 'userEvents') {
+      for (const e of parseHyperliquidUserEvents(msg, Date.now())) this.handlers.onVenueEvent?.(e);
+      this.handlers.onAccountChanged();
+    }
     if (msg.channel === 'activeAssetCtx') {
       const ctx = (payload.ctx ?? {}) as Row;
       try {

@@ -1,6 +1,7 @@
 // OKX v5 WebSockets: the private socket (login = base64 HMAC of timestamp + "GET/users/self/verify";
 // channels positions and account) signals account changes; the public socket's mark-price channel
 // carries marks. OKX closes idle sockets after 30 s: we send the text "ping" (reply "pong").
+import { parseOkxOrders } from './liquidation';
 import { createHmac } from 'node:crypto';
 import { decimalField, millisField } from '../shared/decimals';
 import { ManagedSocket, tunedSocketOptions } from '../shared/managedSocket';
@@ -84,7 +85,7 @@ export class OkxStreams implements VenueStreams {
     if (typeof data !== 'object' || data === null || !this.handlers) return;
     const msg = data as Row;
     if (kind === 'private' && msg.event === 'login') {
-      if (msg.code === '0') this.privateSocket?.send({ op: 'subscribe', args: [{ channel: 'positions', instType: 'SWAP' }, { channel: 'account' }] });
+      if (msg.code === '0') this.privateSocket?.send({ op: 'subscribe', args: [{ channel: 'positions', instType: 'SWAP' }, { channel: 'account' }, { channel: 'orders', instType: 'SWAP' }] });
       else this.privateSocket?.restart('login refused');
       return;
     }
@@ -96,6 +97,7 @@ export class OkxStreams implements VenueStreams {
     const arg = (msg.arg ?? {}) as Row;
     if (!Array.isArray(msg.data)) return;
     if (kind === 'private' && (arg.channel === 'positions' || arg.channel === 'account')) this.handlers.onAccountChanged();
+    if (kind === 'private' && arg.channel === 'orders') for (const e of parseOkxOrders(msg, Date.now())) this.handlers.onVenueEvent?.(e);
     if (kind === 'public' && arg.channel === 'mark-price') {
       for (const d of msg.data as Row[]) {
         try {

@@ -96,6 +96,7 @@ export class PollingSession implements VenueSession {
     streams.start(
       {
         onMark: (symbol, price, time) => this.onMark(symbol, price, time),
+        onVenueEvent: (event) => this.listener?.onVenueEvent?.(event),
         onAccountChanged: () => {
           this.lastGoodAt = this.deps.now();
           this.schedule(0);
