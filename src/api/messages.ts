@@ -7,6 +7,7 @@ import type { AccountForecast } from '../domain/forecast/types';
 import type { AlertLevel } from '../domain/alerts/levels';
 import type { DangerAction, SubjectDanger } from '../domain/danger';
 import type { VenueHealth } from '../venues/types';
+import { EXCHANGE_SOURCES } from '../venues/catalog';
 
 export type { AlertLevel };
 
@@ -131,7 +132,7 @@ export const commandSchemas = {
    */
   'accounts.add': z.strictObject({
     name: z.string().trim().min(1).max(64),
-    source: z.enum(['binance-usdm', 'binance-coinm', 'bybit', 'okx', 'hyperliquid', 'deribit']),
+    source: z.enum(EXCHANGE_SOURCES),
     options: z.record(z.string().max(100), z.string().max(2000)).default({}),
     secret: z
       .strictObject({ apiKey: z.string().min(1).max(4096), secret: z.string().min(1).max(4096), passphrase: z.string().min(1).max(4096).optional() })

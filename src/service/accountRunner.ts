@@ -4,7 +4,10 @@ import type { AccountSnapshot, EngineOptions, MarginReport, MarkTick, Parsed, Ca
 import type { AccountForecast } from '../domain/forecast/types';
 import type { AlertLevel } from '../domain/alerts/levels';
 import type { AccountView, DangerView } from '../api/messages';
-import type { AccountConfig, VenueHealth, VenueLiquidationEvent, VenueSession } from '../venues/types';
+import type { AccountConfig, VenueHealth, VenueSession } from '../venues/types';
+import type { OrderEvent } from '../venues/streamEvents';
+import type { LiquidationEvent } from '../domain/alerts/types';
+import { CROSS_SUBJECT, positionSubjectOf, subjectKey } from '../domain/contracts/subject';
 import type { HistoryStore } from '../store/historyStore';
 import type { StoredCandle } from '../store/historyStore';
 import { shouldPersist, type LastWrite } from './persistPolicy';
@@ -37,7 +40,7 @@ export interface AlertSink {
       keyPermissionsNotice?: string | null;
       snapshot?: AccountSnapshot | null;
       volatility?: Record<string, number | null>;
-      venueEvents?: readonly VenueLiquidationEvent[];
+      venueEvents?: readonly LiquidationEvent[];
     },
   ): Promise<void>;
   /** The current danger verdict of the account (worst subject, levels, advice), or null before data. */
@@ -78,7 +81,7 @@ export class AccountRunner {
   private monteCarloRunning = false;
   private keyNotice: string | null = null;
   /** Venue liquidation/ADL events not yet handed to the alerts. */
-  private venueEvents: VenueLiquidationEvent[] = [];
+  private venueEvents: LiquidationEvent[] = [];
   private stopped = false;
 
   constructor(
@@ -97,8 +100,10 @@ export class AccountRunner {
       onSnapshot: (raw) => this.enqueue(raw),
       onHealth: (health) => this.onHealth(health),
       onMarkTick: (tick) => this.deps.forecaster.ingestTick(tick),
-      onVenueEvent: (event) => {
-        this.venueEvents.push(event);
+      onOrderEvent: (event) => {
+        const liquidation = this.liquidationOf(event);
+        if (!liquidation) return;
+        this.venueEvents.push(liquidation);
         this.reevaluate();
       },
     });
@@ -213,6 +218,14 @@ export class AccountRunner {
     if (!changed) return;
     // Health changes (stale, key rejected, unreachable) are alert inputs even when no snapshot comes.
     this.reevaluate();
+  }
+
+  /** A venue order that closed a position itself, as the subject it ended (a cross leg ends the cross book). */
+  private liquidationOf(event: OrderEvent): LiquidationEvent | null {
+    if (event.reason === 'other') return null;
+    const held = this.snapshot?.positions.find((p) => p.symbol === event.symbol && (event.positionSide === undefined || p.positionSide === event.positionSide));
+    const subject = held?.marginMode === 'cross' ? CROSS_SUBJECT : positionSubjectOf({ symbol: event.symbol, positionSide: held?.positionSide ?? event.positionSide ?? 'both' });
+    return { subject: subjectKey(subject), kind: event.reason, price: event.price ?? null, atMs: event.time };
   }
 
   /** The periodic key check found the key's permissions widened (or back to normal: null). */

@@ -3,7 +3,7 @@
 // the replayed crash so every alert level shows up within minutes.
 import Decimal from 'decimal.js';
 import type { AccountSnapshot, MarginReport, Position, Tier } from '../../domain/contracts';
-import { SNAPSHOT_SCHEMA, CROSS_SUBJECT, positionSubjectOf, subjectKey } from '../../domain/contracts';
+import { SNAPSHOT_SCHEMA } from '../../domain/contracts';
 
 export interface DemoPositionPlan {
   symbol: string;
@@ -92,9 +92,10 @@ export function demoSnapshot(
   };
 }
 
-/** A position the demo exchange closed by liquidation: its subject key and the engine's liquidation price. */
+/** A position the demo exchange closed by liquidation, at the engine's liquidation price. */
 export interface DemoLiquidation {
-  subject: string;
+  symbol: string;
+  positionSide: 'both' | 'long' | 'short';
   price: string;
 }
 
@@ -102,7 +103,7 @@ export interface DemoLiquidation {
  * What the exchange does when a position's mark reaches its liquidation price: an isolated position is
  * closed and loses its margin; when the cross account's margin ratio reaches 1, every cross position is
  * closed and the cross wallet keeps what is left of its margin balance (never below zero). Returns one
- * entry per liquidated subject (each isolated position; the cross book once).
+ * entry per position closed.
  */
 export function liquidateDemoAccount(state: DemoAccountState, snapshot: AccountSnapshot, report: MarginReport): DemoLiquidation[] {
   const gone = new Set<number>();
@@ -113,23 +114,21 @@ export function liquidateDemoAccount(state: DemoAccountState, snapshot: AccountS
     const mark = new Decimal(p.markPrice);
     if (p.side === 'long' ? mark.lte(lp) : mark.gte(lp)) {
       gone.add(i);
-      out.push({ subject: subjectKey(positionSubjectOf(p)), price: lp });
+      out.push({ symbol: p.symbol, positionSide: p.positionSide, price: lp });
     }
   });
   const crossRatio = report.account.marginRatio;
   if (crossRatio !== null && new Decimal(crossRatio).gte(1) && snapshot.positions.some((p) => p.marginMode === 'cross')) {
-    let price: string | null = null;
     snapshot.positions.forEach((p, i) => {
       if (p.marginMode !== 'cross') return;
       gone.add(i);
-      price ??= report.positions[i]?.liquidationPrice ?? p.markPrice;
+      out.push({ symbol: p.symbol, positionSide: p.positionSide, price: report.positions[i]?.liquidationPrice ?? p.markPrice });
     });
     const crossPnl = snapshot.positions.reduce(
       (sum, p, i) => (p.marginMode === 'cross' ? sum.add(report.positions[i]?.unrealizedPnl ?? 0) : sum),
       new Decimal(0),
     );
     state.walletBalance = Decimal.max(0, state.walletBalance.add(crossPnl));
-    out.push({ subject: subjectKey(CROSS_SUBJECT), price: price ?? '0' });
   }
   if (gone.size === 0) return out;
   state.positions = state.positions.filter((_, i) => !gone.has(i));

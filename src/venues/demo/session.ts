@@ -138,7 +138,7 @@ export class DemoVenueSession implements VenueSession {
     // says so as a real venue's stream does (ORDER_TRADE_UPDATE with a liquidation order).
     const liquidated = liquidateDemoAccount(this.account, snapshot, computeMarginReport(snapshot));
     if (liquidated.length > 0) {
-      for (const l of liquidated) this.listener?.onVenueEvent?.({ subject: l.subject, kind: 'liquidation', price: l.price, atMs: nowMs });
+      for (const l of liquidated) this.listener?.onOrderEvent?.({ kind: 'order', time: nowMs, symbol: l.symbol, reason: 'liquidation', positionSide: l.positionSide, price: l.price });
       return demoSnapshot(this.account, marks, this.tiers, asOf, nextFunding);
     }
     return snapshot;

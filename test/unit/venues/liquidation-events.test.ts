@@ -10,8 +10,8 @@ const NOW = 1_700_000_000_000;
 describe('venue liquidation / ADL parsers', () => {
   it('Binance ORDER_TRADE_UPDATE: liquidation order and ADL, once when filled; ordinary orders ignored', () => {
     const update = (o: Record<string, unknown>) => ({ e: 'ORDER_TRADE_UPDATE', E: 1_600_000_000_100, T: 1_600_000_000_000, o: { s: 'BTCUSDT', S: 'SELL', X: 'FILLED', ap: '42226.50', L: '42226.40', T: 1_600_000_000_050, ps: 'LONG', ...o } });
-    expect(parseBinanceOrderUpdate(update({ o: 'LIQUIDATION', c: 'autoclose-1600000000000' }), NOW)).toEqual({ subject: 'position:BTCUSDT:long', kind: 'liquidation', price: '42226.50', atMs: 1_600_000_000_050 });
-    expect(parseBinanceOrderUpdate(update({ o: 'MARKET', c: 'adl_autoclose', ps: 'SHORT' }), NOW)).toMatchObject({ subject: 'position:BTCUSDT:short', kind: 'adl' });
+    expect(parseBinanceOrderUpdate(update({ o: 'LIQUIDATION', c: 'autoclose-1600000000000' }), NOW)).toEqual({ kind: 'order', symbol: 'BTCUSDT', positionSide: 'long', reason: 'liquidation', price: '42226.50', time: 1_600_000_000_050 });
+    expect(parseBinanceOrderUpdate(update({ o: 'MARKET', c: 'adl_autoclose', ps: 'SHORT' }), NOW)).toMatchObject({ kind: 'order', symbol: 'BTCUSDT', positionSide: 'short', reason: 'adl' });
     expect(parseBinanceOrderUpdate(update({ o: 'LIQUIDATION', c: 'autoclose-1', X: 'PARTIALLY_FILLED' }), NOW)).toBeNull();
     expect(parseBinanceOrderUpdate(update({ o: 'MARKET', c: 'web_abc' }), NOW)).toBeNull();
     expect(parseBinanceOrderUpdate({ e: 'ACCOUNT_UPDATE' }, NOW)).toBeNull();
@@ -24,8 +24,8 @@ describe('venue liquidation / ADL parsers', () => {
       { symbol: 'ETHUSDT', execType: 'Trade', positionIdx: 0, execPrice: '3000', execTime: '1600000000002' },
     ] };
     expect(parseBybitExecution(msg, NOW)).toEqual([
-      { subject: 'position:ETHUSDT:long', kind: 'liquidation', price: '2900.5', atMs: 1_600_000_000_000 },
-      { subject: 'position:ETHUSDT:short', kind: 'adl', price: '3100', atMs: 1_600_000_000_001 },
+      { kind: 'order', symbol: 'ETHUSDT', positionSide: 'long', reason: 'liquidation', price: '2900.5', time: 1_600_000_000_000 },
+      { kind: 'order', symbol: 'ETHUSDT', positionSide: 'short', reason: 'adl', price: '3100', time: 1_600_000_000_001 },
     ]);
     expect(parseBybitExecution({ topic: 'position', data: [] }, NOW)).toEqual([]);
   });
@@ -37,7 +37,7 @@ describe('venue liquidation / ADL parsers', () => {
       { instId: 'ETH-USDT-SWAP', category: 'adl', state: 'live', posSide: 'short', avgPx: '', uTime: '1600000000002' },
       { instId: 'ETH-USDT-SWAP', category: 'normal', state: 'filled', posSide: 'short', avgPx: '1', uTime: '1' },
     ] };
-    expect(parseOkxOrders(msg, NOW).map((e) => `${e.subject}:${e.kind}:${e.price}`)).toEqual(['position:BTC-USDT-SWAP:both:liquidation:25000', 'position:ETH-USDT-SWAP:long:forced-reduction:1500']);
+    expect(parseOkxOrders(msg, NOW).map((e) => `${e.symbol}:${e.positionSide}:${e.reason}:${e.price}`)).toEqual(['BTC-USDT-SWAP:both:liquidation:25000', 'ETH-USDT-SWAP:long:forced-reduction:1500']);
   });
 
   it('Hyperliquid fills with a liquidation marker; Deribit trades with a liquidation field', () => {
@@ -46,8 +46,8 @@ describe('venue liquidation / ADL parsers', () => {
       { coin: 'SOL', px: '140.1', time: 1_600_000_000_001, liquidation: { liquidatedUser: '0xabc', markPx: '140.1', method: 'market' } },
       { coin: 'BTC', px: '60000', time: 1_600_000_000_002 },
     ] } };
-    expect(parseHyperliquidUserEvents(hl, NOW)).toEqual([{ subject: 'position:SOL:both', kind: 'liquidation', price: '140.2', atMs: 1_600_000_000_000 }]);
+    expect(parseHyperliquidUserEvents(hl, NOW)).toEqual([{ kind: 'order', symbol: 'SOL', positionSide: 'both', reason: 'liquidation', price: '140.2', time: 1_600_000_000_000 }]);
     const deribit = { trades: [{ instrument_name: 'BTC-PERPETUAL', price: 25000.5, timestamp: 1_600_000_000_000, liquidation: 'T' }, { instrument_name: 'ETH-PERPETUAL', price: 1500, timestamp: 1 }] };
-    expect(parseDeribitChanges(deribit, NOW)).toEqual([{ subject: 'position:BTC-PERPETUAL:both', kind: 'liquidation', price: '25000.5', atMs: 1_600_000_000_000 }]);
+    expect(parseDeribitChanges(deribit, NOW)).toEqual([{ kind: 'order', symbol: 'BTC-PERPETUAL', positionSide: 'both', reason: 'liquidation', price: '25000.5', time: 1_600_000_000_000 }]);
   });
 });

@@ -1,9 +1,9 @@
 // Binance USDⓈ-M user-data ORDER_TRADE_UPDATE: the exchange's liquidation order (o.o "LIQUIDATION",
 // client id "autoclose-…") and auto-deleveraging ("adl_autoclose…"), reported once when filled.
-import type { VenueLiquidationEvent } from '../../types';
+import type { OrderEvent } from '../../streamEvents';
 import { isRow, venueEvent } from '../shared/liquidationEvent';
 
-export function parseBinanceOrderUpdate(msg: unknown, nowMs: number): VenueLiquidationEvent | null {
+export function parseBinanceOrderUpdate(msg: unknown, nowMs: number): OrderEvent | null {
   if (!isRow(msg) || msg.e !== 'ORDER_TRADE_UPDATE' || !isRow(msg.o)) return null;
   const o = msg.o;
   const clientId = typeof o.c === 'string' ? o.c : '';

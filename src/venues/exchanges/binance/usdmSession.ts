@@ -359,7 +359,7 @@ export class BinanceUsdmSession implements VenueSession {
         this.freshAgain();
       } else if (data.e === 'ORDER_TRADE_UPDATE') {
         const event = parseBinanceOrderUpdate(data, this.deps.now());
-        if (event) this.listener?.onVenueEvent?.(event);
+        if (event) this.listener?.onOrderEvent?.(event);
       } else if (data.e === 'listenKeyExpired') {
         this.deps.logger.warn('Binance listen key expired; reconnecting with a new key', { accountId: this.accountId });
         this.listenKey = null;

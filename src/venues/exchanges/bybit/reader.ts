@@ -12,7 +12,7 @@ import type { SessionTuning } from '../shared/sessionOptions';
 import type { VenueSecret } from '../secret';
 import { classifyBybitError } from './errors';
 import { buildBybitSnapshot, type BybitRaw } from './snapshot';
-import { BybitStreams } from './streams';
+import { bybitStreams } from './streams';
 import type { VenueStreams } from '../shared/venueStreams';
 
 type Row = Record<string, unknown>;
@@ -171,7 +171,7 @@ export class BybitReader implements VenueReader {
   }
 
   streams(): VenueStreams | null {
-    return this.secret && this.wsBase ? new BybitStreams(this.wsBase, this.category, this.secret, this.now, this.random, this.tuning) : null;
+    return this.secret && this.wsBase ? bybitStreams(this.wsBase, this.category, this.secret, this.now, this.random, this.tuning) : null;
   }
 
   release(): void {

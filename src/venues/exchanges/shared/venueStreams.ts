@@ -1,16 +1,12 @@
-// What a polled venue's WebSocket layer gives the polling session: mark prices to fold into the
-// last snapshot at once, and "the account changed" signals that trigger an immediate REST read.
-import type { VenueLiquidationEvent } from '../../types';
+// What a venue's WebSocket layer gives the session engine: typed events (marks folded into the last
+// snapshot at once; account events applied or answered by a REST read), and up/down as data.
+import type { StreamDown, StreamEvent } from '../../streamEvents';
 
 export interface StreamHandlers {
-  onMark(symbol: string, price: string, timeMs: number): void;
-  /** A private event (position, balance) arrived: the REST state is out of date. */
-  onAccountChanged(): void;
-  /** The venue reported a liquidation / ADL / forced reduction (each venue's liquidation.ts parses it). */
-  onVenueEvent?(event: VenueLiquidationEvent): void;
-  /** Both sockets are delivering. */
+  onEvent(event: StreamEvent): void;
+  /** Every socket is confirmed and delivering. */
   onUp(): void;
-  onDown(reason: string, attempt: number, retryInMs: number): void;
+  onDown(down: StreamDown): void;
 }
 
 export interface VenueStreams {
