@@ -14,44 +14,10 @@ import {
   seriousOnly,
   watchPageProblems,
 } from './support/browser';
+import { browserRecord, stubBrowserChannels } from './support/browser-stubs';
 import { SyntheticMonitor } from './support/synthetic-monitor';
 
-/** Installed before the app loads: records notifications and tones instead of producing them. */
-function stubBrowserChannels(permission: NotificationPermission) {
-  return `(() => {
-    const w = window;
-    w.__notifications = [];
-    w.__tones = 0;
-    class FakeNotification {
-      static permission = ${JSON.stringify(permission)};
-      static async requestPermission() { FakeNotification.permission = 'granted'; return 'granted'; }
-      constructor(title, options) { w.__notifications.push({ title, body: options?.body ?? '', tag: options?.tag ?? '', at: performance.now() }); }
-      close() {}
-    }
-    w.Notification = FakeNotification;
-    class FakeAudioContext {
-      state = 'running';
-      currentTime = 0;
-      destination = {};
-      async resume() { this.state = 'running'; }
-      async close() {}
-      createOscillator() { return { type: '', frequency: { value: 0 }, connect: (n) => n, start: () => { w.__tones++; }, stop() {} }; }
-      createGain() { return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect: (n) => n }; }
-    }
-    w.AudioContext = FakeAudioContext;
-  })();`;
-}
-
-interface Recorded {
-  notifications: { title: string; body: string; tag: string }[];
-  tones: number;
-}
-
-const recorded = (page: Page): Promise<Recorded> =>
-  page.evaluate(() => {
-    const w = window as unknown as Recorded & { __notifications: Recorded['notifications']; __tones: number };
-    return { notifications: w.__notifications, tones: w.__tones };
-  });
+const recorded = browserRecord;
 
 const INTERNAL_ID = /\b[a-z]+:(position|system|account|cross)(:[A-Za-z0-9_-]+)+/;
 
@@ -132,7 +98,8 @@ describe('the trader window in a browser tab', () => {
     );
     api.pushAlert(SyntheticMonitor.alert('w2', 'warning', 'position:SYN9USDT:both'));
     await page.waitForFunction(
-      (n) => (window as unknown as { __notifications: unknown[] }).__notifications.length >= n,
+      (n) =>
+        (window as unknown as { __record: { notifications: unknown[] } }).__record.notifications.length >= n,
       before.notifications.length + 2,
     );
     await page.waitForTimeout(300);
@@ -153,7 +120,8 @@ describe('the trader window in a browser tab', () => {
     const before = await recorded(page);
     api.pushAlert(SyntheticMonitor.alert('w3', 'warning', 'position:SYN2USDT:both'));
     await page.waitForFunction(
-      (n) => (window as unknown as { __notifications: unknown[] }).__notifications.length > n,
+      (n) =>
+        (window as unknown as { __record: { notifications: unknown[] } }).__record.notifications.length > n,
       before.notifications.length,
     );
     expect((await recorded(page)).tones).toBe(before.tones);
