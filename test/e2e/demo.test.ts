@@ -132,8 +132,9 @@ describe('headless mode on the demo account', () => {
           report.marginRatio ??
             (position.marginMode === 'cross' ? (view.report!.account.marginRatio ?? '') : ''),
         );
-        // The text is the same number, rounded to the tick.
-        const shown = Number(row.markText.replace(/,/g, '').replace('−', '-'));
+        // The text is the same number, rounded to the tick, followed by its unit.
+        expect(row.markText).toMatch(/ USDT$/);
+        const shown = parseFloat(row.markText.replace(/,/g, '').replace('−', '-'));
         expect(Math.abs(shown - Number(position.markPrice))).toBeLessThanOrEqual(
           Number(position.tickSize ?? '0.01') / 2 + 1e-9,
         );
