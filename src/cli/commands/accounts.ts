@@ -6,13 +6,10 @@ import { databaseFile, resolveDataDir } from '../../paths';
 import { openHeadlessVault, type SecretVault } from '../../secrets';
 import { venueSecretSchema, type VenueSecret } from '../../venues/exchanges';
 import { AccountInputError, AccountUseCase } from '../../service/accounts';
-import type { AccountConfig } from '../../venues/types';
+import { EXCHANGE_SOURCES, venueDescriptor, type VenueDescriptor } from '../../venues/catalog';
 import type { CliCommand, CliIo } from '../io';
 import { readAll } from '../io';
 
-const VENUES: ReadonlyArray<AccountConfig['source']> = ['binance-usdm', 'binance-coinm', 'bybit', 'okx', 'hyperliquid', 'deribit'];
-/** Venues that authenticate with a key; Hyperliquid reads by wallet address only. */
-const NEEDS_KEY = new Set(['binance-usdm', 'binance-coinm', 'bybit', 'okx', 'deribit']);
 
 export interface ParsedFlags {
   positional: string[];
@@ -62,7 +59,7 @@ export interface AccountContext {
 
 export async function openAccountContext(flags: ParsedFlags, io: CliIo): Promise<AccountContext> {
   const dataDir = resolveDataDir(flags.flags.get('data-dir')?.[0], io.env);
-  const db = openDatabase(databaseFile(dataDir));
+  const db = openDatabase(databaseFile(dataDir), { log: (line) => io.stderr.write(`accounts: ${line}\n`) });
   const vault = await openHeadlessVault({ dataDir, env: io.env });
   const store = new AccountStore(db);
   const log = (line: string): void => void io.stderr.write(`${line}\n`);
@@ -95,8 +92,8 @@ function promptHidden(io: CliIo, prompt: string): Promise<string> {
   });
 }
 
-async function readSecret(io: CliIo, venue: string): Promise<VenueSecret> {
-  const wantsPassphrase = venue === 'okx';
+async function readSecret(io: CliIo, venue: VenueDescriptor): Promise<VenueSecret> {
+  const wantsPassphrase = venue.needsPassphrase;
   let fields: string[];
   if ((io.stdin as NodeJS.ReadStream).isTTY) {
     fields = [await promptHidden(io, 'API key: '), await promptHidden(io, 'API secret: ')];
@@ -128,9 +125,10 @@ async function add(parsed: ParsedFlags, io: CliIo): Promise<number> {
   const name = parsed.flags.get('name')?.[0];
   const venue = parsed.flags.get('venue')?.[0];
   if (!name) throw new UsageError('accounts add needs --name NAME');
-  if (!venue || !VENUES.includes(venue as AccountConfig['source'])) throw new UsageError(`accounts add needs --venue, one of ${VENUES.join(', ')}`);
+  const descriptor = venue ? venueDescriptor(venue) : undefined;
+  if (!venue || !descriptor) throw new UsageError(`accounts add needs --venue, one of ${EXCHANGE_SOURCES.join(', ')}`);
   const options = parseOptions(parsed.flags.get('option') ?? []);
-  const secret = NEEDS_KEY.has(venue) ? await readSecret(io, venue) : null;
+  const secret = descriptor.needsKey ? await readSecret(io, descriptor) : null;
 
   const ctx = await openAccountContext(parsed, io);
   try {
@@ -185,7 +183,7 @@ async function remove(parsed: ParsedFlags, io: CliIo): Promise<number> {
 }
 
 const USAGE = `usage:
-  accounts add --name NAME --venue ${VENUES.join('|')} [--option key=value ...] [--allow-withdraw] [--no-verify]
+  accounts add --name NAME --venue ${EXCHANGE_SOURCES.join('|')} [--option key=value ...] [--allow-withdraw] [--no-verify]
       (API key, secret [and passphrase] are read from a hidden prompt or standard input, one per line)
   accounts list [--json]
   accounts remove NAME

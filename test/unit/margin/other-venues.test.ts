@@ -419,7 +419,9 @@ describe('Deribit options, standard margin (unverified third-party schedule)', (
     const p = computeMarginReport(deribit([option('call', '70000', 'short', '0.01')])).positions[0]!;
     expect([p.initialMargin, p.maintenanceMargin, p.maintenanceRate]).toEqual(['0.22', '0.17', '0.085']);
     expect(p.unrealizedPnl).toBe('0.02'); // short: 2 × (0.02 − 0.01)
-    expect(p.liquidationPrice).toBeNull();
+    // Trigger by scanning the underlying (issue 16); no expiry → repriced at intrinsic c(U) = (U − K)/U:
+    // 1 + 2·(0.02 − c) = 2·(0.075 + c) ⇒ c = 0.2225 ⇒ U = 70,000 / 0.7775.
+    expect(d(p.liquidationPrice).minus(d(70000).div('0.7775')).abs().lt('0.0000001')).toBe(true);
   });
 
   it('short ITM put: MM = max(0.075, 0.075 × mark) + mark, IM = max(0.15 + mark, MM)', () => {
