@@ -14,13 +14,12 @@
 //   out-of-sample parameters of --pool-params (see scripts/fit-forecast-pooled.ts): calibration maps and
 //   tail priors fitted on OTHER files (leave-one-asset-out / leave-one-crash-out keys).
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { readFundingFile, type FundingSeries } from '../src/backtest/candles';
-import { candleFiles, loadSeries } from './forecast-data';
-import { buildFolds, contributionOf, loadPooledParams, poolBookFor, type FileContribution, type PooledParams, type PoolScheme } from '../src/backtest/pooled';
+import { candleFiles, contribute, fundingFor, loadSeries, type EvalOptions } from './forecast-data';
+import { buildFolds, loadPooledParams, poolBookFor, type FileContribution, type PooledParams, type PoolScheme } from '../src/backtest/pooled';
 import { DEFAULT_BOOK, type BookOptions } from '../src/backtest/replay';
-import { BacktestTotals, buildJson, replayContext, runBacktestFile, type BacktestJson, type PopulationJson, type RuleName } from '../src/backtest/run';
+import { BacktestTotals, buildJson, runBacktestFile, type BacktestJson, type PopulationJson, type RuleName } from '../src/backtest/run';
 
 export const EVAL_BUDGET = 0.3;
 const RULE_LABEL: Record<RuleName, string> = { model: 'model', fixedDistance: 'fixedDist', volScaled: 'volScaled', mr80: 'MRfamily' };
@@ -92,13 +91,6 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-function fundingFor(file: string, fundingDir: string | null): FundingSeries | undefined {
-  if (!fundingDir || !/_perp_/.test(file)) return undefined;
-  const m = /binance_um_([A-Z0-9]+)_perp/.exec(basename(file));
-  const f = m ? join(fundingDir, `binance_um_${m[1]}_perp_funding_8h.csv`) : null;
-  return f && existsSync(f) ? readFundingFile(f) : undefined;
-}
-
 /** The issue's reading: the best recall@15 min among operating points within the budget. */
 export function bestWithinBudget(pop: PopulationJson, rule: RuleName, budget: number): { recall15m: number | null; threshold: number | null; fa: number | null } {
   let best: { recall15m: number | null; threshold: number | null; fa: number | null } = { recall15m: null, threshold: null, fa: null };
@@ -122,14 +114,6 @@ function summarise(file: string, json: BacktestJson): FileResult[] {
     reliability: pop.scores.model!.reliability,
     reliability15: pop.scoresByHorizon['15']!.reliability,
   }));
-}
-
-interface EvalOptions {
-  cache: string | null;
-  fundingDir: string | null;
-  mode: Args['mode'];
-  pooled: PooledParams | null;
-  modelSigma: BookOptions['modelSigma'];
 }
 
 export function evaluateFile(file: string, opts: EvalOptions): FileResult[] {
@@ -163,16 +147,6 @@ export function formatResults(results: FileResult[]): string {
     lines.push(`${pop}: mean over ${rs.length} files: ${RULE_ORDER.map((k) => `${RULE_LABEL[k]} ${pct(mean(k))}`).join(', ')}; model below fixed distance by > 3 points in ${below} of ${rs.length}`);
   }
   return lines.join('\n');
-}
-
-/** Pass-1 pairs of one file under one model configuration, cached (shared by the loao and loco folds). */
-function contribute(file: string, opts: EvalOptions): FileContribution {
-  const key = opts.cache ? join(opts.cache, `contrib.${basename(file)}.${opts.modelSigma!.termStructure ? 'ts' : 'max'}.${opts.modelSigma!.floorQuantile}.json`) : null;
-  if (key && existsSync(key)) return JSON.parse(readFileSync(key, 'utf8')) as FileContribution;
-  const ctx = replayContext({ series: loadSeries(file, opts.cache), funding: fundingFor(file, opts.fundingDir), book: { modelSigma: opts.modelSigma } });
-  const c = contributionOf(basename(file), ctx);
-  if (key) writeFileSync(key, JSON.stringify(c));
-  return c;
 }
 
 async function runChild<T>(script: string, file: string, args: Args, phase: 'score' | 'contribute', poolFile: string | null): Promise<T> {
