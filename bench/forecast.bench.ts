@@ -1,14 +1,16 @@
 // Forecast benchmarks (print what they measure; nothing is asserted):
 //   1. v1 per account (isolated single position; 10-asset cross book), p50/p95/p99 per call
 //   2. v2 Monte Carlo, 10 assets × 10,000 paths over 4 h (and 24 h), in a worker thread, wall time
-//   3. backtest throughput on a 1-minute candle file given with --candles FILE, extrapolated to a year
-// Run: npx tsx bench/forecast.bench.ts [--candles FILE.csv]   (no file: the backtest part is skipped)
+//   3. backtest throughput on 1-minute candles (committed cut, or MARGINWATCH_BENCH_CANDLES), extrapolated to a year
+// Run: npx tsx bench/forecast.bench.ts [--skip-backtest]
 import { cpus } from 'node:os';
+import { resolve } from 'node:path';
 import { readCandleFile } from '../src/backtest/candles';
 import { BacktestTotals, runBacktestFile } from '../src/backtest/run';
 import type { AccountSnapshot, MarginReport, Position, PositionReport } from '../src/domain/contracts';
 import { buildMonteCarloJob, DEFAULT_PARAMS, forecastAccountV1, type MarketView } from '../src/domain/forecast';
 import { MonteCarloRunner } from '../src/forecast/monteCarloRunner';
+import { fixturePath, MARKET_1M } from '../test/fixtures';
 
 const NOW = Date.parse('2024-05-01T12:00:00.000Z');
 
@@ -109,7 +111,13 @@ async function benchV2(): Promise<void> {
   await runner.close();
 }
 
-function benchBacktest(file: string): void {
+/**
+ * Backtest speed on real 1-minute candles: the committed cut (2,500 bars) by default; for the figure
+ * in docs/BENCHMARKS.md set MARGINWATCH_BENCH_CANDLES to a month of them, e.g. this organisation's
+ * ../shared/data/market/binance_um_BTCUSDT_perp_1m_20250525-20250624.csv (source in its README).
+ */
+function benchBacktest(): void {
+  const file = process.env.MARGINWATCH_BENCH_CANDLES ? resolve(process.env.MARGINWATCH_BENCH_CANDLES) : fixturePath(MARKET_1M.BTCUSDT);
   const series = readCandleFile(file);
   const t0 = performance.now();
   const totals = new BacktestTotals();
@@ -125,6 +133,4 @@ benchV1('isolated, 1 position, σ term structure', 1, 'isolated', true);
 benchV1('cross, 10 assets', 10, 'cross');
 benchV1('cross, 10 assets, σ term structure', 10, 'cross', true);
 await benchV2();
-const candlesArg = process.argv.indexOf('--candles');
-if (candlesArg > 0 && process.argv[candlesArg + 1]) benchBacktest(process.argv[candlesArg + 1]!);
-else console.log('backtest throughput: skipped (pass --candles FILE.csv)');
+if (!process.argv.includes('--skip-backtest')) benchBacktest();

@@ -6,6 +6,8 @@ import type { AccountSnapshot, MarginReport } from '../domain/contracts';
 import type { AccountForecast } from '../domain/forecast/types';
 import type { AlertLevel } from '../domain/alerts/levels';
 import type { VenueHealth } from '../venues/types';
+import type { StorageHealthView } from './health';
+import { EXCHANGE_SOURCES } from '../venues/catalog';
 
 export type { AlertLevel };
 
@@ -60,6 +62,8 @@ export interface ServiceStatus {
   osNotifications: { available: boolean; detail: string | null };
   dataDir: string;
   shell: 'desktop' | 'headless';
+  /** Whether the database takes writes ("degraded: storage" when not); absent from older services. */
+  storage?: StorageHealthView;
 }
 
 export interface HistoryPoint {
@@ -109,7 +113,7 @@ export const commandSchemas = {
    */
   'accounts.add': z.strictObject({
     name: z.string().trim().min(1).max(64),
-    source: z.enum(['binance-usdm', 'binance-coinm', 'bybit', 'okx', 'hyperliquid', 'deribit']),
+    source: z.enum(EXCHANGE_SOURCES),
     options: z.record(z.string().max(100), z.string().max(2000)).default({}),
     secret: z
       .strictObject({ apiKey: z.string().min(1).max(4096), secret: z.string().min(1).max(4096), passphrase: z.string().min(1).max(4096).optional() })

@@ -1,7 +1,6 @@
 // createMonitor: assembles the running service from its parts. Plain Node — no Electron import — so the
 // desktop shell (main process) and headless mode run exactly the same code.
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { computeMarginReport, parseSnapshot, shockSnapshot } from '../domain/margin';
 import { alertSettingsSchema, type AlertSettings } from '../domain/alerts';
 import type { AlertLevel } from '../domain/alerts/levels';
@@ -11,6 +10,7 @@ import { HistoryStore } from '../store/historyStore';
 import { AccountStore } from '../store/accountStore';
 import { databaseFile } from '../paths';
 import { AlertPipeline, Watchdog } from './alerts';
+import { StorageMonitor } from './storageMonitor';
 import { channelsFromSettings, osNotificationChannel, soundChannel, type NotificationChannel } from '../notify';
 import { ChannelSecretStore } from './channelSecrets';
 import { mergePatch } from './mergePatch';
@@ -18,16 +18,19 @@ import { KeyAuditor } from './keyAudit';
 import { ForecastService } from '../forecast';
 import { isMultiAssetCrossBook } from '../domain/forecast';
 import { DemoVenueSession, type Timers } from '../venues/demo/session';
-import { createVenueSession, SUPPORTED_VENUES, validateCredentials, venueSecretSchema } from '../venues/exchanges';
-import { loadVenueSecret, sealVenueSecret } from '../secrets/accountSecrets';
+import { createVenueSession, validateCredentials } from '../venues/exchanges';
+import { loadVenueSecret } from '../secrets/accountSecrets';
+import { AccountInputError, AccountUseCase } from './accounts';
 import type { AccountConfig, VenueSession } from '../venues/types';
 import type { SecretVault } from '../secrets';
 import { openHeadlessVault } from '../secrets';
 import { AccountRunner, type AlertSink, type MarginEngine } from './accountRunner';
-import { Monitor, type AlertService, type TrayState } from './monitor';
+import { Monitor, type AlertService } from './monitor';
+import type { TrayState } from '../api/health';
 import { appSettingsSchema, DEFAULT_APP_SETTINGS, type AppSettings } from './settings';
 
-export { Monitor, type TrayState } from './monitor';
+export { Monitor } from './monitor';
+export type { TrayState } from '../api/health';
 
 export const DEMO_ACCOUNT: AccountConfig = { id: 'demo', name: 'Demo · Binance USD-M futures', source: 'demo', options: {} };
 const VERSION = '0.1.0';
@@ -51,6 +54,12 @@ export interface MonitorOptions {
   /** How often each exchange key's permissions are re-checked (default 6 h). */
   keyAuditIntervalMs?: number;
   log?: (line: string) => void;
+  /** Below this many free bytes in the data folder a low-disk warning is raised (default 100 MB; 0 = off). */
+  lowDiskBytes?: number;
+  /** How often free space is checked (default 60 s). */
+  diskCheckMs?: number;
+  /** While the database cannot be written, how often writing is retried (default 5 s). */
+  storageRetryMs?: number;
 }
 
 export interface RunningMonitor extends Monitor {
@@ -60,7 +69,11 @@ export interface RunningMonitor extends Monitor {
 export async function createMonitor(options: MonitorOptions): Promise<RunningMonitor> {
   const now = options.now ?? Date.now;
   const log = options.log ?? ((line: string) => console.error(line));
-  const db = openDatabase(databaseFile(options.dataDir), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const db = openDatabase(databaseFile(options.dataDir), {
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    log,
+    now,
+  });
   const history = new HistoryStore(db);
   const settings = new SettingsRepository(history);
 
@@ -84,7 +97,20 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
   const osStatus = options.osNotifications ?? (options.channels ? { available: local.os !== undefined, detail: null } : osChannel.status());
 
   const initialChannels = [local.os, local.sound, ...extraChannels].filter((c): c is NotificationChannel => c !== undefined);
-  const pipeline = new AlertPipeline({ db, channels: initialChannels, now, onError: (error) => log(`alert pipeline: ${String(error)}`) });
+  const storage = new StorageMonitor({
+    file: databaseFile(options.dataDir),
+    dir: options.dataDir,
+    ...(options.lowDiskBytes !== undefined ? { lowDiskBytes: options.lowDiskBytes } : {}),
+    log,
+  });
+  const pipeline = new AlertPipeline({
+    db,
+    channels: initialChannels,
+    now,
+    onError: (error) => log(`alert pipeline: ${String(error)}`),
+    storage,
+    ...(options.storageRetryMs !== undefined ? { storageRetryMs: options.storageRetryMs } : {}),
+  });
   const channelSecrets = new ChannelSecretStore(history, vault);
   let channelProblems: string[] = [];
   // The channel set follows the alert settings (enabled channels, remote URLs) and the stored secrets.
@@ -122,9 +148,18 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
     osNotifications: osStatus,
     dataDir: options.dataDir,
     shell: options.shell,
+    storage: storage.view(),
   };
 
   let monitor: Monitor | null = null;
+  // "degraded: storage" reaches every window as a status event.
+  storage.onChange(() => {
+    status.storage = storage.view();
+    monitor?.emit({ type: 'status', status });
+  });
+  await storage.checkFreeSpace();
+  const diskCheck = setInterval(() => void storage.checkFreeSpace(), options.diskCheckMs ?? 60_000);
+  diskCheck.unref();
   const runners: AccountRunner[] = [];
   const watchdogs = new Map<string, Watchdog>();
   const runnerDeps = {
@@ -143,6 +178,7 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
     },
     emit: (view: AccountView) => monitor?.emit({ type: 'account', account: view }),
     log,
+    storageFailed: (error: unknown) => storage.failed(error),
   };
   const startAccount = (config: AccountConfig, session: VenueSession) => {
     const runner = new AccountRunner(config, session, runnerDeps);
@@ -166,6 +202,14 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
     info: (m: string) => log(`[${config.name}] ${m}`),
     warn: (m: string) => log(`[${config.name}] ${m}`),
   });
+  const accountUseCase = new AccountUseCase({
+    store: accountStore,
+    vault,
+    now,
+    reservedNames: new Set([DEMO_ACCOUNT.name]),
+    log,
+    sessionOptions: (config) => ({ logger: sessionLogger(config) }),
+  });
 
   monitor = new Monitor({
     runners,
@@ -186,21 +230,13 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
     channelProblems: () => channelProblems,
     accounts: {
       add: async (p) => {
-        if (!SUPPORTED_VENUES.includes(p.source)) {
-          throw new Error(`accounts.add: source: "${p.source}" has no exchange adapter in this build (supported: ${SUPPORTED_VENUES.join(', ')})`);
-        }
-        if (accountStore.get(p.name) || p.name === DEMO_ACCOUNT.name) throw new Error(`accounts.add: name: an account named "${p.name}" already exists`);
-        const config: AccountConfig = { id: randomUUID(), name: p.name, source: p.source, options: p.options };
-        const secret = p.secret ? venueSecretSchema.parse(p.secret) : null;
-        const check = await validateCredentials(config, secret, { logger: sessionLogger(config) });
-        const accepted = check.verdict === 'ok' || check.verdict === 'warn-trading' || (check.verdict === 'refuse-withdraw' && p.allowWithdraw);
-        if (!accepted) return { account: null, check };
-        const v = secret ? await vault() : null;
-        if (v && !v.encrypted) log(`WARNING: the "${v.backend}" vault does not encrypt; the key of ${config.name} is stored readable`);
-        accountStore.add(config, secret && v ? await sealVenueSecret(v, secret) : null);
-        accountStore.setKeyCheck(config.id, { checkedMs: now(), verdict: check.verdict, permissions: check.permissions });
+        const outcome = await accountUseCase.add({ ...p, secret: p.secret ?? null }).catch((error: unknown) => {
+          throw error instanceof AccountInputError ? new Error(`accounts.add: ${error.message}`) : error;
+        });
+        if (!outcome.added) return { account: null, check: outcome.check };
+        const { config, secret } = outcome;
         startAccount(config, createVenueSession(config, secret, { logger: sessionLogger(config) }));
-        return { account: { id: config.id, name: config.name, source: config.source, options: config.options }, check };
+        return { account: { id: config.id, name: config.name, source: config.source, options: config.options }, check: outcome.check! };
       },
       remove: async (accountId) => {
         if (accountId === DEMO_ACCOUNT.id) {
@@ -210,7 +246,7 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
           return true;
         }
         await stopAccount(accountId);
-        return accountStore.remove(accountId);
+        return accountUseCase.remove(accountId);
       },
     },
   });
@@ -247,13 +283,14 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
   running.close = () =>
     (closing ??= (async () => {
       clearInterval(retention);
+      clearInterval(diskCheck);
       clearTimeout(firstAudit);
       await keyAuditor.stop();
       await Promise.allSettled([...watchdogs.values()].map((w) => w.stop()));
       await Promise.allSettled(runners.map((r) => r.stop()));
       await pipeline.close();
       await forecaster.close();
-      closeDb(db);
+      closeDb(db, log);
     })());
   return running;
 }
@@ -347,7 +384,7 @@ class AlertAdapter implements AlertSink, AlertService {
   acknowledge = async (alertId: string) => this.pipeline.acknowledge(alertId);
   snooze = async (alertId: string, minutes: number) => this.pipeline.snooze(alertId, minutes);
   subscribe: AlertService['subscribe'] = (listener) => this.pipeline.subscribe(listener);
-  trayState = (): TrayState => this.pipeline.trayState();
+  trayState: AlertService['trayState'] = (feeds): TrayState => this.pipeline.trayState(feeds);
   sendTest = async (channelId: string) => {
     const r = await this.pipeline.sendTest(channelId);
     return { ok: r.ok, detail: r.detail };
@@ -377,10 +414,16 @@ function startRetention(history: HistoryStore, settings: SettingsRepository, now
   return timer;
 }
 
-function closeDb(db: Db): void {
+/** Best effort: a checkpoint that fails (disk full) is logged, and the database is closed anyway. */
+function closeDb(db: Db, log: (line: string) => void): void {
   try {
     db.pragma('wal_checkpoint(TRUNCATE)');
-  } finally {
+  } catch (error) {
+    log(`closing: checkpoint failed (${error instanceof Error ? error.message : String(error)}); the WAL is replayed at next start`);
+  }
+  try {
     db.close();
+  } catch (error) {
+    log(`closing the database failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -2,8 +2,9 @@
 // Secrets arrive already encrypted by a SecretVault; this module never sees plain text.
 import type { Db } from './db';
 import type { AccountConfig } from '../venues/types';
+import { EXCHANGE_SOURCES } from '../venues/catalog';
 
-const SOURCES: ReadonlySet<string> = new Set(['demo', 'binance-usdm', 'binance-coinm', 'bybit', 'okx', 'hyperliquid', 'deribit']);
+const SOURCES: ReadonlySet<string> = new Set(['demo', ...EXCHANGE_SOURCES]);
 
 interface AccountRow {
   id: string;

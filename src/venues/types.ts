@@ -1,6 +1,8 @@
 // The one interface every data source implements: the demo venue and each real exchange adapter.
 // The service cannot tell them apart. Freshness is data (asOf, health), never only a log line.
 import type { AccountSnapshot, Candle, MarkTick } from '../domain/contracts';
+import type { ExchangeSource } from './catalog';
+import type { OrderEvent } from './streamEvents';
 
 export type VenueHealthState =
   | 'connecting' // starting, no data yet
@@ -47,6 +49,8 @@ export interface VenueListener {
   onHealth(health: VenueHealth): void;
   /** Mark-price ticks for symbols the account holds (optional fast path for the forecast). */
   onMarkTick?(tick: MarkTick): void;
+  /** The venue closed (part of) a position itself: a liquidation or auto-deleveraging order seen on the stream. */
+  onOrderEvent?(event: OrderEvent): void;
 }
 
 /** A running connection to one account at one venue. */
@@ -67,7 +71,7 @@ export interface AccountConfig {
   id: string;
   name: string;
   /** 'demo' is the built-in replay venue; others are real exchanges. */
-  source: 'demo' | 'binance-usdm' | 'binance-coinm' | 'bybit' | 'okx' | 'hyperliquid' | 'deribit';
+  source: 'demo' | ExchangeSource;
   /** Per-account overrides (base URLs for testnet/proxies/local test servers, wallet address, ...). */
   options: Record<string, string>;
 }

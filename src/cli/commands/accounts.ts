@@ -1,18 +1,15 @@
 // `npm run cli -- accounts add|list|remove`: manage exchange accounts. Secrets come from a prompt
 // or standard input (never argv), are validated against the exchange, and are stored encrypted.
-import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../../store/db';
 import { AccountStore } from '../../store/accountStore';
 import { databaseFile, resolveDataDir } from '../../paths';
-import { openHeadlessVault, sealVenueSecret, type SecretVault } from '../../secrets';
-import { validateCredentials, venueSecretSchema, type VenueSecret } from '../../venues/exchanges';
-import type { AccountConfig } from '../../venues/types';
+import { openHeadlessVault, type SecretVault } from '../../secrets';
+import { venueSecretSchema, type VenueSecret } from '../../venues/exchanges';
+import { AccountInputError, AccountUseCase } from '../../service/accounts';
+import { EXCHANGE_SOURCES, venueDescriptor, type VenueDescriptor } from '../../venues/catalog';
 import type { CliCommand, CliIo } from '../io';
 import { readAll } from '../io';
 
-const VENUES: ReadonlyArray<AccountConfig['source']> = ['binance-usdm', 'binance-coinm', 'bybit', 'okx', 'hyperliquid', 'deribit'];
-/** Venues that authenticate with a key; Hyperliquid reads by wallet address only. */
-const NEEDS_KEY = new Set(['binance-usdm', 'binance-coinm', 'bybit', 'okx', 'deribit']);
 
 export interface ParsedFlags {
   positional: string[];
@@ -55,14 +52,18 @@ export interface AccountContext {
   dataDir: string;
   store: AccountStore;
   vault: SecretVault;
+  /** Add/remove through the service's one account use case (baseline, vault, erasure). */
+  accounts: AccountUseCase;
   close(): void;
 }
 
 export async function openAccountContext(flags: ParsedFlags, io: CliIo): Promise<AccountContext> {
   const dataDir = resolveDataDir(flags.flags.get('data-dir')?.[0], io.env);
-  const db = openDatabase(databaseFile(dataDir));
+  const db = openDatabase(databaseFile(dataDir), { log: (line) => io.stderr.write(`accounts: ${line}\n`) });
   const vault = await openHeadlessVault({ dataDir, env: io.env });
-  return { dataDir, store: new AccountStore(db), vault, close: () => db.close() };
+  const store = new AccountStore(db);
+  const log = (line: string): void => void io.stderr.write(`${line}\n`);
+  return { dataDir, store, vault, accounts: new AccountUseCase({ store, vault: async () => vault, now: Date.now, log }), close: () => db.close() };
 }
 
 /** Reads one line from a terminal without echoing it. */
@@ -91,8 +92,8 @@ function promptHidden(io: CliIo, prompt: string): Promise<string> {
   });
 }
 
-async function readSecret(io: CliIo, venue: string): Promise<VenueSecret> {
-  const wantsPassphrase = venue === 'okx';
+async function readSecret(io: CliIo, venue: VenueDescriptor): Promise<VenueSecret> {
+  const wantsPassphrase = venue.needsPassphrase;
   let fields: string[];
   if ((io.stdin as NodeJS.ReadStream).isTTY) {
     fields = [await promptHidden(io, 'API key: '), await promptHidden(io, 'API secret: ')];
@@ -124,31 +125,29 @@ async function add(parsed: ParsedFlags, io: CliIo): Promise<number> {
   const name = parsed.flags.get('name')?.[0];
   const venue = parsed.flags.get('venue')?.[0];
   if (!name) throw new UsageError('accounts add needs --name NAME');
-  if (!venue || !VENUES.includes(venue as AccountConfig['source'])) throw new UsageError(`accounts add needs --venue, one of ${VENUES.join(', ')}`);
-  const config: AccountConfig = { id: randomUUID(), name, source: venue as AccountConfig['source'], options: parseOptions(parsed.flags.get('option') ?? []) };
-  const secret = NEEDS_KEY.has(venue) ? await readSecret(io, venue) : null;
+  const descriptor = venue ? venueDescriptor(venue) : undefined;
+  if (!venue || !descriptor) throw new UsageError(`accounts add needs --venue, one of ${EXCHANGE_SOURCES.join(', ')}`);
+  const options = parseOptions(parsed.flags.get('option') ?? []);
+  const secret = descriptor.needsKey ? await readSecret(io, descriptor) : null;
 
   const ctx = await openAccountContext(parsed, io);
   try {
-    if (ctx.store.get(name)) throw new UsageError(`an account named "${name}" already exists`);
-    if (parsed.flags.has('no-verify')) {
-      io.stderr.write('WARNING: key not checked against the exchange (--no-verify); its permissions are unknown.\n');
-    } else {
-      const check = await validateCredentials(config, secret);
-      if (check.verdict === 'invalid') {
-        io.stderr.write(`not added: ${check.message}\n`);
-        return 3;
-      }
-      if (check.verdict === 'refuse-withdraw' && !parsed.flags.has('allow-withdraw')) {
-        io.stderr.write(`not added: ${check.message} (override with --allow-withdraw at your own risk)\n`);
-        return 3;
-      }
-      if (check.verdict !== 'ok') io.stderr.write(`\n!!! ${check.verdict === 'refuse-withdraw' ? 'WITHDRAWAL-ENABLED KEY ACCEPTED BY OVERRIDE. ' : ''}${check.message}\n\n`);
+    const skipVerify = parsed.flags.has('no-verify');
+    if (skipVerify) io.stderr.write('WARNING: key not checked against the exchange (--no-verify); its permissions are unknown.\n');
+    const allowWithdraw = parsed.flags.has('allow-withdraw');
+    const outcome = await ctx.accounts.add({ name, source: venue, options, secret, allowWithdraw, skipVerify });
+    if (!outcome.added) {
+      const override = outcome.check.verdict === 'refuse-withdraw' ? ' (override with --allow-withdraw at your own risk)' : '';
+      io.stderr.write(`not added: ${outcome.check.message}${override}\n`);
+      return 3;
     }
-    if (!ctx.vault.encrypted) io.stderr.write(`WARNING: the "${ctx.vault.backend}" vault does not encrypt; the key is stored readable.\n`);
-    ctx.store.add(config, secret ? await sealVenueSecret(ctx.vault, secret) : null);
-    io.stdout.write(`added ${config.name} (${config.source}), id ${config.id}; key stored with the ${ctx.vault.backend} vault\n`);
+    const check = outcome.check;
+    if (check && check.verdict !== 'ok') io.stderr.write(`\n!!! ${check.verdict === 'refuse-withdraw' ? 'WITHDRAWAL-ENABLED KEY ACCEPTED BY OVERRIDE. ' : ''}${check.message}\n\n`);
+    io.stdout.write(`added ${outcome.config.name} (${outcome.config.source}), id ${outcome.config.id}; key stored with the ${ctx.vault.backend} vault\n`);
     return 0;
+  } catch (error) {
+    if (error instanceof AccountInputError) throw new UsageError(error.message.replace(/^name: /, ''));
+    throw error;
   } finally {
     ctx.close();
   }
@@ -172,7 +171,7 @@ async function remove(parsed: ParsedFlags, io: CliIo): Promise<number> {
   if (!name) throw new UsageError('accounts remove needs the account NAME');
   const ctx = await openAccountContext(parsed, io);
   try {
-    if (!ctx.store.remove(name)) {
+    if (!ctx.accounts.remove(name)) {
       io.stderr.write(`no account named "${name}"\n`);
       return 2;
     }
@@ -184,7 +183,7 @@ async function remove(parsed: ParsedFlags, io: CliIo): Promise<number> {
 }
 
 const USAGE = `usage:
-  accounts add --name NAME --venue ${VENUES.join('|')} [--option key=value ...] [--allow-withdraw] [--no-verify]
+  accounts add --name NAME --venue ${EXCHANGE_SOURCES.join('|')} [--option key=value ...] [--allow-withdraw] [--no-verify]
       (API key, secret [and passphrase] are read from a hidden prompt or standard input, one per line)
   accounts list [--json]
   accounts remove NAME

@@ -157,6 +157,13 @@ function forecastCrossBook(ctx: Ctx, cross: { p: Position; pr: PositionReport }[
     mmSens[i] = (num(pr.maintenanceRate) ?? 0) * Math.abs(q) * s;
     sig[i] = sigmaFor(ctx, p.symbol);
   }
+  // Collateral whose price follows a cross symbol falls with it (wrong-way risk, issue 16): its value
+  // sensitivity per log move (≈ −100 × the change for a 1 % fall, from the report) joins that symbol's.
+  const collateralSens = new Float64Array(n);
+  for (const risk of report.account.collateralRisk ?? []) {
+    const i = symbols.indexOf(risk.symbol);
+    if (i >= 0) collateralSens[i] = collateralSens[i]! - 100 * (num(risk.valuePerPercentFall) ?? 0);
+  }
   const corr = (i: number, j: number): number => {
     if (i === j || symbols[i] === symbols[j]) return 1;
     const c = market.correlation(symbols[i]!, symbols[j]!);
@@ -177,7 +184,7 @@ function forecastCrossBook(ctx: Ctx, cross: { p: Position; pr: PositionReport }[
     const k = 1 / lv;
     const d = equity - k * mm;
     const g = new Float64Array(n);
-    for (let i = 0; i < n; i++) g[i] = exposure[i]! - k * mmSens[i]!;
+    for (let i = 0; i < n; i++) g[i] = exposure[i]! + collateralSens[i]! - k * mmSens[i]!;
     let varD = 0;
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) varD += g[i]! * g[j]! * corr(i, j) * sig[i]! * sig[j]!;
     // Tail: one symbol's jump alone can cover D (log move a_i = D/|g_i| in its adverse direction).

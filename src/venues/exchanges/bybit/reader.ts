@@ -12,7 +12,7 @@ import type { SessionTuning } from '../shared/sessionOptions';
 import type { VenueSecret } from '../secret';
 import { classifyBybitError } from './errors';
 import { buildBybitSnapshot, type BybitRaw } from './snapshot';
-import { BybitStreams } from './streams';
+import { bybitStreams } from './streams';
 import type { VenueStreams } from '../shared/venueStreams';
 
 type Row = Record<string, unknown>;
@@ -26,6 +26,7 @@ export class BybitReader implements VenueReader {
   private readonly windowMs: number;
   private riskLimits = new Map<string, { rows: Row[]; at: number }>();
   private fees: { map: Map<string, Row>; at: number } | null = null;
+  private collateral: { rows: Row[]; at: number } | null = null;
   private readonly wsBase: string | null;
 
   constructor(
@@ -86,7 +87,7 @@ export class BybitReader implements VenueReader {
       const walletRow = ((wallet.list ?? []) as Row[])[0];
       if (!walletRow) throw new VenueFailure('malformed-payload', 'Bybit sent no unified wallet (is this a Unified Trading Account?)');
       const symbols = [...new Set(positions.map((p) => String(p.symbol)))];
-      const [riskLimits, fees] = await Promise.all([this.riskLimitTables(symbols), this.feeRates()]);
+      const [riskLimits, fees, collateral] = await Promise.all([this.riskLimitTables(symbols), this.feeRates(), this.collateralTables()]);
       const raw: BybitRaw = {
         category: this.category,
         settleCoin: this.settleCoin,
@@ -96,10 +97,22 @@ export class BybitReader implements VenueReader {
         riskLimits,
         tickers: new Map(((tickers.list ?? []) as Row[]).map((t) => [String(t.symbol), t])),
         fees,
+        ...collateral,
         asOfMs: this.now() - Number(this.client.exchange.options['timeDifference'] ?? 0),
       };
       return buildBybitSnapshot(raw);
     });
+  }
+
+  /** Linear UTA collateral tiers (public, cached like risk limits) and the account's collateral switches. */
+  private async collateralTables(): Promise<{ collateralTiers?: Row[]; collateralInfo?: Row[] }> {
+    if (this.category !== 'linear') return {};
+    if (!this.collateral || this.now() - this.collateral.at > TABLE_TTL_MS) {
+      const result = await this.get('publicGetV5SpotMarginTradeCollateral');
+      this.collateral = { rows: (result.list ?? []) as Row[], at: this.now() };
+    }
+    const info = await this.get('privateGetV5AccountCollateralInfo');
+    return { collateralTiers: this.collateral.rows, collateralInfo: (info.list ?? []) as Row[] };
   }
 
   private async positions(): Promise<Row[]> {
@@ -171,7 +184,7 @@ export class BybitReader implements VenueReader {
   }
 
   streams(): VenueStreams | null {
-    return this.secret && this.wsBase ? new BybitStreams(this.wsBase, this.category, this.secret, this.now, this.random, this.tuning) : null;
+    return this.secret && this.wsBase ? bybitStreams(this.wsBase, this.category, this.secret, this.now, this.random, this.tuning) : null;
   }
 
   release(): void {

@@ -14,7 +14,7 @@ import type { VenueReader } from '../shared/pollingSession';
 import type { SessionTuning } from '../shared/sessionOptions';
 import type { VenueSecret } from '../secret';
 import { buildDeribitSnapshot } from './snapshot';
-import { DeribitStreams } from './streams';
+import { deribitStreams } from './streams';
 import type { VenueStreams } from '../shared/venueStreams';
 
 type Row = Record<string, unknown>;
@@ -131,7 +131,7 @@ export class DeribitReader implements VenueReader {
   }
 
   streams(): VenueStreams | null {
-    return this.secret && this.wsUrl ? new DeribitStreams(this.wsUrl, this.currency, this.secret, this.now, this.random, this.tuning) : null;
+    return this.secret && this.wsUrl ? deribitStreams(this.wsUrl, this.currency, this.secret, this.now, this.random, this.tuning) : null;
   }
 
   release(): void {

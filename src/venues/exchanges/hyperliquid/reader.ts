@@ -11,7 +11,7 @@ import { VenueFailure } from '../shared/errors';
 import type { VenueReader } from '../shared/pollingSession';
 import type { SessionTuning } from '../shared/sessionOptions';
 import { buildHyperliquidSnapshot } from './snapshot';
-import { HyperliquidStreams } from './streams';
+import { hyperliquidStreams } from './streams';
 import type { VenueStreams } from '../shared/venueStreams';
 
 const WALLET_RE = /^0x[0-9a-fA-F]{40}$/;
@@ -102,7 +102,7 @@ export class HyperliquidReader implements VenueReader {
     } catch {
       return null;
     }
-    return new HyperliquidStreams(url, wallet, this.now, this.random, this.tuning);
+    return hyperliquidStreams(url, wallet, this.now, this.random, this.tuning);
   }
 
   release(): void {

@@ -13,7 +13,7 @@ import type { SessionTuning } from '../shared/sessionOptions';
 import type { VenueSecret } from '../secret';
 import { classifyOkxError } from './errors';
 import { buildOkxSnapshot, type OkxRaw } from './snapshot';
-import { OkxStreams } from './streams';
+import { okxStreams } from './streams';
 import type { VenueStreams } from '../shared/venueStreams';
 
 type Row = Record<string, unknown>;
@@ -216,7 +216,7 @@ export class OkxReader implements VenueReader {
   }
 
   streams(): VenueStreams | null {
-    return this.secret?.passphrase && this.wsBase ? new OkxStreams(this.wsBase, this.secret, this.now, this.random, this.tuning) : null;
+    return this.secret?.passphrase && this.wsBase ? okxStreams(this.wsBase, this.secret, this.now, this.random, this.tuning) : null;
   }
 
   release(): void {

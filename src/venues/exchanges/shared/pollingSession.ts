@@ -8,6 +8,7 @@ import { backoffDelay } from './backoff';
 import { USER_MESSAGES, VenueFailure } from './errors';
 import type { SessionDeps } from './sessionOptions';
 import type { VenueStreams } from './venueStreams';
+import type { StreamEvent } from '../../streamEvents';
 
 /** What a polled venue adapter provides. */
 export interface VenueReader {
@@ -95,17 +96,13 @@ export class PollingSession implements VenueSession {
     this.streams = streams;
     streams.start(
       {
-        onMark: (symbol, price, time) => this.onMark(symbol, price, time),
-        onAccountChanged: () => {
-          this.lastGoodAt = this.deps.now();
-          this.schedule(0);
-        },
+        onEvent: (event) => this.onStreamEvent(event),
         onUp: () => {
           if (this.streamsUp) return;
           this.streamsUp = true;
           this.schedule(0); // resync after the gap, then every resyncIntervalMs
         },
-        onDown: (reason, attempt, retryInMs) => {
+        onDown: ({ reason, attempt, retryInMs }) => {
           const wasUp = this.streamsUp;
           this.streamsUp = false;
           this.deps.logger.warn('venue stream down', { accountId: this.accountId, reason, attempt, retryInMs });
@@ -115,6 +112,26 @@ export class PollingSession implements VenueSession {
       },
       this.last ? [...new Set(this.last.positions.map((p) => p.symbol))] : [],
     );
+  }
+
+  /** One typed stream event: marks are folded in at once; anything about the account is re-read by REST. */
+  private onStreamEvent(event: StreamEvent): void {
+    switch (event.kind) {
+      case 'mark':
+        this.onMark(event.symbol, event.price, event.time);
+        return;
+      case 'heartbeat':
+        return;
+      case 'order':
+        this.listener?.onOrderEvent?.(event);
+        break;
+      case 'position':
+      case 'balance':
+      case 'account-changed':
+        break;
+    }
+    this.lastGoodAt = this.deps.now();
+    this.schedule(0);
   }
 
   /** A streamed mark: patch the last snapshot (mark-dependent venue figures become stale) and emit soon. */

@@ -1,12 +1,12 @@
-// What a polled venue's WebSocket layer gives the polling session: mark prices to fold into the
-// last snapshot at once, and "the account changed" signals that trigger an immediate REST read.
+// What a venue's WebSocket layer gives the session engine: typed events (marks folded into the last
+// snapshot at once; account events applied or answered by a REST read), and up/down as data.
+import type { StreamDown, StreamEvent } from '../../streamEvents';
+
 export interface StreamHandlers {
-  onMark(symbol: string, price: string, timeMs: number): void;
-  /** A private event (position, balance) arrived: the REST state is out of date. */
-  onAccountChanged(): void;
-  /** Both sockets are delivering. */
+  onEvent(event: StreamEvent): void;
+  /** Every socket is confirmed and delivering. */
   onUp(): void;
-  onDown(reason: string, attempt: number, retryInMs: number): void;
+  onDown(down: StreamDown): void;
 }
 
 export interface VenueStreams {

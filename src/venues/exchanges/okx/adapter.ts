@@ -1,0 +1,21 @@
+// OKX: polled reader plus private/public streams (reader.ts, streams.ts); key rights from the account config's perm.
+import type { VenueAdapter } from '../adapter';
+import { invalidKey, keyVerdict, type KeyCheck } from '../shared/keyVerdict';
+import { PollingSession } from '../shared/pollingSession';
+import { checkKeyWithReader } from '../shared/readerKeyCheck';
+import { okxDescriptor } from './descriptor';
+import { OkxReader } from './reader';
+
+/** OKX perm list ("read_only,trade,withdraw") → verdict; an empty list means OKX did not say. */
+export function okxKeyVerdict(perm: string[]): KeyCheck {
+  return keyVerdict('OKX', perm.length === 0 ? null : perm.includes('trade'), perm.length === 0 ? null : perm.includes('withdraw'));
+}
+
+export const okxAdapter: VenueAdapter = {
+  descriptor: okxDescriptor,
+  createSession: (config, secret, deps) => new PollingSession(config.id, new OkxReader(config.options, secret, deps.now, deps.tuning, deps.random), deps),
+  checkKey: async (config, secret, deps) => {
+    if (!secret?.passphrase) return invalidKey(okxDescriptor.keyHint);
+    return checkKeyWithReader(new OkxReader(config.options, secret, deps.now, deps.tuning), async (r) => okxKeyVerdict(await r.permissions()));
+  },
+};

@@ -1,0 +1,77 @@
+// What a venue's stream adapter turns its raw WebSocket messages into: one typed union the session
+// engine understands for every venue. Adapters parse and validate; the engine only applies events.
+import type { Position } from '../domain/contracts';
+
+/** A position as the stream carries it: the fields the venue sends, keyed by symbol (and hedge side). */
+export interface PositionDelta {
+  kind: 'position';
+  /** Venue event time (Unix ms). */
+  time: number;
+  symbol: string;
+  /** Hedge-mode leg; 'both' in one-way mode. */
+  positionSide: Position['positionSide'];
+  /**
+   * The new state of the fields the stream reports, as validated decimal strings; `null` when the
+   * position is closed (size zero). Fields not listed keep the last REST-read value (tiers, contract size).
+   */
+  fields: Partial<Pick<Position, 'side' | 'size' | 'entryPrice' | 'markPrice' | 'leverage' | 'isolatedMargin' | 'marginMode'>> | null;
+}
+
+/** The wallet balance the margin is measured against changed. */
+export interface BalanceDelta {
+  kind: 'balance';
+  time: number;
+  asset: string;
+  /** New cross wallet balance of the account's settle asset (decimal string). */
+  crossWalletBalance: string;
+}
+
+export interface MarkTickEvent {
+  kind: 'mark';
+  time: number;
+  symbol: string;
+  price: string;
+}
+
+/**
+ * An order event worth telling the trader about: the venue closed (part of) a position itself.
+ * `reason` says why: a liquidation order, auto-deleveraging, or something else the adapter saw.
+ */
+export interface OrderEvent {
+  kind: 'order';
+  time: number;
+  symbol: string;
+  reason: 'liquidation' | 'adl' | 'other';
+  side?: 'buy' | 'sell';
+  /** Filled quantity and average price, when the venue says (decimal strings). */
+  size?: string;
+  price?: string;
+  /** The venue's own id, so an event repeated by a reconnect is recognised. */
+  orderId?: string;
+}
+
+/** The stream is alive (pong, subscription confirmation, or a quiet-period keepalive). */
+export interface HeartbeatEvent {
+  kind: 'heartbeat';
+  time: number;
+}
+
+/** Something in the account changed but the message does not carry it usably: read REST now. */
+export interface AccountChangedEvent {
+  kind: 'account-changed';
+  time: number;
+}
+
+export type StreamEvent = PositionDelta | BalanceDelta | MarkTickEvent | OrderEvent | HeartbeatEvent | AccountChangedEvent;
+
+/** Why a stream went down, as one object instead of positional arguments. */
+export interface StreamDown {
+  /** Which socket, e.g. "private stream: pong timeout". */
+  reason: string;
+  /** Consecutive failures of that socket (1 on the first). */
+  attempt: number;
+  retryInMs: number;
+  /** Our own age-limit reconnect, not a failure: the data is not in doubt. */
+  planned: boolean;
+  cause?: unknown;
+}
