@@ -198,10 +198,31 @@ export interface PricesResult {
   candles: PriceCandle[];
 }
 
+/** One subject the exchange closes under the shock (venue rules: an isolated position loses at most its margin). */
+export interface WhatIfLiquidation {
+  /** Machine key (`position:BTCUSDT:short`, `cross`); show `label`. */
+  subject: string;
+  label: string;
+  /** The engine's liquidation price of that subject. */
+  price: string;
+  /** What the account loses with it (the isolated margin; for the cross book, the cross wallet's loss). */
+  loss: string;
+}
+
 export interface WhatIfResult {
   accountId: string;
+  /** The account after the shock, after the exchange closed what it liquidates (= `after`). */
   report: MarginReport;
+  /** Position keys (`BTCUSDT:short`) of every position closed, kept for older UIs. */
   liquidated: string[];
+  /** Now and after, computed from the same snapshot (one moment). */
+  now: MarginReport;
+  after: MarginReport;
+  /** The shocked account before the exchange acts (what a naive shock shows). */
+  shocked: MarginReport;
+  liquidations: WhatIfLiquidation[];
+  /** Each position's trigger prices now (engine solver): liquidation and the margin-ratio levels. */
+  triggers: { subject: string; label: string; liquidationPrice: string | null; triggerPrices: { level: string; price: string | null }[] }[];
 }
 
 export interface CommandResults {

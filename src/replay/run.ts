@@ -7,12 +7,11 @@ import Decimal from 'decimal.js';
 import type { AccountSnapshot, Candle, MarginReport } from '../domain/contracts';
 import { computeMarginReport } from '../domain/margin';
 import { dangerVerdict, reduceAlerts } from '../domain/alerts/reducer';
-import type { DangerVerdict } from '../domain/danger';
+import { liquidateByVenueRules, type DangerVerdict } from '../domain/danger';
 import type { AlertSettings } from '../domain/alerts/settings';
 import type { AlertsState, LiquidationEvent } from '../domain/alerts/types';
 import type { AlertLevel } from '../domain/alerts/levels';
 import type { AccountForecast } from '../domain/forecast/types';
-import { positionSubjectOf, subjectKey } from '../domain/contracts/subject';
 
 export type ReplayLine =
   | { t: string; kind: 'level'; subject: string; level: AlertLevel; distance: string | null; p1h: number | null; ttfMedianMin: number | null }
@@ -57,7 +56,7 @@ export function runReplay(input: ReplayInput, emit: (line: ReplayLine) => void):
   const start = candles.findIndex((c) => c.time >= input.fromMs);
   if (start < 0) throw new ReplayInputError(`--from ${new Date(input.fromMs).toISOString()} is after the last candle`);
   if (start > 0) forecaster.ingestCandles(symbol, candles.slice(0, start) as Candle[]);
-  const snapshot: AccountSnapshot = structuredClone(input.snapshot);
+  let snapshot: AccountSnapshot = structuredClone(input.snapshot);
   const intervalMs = input.intervalMin * 60_000;
   const engineOptions = { targetMarginRatio: input.engine.targetMarginRatio, triggerLevels: input.engine.triggerLevels };
   let state: AlertsState | null = null;
@@ -125,15 +124,15 @@ export function runReplay(input: ReplayInput, emit: (line: ReplayLine) => void):
       setMark(snapshot, symbol, price, at);
       let report = computeMarginReport(snapshot, engineOptions);
       const events: LiquidationEvent[] = [];
-      const gone = liquidated(snapshot, report, symbol);
-      if (gone.drop.size > 0) {
-        for (const g of gone.subjects) {
+      const gone = liquidateByVenueRules(snapshot, report, new Set([symbol]));
+      if (gone.closed.length > 0) {
+        for (const g of gone.closed) {
           liquidations++;
-          emit({ t: new Date(at).toISOString(), kind: 'liquidated', subject: g.key, price: g.price });
-          events.push({ subject: g.key, kind: 'liquidation', price: g.price, atMs: at });
+          emit({ t: new Date(at).toISOString(), kind: 'liquidated', subject: g.subject, price: g.price });
+          events.push({ subject: g.subject, kind: 'liquidation', price: g.price, atMs: at });
         }
-        goneThisCandle += snapshot.positions.filter((p, i) => p.symbol === symbol && gone.drop.has(i)).length;
-        settleLiquidations(snapshot, report, gone);
+        goneThisCandle += gone.closedIndexes.filter((i) => snapshot.positions[i]!.symbol === symbol).length;
+        snapshot = gone.after;
         report = computeMarginReport(snapshot, engineOptions);
       }
       evaluate(at, report, events);
@@ -164,50 +163,6 @@ function setMark(snapshot: AccountSnapshot, symbol: string, price: number, atMs:
   const text = mark.toString();
   for (const p of snapshot.positions) if (p.symbol === symbol) p.markPrice = text;
   snapshot.asOf = new Date(atMs).toISOString();
-}
-
-interface Gone {
-  /** Indexes of the positions the exchange closes. */
-  drop: Set<number>;
-  /** One per liquidated subject (each isolated position; the cross book once), at the engine's price. */
-  subjects: { key: string; price: string }[];
-  crossGone: boolean;
-}
-
-/** Isolated positions whose own liquidation price the mark reached; every cross position once the cross ratio reaches 1. */
-function liquidated(snapshot: AccountSnapshot, report: MarginReport, symbol: string): Gone {
-  const gone: Gone = { drop: new Set(), subjects: [], crossGone: false };
-  const crossRatio = report.account.marginRatio === null ? null : new Decimal(report.account.marginRatio);
-  gone.crossGone = crossRatio !== null && crossRatio.gte(1) && snapshot.positions.some((p) => p.marginMode === 'cross');
-  let crossPrice: string | null = null;
-  snapshot.positions.forEach((p, i) => {
-    const r = report.positions[i]!;
-    if (p.marginMode === 'isolated') {
-      if (p.symbol !== symbol || r.liquidationPrice === null) return;
-      const mark = new Decimal(p.markPrice);
-      if (p.side === 'long' ? mark.lte(r.liquidationPrice) : mark.gte(r.liquidationPrice)) {
-        gone.drop.add(i);
-        gone.subjects.push({ key: subjectKey(positionSubjectOf(p)), price: r.liquidationPrice });
-      }
-    } else if (gone.crossGone) {
-      gone.drop.add(i);
-      if (p.symbol === symbol && crossPrice === null) crossPrice = r.liquidationPrice ?? p.markPrice;
-    }
-  });
-  if (gone.crossGone) gone.subjects.push({ key: 'cross', price: crossPrice ?? snapshot.positions.find((p) => p.symbol === symbol)?.markPrice ?? '0' });
-  return gone;
-}
-
-/** The exchange closes them: an isolated position loses its margin; the cross wallet keeps what is left (≥ 0). */
-function settleLiquidations(snapshot: AccountSnapshot, report: MarginReport, gone: Gone): void {
-  if (gone.crossGone) {
-    let pnl = new Decimal(0);
-    snapshot.positions.forEach((p, i) => {
-      if (p.marginMode === 'cross') pnl = pnl.plus(report.positions[i]!.unrealizedPnl);
-    });
-    snapshot.crossWalletBalance = Decimal.max(0, new Decimal(snapshot.crossWalletBalance).plus(pnl)).toString();
-  }
-  snapshot.positions = snapshot.positions.filter((_, i) => !gone.drop.has(i));
 }
 
 /** Applies funding settlements up to `untilMs`; returns the next unsettled index. */

@@ -12,6 +12,7 @@ import {
   formatProbability,
   formatStep,
 } from '../../src/ui/lib/format';
+import { worstDanger } from '../../src/ui/lib/danger';
 import { alertsCsv, historyCsv, seriesOf } from '../../src/ui/lib/history';
 import { thresholdsFrom } from '../../src/ui/lib/levels';
 import { isNews, nextToasts } from '../../src/ui/lib/monitor.svelte';
@@ -378,6 +379,47 @@ describe('trader-facing positions table', () => {
     expect(positionRows([view], [])[0]!.marginCallPrice).toBe('2610');
     expect(formatCountdown('2024-05-01T16:00:00Z', Date.parse('2024-05-01T13:55:00Z'))).toBe('in 2 h 5 min');
     expect(formatCountdown('2024-05-01T16:00:00Z', Date.parse('2024-05-01T16:00:01Z'))).toBe('due');
+  });
+});
+
+describe('the danger verdict in the table and the strip', () => {
+  it('takes level, P(1 h) and time to trigger from the verdict of the subject each position belongs to', () => {
+    const verdict = (subject: string, level: PositionRow['level'], p1h: number, ttf: number) => ({
+      subject,
+      label: subject === 'cross' ? 'cross book' : 'BTCUSDT short (isolated)',
+      level,
+      reason: 'test',
+      symbol: subject === 'cross' ? 'ETHUSDT' : 'BTCUSDT',
+      markPrice: null,
+      triggerPrice: '40800',
+      distance: '0.0175',
+      p1h,
+      ttfMedianMin: ttf,
+      action: subject === 'cross' ? null : { text: 'add 12.50 USDT isolated margin to BTCUSDT short' },
+    });
+    const view = {
+      ...account(),
+      danger: {
+        level: 'critical',
+        worst: verdict('position:BTCUSDT:short', 'critical', 0.88, 0.5),
+        subjects: [
+          verdict('position:BTCUSDT:short', 'critical', 0.88, 0.5),
+          verdict('cross', 'watch', 0.1, 300),
+        ],
+      },
+    } as AccountView;
+    const rows = positionRows([view], []);
+    expect(rows.map((r) => [r.symbol, r.level, r.probability1h, r.medianMinutes])).toEqual([
+      ['ETHUSDT', 'watch', 0.1, 300],
+      ['BTCUSDT', 'critical', 0.88, 0.5],
+    ]);
+    const strip = worstDanger([view], () => rows)!;
+    expect([strip.label, strip.level, strip.action, strip.subjectKey]).toEqual([
+      'BTCUSDT short (isolated)',
+      'critical',
+      'add 12.50 USDT isolated margin to BTCUSDT short',
+      'position:BTCUSDT:short',
+    ]);
   });
 });
 

@@ -4,3 +4,4 @@ export * from './policy';
 export * from './level';
 export * from './assess';
 export * from './advice';
+export * from './liquidate';

@@ -271,7 +271,16 @@ export class AlertPipeline implements WatchdogTarget {
   }
 
   private userAction(alertId: string, action: 'ack' | 'snooze', minutes: number | null): AlertView {
-    applyUserAction(this.store, this.decider, alertId, action, minutes, this.now());
+    applyUserAction(
+      this.store,
+      this.decider,
+      alertId,
+      action,
+      minutes,
+      this.now(),
+      (id) => this.unsaved.episode(id)?.row ?? null,
+      (error) => this.storage.failed(error),
+    );
     const view = this.queries.view(alertId)!;
     this.events.emit(view);
     return view;

@@ -253,3 +253,38 @@ describe('danger model — advice', () => {
     expect(action.text).toMatch(/^add [\d,]+\.\d\d USDT isolated margin to BTCUSDT long$/);
   });
 });
+
+describe('what-if by venue rules', () => {
+  it('an isolated position liquidating under a shock loses at most its isolated margin; the cross book goes as one', async () => {
+    const { liquidateByVenueRules } = await import('../../../src/domain/danger');
+    const { computeMarginReport } = await import('../../../src/domain/margin');
+    const tiers = [{ floor: '0', cap: '50000000', maintenanceRate: '0.004', maintenanceAmount: '0', maxLeverage: '125' }];
+    const leg = (side: 'long' | 'short', marginMode: 'isolated' | 'cross', symbol = 'BTCUSDT', mark = '50000') => ({
+      symbol, contractType: 'linear' as const, marginMode, positionSide: side, side, size: '0.2', contractSize: '1', entryPrice: '50000', markPrice: mark, leverage: '50',
+      ...(marginMode === 'isolated' ? { isolatedMargin: '200' } : {}), tiers,
+    });
+    const snapshot = (mark: string) => ({
+      schema: 'marginwatch.snapshot/1' as const, venue: 'binance-usdm' as const, asOf: '2026-03-02T12:00:00.000Z', positionMode: 'hedge' as const, settleAsset: 'USDT', crossWalletBalance: '1000',
+      positions: [leg('long', 'isolated', 'BTCUSDT', mark), leg('short', 'isolated', 'BTCUSDT', mark)],
+    });
+    // +22 %: the isolated short is far past its liquidation price; its loss is its 200 USDT, not −2,200.
+    const shocked = snapshot('61000');
+    const report = computeMarginReport(shocked);
+    const naiveEquity = Number(report.account.marginBalance);
+    const v = liquidateByVenueRules(shocked, report);
+    expect(v.closed.map((c) => `${c.subject}:${c.loss}`)).toEqual(['position:BTCUSDT:short:200']);
+    expect(v.closed[0]!.price).toBe(report.positions[1]!.liquidationPrice);
+    expect(v.after.positions.map((p) => p.positionSide)).toEqual(['long']);
+    const after = computeMarginReport(v.after);
+    // The account keeps its cross wallet and the long's margin and gain: more than the naive shocked equity.
+    expect(Number(after.account.marginBalance)).toBeGreaterThan(naiveEquity);
+    expect(Number(after.account.marginBalance)).toBeGreaterThan(1000);
+    // A cross book past ratio 1 goes as one subject and keeps a wallet ≥ 0.
+    const crossy = { ...snapshot('30000'), crossWalletBalance: '100', positions: [leg('long', 'cross', 'BTCUSDT', '30000'), leg('long', 'cross', 'ETHUSDT', '30000')].map((p, i) => (i === 1 ? { ...p, positionSide: 'long' as const } : p)) };
+    const cr = computeMarginReport(crossy);
+    const cv = liquidateByVenueRules(crossy, cr);
+    expect(cv.closed.map((c) => c.subject)).toEqual(['cross']);
+    expect(cv.after.positions).toEqual([]);
+    expect(cv.after.crossWalletBalance).toBe('0');
+  });
+});
