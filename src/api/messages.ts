@@ -8,6 +8,7 @@ import type { AccountForecast } from '../domain/forecast/types';
 import type { AlertLevel } from '../domain/alerts/levels';
 import type { DangerAction, SubjectDanger } from '../domain/danger';
 import type { VenueHealth } from '../venues/types';
+import type { StorageHealthView } from './health';
 import { EXCHANGE_SOURCES } from '../venues/catalog';
 
 export type { AlertLevel };
@@ -88,6 +89,8 @@ export interface ServiceStatus {
   osNotifications: { available: boolean; detail: string | null };
   dataDir: string;
   shell: 'desktop' | 'headless';
+  /** Whether the database takes writes ("degraded: storage" when not); absent from older services. */
+  storage?: StorageHealthView;
 }
 
 export interface HistoryPoint {

@@ -58,6 +58,8 @@ export interface RunnerDeps {
   settings: () => { engine: EngineOptions; historyIntervalMs: number; snapshotIntervalMs: number };
   emit: (view: AccountView) => void;
   log: (message: string) => void;
+  /** A history write failed: true when it was the disk (reported as storage, not an account error). */
+  storageFailed?: (error: unknown) => boolean;
 }
 
 const BACKFILL_MINUTES = 6 * 60;
@@ -201,13 +203,18 @@ export class AccountRunner {
     const writeReport = shouldPersist(this.lastReportWrite, nowMs, level, config.historyIntervalMs);
     const writeSnapshot = shouldPersist(this.lastSnapshotWrite, nowMs, level, config.snapshotIntervalMs);
     if (writeReport || writeSnapshot) {
-      history.transaction(() => {
-        if (writeReport) history.saveReport(this.config.id, report, level);
-        if (writeSnapshot) history.saveSnapshot(this.config.id, snapshot);
-        history.saveMarkCandles(this.config.id, this.candles.drain());
-      });
-      if (writeReport) this.lastReportWrite = { atMs: nowMs, level };
-      if (writeSnapshot) this.lastSnapshotWrite = { atMs: nowMs, level };
+      try {
+        history.transaction(() => {
+          if (writeReport) history.saveReport(this.config.id, report, level);
+          if (writeSnapshot) history.saveSnapshot(this.config.id, snapshot);
+          history.saveMarkCandles(this.config.id, this.candles.drain());
+        });
+        if (writeReport) this.lastReportWrite = { atMs: nowMs, level };
+        if (writeSnapshot) this.lastSnapshotWrite = { atMs: nowMs, level };
+      } catch (error) {
+        // A full disk loses history (the storage alert says so), never the live view or the alerts.
+        if (!this.deps.storageFailed?.(error)) throw error;
+      }
     }
     this.deps.emit(this.view());
   }
