@@ -1,8 +1,8 @@
 // Forecast benchmarks (print what they measure; nothing is asserted):
 //   1. v1 per account (isolated single position; 10-asset cross book), p50/p95/p99 per call
 //   2. v2 Monte Carlo, 10 assets × 10,000 paths over 4 h (and 24 h), in a worker thread, wall time
-//   3. backtest throughput on the real 1-minute BTCUSDT perp month, extrapolated to a year
-// Run: npx tsx bench/forecast.bench.ts
+//   3. backtest throughput on 1-minute candles (committed cut, or MARGINWATCH_BENCH_CANDLES), extrapolated to a year
+// Run: npx tsx bench/forecast.bench.ts [--skip-backtest]
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { readCandleFile } from '../src/backtest/candles';
@@ -72,13 +72,14 @@ function book(nAssets: number, marginMode: 'cross' | 'isolated'): { snapshot: Ac
     positions: reports,
     warnings: [],
   };
-  const market: MarketView = { sigma: (s) => sig[s] ?? null, correlation: () => 0.6 };
+  // sigmaAt: the horizon σ term structure (used when params.sigmaTermStructure is on).
+  const market: MarketView = { sigma: (s) => sig[s] ?? null, correlation: () => 0.6, sigmaAt: (s, t) => (sig[s] ?? 0) * Math.sqrt(0.5 + 0.5 * Math.exp(-t / 43)) };
   return { snapshot, report, market };
 }
 
-function benchV1(label: string, nAssets: number, mode: 'cross' | 'isolated'): void {
+function benchV1(label: string, nAssets: number, mode: 'cross' | 'isolated', termStructure = false): void {
   const { snapshot, report, market } = book(nAssets, mode);
-  const input = { snapshot, report, market, params: DEFAULT_PARAMS, levels: ['0.8', '1'], nowMs: NOW };
+  const input = { snapshot, report, market, params: { ...DEFAULT_PARAMS, sigmaTermStructure: termStructure }, levels: ['0.8', '1'], nowMs: NOW };
   for (let i = 0; i < 500; i++) forecastAccountV1(input); // warm-up (JIT)
   const times: number[] = [];
   for (let i = 0; i < 5000; i++) {
@@ -128,6 +129,8 @@ function benchBacktest(): void {
 
 console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, node ${process.version}, ${new Date().toISOString()}`);
 benchV1('isolated, 1 position', 1, 'isolated');
+benchV1('isolated, 1 position, σ term structure', 1, 'isolated', true);
 benchV1('cross, 10 assets', 10, 'cross');
+benchV1('cross, 10 assets, σ term structure', 10, 'cross', true);
 await benchV2();
 if (!process.argv.includes('--skip-backtest')) benchBacktest();

@@ -1,105 +1,133 @@
-// Fits the parameters the app ships in resources/forecast/params.json:
-//   - per asset: jump tails (down/up) from 60-minute adverse moves of the whole 1h MARK-price history
-//     (crash days included, as FORECAST.md §1.5 asks), and the σ floor = 10th percentile of the
-//     two-speed EWMA σ over the last 90 days of that history;
-//   - isotonic calibration maps per horizon, from the backtest's pass-1 pairs on the perp 1m/5m files
-//     of 2025 (the closest to live 1-minute data).
-// Run: npx tsx scripts/fit-forecast.ts --data DIR [--out resources/forecast/params.json]
-// DIR holds Binance USDⓈ-M candle files in the format of src/backtest/candles.ts, named as below
-// (1h mark price, 8h funding, 1m/5m perp): this organisation's ../shared/data/market (its README gives
-// each file's source); the repository itself carries only small test cuts (test/fixtures/market).
+// Fits the parameters the app ships in resources/forecast/params.json (v3, issue 12). Rerunnable:
+//   npx tsx scripts/fit-forecast.ts --market DIR --alts DIR [--cache DIR] [--out resources/forecast/params.json]
+// (DIR = the market data folders, e.g. ../shared/data/market and ../shared/data/market/alts; no default.)
+//   - BTC, ETH: jump tails (down/up) from 60-minute adverse moves of the whole 1h MARK-price history
+//     (crash days included, FORECAST.md §1.5) and the σ floor = the FLOOR_QUANTILE of the two-speed
+//     EWMA σ over the last 90 days of that history;
+//   - ALGO, AVAX, FIL, NEAR: the same from their 1-minute perpetual months (60-minute windows of 1m bars;
+//     floor over all their minutes);
+//   - defaults (any other symbol, i.e. an alt the app has no data for): the alt class — tails pooled over
+//     the alt months, floor = median of the alt floors;
+//   - isotonic maps per horizon pooled over EVERY 1-minute file (alts and BTC/ETH months: months, not
+//     days), from the backtest's pass-1 pairs with the shipped model σ (term structure + floor quantile).
+// The backtest's out-of-sample figures (scripts/forecast-eval.ts --mode pooled) use the same pooling
+// with the scored asset or file left out; these shipped maps use everything.
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { readCandleFile, readFundingFile } from '../src/backtest/candles';
-import { calibrationPass, replayContext } from '../src/backtest/run';
-import { HORIZONS_MIN } from '../src/backtest/replay';
-import {
-  CalibrationAccumulator,
-  DEFAULT_PARAMS,
-  fitJumpTail,
-  forecastParamsSchema,
-  newVolState,
-  sigmaPerMin,
-  updateVol,
-  type CalibrationMap,
-  type ForecastParams,
-  type SymbolParams,
-} from '../src/domain/forecast';
+import { basename, join, resolve } from 'node:path';
+import { readCandleFile, type CandleSeries } from '../src/backtest/candles';
+import { fitPooled, assetOfFile, type FileContribution } from '../src/backtest/pooled';
+import { adverseWindows, DEFAULT_BOOK, V3_MODEL_SIGMA } from '../src/backtest/replay';
+import { DEFAULT_PARAMS, fitJumpTail, forecastParamsSchema, newVolState, sigmaPerMin, updateVol, type CalibrationMap, type ForecastParams, type SymbolParams } from '../src/domain/forecast';
+import { candleFiles, contribute, loadSeries } from './forecast-data';
 
-const dataArg = process.argv.indexOf('--data');
-if (dataArg < 0 || !process.argv[dataArg + 1]) {
-  console.error('usage: npx tsx scripts/fit-forecast.ts --data DIR [--out FILE]  (DIR: the market data folder; see the comment at the top of this script)');
-  process.exit(2);
-}
-const DATA = resolve(process.cwd(), process.argv[dataArg + 1]!);
-const outArg = process.argv.indexOf('--out');
-const OUT = resolve(process.cwd(), outArg > 0 ? process.argv[outArg + 1]! : 'resources/forecast/params.json');
+const SHIPPED_MODEL_SIGMA = V3_MODEL_SIGMA;
 const X0 = 0.02;
 
-function fitAsset(asset: string): SymbolParams {
-  const s = readCandleFile(`${DATA}/binance_um_${asset}USDT_perp_markprice_1h.csv`);
-  const down: number[] = [];
-  const up: number[] = [];
-  for (let i = 0; i < s.time.length; i++) {
-    down.push(Math.log(s.open[i]! / s.low[i]!));
-    up.push(Math.log(s.high[i]! / s.open[i]!));
-  }
-  const prior = DEFAULT_PARAMS.defaults.tailDown;
-  const config = { fastHalfLifeMin: DEFAULT_PARAMS.fastHalfLifeMin, slowHalfLifeMin: DEFAULT_PARAMS.slowHalfLifeMin, floorPerMin: 0, minReturns: 48 };
-  const vol = newVolState();
-  const sigmas: number[] = [];
-  const last90 = s.time[s.time.length - 1]! - 90 * 86_400_000;
-  for (let i = 1; i < s.time.length; i++) {
-    updateVol(vol, Math.log(s.close[i]! / s.close[i - 1]!), 60, config);
-    if (s.time[i]! >= last90 && vol.count >= config.minReturns) sigmas.push(sigmaPerMin(vol, config));
-  }
-  sigmas.sort((a, b) => a - b);
-  const floor = sigmas[Math.floor(0.1 * (sigmas.length - 1))] ?? 0;
-  return { volFloorPerMin: floor, tailDown: fitJumpTail(down, 60, X0, prior), tailUp: fitJumpTail(up, 60, X0, prior) };
+const argv = process.argv.slice(2);
+const arg = (f: string): string | null => (argv.includes(f) ? (argv[argv.indexOf(f) + 1] ?? null) : null);
+const MARKET = arg('--market');
+const ALTS = arg('--alts');
+if (!MARKET || !ALTS) throw new Error('usage: fit-forecast.ts --market DIR --alts DIR [--cache DIR] [--out FILE]');
+const CACHE = arg('--cache');
+const OUT = resolve(process.cwd(), arg('--out') ?? 'resources/forecast/params.json');
+const config = { fastHalfLifeMin: DEFAULT_PARAMS.fastHalfLifeMin, slowHalfLifeMin: DEFAULT_PARAMS.slowHalfLifeMin, floorPerMin: 0, minReturns: 60 };
+
+function quantile(xs: number[], q: number): number {
+  const s = xs.filter((v) => Number.isFinite(v) && v > 0).sort((a, b) => a - b);
+  return s[Math.floor(q * (s.length - 1))] ?? 0;
 }
 
-const TRAIN = [
-  ['binance_um_BTCUSDT_perp_1m_20250525-20250624.csv', 'BTC'],
-  ['binance_um_ETHUSDT_perp_1m_20250525-20250624.csv', 'ETH'],
-  ['binance_um_BTCUSDT_perp_5m_20241231-20260219.csv.gz', 'BTC'],
-  ['binance_um_ETHUSDT_perp_5m_20241231-20260219.csv.gz', 'ETH'],
-] as const;
-
-function fitCalibration(): Record<string, CalibrationMap> {
-  const merged = HORIZONS_MIN.map(() => new CalibrationAccumulator());
-  for (const [file, asset] of TRAIN) {
-    const series = readCandleFile(`${DATA}/${file}`);
-    const funding = readFundingFile(`${DATA}/binance_um_${asset}USDT_perp_funding_8h.csv`);
-    const { modelAcc } = calibrationPass(replayContext({ series, funding }));
-    modelAcc.forEach((blocks, h) => blocks.forEach((b) => merged[h]!.merge(b)));
-    console.log(`calibration pairs from ${file}: ${merged[1]!.total()} (1 h, cumulative)`);
-  }
-  const out: Record<string, CalibrationMap> = {};
-  HORIZONS_MIN.forEach((h, i) => {
-    const map = merged[i]!.fit();
-    if (map) out[String(h)] = { x: map.x.map((v) => +v.toPrecision(6)), y: map.y.map((v) => +v.toPrecision(6)) };
-  });
-  // Rounding can merge neighbours: keep x strictly increasing and y non-decreasing.
-  for (const m of Object.values(out)) {
-    const keep = m.x.map((v, i) => i === 0 || v > m.x[i - 1]!);
-    m.x = m.x.filter((_, i) => keep[i]);
-    m.y = m.y.filter((_, i) => keep[i]);
-    for (let i = 1; i < m.y.length; i++) m.y[i] = Math.max(m.y[i]!, m.y[i - 1]!);
+/** σ of every bar (after warm-up), optionally only from a start time. */
+function sigmas(s: CandleSeries, fromMs = -Infinity): number[] {
+  const vol = newVolState();
+  const out: number[] = [];
+  for (let i = 1; i < s.time.length; i++) {
+    updateVol(vol, Math.log(s.close[i]! / s.close[i - 1]!), s.intervalMin, config);
+    if (s.time[i]! >= fromMs && vol.count >= config.minReturns) out.push(sigmaPerMin(vol, config));
   }
   return out;
 }
 
-const symbols: Record<string, SymbolParams> = { BTC: fitAsset('BTC'), ETH: fitAsset('ETH') };
+function fitMajor(asset: string): SymbolParams {
+  const s = readCandleFile(join(MARKET!, `binance_um_${asset}USDT_perp_markprice_1h.csv`));
+  const w = adverseWindows(s);
+  const prior = DEFAULT_PARAMS.defaults.tailDown;
+  const floor = quantile(sigmas(s, s.time[s.time.length - 1]! - 90 * 86_400_000), SHIPPED_MODEL_SIGMA.floorQuantile);
+  return { volFloorPerMin: floor, tailDown: fitJumpTail(w.map((x) => x.down), 60, X0, prior), tailUp: fitJumpTail(w.map((x) => x.up), 60, X0, prior) };
+}
+
+const altFiles = candleFiles([ALTS], []);
+const altAssets = [...new Set(altFiles.map((f) => assetOfFile(basename(f))))].sort();
+const altWindows = new Map<string, { down: number[]; up: number[]; sig: number[] }>();
+for (const f of altFiles) {
+  const a = assetOfFile(basename(f));
+  const s = loadSeries(f, CACHE);
+  const e = altWindows.get(a) ?? { down: [], up: [], sig: [] };
+  for (const x of adverseWindows(s)) {
+    e.down.push(x.down);
+    e.up.push(x.up);
+  }
+  for (const v of sigmas(s)) e.sig.push(v);
+  altWindows.set(a, e);
+}
+const prior = DEFAULT_PARAMS.defaults.tailDown;
+const symbols: Record<string, SymbolParams> = { BTC: fitMajor('BTC'), ETH: fitMajor('ETH') };
+for (const a of altAssets) {
+  const e = altWindows.get(a)!;
+  symbols[a] = { volFloorPerMin: quantile(e.sig, SHIPPED_MODEL_SIGMA.floorQuantile), tailDown: fitJumpTail(e.down, 60, X0, prior), tailUp: fitJumpTail(e.up, 60, X0, prior) };
+}
+const allAlt = [...altWindows.values()];
+const defaults: SymbolParams = {
+  volFloorPerMin: quantile(
+    altAssets.map((a) => symbols[a]!.volFloorPerMin),
+    0.5,
+  ),
+  tailDown: fitJumpTail(
+    allAlt.flatMap((e) => e.down),
+    60,
+    X0,
+    prior,
+  ),
+  tailUp: fitJumpTail(
+    allAlt.flatMap((e) => e.up),
+    60,
+    X0,
+    prior,
+  ),
+};
+
+// Calibration: every 1-minute file with a test block (the 7-hour 2020 file has none).
+const calFiles = [...altFiles, ...candleFiles([MARKET], ['_perp_1m_2025', 'spot_BTCUSDT_1m_2021', 'spot_ETHUSDT_1m_2021'])];
+const contribs: FileContribution[] = calFiles.map((f) => {
+  const c = contribute(f, { cache: CACHE, fundingDir: MARKET, mode: 'walk-forward', pooled: null, modelSigma: SHIPPED_MODEL_SIGMA });
+  console.log(`calibration pairs from ${basename(f)}`);
+  return c;
+});
+const fitted = fitPooled(contribs, DEFAULT_BOOK.tailX0, DEFAULT_BOOK.tailPrior);
+const calibration: Record<string, CalibrationMap> = {};
+for (const [h, m] of Object.entries(fitted.calibration)) {
+  // Rounding can merge neighbours: keep x strictly increasing and y non-decreasing.
+  const x = m.x.map((v) => +v.toPrecision(6));
+  const y = m.y.map((v) => +v.toPrecision(6));
+  const keep = x.map((v, i) => i === 0 || v > x[i - 1]!);
+  const xs = x.filter((_, i) => keep[i]);
+  const ys = y.filter((_, i) => keep[i]);
+  for (let i = 1; i < ys.length; i++) ys[i] = Math.max(ys[i]!, ys[i - 1]!);
+  calibration[h] = { x: xs, y: ys };
+}
+
 const params: ForecastParams = {
   ...DEFAULT_PARAMS,
   symbols,
-  calibration: fitCalibration(),
-  provenance: `fitted by scripts/fit-forecast.ts on ${new Date().toISOString().slice(0, 10)}: tails and σ floor from binance_um_{BTC,ETH}USDT_perp_markprice_1h.csv (2019-12 → 2026-05); calibration from ${TRAIN.map((t) => t[0]).join(', ')} (last-price candles, synthetic isolated book 5–100x)`,
+  defaults,
+  calibration,
+  sigmaTermStructure: SHIPPED_MODEL_SIGMA.termStructure,
+  provenance: `fitted by scripts/fit-forecast.ts on ${new Date().toISOString().slice(0, 10)}: BTC/ETH tails and σ floor (median σ of the last 90 days) from binance_um_{BTC,ETH}USDT_perp_markprice_1h.csv; ${altAssets.join('/')} tails and floor from their 1-minute perp months; defaults = alt class; calibration pooled over ${calFiles.map((f) => basename(f)).join(', ')} (last-price candles, synthetic isolated book 5–100x, model σ: horizon term structure, floor = median past σ)`,
 };
 const check = forecastParamsSchema.safeParse(params);
 if (!check.success) throw new Error(`fitted parameters do not validate: ${check.error.message}`);
 writeFileSync(OUT, JSON.stringify(params, null, 1) + '\n');
 console.log(`wrote ${OUT}`);
-for (const [k, v] of Object.entries(symbols)) {
+for (const [k, v] of Object.entries({ ...symbols, defaults })) {
   console.log(`${k}: σ floor ${(v.volFloorPerMin * Math.sqrt(525_600) * 100).toFixed(1)}% annualised; tail down ${v.tailDown.ratePerMin.toExponential(2)}/min ≥${X0} α=${v.tailDown.alpha.toFixed(2)}; up ${v.tailUp.ratePerMin.toExponential(2)}/min α=${v.tailUp.alpha.toFixed(2)}`);
 }

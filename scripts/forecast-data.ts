@@ -3,7 +3,10 @@
 // the command line; nothing here knows where the data lives.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { readCandleFile, type CandleSeries } from '../src/backtest/candles';
+import { readCandleFile, readFundingFile, type CandleSeries, type FundingSeries } from '../src/backtest/candles';
+import { contributionOf, type FileContribution, type PooledParams } from '../src/backtest/pooled';
+import type { BookOptions } from '../src/backtest/replay';
+import { replayContext } from '../src/backtest/run';
 
 export function candleFiles(dirs: string[], match: string[]): string[] {
   const out: string[] = [];
@@ -43,4 +46,29 @@ export function loadSeries(file: string, cacheDir: string | null): CandleSeries 
   [s.time, s.open, s.high, s.low, s.close].forEach((arr, k) => Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength).copy(body, k * s.time.length * 8));
   writeFileSync(key, Buffer.concat([lenBuf, header, Buffer.alloc(pad), body]));
   return s;
+}
+
+export function fundingFor(file: string, fundingDir: string | null): FundingSeries | undefined {
+  if (!fundingDir || !/_perp_/.test(file)) return undefined;
+  const m = /binance_um_([A-Z0-9]+)_perp/.exec(basename(file));
+  const f = m ? join(fundingDir, `binance_um_${m[1]}_perp_funding_8h.csv`) : null;
+  return f && existsSync(f) ? readFundingFile(f) : undefined;
+}
+
+export interface EvalOptions {
+  cache: string | null;
+  fundingDir: string | null;
+  mode: 'walk-forward' | 'pooled';
+  pooled: PooledParams | null;
+  modelSigma: BookOptions['modelSigma'];
+}
+
+/** Pass-1 pairs of one file under one model configuration, cached (shared by the loao and loco folds). */
+export function contribute(file: string, opts: EvalOptions): FileContribution {
+  const key = opts.cache ? join(opts.cache, `contrib.${basename(file)}.${opts.modelSigma!.termStructure ? 'ts' : 'max'}.${opts.modelSigma!.floorQuantile}.json`) : null;
+  if (key && existsSync(key)) return JSON.parse(readFileSync(key, 'utf8')) as FileContribution;
+  const ctx = replayContext({ series: loadSeries(file, opts.cache), funding: fundingFor(file, opts.fundingDir), book: { modelSigma: opts.modelSigma } });
+  const c = contributionOf(basename(file), ctx);
+  if (key) writeFileSync(key, JSON.stringify(c));
+  return c;
 }

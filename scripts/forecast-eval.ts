@@ -14,13 +14,12 @@
 //   out-of-sample parameters of --pool-params (see scripts/fit-forecast-pooled.ts): calibration maps and
 //   tail priors fitted on OTHER files (leave-one-asset-out / leave-one-crash-out keys).
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { readFundingFile, type FundingSeries } from '../src/backtest/candles';
-import { candleFiles, loadSeries } from './forecast-data';
-import { buildFolds, contributionOf, loadPooledParams, poolBookFor, type FileContribution, type PooledParams, type PoolScheme } from '../src/backtest/pooled';
+import { candleFiles, contribute, fundingFor, loadSeries, type EvalOptions } from './forecast-data';
+import { buildFolds, loadPooledParams, poolBookFor, type FileContribution, type PooledParams, type PoolScheme } from '../src/backtest/pooled';
 import { DEFAULT_BOOK, type BookOptions } from '../src/backtest/replay';
-import { BacktestTotals, buildJson, replayContext, runBacktestFile, type BacktestJson, type PopulationJson, type RuleName } from '../src/backtest/run';
+import { BacktestTotals, buildJson, runBacktestFile, type BacktestJson, type PopulationJson, type RuleName } from '../src/backtest/run';
 
 export const EVAL_BUDGET = 0.3;
 const RULE_LABEL: Record<RuleName, string> = { model: 'model', fixedDistance: 'fixedDist', volScaled: 'volScaled', mr80: 'MRfamily' };
@@ -92,13 +91,6 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-function fundingFor(file: string, fundingDir: string | null): FundingSeries | undefined {
-  if (!fundingDir || !/_perp_/.test(file)) return undefined;
-  const m = /binance_um_([A-Z0-9]+)_perp/.exec(basename(file));
-  const f = m ? join(fundingDir, `binance_um_${m[1]}_perp_funding_8h.csv`) : null;
-  return f && existsSync(f) ? readFundingFile(f) : undefined;
-}
-
 /** The issue's reading: the best recall@15 min among operating points within the budget. */
 export function bestWithinBudget(pop: PopulationJson, rule: RuleName, budget: number): { recall15m: number | null; threshold: number | null; fa: number | null } {
   let best: { recall15m: number | null; threshold: number | null; fa: number | null } = { recall15m: null, threshold: null, fa: null };
@@ -122,14 +114,6 @@ function summarise(file: string, json: BacktestJson): FileResult[] {
     reliability: pop.scores.model!.reliability,
     reliability15: pop.scoresByHorizon['15']!.reliability,
   }));
-}
-
-interface EvalOptions {
-  cache: string | null;
-  fundingDir: string | null;
-  mode: Args['mode'];
-  pooled: PooledParams | null;
-  modelSigma: BookOptions['modelSigma'];
 }
 
 export function evaluateFile(file: string, opts: EvalOptions): FileResult[] {
@@ -162,17 +146,33 @@ export function formatResults(results: FileResult[]): string {
     const below = rs.filter((r) => (r.best.model.recall15m ?? 0) < (r.best.fixedDistance.recall15m ?? 0) - 0.03).length;
     lines.push(`${pop}: mean over ${rs.length} files: ${RULE_ORDER.map((k) => `${RULE_LABEL[k]} ${pct(mean(k))}`).join(', ')}; model below fixed distance by > 3 points in ${below} of ${rs.length}`);
   }
+  lines.push(...classReliability(results));
   return lines.join('\n');
 }
 
-/** Pass-1 pairs of one file under one model configuration, cached (shared by the loao and loco folds). */
-function contribute(file: string, opts: EvalOptions): FileContribution {
-  const key = opts.cache ? join(opts.cache, `contrib.${basename(file)}.${opts.modelSigma!.termStructure ? 'ts' : 'max'}.${opts.modelSigma!.floorQuantile}.json`) : null;
-  if (key && existsSync(key)) return JSON.parse(readFileSync(key, 'utf8')) as FileContribution;
-  const ctx = replayContext({ series: loadSeries(file, opts.cache), funding: fundingFor(file, opts.fundingDir), book: { modelSigma: opts.modelSigma } });
-  const c = contributionOf(basename(file), ctx);
-  if (key) writeFileSync(key, JSON.stringify(c));
-  return c;
+/** Reliability of the model's 1-hour and 15-minute probabilities pooled per asset class (alts vs BTC/ETH). */
+export function classReliability(results: FileResult[]): string[] {
+  const lines: string[] = [];
+  const classOf = (f: string): string => (/_(BTC|ETH)USDT_/.test(f) ? 'BTC/ETH' : 'alts');
+  for (const cls of ['alts', 'BTC/ETH']) {
+    for (const [label, pick] of [
+      ['1 h', (r: FileResult) => r.reliability],
+      ['15 min', (r: FileResult) => r.reliability15],
+    ] as const) {
+      const rs = results.filter((r) => r.population === 'all' && classOf(r.file) === cls && pick(r));
+      if (rs.length === 0) continue;
+      const bins = pick(rs[0]!).map((b) => ({ lo: b.lo, hi: b.hi, n: 0, p: 0, y: 0 }));
+      for (const r of rs)
+        pick(r).forEach((b, i) => {
+          bins[i]!.n += b.count;
+          bins[i]!.p += (b.predicted ?? 0) * b.count;
+          bins[i]!.y += b.events;
+        });
+      const cells = bins.filter((b) => b.n > 0).map((b) => `${(b.lo * 100).toFixed(1)}–${(b.hi * 100).toFixed(0)}%: pred ${((b.p / b.n) * 100).toFixed(2)}% obs ${((b.y / b.n) * 100).toFixed(2)}% (${b.y} ev, ratio ${b.p > 0 ? (b.y / b.p).toFixed(2) : '—'})`);
+      lines.push(`reliability ${cls} ${label} (${rs.length} files, all leverages): ${cells.join('; ')}`);
+    }
+  }
+  return lines;
 }
 
 async function runChild<T>(script: string, file: string, args: Args, phase: 'score' | 'contribute', poolFile: string | null): Promise<T> {
@@ -191,6 +191,13 @@ async function runChild<T>(script: string, file: string, args: Args, phase: 'sco
 }
 
 async function main(): Promise<void> {
+  const reportAt = process.argv.indexOf('--report');
+  if (reportAt > 0) {
+    // Reprint a saved run (the --json of an earlier run) without recomputing anything.
+    const saved = JSON.parse(readFileSync(process.argv[reportAt + 1]!, 'utf8')) as { results: FileResult[] };
+    console.log(formatResults(saved.results));
+    return;
+  }
   const args = parseArgs(process.argv.slice(2));
   const opts = (pooled: PooledParams | null): EvalOptions => ({ cache: args.cache, fundingDir: args.fundingDir, mode: args.mode, pooled, modelSigma: { termStructure: args.termStructure, floorQuantile: args.floorQuantile } });
   if (args.child) {

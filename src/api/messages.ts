@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AccountSnapshot, MarginReport } from '../domain/contracts';
 import type { AccountForecast } from '../domain/forecast/types';
 import type { AlertLevel } from '../domain/alerts/levels';
+import type { DangerAction, SubjectDanger } from '../domain/danger';
 import type { VenueHealth } from '../venues/types';
 import type { StorageHealthView } from './health';
 import { EXCHANGE_SOURCES } from '../venues/catalog';
@@ -22,8 +23,29 @@ export interface AccountView {
   health: VenueHealth;
   /** Worst open alert level of the account and its positions. */
   level: AlertLevel;
+  /** The danger verdict now: every subject's level, distance, forecast and restoring action (null before data). */
+  danger?: DangerView | null;
   /** Last rejected input (bad snapshot, engine error), shown to the trader. */
   lastError: { at: string; message: string } | null;
+}
+
+/**
+ * One danger subject (an isolated position or the cross book) as the window shows it: the domain's
+ * verdict (fields documented in src/domain/danger/assess.ts) with the machine key as `subject`
+ * (never show it: use `label`) and the one action that restores safety (null when safe).
+ */
+export type DangerSubjectView = Omit<SubjectDanger, 'subject' | 'key' | 'holdLevel' | 'adverse' | 'sigmaPerMin' | 'pastTrigger'> & {
+  subject: string;
+  action: DangerAction | null;
+};
+
+export interface DangerView {
+  /** The account's level: its worst subject's. */
+  level: AlertLevel;
+  /** The worst subject (what the danger strip shows); null without positions. */
+  worst: DangerSubjectView | null;
+  /** Every subject, most endangered first. */
+  subjects: DangerSubjectView[];
 }
 
 export type AlertKind = 'level' | 'predictive' | 'system';
@@ -176,10 +198,31 @@ export interface PricesResult {
   candles: PriceCandle[];
 }
 
+/** One subject the exchange closes under the shock (venue rules: an isolated position loses at most its margin). */
+export interface WhatIfLiquidation {
+  /** Machine key (`position:BTCUSDT:short`, `cross`); show `label`. */
+  subject: string;
+  label: string;
+  /** The engine's liquidation price of that subject. */
+  price: string;
+  /** What the account loses with it (the isolated margin; for the cross book, the cross wallet's loss). */
+  loss: string;
+}
+
 export interface WhatIfResult {
   accountId: string;
+  /** The account after the shock, after the exchange closed what it liquidates (= `after`). */
   report: MarginReport;
+  /** Position keys (`BTCUSDT:short`) of every position closed, kept for older UIs. */
   liquidated: string[];
+  /** Now and after, computed from the same snapshot (one moment). */
+  now: MarginReport;
+  after: MarginReport;
+  /** The shocked account before the exchange acts (what a naive shock shows). */
+  shocked: MarginReport;
+  liquidations: WhatIfLiquidation[];
+  /** Each position's trigger prices now (engine solver): liquidation and the margin-ratio levels. */
+  triggers: { subject: string; label: string; liquidationPrice: string | null; triggerPrices: { level: string; price: string | null }[] }[];
 }
 
 export interface CommandResults {

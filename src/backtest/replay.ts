@@ -62,6 +62,9 @@ export const DEFAULT_BOOK: BookOptions = {
   tailX0: 0.02,
 };
 
+/** Model σ of the shipped v3 policy (issue 12): horizon term structure, floor = median of past σ. */
+export const V3_MODEL_SIGMA = { termStructure: true, floorQuantile: 0.5 } as const;
+
 export interface ReplayPosition {
   leverage: number;
   side: 1 | -1;

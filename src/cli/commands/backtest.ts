@@ -1,9 +1,16 @@
 // `npm run cli -- backtest --candles FILE.csv [--candles FILE2.csv ...] [--json OUT.json] [--by-leverage]
-//   [--funding FILE.csv] [--allow-gaps] [--mmr 0.004] [--open-every MIN] [--hold MIN]`
+//   [--funding FILE.csv] [--allow-gaps] [--mmr 0.004] [--open-every MIN] [--hold MIN]
+//   [--policy app|walk-forward] [--params FILE.json]`
+// --policy app (default): the model as the app runs it — the shipped calibration maps of --params
+// (default resources/forecast/params.json, fitted on other data by scripts/fit-forecast.ts) and the
+// shipped σ (horizon term structure, floor = median past σ). --policy walk-forward: the v2 protocol
+// (σ = max(fast, slow), maps fitted on the file's own earlier blocks).
 import { writeFileSync } from 'node:fs';
 import { CandleFileError, readCandleFile, readFundingFile } from '../../backtest/candles';
 import { formatResult } from '../../backtest/format';
+import { V3_MODEL_SIGMA, type BookOptions } from '../../backtest/replay';
 import { BacktestTotals, buildJson, runBacktestFile } from '../../backtest/run';
+import { DEFAULT_PARAMS_FILE, loadForecastParams } from '../../forecast/params';
 import type { CliCommand } from '../io';
 
 interface Args {
@@ -15,12 +22,14 @@ interface Args {
   mmr: number | null;
   openEveryMin: number | null;
   holdMin: number | null;
+  policy: 'app' | 'walk-forward';
+  params: string | null;
 }
 
-const USAGE = 'usage: backtest --candles FILE.csv [--candles FILE2.csv ...] [--json OUT.json] [--by-leverage] [--funding FILE.csv] [--allow-gaps] [--mmr RATE] [--open-every MIN] [--hold MIN]\n';
+const USAGE = 'usage: backtest --candles FILE.csv [--candles FILE2.csv ...] [--json OUT.json] [--by-leverage] [--funding FILE.csv] [--allow-gaps] [--mmr RATE] [--open-every MIN] [--hold MIN] [--policy app|walk-forward] [--params FILE.json]\n';
 
 function parseArgs(argv: string[]): Args | string {
-  const a: Args = { candles: [], json: null, byLeverage: false, funding: null, allowGaps: false, mmr: null, openEveryMin: null, holdMin: null };
+  const a: Args = { candles: [], json: null, byLeverage: false, funding: null, allowGaps: false, mmr: null, openEveryMin: null, holdMin: null, policy: 'app', params: null };
   const positive = (flag: string, v: string | undefined): number | string => {
     const n = Number(v);
     return v !== undefined && Number.isFinite(n) && n > 0 ? n : `${flag} needs a positive number`;
@@ -29,6 +38,16 @@ function parseArgs(argv: string[]): Args | string {
     const flag = argv[i]!;
     const value = argv[i + 1];
     switch (flag) {
+      case '--policy':
+        if (value !== 'app' && value !== 'walk-forward') return '--policy is app or walk-forward';
+        a.policy = value;
+        i++;
+        break;
+      case '--params':
+        if (value === undefined || value.startsWith('--')) return '--params needs a file name';
+        a.params = value;
+        i++;
+        break;
       case '--candles':
       case '--json':
       case '--funding':
@@ -71,10 +90,20 @@ export const runBacktest: CliCommand = async (argv, io) => {
   }
   try {
     const funding = args.funding ? readFundingFile(args.funding) : undefined;
+    let policy: Partial<BookOptions> = {};
+    if (args.policy === 'app') {
+      const loaded = loadForecastParams(args.params ?? DEFAULT_PARAMS_FILE);
+      if (loaded.warning) {
+        io.stderr.write(`backtest: ${loaded.warning}; use --policy walk-forward or --params FILE\n`);
+        return 2;
+      }
+      policy = { modelSigma: loaded.params.sigmaTermStructure ? V3_MODEL_SIGMA : undefined, fixedCalibration: loaded.params.calibration };
+    }
     const totals = new BacktestTotals();
     for (const file of args.candles) {
       const series = readCandleFile(file, { allowGaps: args.allowGaps });
       const book = {
+        ...policy,
         ...(args.mmr !== null ? { mmr: args.mmr } : {}),
         ...(args.openEveryMin !== null ? { openEveryMin: args.openEveryMin } : {}),
         ...(args.holdMin !== null ? { holdMin: args.holdMin } : {}),

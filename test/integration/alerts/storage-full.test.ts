@@ -114,6 +114,9 @@ describe.runIf(mounted)(`storage failure on a full disk${mounted ? '' : ` (skipp
       );
       expect(pipeline.trayState().level).toBe('critical');
       expect(storedStorageEpisodes().n).toBe(0);
+      // The trader can acknowledge it although it is not stored (it stops repeating).
+      const storageId = pipeline.list({ state: 'open' }).find((a) => a.subject === 'system:storage')!.id;
+      expect(pipeline.acknowledge(storageId).state).toBe('acknowledged');
 
       // Space returns: the retry writes everything once and closes the storage alert.
       rmSync(filler);
@@ -137,6 +140,7 @@ describe.runIf(mounted)(`storage failure on a full disk${mounted ? '' : ` (skipp
       expect(logs.some((l) => l.includes('can be written again'))).toBe(true);
       const closedStorage = store.episodes({ limit: 10 }).find((e) => e.subject === 'system:storage');
       expect(closedStorage?.closedMs).not.toBeNull();
+      expect(closedStorage?.acknowledgedMs).not.toBeNull();
     } finally {
       if (filler) rmSync(filler, { force: true });
       await pipeline.close();
