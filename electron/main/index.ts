@@ -4,6 +4,7 @@ import { app, dialog, Notification, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { soundChannel } from '../../src/notify';
 import { createMonitor } from '../../src/service';
+import { securePrivateDir } from '../../src/store/privateDir';
 import { connectIpc } from './ipc';
 import { applyStartAtLogin } from './login-item';
 import { electronNativeBinding } from './native';
@@ -23,6 +24,8 @@ let quitting = false;
 let win: BrowserWindow | null = null;
 
 registerAppScheme();
+// A service manager or logout sends SIGTERM: quit through 'before-quit' so the database is closed.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => app.quit());
 if (!app.requestSingleInstanceLock()) app.quit();
 else void start();
 
@@ -34,6 +37,8 @@ async function start(): Promise<void> {
 
   let monitor: Awaited<ReturnType<typeof createMonitor>>;
   try {
+    // Chromium's caches and our database share this folder: private to the user before anything is written.
+    securePrivateDir(app.getPath('userData'), (line) => console.log(`${new Date().toISOString()} ${line}`));
     monitor = await createMonitor({
       dataDir: app.getPath('userData'),
       shell: 'desktop',

@@ -1,9 +1,10 @@
 // Lock the renderer down: our own origin only, no new windows, no navigation away, CSP on every
-// response, and IPC accepted only from our main frame.
+// response, no permissions, and IPC accepted only from our main frame.
 import { protocol, session, shell, type WebContents, type WebFrameMain } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { APP_HOST, APP_ORIGIN, APP_SCHEME, RENDERER_CSP } from '../shared';
+import { APP_HOST, APP_SCHEME, RENDERER_CSP } from '../shared';
+import { isAllowedExternalLink } from './externalLinks';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -66,8 +67,10 @@ export function applyDevCsp(devUrl: string): void {
 
 export function isTrustedOrigin(url: string, devUrl: string | undefined): boolean {
   try {
-    const origin = new URL(url).origin;
-    return origin === APP_ORIGIN || (devUrl !== undefined && origin === new URL(devUrl).origin);
+    const parsed = new URL(url);
+    // Node's URL gives custom schemes the opaque origin "null", so app:// is matched by its parts.
+    if (parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && !parsed.username && !parsed.port) return true;
+    return devUrl !== undefined && parsed.origin === new URL(devUrl).origin;
   } catch {
     return false;
   }
@@ -78,18 +81,26 @@ export function isTrustedSender(frame: WebFrameMain | null, devUrl: string | und
   return frame !== null && frame.parent === null && isTrustedOrigin(frame.url, devUrl);
 }
 
+/** Allow-listed pages (externalLinks.ts) go to the system browser; nothing else leaves the app. */
+function openOutside(url: string): void {
+  if (isAllowedExternalLink(url)) void shell.openExternal(url);
+}
+
 export function lockNavigation(contents: WebContents, devUrl: string | undefined): void {
   contents.setWindowOpenHandler(({ url }) => {
-    // External documentation links open in the browser; never a new app window.
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    openOutside(url);
     return { action: 'deny' };
   });
   contents.on('will-navigate', (event, url) => {
-    if (!isTrustedOrigin(url, devUrl)) event.preventDefault();
+    if (isTrustedOrigin(url, devUrl)) return;
+    event.preventDefault();
+    openOutside(url);
   });
   contents.on('will-redirect', (event, url) => {
     if (!isTrustedOrigin(url, devUrl)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  // Camera, notifications-from-the-page, geolocation, clipboard...: the UI needs none of them.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
 }

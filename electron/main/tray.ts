@@ -2,15 +2,10 @@
 // menu lists open alerts; clicking one acknowledges it.
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
-import type { AlertView, MonitorApi } from '../../src/api/messages';
-import type { AlertLevel } from '../../src/domain/alerts/levels';
+import type { MonitorApi } from '../../src/api/messages';
+import type { TrayState } from '../../src/api/health';
 
-export interface TrayState {
-  level: AlertLevel;
-  dataHealthy: boolean;
-  tooltip: string;
-  openAlerts: AlertView[];
-}
+export type { TrayState };
 
 export interface TraySource {
   trayState(): TrayState;

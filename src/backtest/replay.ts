@@ -6,6 +6,7 @@
 import {
 
   fitJumpTail,
+  horizonSigmaPerMin,
   isVolReady,
   jumpIntensity,
   newVolState,
@@ -14,6 +15,7 @@ import {
   sigmaPerMin,
   updateVol,
   type FundingEvent,
+  type CalibrationMap,
   type JumpTail,
   type VolConfig,
 } from '../domain/forecast';
@@ -32,7 +34,20 @@ export interface BookOptions {
   slowHalfLifeMin: number;
   /** Tail prior used before any history exists (and blended in while events are few). */
   tailPrior: JumpTail;
+  /** Prior for up moves (shorts); the down prior when absent. */
+  tailPriorUp?: JumpTail;
   tailX0: number;
+  /**
+   * Calibration maps per horizon fitted on other files (out-of-sample evaluation, src/backtest/pooled.ts):
+   * used for every block instead of the walk-forward maps fitted on this file's past.
+   */
+  fixedCalibration?: Record<string, CalibrationMap>;
+  /**
+   * How the MODEL's σ is formed (the baselines keep σ = max(fast, slow, 10th-percentile floor)):
+   * termStructure = horizon-average σ (fast excess decays, horizonSigmaPerMin) instead of the max;
+   * floorQuantile = quantile of the file's past σ (≤ 90 days) used as the model's floor.
+   */
+  modelSigma?: { termStructure: boolean; floorQuantile: number };
   funding?: FundingSeries;
 }
 
@@ -140,8 +155,12 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
   const windows = adverseWindows(series);
   let block = -1;
   let floor = 0;
+  let modelFloor = 0;
+  const ms = book.modelSigma ?? { termStructure: false, floorQuantile: 0.1 };
+  /** The model's σ for a horizon (same as the baselines' σ with the default modelSigma). */
+  const modelSigma = (tMin: number): number => (ms.termStructure ? horizonSigmaPerMin(vol, volConfig, tMin, modelFloor) : Math.max(sigmaPerMin(vol, volConfig), modelFloor));
   let tailDown = book.tailPrior;
-  let tailUp = book.tailPrior;
+  let tailUp = book.tailPriorUp ?? book.tailPrior;
   let open: OpenPos[] = [];
   const openEveryMs = book.openEveryMin * 60_000;
   const funding = book.funding;
@@ -163,14 +182,17 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
         up.push(w.up);
       }
       tailDown = fitJumpTail(down, 60, book.tailX0, book.tailPrior);
-      tailUp = fitJumpTail(up, 60, book.tailX0, book.tailPrior);
+      tailUp = fitJumpTail(up, 60, book.tailX0, book.tailPriorUp ?? book.tailPrior);
       floor = percentileOfRecent(sigmaHistory, t, Math.ceil((90 * 1440) / dtBar), 0.1);
+      modelFloor = ms.floorQuantile === 0.1 ? floor : percentileOfRecent(sigmaHistory, t, Math.ceil((90 * 1440) / dtBar), ms.floorQuantile);
     }
     // σ as known at the bar's open (for the intrabar alert features), then the bar's own return.
     const sigmaAtOpen = Math.max(sigmaPerMin(vol, volConfig), floor);
+    const modelSigmaAtOpen60 = modelSigma(60);
     const r = Math.log(series.close[t]! / series.close[t - 1]!);
     updateVol(vol, r, (barOpen - series.time[t - 1]!) / 60_000, volConfig);
     const sigma = Math.max(sigmaPerMin(vol, volConfig), floor);
+    const modelSigmas = HORIZONS_MIN.map((h) => modelSigma(h));
     sigmaHistory[t] = isVolReady(vol, volConfig) ? sigmaPerMin(vol, volConfig) : NaN;
 
     // Funding settled inside this bar: the latest known rate (causal) predicts the next ones.
@@ -192,7 +214,7 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
       p.alertZ.push(sigmaAtOpen > 0 ? aWorst / (sigmaAtOpen * Math.sqrt(60)) : aWorst > 0 ? 1e9 : 0);
       p.alertP60.push(
         rawHitProbability(
-          { distance: aWorst, sigmaPerMin: sigmaAtOpen, funding: funding ? nextFunding(funding, fundingIdx, barOpen, p.side) : [], jumpsPerMin: jumpIntensity(p.side > 0 ? tailDown : tailUp, aWorst) },
+          { distance: aWorst, sigmaPerMin: modelSigmaAtOpen60, funding: funding ? nextFunding(funding, fundingIdx, barOpen, p.side) : [], jumpsPerMin: jumpIntensity(p.side > 0 ? tailDown : tailUp, aWorst) },
           60,
         ),
       );
@@ -210,9 +232,9 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
       p.z.push(sigma > 0 ? a / (sigma * Math.sqrt(60)) : 1e9);
       const fundingEvents = funding ? nextFunding(funding, fundingIdx, barClose, p.side) : [];
       const jumps = jumpIntensity(p.side > 0 ? tailDown : tailUp, a);
-      const input = { distance: a, sigmaPerMin: sigma, funding: fundingEvents, jumpsPerMin: jumps };
+      const input = { distance: a, sigmaPerMin: modelSigmas[H60]!, funding: fundingEvents, jumpsPerMin: jumps };
       const probs = new Array<number>(HORIZONS_MIN.length);
-      for (let h = 0; h < HORIZONS_MIN.length; h++) probs[h] = rawHitProbability(input, HORIZONS_MIN[h]!);
+      for (let h = 0; h < HORIZONS_MIN.length; h++) probs[h] = rawHitProbability({ ...input, sigmaPerMin: modelSigmas[h]! }, HORIZONS_MIN[h]!);
       if (p.distance.length === 1) p.q10AtFirst = quantileByBisection((m) => rawHitProbability(input, m), 0.1, 1440);
       p.pRaw.push(probs);
       p.pGauss60.push(rawHitProbability({ ...input, jumpsPerMin: 0 }, 60));
@@ -273,7 +295,7 @@ function nextFunding(funding: FundingSeries, idx: number, now: number, side: 1 |
 }
 
 /** Adverse moves of consecutive 60-minute windows (from bars), for the tail fit. */
-function adverseWindows(series: CandleSeries): { end: number; down: number; up: number }[] {
+export function adverseWindows(series: CandleSeries): { end: number; down: number; up: number }[] {
   const perWindow = Math.max(1, Math.round(60 / series.intervalMin));
   const out: { end: number; down: number; up: number }[] = [];
   for (let i = 0; i + perWindow <= series.time.length; i += perWindow) {

@@ -130,7 +130,8 @@ export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): v
   const nb = ctx.blockStarts.length;
 
   const { modelAcc, baseAcc } = calibrationPass(ctx);
-  const modelMaps = modelAcc.map(fitWalkForwardMaps);
+  const fixed = ctx.book.fixedCalibration;
+  const modelMaps = fixed ? HORIZONS_MIN.map((h) => Array.from({ length: nb }, () => fixed[String(h)] ?? null)) : modelAcc.map(fitWalkForwardMaps);
   const baseMaps = Object.fromEntries(BASELINES.map((b) => [b, fitWalkForwardMaps(baseAcc[b])])) as Record<(typeof BASELINES)[number], (CalibrationMap | null)[]>;
 
   // Pass 2: test blocks only (positions opened after the first block).

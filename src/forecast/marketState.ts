@@ -2,6 +2,7 @@
 // 1-minute candles and live mark ticks (aggregated here into 1-minute closes).
 import type { Candle, MarkTick } from '../domain/contracts';
 import {
+  horizonSigmaPerMin,
   isVolReady,
   newPairState,
   newVolState,
@@ -124,6 +125,13 @@ export class MarketState implements MarketView {
     const s = this.symbols.get(symbol);
     if (!s || !isVolReady(s.vol, this.volConfig)) return null;
     const v = sigmaPerMin(s.vol, this.volConfig);
+    return Number.isFinite(v) && v > 0 ? v : null;
+  }
+
+  sigmaAt(symbol: string, tMin: number): number | null {
+    const s = this.symbols.get(symbol);
+    if (!s || !isVolReady(s.vol, this.volConfig)) return null;
+    const v = horizonSigmaPerMin(s.vol, this.volConfig, tMin);
     return Number.isFinite(v) && v > 0 ? v : null;
   }
 

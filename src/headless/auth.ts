@@ -49,12 +49,43 @@ export function findToken(req: IncomingMessage, url: URL, token: string, cookieN
   return null;
 }
 
-/** The Host header must name the loopback interface (any port: SSH tunnels remap it). */
+/**
+ * The Host header must name the loopback interface (any port: SSH tunnels remap it). "malformed" is
+ * not a host at all (answered 400), "foreign" is a well-formed other name (DNS rebinding, 403).
+ */
+export function classifyHost(hostHeader: string | undefined): 'loopback' | 'foreign' | 'malformed' {
+  if (!hostHeader) return 'malformed';
+  const match = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/.exec(hostHeader.trim().toLowerCase());
+  if (!match) return 'malformed';
+  if (match[2] !== undefined && Number(match[2]) > 65_535) return 'malformed';
+  return LOOPBACK_HOSTS.has(match[1] ?? '') ? 'loopback' : 'foreign';
+}
+
 export function hostAllowed(hostHeader: string | undefined): boolean {
-  if (!hostHeader) return false;
-  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(hostHeader.trim().toLowerCase());
-  if (!match) return false;
-  return LOOPBACK_HOSTS.has(match[1] ?? '');
+  return classifyHost(hostHeader) === 'loopback';
+}
+
+/**
+ * The request target as a URL, or null when it is not an origin-form path ("/..."). Parsed against a
+ * fixed loopback base, so nothing the client sends (Host, absolute targets) can make this throw.
+ */
+export function parseTarget(target: string | undefined): URL | null {
+  if (!target || !target.startsWith('/') || target.startsWith('//')) return null;
+  try {
+    const url = new URL(target, 'http://127.0.0.1');
+    return url.host === '127.0.0.1' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A redirect target on this origin only: the path with its leading slashes (and backslashes, which
+ * browsers read as slashes) collapsed to one, so "//evil.com/x" can never become a protocol-relative
+ * Location.
+ */
+export function sameOriginLocation(url: URL): string {
+  return `/${url.pathname.replace(/^[/\\]+/, '')}${url.search}`;
 }
 
 /**

@@ -1,11 +1,22 @@
 // Headless mode's transport: the built UI and the MonitorApi over one WebSocket, on 127.0.0.1 only,
 // behind a random token. Every request without the token (page, asset, API, upgrade) gets 401.
+// Every handler is total: whatever a local process sends, it gets an answer (400 at worst) and the
+// server goes on; unauthenticated sockets are capped and time out so a flood cannot lock the UI out.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { commandSchemas, type CommandName, type MonitorApi } from '../api/messages';
-import { contentSecurityPolicy, findToken, hostAllowed, originAllowed, tokenCookieName } from './auth';
+import {
+  classifyHost,
+  contentSecurityPolicy,
+  findToken,
+  hostAllowed,
+  originAllowed,
+  parseTarget,
+  sameOriginLocation,
+  tokenCookieName,
+} from './auth';
 import {
   API_PATH,
   HEARTBEAT_MS,
@@ -26,6 +37,10 @@ export interface HeadlessServerOptions {
   staticDir: string;
   /** Heartbeat interval (tests shorten it). */
   heartbeatMs?: number;
+  /** Sockets that have not shown the token; beyond this the oldest is closed (default 256). */
+  maxUnauthenticatedSockets?: number;
+  /** An unauthenticated socket with no new request for this long is closed (default 10 s). */
+  unauthenticatedIdleMs?: number;
 }
 
 export interface HeadlessServer {
@@ -59,7 +74,33 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
   const sockets = new Set<Socket>();
 
+  const maxUnauthenticated = options.maxUnauthenticatedSockets ?? 256;
+  const idleMs = options.unauthenticatedIdleMs ?? 10_000;
+  // Insertion order is last activity, oldest first: the flood's idle sockets go before a fresh one.
+  const unauthenticated = new Map<Socket, ReturnType<typeof setTimeout>>();
+  const authenticated = new WeakSet<Socket>();
+
+  const touchUnauthenticated = (socket: Socket) => {
+    if (authenticated.has(socket) || socket.destroyed) return;
+    const previous = unauthenticated.get(socket);
+    if (previous) clearTimeout(previous);
+    unauthenticated.delete(socket);
+    const timer = setTimeout(() => socket.destroy(), idleMs);
+    timer.unref();
+    unauthenticated.set(socket, timer);
+  };
+  const forgetUnauthenticated = (socket: Socket) => {
+    const timer = unauthenticated.get(socket);
+    if (timer) clearTimeout(timer);
+    unauthenticated.delete(socket);
+  };
+  const markAuthenticated = (socket: Socket) => {
+    authenticated.add(socket);
+    forgetUnauthenticated(socket);
+  };
+
   const server = createServer((req, res) => {
+    touchUnauthenticated(req.socket);
     handleHttp(req, res).catch(() => {
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'Internal error');
       else res.destroy();
@@ -68,8 +109,10 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const hostHeader = req.headers.host;
-    if (!hostAllowed(hostHeader)) return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden host');
-    const url = new URL(req.url ?? '/', `http://${hostHeader}`);
+    const url = parseTarget(req.url);
+    const hostKind = classifyHost(hostHeader);
+    if (!url || hostKind === 'malformed') return send(res, 400, 'text/plain; charset=utf-8', 'Bad request');
+    if (hostKind !== 'loopback') return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden host');
     const source = findToken(req, url, token, cookieName);
     if (!source)
       return send(
@@ -78,6 +121,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
         'text/plain; charset=utf-8',
         'Unauthorized: open the URL printed at start-up (it carries the token).',
       );
+    markAuthenticated(req.socket);
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
     if (source === 'query') {
@@ -86,7 +130,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       res.setHeader('Set-Cookie', `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`);
       res.writeHead(303, {
         ...BASE_HEADERS,
-        Location: url.pathname + url.search,
+        Location: sameOriginLocation(url),
         'Cache-Control': 'no-store',
       });
       res.end();
@@ -103,22 +147,53 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     res.end(req.method === 'HEAD' ? undefined : file.body);
   }
 
-  server.on('connection', (socket) => {
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    // Upgraded sockets lose the HTTP server's error handler; a reset must never become an uncaught error.
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      sockets.delete(socket);
+      forgetUnauthenticated(socket);
+    });
+    if (unauthenticated.size >= maxUnauthenticated) {
+      const oldest = unauthenticated.keys().next().value;
+      if (oldest) {
+        forgetUnauthenticated(oldest);
+        oldest.destroy();
+      }
+    }
+    touchUnauthenticated(socket);
   });
 
-  server.on('upgrade', (req, socket: Socket, head) => {
-    const hostHeader = req.headers.host;
-    const url = new URL(req.url ?? '/', `http://${hostHeader ?? 'invalid'}`);
+  // Requests Node cannot parse (bad request line, header overflow): answer and drop, never throw.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (socket.writable && error.code !== 'ECONNRESET' && error.code !== 'EPIPE') {
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    }
+    socket.destroy();
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const reject = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    if (!hostAllowed(hostHeader) || !originAllowed(req.headers.origin, hostHeader))
-      return reject(403, 'Forbidden');
-    if (!findToken(req, url, token, cookieName)) return reject(401, 'Unauthorized');
-    if (url.pathname !== API_PATH) return reject(404, 'Not Found');
-    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
+    try {
+      touchUnauthenticated(socket);
+      const hostHeader = req.headers.host;
+      const url = parseTarget(req.url);
+      if (!url || classifyHost(hostHeader) === 'malformed') return reject(400, 'Bad Request');
+      if (!hostAllowed(hostHeader) || !originAllowed(req.headers.origin, hostHeader))
+        return reject(403, 'Forbidden');
+      if (!findToken(req, url, token, cookieName)) return reject(401, 'Unauthorized');
+      if (url.pathname !== API_PATH) return reject(404, 'Not Found');
+      markAuthenticated(socket);
+      wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
+    } catch {
+      // ws refuses malformed handshakes itself; anything else still ends in an answer, not a crash.
+      if (socket.writable) reject(400, 'Bad Request');
+      else socket.destroy();
+    }
   });
 
   function serveSocket(ws: WebSocket): void {
@@ -196,6 +271,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
         setTimeout(() => {
           for (const socket of sockets) socket.destroy();
         }, 200).unref();
+        for (const timer of unauthenticated.values()) clearTimeout(timer);
       });
       return closing;
     },

@@ -24,10 +24,12 @@ import type { AccountConfig, VenueSession } from '../venues/types';
 import type { SecretVault } from '../secrets';
 import { openHeadlessVault } from '../secrets';
 import { AccountRunner, type AlertSink, type MarginEngine } from './accountRunner';
-import { Monitor, type AlertService, type TrayState } from './monitor';
+import { Monitor, type AlertService } from './monitor';
+import type { TrayState } from '../api/health';
 import { appSettingsSchema, DEFAULT_APP_SETTINGS, type AppSettings } from './settings';
 
-export { Monitor, type TrayState } from './monitor';
+export { Monitor } from './monitor';
+export type { TrayState } from '../api/health';
 
 export const DEMO_ACCOUNT: AccountConfig = { id: 'demo', name: 'Demo · Binance USD-M futures', source: 'demo', options: {} };
 const VERSION = '0.1.0';
@@ -60,7 +62,11 @@ export interface RunningMonitor extends Monitor {
 export async function createMonitor(options: MonitorOptions): Promise<RunningMonitor> {
   const now = options.now ?? Date.now;
   const log = options.log ?? ((line: string) => console.error(line));
-  const db = openDatabase(databaseFile(options.dataDir), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const db = openDatabase(databaseFile(options.dataDir), {
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    log,
+    now,
+  });
   const history = new HistoryStore(db);
   const settings = new SettingsRepository(history);
 
@@ -347,7 +353,7 @@ class AlertAdapter implements AlertSink, AlertService {
   acknowledge = async (alertId: string) => this.pipeline.acknowledge(alertId);
   snooze = async (alertId: string, minutes: number) => this.pipeline.snooze(alertId, minutes);
   subscribe: AlertService['subscribe'] = (listener) => this.pipeline.subscribe(listener);
-  trayState = (): TrayState => this.pipeline.trayState();
+  trayState: AlertService['trayState'] = (feeds): TrayState => this.pipeline.trayState(feeds);
   sendTest = async (channelId: string) => {
     const r = await this.pipeline.sendTest(channelId);
     return { ok: r.ok, detail: r.detail };

@@ -16,18 +16,13 @@ import {
   type StateResult,
   type WhatIfResult,
 } from '../api/messages';
+import type { TrayState } from '../api/health';
 import { formatPath } from '../domain/contracts';
+import type { VenueHealth } from '../venues/types';
 import type { HistoryStore, StoredCandle } from '../store/historyStore';
 import type { AccountRunner, MarginEngine } from './accountRunner';
 import { appSettingsSchema, type AppSettings } from './settings';
 import { mergePatch } from './mergePatch';
-
-export interface TrayState {
-  level: AlertLevel;
-  dataHealthy: boolean;
-  tooltip: string;
-  openAlerts: AlertView[];
-}
 
 /** What the monitor needs from the alert pipeline (src/service/alerts). */
 export interface AlertService {
@@ -35,7 +30,7 @@ export interface AlertService {
   acknowledge(alertId: string): Promise<AlertView>;
   snooze(alertId: string, minutes: number): Promise<AlertView>;
   subscribe(listener: (alert: AlertView) => void): () => void;
-  trayState(): TrayState;
+  trayState(feeds: readonly { accountId: string; health: VenueHealth }[]): TrayState;
   sendTest(channelId: string): Promise<{ ok: boolean; detail: string | null }>;
   getSettings(): unknown;
   updateSettings(patch: Record<string, unknown>): unknown;
@@ -100,9 +95,9 @@ export class Monitor implements MonitorApi {
   }
 
   trayState(): TrayState {
-    const tray = this.parts.alerts.trayState();
-    const dataHealthy = this.parts.runners.every((r) => ['live', 'polling'].includes(r.view().health.state));
-    return { ...tray, dataHealthy: tray.dataHealthy && dataHealthy };
+    return this.parts.alerts.trayState(
+      this.parts.runners.map((r) => ({ accountId: r.config.id, health: r.view().health })),
+    );
   }
 
   onTrayChange(listener: (tray: TrayState) => void): () => void {

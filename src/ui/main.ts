@@ -1,6 +1,7 @@
 // Renderer entry: picks the transport (Electron bridge or headless WebSocket) and mounts the app.
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { BrowserAlerts } from './lib/browser-alerts.svelte';
 import { bridgeTransport } from './lib/bridge-transport';
 import { Monitor } from './lib/monitor.svelte';
 import { Router } from './lib/router.svelte';
@@ -19,4 +20,5 @@ const target = document.getElementById('app');
 if (!target) throw new Error('MarginWatch: #app element missing from index.html');
 const monitor = new Monitor(pickTransport());
 const router = new Router();
-mount(App, { target, props: { monitor, router } });
+const browser = new BrowserAlerts(monitor);
+mount(App, { target, props: { monitor, router, browser } });

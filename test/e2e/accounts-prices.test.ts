@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MARKET_1M } from '../fixtures';
 import { capturedBinanceAccount, klinesFromCsv } from '../servers/binance/fixtures';
 import { startBinanceServer, type BinanceTestServer } from '../servers/binance/server';
 import type { BinanceAccountState } from '../servers/binance/state';
@@ -26,7 +27,7 @@ const ALL_SECRETS = [READ_ONLY.secret, TRADING.secret, WITHDRAW.secret, WRONG_SE
 
 /** Real 1-minute BTCUSDT perp candles, moved to end at the current minute and scaled to the account's mark. */
 function recentKlines(markPrice: string, minutes: number): Array<[number, string, string, string, string]> {
-  const rows = klinesFromCsv('market/binance_um_BTCUSDT_perp_1m_20250525-20250624.csv', minutes);
+  const rows = klinesFromCsv(MARKET_1M.BTCUSDT, minutes);
   const lastClose = Number(rows[rows.length - 1]![4]);
   const scale = Number(markPrice) / lastClose;
   const lastMinute = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
@@ -198,11 +199,28 @@ describe('accounts in Settings and the price chart (local Binance server)', () =
 
   it('removes an account after confirmation; it disappears from the dashboard', async () => {
     const trading = (await accountNamed('Binance trading'))!;
-    await page.click(`[data-account-row="${trading.id}"] [data-testid="remove-account"]`);
-    expect(await page.textContent(`[data-account-row="${trading.id}"] [role="alertdialog"]`)).toContain(
-      'erases the stored key; history stays',
+    const opener = `[data-account-row="${trading.id}"] [data-testid="remove-account"]`;
+    // The confirmation is a modal dialog: focus starts inside, Tab stays inside, Escape closes it and
+    // focus returns to the button that opened it.
+    await page.click(opener);
+    await page.waitForSelector('[data-testid="remove-dialog"][open]');
+    expect(await page.textContent('[data-testid="remove-dialog"]')).toContain(
+      'erases the stored key; its history stays',
     );
-    await page.click(`[data-account-row="${trading.id}"] [data-testid="confirm-remove"]`);
+    const inDialog = () =>
+      page.evaluate(() => !!document.activeElement?.closest('[data-testid="remove-dialog"]'));
+    expect(await inDialog()).toBe(true);
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      expect(await inDialog(), `focus after ${i + 1} Tab(s)`).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="remove-dialog"]:not([open])', { state: 'attached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'remove-account',
+    );
+    await page.click(opener);
+    await page.click('[data-testid="remove-dialog"] [data-testid="confirm-remove"]');
     await page.waitForSelector(`[data-account-row="${trading.id}"]`, { state: 'detached' });
     expect(await accountNamed('Binance trading')).toBeUndefined();
     await page.evaluate(() => (location.hash = '#/'));

@@ -290,7 +290,7 @@ describe('headless mode on the demo account', () => {
     const csv = readFileSync((await download.path())!, 'utf8')
       .trim()
       .split('\r\n');
-    expect(csv[0]).toBe('time_utc,equity,margin_ratio,min_distance_to_liquidation');
+    expect(csv[0]).toBe('time_utc,equity,margin_ratio_pct,distance_to_liquidation_pct,alerts');
     expect(csv.length - 1).toBe(points);
     await screenshot(page, '05-history');
     await checkAccessibility('history');
@@ -311,16 +311,38 @@ describe('headless mode on the demo account', () => {
     await page.waitForSelector('[role="meter"] title:has-text("Watch at 45.00 %")', { state: 'attached' });
     await go('#/settings');
 
-    // An invalid value is rejected by the service with the field named, and nothing changes.
+    // An out-of-order value is refused with the message beside that field, in plain words, focus on
+    // it, and nothing changes in the service.
     await page.fill('input[aria-label="Warning margin ratio %"]', '40');
     await page.click('button:has-text("Save alert settings")');
-    await page.waitForSelector('[data-testid="settings-message"].error-text');
-    expect(await page.textContent('[data-testid="settings-message"]')).toMatch(/warning/);
+    await page.waitForSelector('[data-testid="settings-message"][data-form="alerts"].error-text');
+    const fieldError = await page.$eval('input[aria-label="Warning margin ratio %"]', (input) => ({
+      invalid: input.getAttribute('aria-invalid'),
+      focused: document.activeElement === input,
+      beside: input.parentElement?.querySelector('[data-testid="field-error"]')?.textContent ?? '',
+    }));
+    expect(fieldError.invalid).toBe('true');
+    expect(fieldError.focused).toBe(true);
+    expect(fieldError.beside).toMatch(/higher than the Watch level's 45 %/);
+    expect(await page.textContent('[data-testid="settings-message"][data-form="alerts"]')).toMatch(
+      /Warning margin ratio/,
+    );
+    // The result is shown next to the form's button, not at the top of the page.
+    expect(
+      await page.$eval('[data-testid="settings-message"][data-form="alerts"]', (p) => !!p.closest('form')),
+    ).toBe(true);
     expect(
       ((await api.call('settings.get', {})) as { alerts: { levels: { warning: { marginRatio: number } } } })
         .alerts.levels.warning.marginRatio,
     ).toBe(0.7);
 
+    // "Send test" on a channel that is off says so and what to do, instead of a cryptic failure.
+    await page.click('[data-testid="channels-form"] tr[data-channel="webhook"] button:has-text("Send test")');
+    await page.waitForFunction(() =>
+      /This channel is off/.test(
+        document.querySelector('[data-testid="channels-form"] tr[data-channel="webhook"]')?.textContent ?? '',
+      ),
+    );
     await page.click('[data-testid="channels-form"] tr[data-channel="os"] button:has-text("Send test")');
     await page.waitForFunction(
       () =>

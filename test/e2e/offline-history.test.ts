@@ -3,6 +3,7 @@
 // must show the account's error state (not a blank page), draw the history and export exactly what
 // the service returns, and the position's stored mark-price candles. Also measures click → drawn for
 // the 30-day history and the 24-hour candle range (SQLite query included).
+import Decimal from 'decimal.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -263,10 +264,13 @@ describe('offline history review (seeded database, no reachable venue)', () => {
     const lines = readFileSync((await download.path())!, 'utf8')
       .trim()
       .split('\r\n');
-    expect(lines[0]).toBe('time_utc,equity,margin_ratio,min_distance_to_liquidation');
-    expect(lines.slice(1)).toEqual(
+    expect(lines[0]).toBe('time_utc,equity,margin_ratio_pct,distance_to_liquidation_pct,alerts');
+    // Percent, exactly: the service's decimal times 100 (distance as its absolute value).
+    const pct = (v: string | null, abs = false) =>
+      v === null ? '' : (abs ? new Decimal(v).abs() : new Decimal(v)).times(100).toString();
+    expect(lines.slice(1).map((line) => line.split(',').slice(0, 4).join(','))).toEqual(
       direct.points.map((p) =>
-        [p.at, p.equity, p.marginRatio ?? '', p.minDistanceToLiquidation ?? ''].join(','),
+        [p.at, p.equity, pct(p.marginRatio), pct(p.minDistanceToLiquidation, true)].join(','),
       ),
     );
 

@@ -1,18 +1,28 @@
 // The UI's pure helpers (no browser needed): display formatting with tick/lot steps, the positions
 // table's pairing/sorting/filtering, the forecast pick, thresholds from settings, and CSV export.
 import { describe, expect, it } from 'vitest';
-import type { AccountView, HistoryResult } from '../../src/api/messages';
+import type { AccountView, AlertView, HistoryResult } from '../../src/api/messages';
+import { faviconUrl, tabTitle, unreachedCritical } from '../../src/ui/lib/browser-alerts.svelte';
 import {
   formatAge,
+  formatCountdown,
   formatMarginRatio,
   formatMinutes,
   formatPercent,
   formatProbability,
   formatStep,
 } from '../../src/ui/lib/format';
-import { historyCsv } from '../../src/ui/lib/history';
+import { alertsCsv, historyCsv, seriesOf } from '../../src/ui/lib/history';
 import { thresholdsFrom } from '../../src/ui/lib/levels';
-import { filterRows, nextLevelForecast, positionRows, sortRows } from '../../src/ui/lib/positions';
+import { isNews, nextToasts } from '../../src/ui/lib/monitor.svelte';
+import {
+  filterRows,
+  nextLevelForecast,
+  positionRows,
+  sortRows,
+  type PositionRow,
+} from '../../src/ui/lib/positions';
+import { channelLabel, deliveryWords, subjectLabel } from '../../src/ui/lib/subjects';
 import { parseRoute } from '../../src/ui/lib/router.svelte';
 
 describe('formatStep', () => {
@@ -46,7 +56,11 @@ describe('percent, probability, durations, ages', () => {
     expect(formatMinutes(null)).toBe('> 24 h');
     expect(formatMinutes(0.4)).toBe('< 1 min');
     expect(formatMinutes(29.4)).toBe('29 min');
-    expect(formatMinutes(150)).toBe('2.5 h');
+    expect(formatMinutes(150)).toBe('2 h 30 min');
+    expect(formatMinutes(125.4)).toBe('2 h 5 min');
+    expect(formatMinutes(60)).toBe('1 h');
+    expect(formatMinutes(69.26)).toBe('1 h 9 min');
+    expect(formatMinutes(3 * 1440 + 250)).toBe('3 d 4 h');
     expect(formatAge('2024-01-01T00:00:00Z', Date.parse('2024-01-01T00:00:03Z'))).toBe('3 s ago');
     expect(formatAge(null, 0)).toBe('no data yet');
   });
@@ -248,12 +262,14 @@ describe('settings and routes', () => {
 });
 
 describe('history CSV', () => {
-  it('writes the exact decimal strings with UTC times, RFC 4180 line ends and empty cells for nulls', () => {
+  it('writes exact percentages with UTC times, RFC 4180 line ends, empty cells for nulls and an alerts column', () => {
     const result: HistoryResult = {
       accountId: 'a1',
       from: '2024-05-01T00:00:00Z',
       to: '2024-05-01T01:00:00Z',
-      alerts: [],
+      alerts: [
+        alertView({ openedAt: '2024-05-01T00:00:30.000Z', level: 'warning', title: 'Margin, "soon"' }),
+      ],
       points: [
         {
           at: '2024-05-01T00:00:00.000Z',
@@ -270,7 +286,155 @@ describe('history CSV', () => {
       ],
     };
     expect(historyCsv(result)).toBe(
-      'time_utc,equity,margin_ratio,min_distance_to_liquidation\r\n2024-05-01T00:00:00.000Z,1000.123456789,0.5,\r\n2024-05-01T00:01:00.000Z,999,,-0.1\r\n',
+      'time_utc,equity,margin_ratio_pct,distance_to_liquidation_pct,alerts\r\n' +
+        '2024-05-01T00:00:00.000Z,1000.123456789,50,,\r\n' +
+        '2024-05-01T00:01:00.000Z,999,,10,"Warning: Margin, ""soon"""\r\n',
     );
+    expect(alertsCsv(result.alerts, account()).split('\r\n')[1]).toBe(
+      '2024-05-01T00:00:30.000Z,,Warning,open,BTCUSDT short (isolated),"Margin, ""soon""",Top up,',
+    );
+    // The distance chart plots |distance|: a long and a short never zig-zag across 0.
+    expect(seriesOf(result.points, 'minDistanceToLiquidation', true).map((p) => p.value)).toEqual([0.1]);
+  });
+});
+
+function alertView(overrides: Partial<AlertView> = {}): AlertView {
+  return {
+    id: 'al1',
+    accountId: 'a1',
+    subject: 'position:BTCUSDT:short',
+    kind: 'level',
+    level: 'critical',
+    state: 'open',
+    title: 'Liquidation imminent',
+    body: 'Top up',
+    openedAt: '2024-05-01T12:00:00Z',
+    updatedAt: '2024-05-01T12:00:00Z',
+    closedAt: null,
+    acknowledgedAt: null,
+    snoozedUntil: null,
+    deliveries: [],
+    ...overrides,
+  };
+}
+
+describe('trader-facing positions table', () => {
+  it('sorts by danger: level first, then time to trigger, then closeness to liquidation', () => {
+    const base = positionRows([account()], [])[0]!;
+    const row = (key: string, level: PositionRow['level'], minutes: number | null, distance: string) => ({
+      ...base,
+      key,
+      level,
+      medianMinutes: minutes,
+      distanceToLiquidation: distance,
+    });
+    const rows = [
+      row('ok-near', 'ok', 5, '0.001'),
+      row('warn-slow', 'warning', 300, '0.2'),
+      row('crit', 'critical', null, '0.3'),
+      row('warn-fast', 'warning', 14, '0.25'),
+      row('warn-never-close', 'warning', null, '-0.05'),
+      row('warn-never-far', 'warning', null, '0.4'),
+    ];
+    expect(sortRows(rows, 'danger', 1).map((r) => r.key)).toEqual([
+      'crit',
+      'warn-fast',
+      'warn-slow',
+      'warn-never-close',
+      'warn-never-far',
+      'ok-near',
+    ]);
+  });
+
+  it('adds P&L, ROE, leverage, margin, funding, units and the distance to the margin-call trigger', () => {
+    const view = account();
+    view.snapshot!.positions[0] = {
+      ...view.snapshot!.positions[0]!,
+      fundingRate: '0.0001',
+      nextFundingTime: '2024-05-01T16:00:00Z',
+    };
+    view.report!.positions[0] = {
+      ...view.report!.positions[0]!,
+      unrealizedPnl: '-1000',
+      initialMargin: '1450',
+      triggerPrices: [
+        { level: '0.7', price: '2700' },
+        { level: '0.8', price: '2610' },
+        { level: '1', price: '2500' },
+      ],
+    };
+    const [eth] = positionRows([view], [], 0.8);
+    expect(eth!.marginCallPrice).toBe('2610');
+    expect(Number(eth!.distanceToMarginCall)).toBeCloseTo(-0.1, 12);
+    expect(Number(eth!.roe)).toBeCloseTo(-1000 / 1450, 12);
+    expect([eth!.leverage, eth!.fundingRate, eth!.sizeUnit, eth!.quoteAsset, eth!.settleAsset]).toEqual([
+      '20',
+      '0.0001',
+      'ETH',
+      'USDT',
+      'USDT',
+    ]);
+    // Without the margin-call threshold the highest trigger below liquidation is used.
+    expect(positionRows([view], [])[0]!.marginCallPrice).toBe('2610');
+    expect(formatCountdown('2024-05-01T16:00:00Z', Date.parse('2024-05-01T13:55:00Z'))).toBe('in 2 h 5 min');
+    expect(formatCountdown('2024-05-01T16:00:00Z', Date.parse('2024-05-01T16:00:01Z'))).toBe('due');
+  });
+});
+
+describe('plain words for subjects and deliveries', () => {
+  it('never shows a machine subject', () => {
+    const view = account();
+    expect(subjectLabel('position:BTCUSDT:short', view)).toBe('BTCUSDT short (isolated)');
+    expect(subjectLabel('predictive:position:ETHUSDT:long', view)).toBe('ETHUSDT long (cross)');
+    expect(subjectLabel('account', view)).toBe('whole account (cross book)');
+    expect(subjectLabel('system:stale')).toBe('data feed');
+    expect(subjectLabel('system:channel:webhook')).toBe('notification channel webhook');
+    expect(subjectLabel('system:discrepancy:BTCUSDT:short', view)).toBe(
+      'BTCUSDT short (isolated): engine vs exchange',
+    );
+    for (const s of ['weird:thing:x', 'system:new-kind', 'predictive:account'])
+      expect(subjectLabel(s)).not.toMatch(/:/);
+    expect(deliveryWords({ status: 'failed', attempts: 1, detail: 'no backend' })).toBe(
+      'not delivered: no backend',
+    );
+    expect(channelLabel('os')).toBe('desktop notification');
+  });
+});
+
+describe('alerts that reach a person', () => {
+  it('toasts follow their alert: news on top, updates in place, gone once not open', () => {
+    const first = alertView();
+    let toasts = nextToasts([], first, undefined);
+    expect(toasts.map((t) => t.id)).toEqual(['al1']);
+    const updated = alertView({ body: 'Top up 12 USDT', updatedAt: '2024-05-01T12:01:00Z' });
+    toasts = nextToasts(toasts, updated, first);
+    expect(toasts[0]!.body).toBe('Top up 12 USDT');
+    expect(isNews(updated, first)).toBe(false);
+    expect(isNews(alertView({ level: 'margin-call' }), first)).toBe(true);
+    toasts = nextToasts(toasts, alertView({ state: 'closed' }), updated);
+    expect(toasts).toEqual([]);
+  });
+
+  it('flags an open critical alert that no channel delivered', () => {
+    const now = Date.parse('2024-05-01T12:00:30Z');
+    const failed = alertView({
+      deliveries: [{ channel: 'os', status: 'failed', attempts: 1, at: '2024-05-01T12:00:01Z', detail: 'x' }],
+    });
+    const sent = alertView({
+      id: 'al2',
+      deliveries: [{ channel: 'os', status: 'sent', attempts: 1, at: '2024-05-01T12:00:01Z', detail: null }],
+    });
+    const fresh = alertView({ id: 'al3', openedAt: '2024-05-01T12:00:25Z' });
+    const old = alertView({ id: 'al4' });
+    const warning = alertView({ id: 'al5', level: 'warning' });
+    const list = [failed, sent, fresh, old, warning];
+    expect(unreachedCritical(list, () => false, now).map((a) => a.id)).toEqual(['al1', 'al4']);
+    expect(unreachedCritical(list, (id) => id === 'al1', now).map((a) => a.id)).toEqual(['al4']);
+  });
+
+  it('puts the worst level and the count in the tab title and favicon', () => {
+    expect(tabTitle('critical', 3)).toBe('(3) CRITICAL · MarginWatch');
+    expect(tabTitle('ok', 0)).toBe('MarginWatch');
+    expect(decodeURIComponent(faviconUrl('critical', 3))).toContain('>3</text>');
   });
 });

@@ -82,26 +82,29 @@ function nextMessage(ws: WebSocket, match: (m: WireMessage) => boolean): Promise
 }
 
 describe('headless server', () => {
+  let root: string;
   let dir: string;
   let api: FakeApi;
   let server: HeadlessServer;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mw-headless-'));
-    mkdirSync(join(dir, 'assets'));
+    // The UI folder sits inside the test's own temp dir, next to a file it must never serve.
+    root = mkdtempSync(join(tmpdir(), 'mw-headless-'));
+    dir = join(root, 'ui');
+    mkdirSync(join(dir, 'assets'), { recursive: true });
     writeFileSync(
       join(dir, 'index.html'),
       '<!doctype html><title>MarginWatch</title><script type="module" src="/assets/app.js"></script>',
     );
     writeFileSync(join(dir, 'assets', 'app.js'), 'console.log("ui")');
-    writeFileSync(join(tmpdir(), 'mw-secret-outside.txt'), 'outside');
+    writeFileSync(join(root, 'mw-secret-outside.txt'), 'outside');
     api = new FakeApi();
     server = await startHeadlessServer({ api, port: 0, staticDir: dir });
   });
 
   afterAll(async () => {
     await server.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   });
 
   const host = () => ({ Host: `127.0.0.1:${server.port}` });

@@ -59,7 +59,7 @@ export interface AccountContext {
 
 export async function openAccountContext(flags: ParsedFlags, io: CliIo): Promise<AccountContext> {
   const dataDir = resolveDataDir(flags.flags.get('data-dir')?.[0], io.env);
-  const db = openDatabase(databaseFile(dataDir));
+  const db = openDatabase(databaseFile(dataDir), { log: (line) => io.stderr.write(`accounts: ${line}\n`) });
   const vault = await openHeadlessVault({ dataDir, env: io.env });
   const store = new AccountStore(db);
   const log = (line: string): void => void io.stderr.write(`${line}\n`);

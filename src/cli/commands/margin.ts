@@ -1,10 +1,10 @@
 // `npm run cli -- margin FILE|-` and `margin --jsonl` (CONTRACTS.md "Command line").
 // Same engine as the service: parseSnapshot → computeMarginReport.
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { MarginReport } from '../../domain/contracts';
 import { ContractError } from '../../domain/contracts';
 import { computeMarginReport, parseSnapshot } from '../../domain/margin';
-import { type CliCommand, readAll } from '../io';
+import { type CliCommand, formatBytes, InputTooLargeError, MAX_INPUT_BYTES, readAll, readLines } from '../io';
 
 const USAGE = 'usage: margin FILE|-   or   margin --jsonl  (snapshots one per line on standard input)';
 
@@ -34,15 +34,28 @@ export function evaluateSnapshotText(text: string): Outcome {
   }
 }
 
+/** Line by line as the lines arrive: memory holds one snapshot, not the whole stream. */
 async function runBatch(stdin: NodeJS.ReadableStream, write: (s: string) => unknown): Promise<void> {
-  const text = await readAll(stdin);
-  const lines = text.split(/\r?\n/);
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop(); // the final newline ends a line, it is not one
-  for (const line of lines) {
-    const outcome = evaluateSnapshotText(line);
+  for await (const line of readLines(stdin)) {
+    const outcome =
+      'text' in line
+        ? evaluateSnapshotText(line.text)
+        : { ok: false as const, error: new ContractError('', `line is larger than ${formatBytes(MAX_INPUT_BYTES)} (the limit for one snapshot)`) };
     write(
       `${JSON.stringify(outcome.ok ? outcome.report : { error: outcome.error.reason, path: outcome.error.path })}\n`,
     );
+  }
+}
+
+/** A snapshot file, refused before reading when it is beyond the size limit. */
+async function readSnapshotFile(file: string): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size > MAX_INPUT_BYTES) throw new InputTooLargeError(file, MAX_INPUT_BYTES);
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
   }
 }
 
@@ -69,8 +82,12 @@ export const runMargin: CliCommand = async (args, io) => {
   }
   let text: string;
   try {
-    text = source === '-' ? await readAll(io.stdin) : await readFile(source, 'utf8');
+    text = source === '-' ? await readAll(io.stdin) : await readSnapshotFile(source);
   } catch (error) {
+    if (error instanceof InputTooLargeError) {
+      io.stderr.write(`margin: ${error.message}\n`);
+      return 2;
+    }
     const code = (error as NodeJS.ErrnoException).code;
     io.stderr.write(
       `margin: cannot read ${source === '-' ? 'standard input' : source}${code ? ` (${code})` : ''}\n`,

@@ -44,6 +44,36 @@ export const positionReportSchema = z.strictObject({
 });
 export type PositionReport = z.infer<typeof positionReportSchema>;
 
+/** One collateral entry as the engine counted it (additive; present when the snapshot has collateral). */
+export const collateralValuationSchema = z.strictObject({
+  asset: z.string(),
+  amount: decimalString,
+  /** Price of one unit in the settle asset, at the report's marks (linked entries follow their symbol). */
+  price: decimalString,
+  /** What the venue counts: after the haircut or the tiered ratios, in the settle asset. */
+  value: decimalString,
+  /** Effective haircut 1 − value / (amount × price); "0" for a liability. */
+  haircut: decimalString,
+  /** Position symbol whose mark this asset's price follows (wrong-way risk), null when held fixed. */
+  linkedSymbol: z.string().nullable(),
+});
+export type CollateralValuation = z.infer<typeof collateralValuationSchema>;
+
+/**
+ * Why collateral moves the account's risk (additive): for the danger strip and advice. `wrong-way`:
+ * the collateral falls with a cross position that loses as the same asset falls.
+ */
+export const collateralRiskSchema = z.strictObject({
+  asset: z.string(),
+  symbol: z.string(),
+  kind: z.enum(['wrong-way', 'collateral-moves']),
+  /** Change of the counted value if the asset falls 1 %, settle asset (negative: covers less). */
+  valuePerPercentFall: decimalString,
+  /** Plain sentence, e.g. "your BTC collateral covers less as BTC falls". */
+  reason: z.string(),
+});
+export type CollateralRisk = z.infer<typeof collateralRiskSchema>;
+
 export const accountReportSchema = z.strictObject({
   walletBalance: decimalString,
   unrealizedPnl: decimalString,
@@ -54,6 +84,8 @@ export const accountReportSchema = z.strictObject({
   marginRatio: decimalString.nullable(),
   venueMarginRatio: decimalString.nullable(),
   topUpToTarget: decimalString,
+  collateral: z.array(collateralValuationSchema).optional(),
+  collateralRisk: z.array(collateralRiskSchema).optional(),
 });
 export type AccountReport = z.infer<typeof accountReportSchema>;
 

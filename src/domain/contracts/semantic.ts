@@ -108,14 +108,37 @@ function checkSymbols(snapshot: AccountSnapshot): ContractError | null {
 function checkCollateral(snapshot: AccountSnapshot): ContractError | null {
   const list = snapshot.collateral ?? [];
   for (let k = 0; k < list.length; k++) {
-    if (d(list[k]!.haircut).gt(1))
+    const c = list[k]!;
+    if (d(c.haircut).gt(1))
       return new ContractError(`collateral[${k}].haircut`, 'must be at most 1 (a fraction)');
+    const tiers = c.tiers ?? [];
+    for (let t = 0; t < tiers.length; t++) {
+      const at = (field: string): string => `collateral[${k}].tiers[${t}].${field}`;
+      const tier = tiers[t]!;
+      if (d(tier.ratio).gt(1)) return new ContractError(at('ratio'), 'must be at most 1 (a fraction)');
+      if (tier.cap !== undefined && !d(tier.cap).gt(d(tier.floor)))
+        return new ContractError(at('cap'), 'must be greater than floor');
+      if (t === 0) {
+        if (!d(tier.floor).isZero()) return new ContractError(at('floor'), 'the first tier must start at 0');
+        continue;
+      }
+      const previous = tiers[t - 1]!;
+      if (previous.cap === undefined)
+        return new ContractError(at('floor'), `follows tiers[${t - 1}], which has no cap`);
+      if (!d(tier.floor).eq(d(previous.cap)))
+        return new ContractError(
+          at('floor'),
+          `must equal tiers[${t - 1}].cap (${previous.cap}): tiers are contiguous`,
+        );
+    }
   }
   return null;
 }
 
 /** Checks a shape-valid snapshot's meaning; null when it is consistent. */
 export function checkSnapshotSemantics(snapshot: AccountSnapshot): ContractError | null {
+  if (snapshot.marginModel === 'portfolio' && snapshot.venue !== 'deribit')
+    return new ContractError('marginModel', 'portfolio margin is modelled for deribit only');
   for (let i = 0; i < snapshot.positions.length; i++) {
     const error = checkPosition(snapshot, i);
     if (error) return error;

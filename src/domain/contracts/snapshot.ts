@@ -2,10 +2,19 @@
 // The engine's input. Every number is a decimal string; unknown fields are rejected.
 // Fields beyond CONTRACTS.md are optional and additive (documented in docs/CONTRACTS.md).
 import { z } from 'zod';
+import { decimalOutOfRange } from './decimalBounds';
 
 export const SNAPSHOT_SCHEMA = 'marginwatch.snapshot/1' as const;
 
-export const VENUES = ['binance-usdm', 'binance-coinm', 'bybit', 'okx', 'hyperliquid', 'deribit', 'gate'] as const;
+export const VENUES = [
+  'binance-usdm',
+  'binance-coinm',
+  'bybit',
+  'okx',
+  'hyperliquid',
+  'deribit',
+  'gate',
+] as const;
 export type VenueId = (typeof VENUES)[number];
 
 const DECIMAL_RE = /^-?(?:\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
@@ -15,28 +24,37 @@ export const decimalString = z
   .string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a decimal string') })
   .regex(DECIMAL_RE, { error: 'must be a decimal string such as "123.45"' });
 
-const nonNegativeDecimal = decimalString.refine((s) => !s.trim().startsWith('-'), {
+/** A decimal input inside the range the engine computes exactly (docs/CONTRACTS.md "Number range"). */
+const inputDecimal = (positive: boolean) =>
+  decimalString.superRefine((s, ctx) => {
+    const problem = decimalOutOfRange(s, positive);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, abort: true });
+  });
+
+const boundedDecimal = inputDecimal(false);
+const nonNegativeDecimal = boundedDecimal.refine((s) => !s.trim().startsWith('-'), {
   error: 'must not be negative',
 });
-const positiveDecimal = decimalString.refine((s) => !s.trim().startsWith('-') && /[1-9]/.test(s.split(/[eE]/)[0] ?? ''), {
-  error: 'must be greater than zero',
-});
+const positiveDecimal = inputDecimal(true).refine(
+  (s) => !s.trim().startsWith('-') && /[1-9]/.test(s.split(/[eE]/)[0] ?? ''),
+  { error: 'must be greater than zero' },
+);
 
 export const tierSchema = z.strictObject({
   floor: nonNegativeDecimal,
   cap: positiveDecimal,
   maintenanceRate: nonNegativeDecimal,
-  maintenanceAmount: decimalString,
+  maintenanceAmount: boundedDecimal,
   maxLeverage: positiveDecimal,
 });
 export type Tier = z.infer<typeof tierSchema>;
 
 export const reportedFiguresSchema = z.strictObject({
-  liquidationPrice: decimalString.optional(),
-  maintenanceMargin: decimalString.optional(),
-  marginRatio: decimalString.optional(),
-  unrealizedPnl: decimalString.optional(),
-  initialMargin: decimalString.optional(),
+  liquidationPrice: boundedDecimal.optional(),
+  maintenanceMargin: boundedDecimal.optional(),
+  marginRatio: boundedDecimal.optional(),
+  unrealizedPnl: boundedDecimal.optional(),
+  initialMargin: boundedDecimal.optional(),
 });
 export type ReportedFigures = z.infer<typeof reportedFiguresSchema>;
 
@@ -46,6 +64,13 @@ export const optionSchema = z.strictObject({
   strike: positiveDecimal,
   /** Underlying (index) price in the quote currency, e.g. USD. */
   underlyingPrice: positiveDecimal,
+  /**
+   * Additive, optional: expiry (ISO time), used to reprice the option when the underlying moves
+   * (portfolio margin scenarios, trigger scan). The volatility is implied from markPrice unless
+   * `markIv` (a fraction: Deribit's mark_iv / 100) is given.
+   */
+  expiry: z.iso.datetime({ offset: true }).optional(),
+  markIv: positiveDecimal.optional(),
 });
 export type OptionTerms = z.infer<typeof optionSchema>;
 
@@ -65,7 +90,7 @@ export const positionSchema = z.strictObject({
   tiers: z.array(tierSchema).optional(),
   reported: reportedFiguresSchema.optional(),
   // Additive, optional: funding for the forecast, tick/lot for display.
-  fundingRate: decimalString.optional(),
+  fundingRate: boundedDecimal.optional(),
   nextFundingTime: z.iso.datetime({ offset: true }).optional(),
   tickSize: positiveDecimal.optional(),
   lotSize: positiveDecimal.optional(),
@@ -74,11 +99,31 @@ export const positionSchema = z.strictObject({
 });
 export type Position = z.infer<typeof positionSchema>;
 
+/**
+ * One slice of a tiered collateral ratio (Bybit UTA collateral-value ratio, OKX discount rate): the part
+ * of the holding between `floor` and `cap` counts at `ratio` (progressive, like tax brackets). `cap`
+ * absent = no upper limit. Floors/caps are coin amounts or settle-asset values per `tierBasis`.
+ */
+export const collateralTierSchema = z.strictObject({
+  floor: nonNegativeDecimal,
+  cap: positiveDecimal.optional(),
+  ratio: nonNegativeDecimal,
+});
+export type CollateralTier = z.infer<typeof collateralTierSchema>;
+
 export const collateralSchema = z.strictObject({
   asset: z.string().min(1),
-  amount: decimalString,
+  amount: boundedDecimal,
+  /** Price of one unit in the settle asset (Binance Multi-Assets: the asset index). */
   price: positiveDecimal,
+  /** Flat haircut: value = amount × price × (1 − haircut). Ignored for the part `tiers` cover. */
   haircut: nonNegativeDecimal,
+  // Additive, optional (docs/CONTRACTS.md): tiered ratios, the venue's collateral switch, and the
+  // position symbol whose mark the asset's price moves with (wrong-way risk; inferred when absent).
+  tiers: z.array(collateralTierSchema).optional(),
+  tierBasis: z.enum(['amount', 'value']).optional(),
+  collateralSwitch: z.boolean().optional(),
+  priceSymbol: z.string().min(1).optional(),
 });
 export type Collateral = z.infer<typeof collateralSchema>;
 
@@ -88,8 +133,10 @@ export const accountSnapshotSchema = z.strictObject({
   asOf: z.iso.datetime({ offset: true }),
   positionMode: z.enum(['oneway', 'hedge']),
   settleAsset: z.string().min(1),
-  crossWalletBalance: decimalString,
+  crossWalletBalance: boundedDecimal,
   collateral: z.array(collateralSchema).optional(),
+  /** Additive, optional: Deribit portfolio margin (S:PM) instead of the standard per-position rules. */
+  marginModel: z.enum(['standard', 'portfolio']).optional(),
   positions: z.array(positionSchema),
 });
 export type AccountSnapshot = z.infer<typeof accountSnapshotSchema>;

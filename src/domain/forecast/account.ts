@@ -12,6 +12,8 @@ export interface MarketView {
   sigma(symbol: string): number | null;
   /** Correlation of two symbols' 1-minute returns, or null without common history. */
   correlation(a: string, b: string): number | null;
+  /** Horizon-average σ per √minute over tMin minutes (σ term structure), or null without history. */
+  sigmaAt?(symbol: string, tMin: number): number | null;
 }
 
 export interface AccountForecastInput {
@@ -76,6 +78,20 @@ function sigmaFor(ctx: Ctx, symbol: string): number {
 }
 
 /**
+ * The horizon σ of a symbol when the parameters ask for it (issue 12): a shock's variance decays with the
+ * fast half-life instead of being carried for a day; never below the symbol's floor.
+ */
+function termStructure(ctx: Ctx, symbol: string, sigma: number): ((tMin: number) => number) | undefined {
+  const { market, params } = ctx.input;
+  if (!params.sigmaTermStructure || !market.sigmaAt) return undefined;
+  const floor = symbolParams(params, symbol).volFloorPerMin;
+  return (tMin) => {
+    const s = market.sigmaAt!(symbol, tMin);
+    return s !== null && Number.isFinite(s) && s > 0 ? Math.max(s, floor) : sigma;
+  };
+}
+
+/**
  * Which way the price must move to reach this position's trigger: isolated follows the side; a cross
  * position follows the net exposure of its symbol in the cross book (hedge legs share one trigger).
  */
@@ -112,7 +128,7 @@ function forecastPosition(ctx: Ctx, p: Position, pr: PositionReport): PositionFo
     const payer = p.side === 'long' ? rate : -rate;
     const funding: FundingEvent[] = times.map((offsetMin) => ({ offsetMin, loss: payer }));
     const tail = below ? sp.tailDown : sp.tailUp;
-    const barrier: BarrierInput = { distance: distance > 0 ? distance : 0, sigmaPerMin: sigma, funding, jumpsPerMin: jumpIntensity(tail, distance) };
+    const barrier: BarrierInput = { distance: distance > 0 ? distance : 0, sigmaPerMin: sigma, funding, jumpsPerMin: jumpIntensity(tail, distance), sigmaAtHorizon: termStructure(ctx, p.symbol, sigma) };
     out.push(forecastBarrier(level, barrier, params.calibration));
   }
   return { symbol: p.symbol, positionSide: p.positionSide, levels: out };
@@ -141,6 +157,13 @@ function forecastCrossBook(ctx: Ctx, cross: { p: Position; pr: PositionReport }[
     mmSens[i] = (num(pr.maintenanceRate) ?? 0) * Math.abs(q) * s;
     sig[i] = sigmaFor(ctx, p.symbol);
   }
+  // Collateral whose price follows a cross symbol falls with it (wrong-way risk, issue 16): its value
+  // sensitivity per log move (≈ −100 × the change for a 1 % fall, from the report) joins that symbol's.
+  const collateralSens = new Float64Array(n);
+  for (const risk of report.account.collateralRisk ?? []) {
+    const i = symbols.indexOf(risk.symbol);
+    if (i >= 0) collateralSens[i] = collateralSens[i]! - 100 * (num(risk.valuePerPercentFall) ?? 0);
+  }
   const corr = (i: number, j: number): number => {
     if (i === j || symbols[i] === symbols[j]) return 1;
     const c = market.correlation(symbols[i]!, symbols[j]!);
@@ -161,7 +184,7 @@ function forecastCrossBook(ctx: Ctx, cross: { p: Position; pr: PositionReport }[
     const k = 1 / lv;
     const d = equity - k * mm;
     const g = new Float64Array(n);
-    for (let i = 0; i < n; i++) g[i] = exposure[i]! - k * mmSens[i]!;
+    for (let i = 0; i < n; i++) g[i] = exposure[i]! + collateralSens[i]! - k * mmSens[i]!;
     let varD = 0;
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) varD += g[i]! * g[j]! * corr(i, j) * sig[i]! * sig[j]!;
     // Tail: one symbol's jump alone can cover D (log move a_i = D/|g_i| in its adverse direction).

@@ -18,6 +18,12 @@ export interface BarrierInput {
   funding: FundingEvent[];
   /** Jumps per minute large enough to cover `distance` alone (tail floor). */
   jumpsPerMin: number;
+  /**
+   * Horizon-average σ for a window of tMin minutes (the σ term structure, horizonSigmaPerMin); when
+   * absent every horizon uses `sigmaPerMin`. σ(t)²·t must not decrease in t (it does not for the term
+   * structure), so the CDF used for the time-to-trigger quantiles stays monotone.
+   */
+  sigmaAtHorizon?: (tMin: number) => number;
 }
 
 export const MAX_HORIZON_MIN = 1440;
@@ -36,7 +42,8 @@ export function rawHitProbability(input: BarrierInput, tMin: number): number {
   if (!(input.distance > 0)) return 1;
   if (!(tMin > 0)) return 0;
   const mu = fundingLossBy(input.funding, tMin) / tMin;
-  const pGauss = firstPassageProbability(input.distance, input.sigmaPerMin, mu, tMin);
+  const sigma = input.sigmaAtHorizon ? input.sigmaAtHorizon(tMin) : input.sigmaPerMin;
+  const pGauss = firstPassageProbability(input.distance, Number.isFinite(sigma) && sigma > 0 ? sigma : input.sigmaPerMin, mu, tMin);
   return withJumpFloor(pGauss, input.jumpsPerMin, tMin);
 }
 

@@ -11,3 +11,4 @@ export * from './account';
 export * from './rng';
 export * from './monteCarlo';
 export * from './monteCarloJob';
+export * from './display';

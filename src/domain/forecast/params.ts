@@ -29,6 +29,8 @@ export interface ForecastParams {
   calibration: Record<string, CalibrationMap>;
   /** Where the numbers came from (file names, dates), for docs and the UI's "about". */
   provenance: string;
+  /** Isolated positions use the horizon σ term structure (horizonSigmaPerMin) instead of max(fast, slow). */
+  sigmaTermStructure?: boolean;
 }
 
 // 1e-4/√min ≈ 7% annualised: a deliberately low floor; fitted values replace it.
@@ -69,6 +71,7 @@ export const forecastParamsSchema = z.strictObject({
   defaults: symbolSchema,
   calibration: z.record(z.enum(FORECAST_HORIZONS_MIN.map(String) as [string, ...string[]]), mapSchema),
   provenance: z.string(),
+  sigmaTermStructure: z.boolean().optional(),
 });
 
 export function symbolParams(params: ForecastParams, symbol: string): SymbolParams {

@@ -54,6 +54,22 @@ export function sigmaPerMin(state: VolState, config: VolConfig): number {
   return Math.max(s, config.floorPerMin);
 }
 
+/**
+ * σ per √minute averaged over a horizon of tMin minutes (issue 12): the excess of the fast variance over
+ * the slow one decays with the fast half-life (a shock's variance does not persist for a day), so
+ * σ_H² = σ_slow² + max(0, σ_fast² − σ_slow²)·(1 − e^{−kH})/(kH), k = ln 2 / fast half-life. A fast
+ * variance below the slow one does not lower σ (calm minutes are not evidence of a calm day).
+ */
+export function horizonSigmaPerMin(state: VolState, config: VolConfig, tMin: number, floorPerMin = 0): number {
+  const k = Math.LN2 / config.fastHalfLifeMin;
+  const kh = k * Math.max(0, tMin);
+  const g = kh > 1e-9 ? (1 - Math.exp(-kh)) / kh : 1;
+  const slow = Number.isFinite(state.slowVar) ? Math.max(0, state.slowVar) : 0;
+  const fast = Number.isFinite(state.fastVar) ? Math.max(0, state.fastVar) : 0;
+  const v = slow + Math.max(0, fast - slow) * g;
+  return Math.max(Math.sqrt(v), floorPerMin, config.floorPerMin);
+}
+
 export function isVolReady(state: VolState, config: VolConfig): boolean {
   return state.count >= config.minReturns;
 }

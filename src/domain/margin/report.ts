@@ -13,6 +13,8 @@ import { Dec, ONE, type PrintRule, ZERO, printWith } from './decimal';
 import { findDiscrepancy } from './discrepancy';
 import type { MaintenanceTerms } from './rulebook';
 import { type ResolvedOptions, resolveOptions } from './options';
+import { collateralReport } from './collateralReport';
+import { measureAt, scanLevels } from './scan';
 import { bankruptcyPrice, prepareGroup, priceAtLevel } from './solve';
 import {
   type Bucket,
@@ -22,7 +24,10 @@ import {
   allBuckets,
   buildState,
   bucketTotals,
+  collateralLinkedTo,
   marginBalanceOf,
+  moveMark,
+  moveUnderlying,
 } from './state';
 
 /**
@@ -72,18 +77,107 @@ function printOrNull(rule: PrintRule, value: Dec | null): string | null {
   return value === null ? null : printWith(rule, value);
 }
 
+/** Liquidation, trigger and bankruptcy prices of one symbol group, before printing. */
+interface GroupPrices {
+  liquidation: Dec | null;
+  triggers: (Dec | null)[];
+  bankruptcy: Dec | null;
+}
+
+function closedFormPrices(
+  state: EngineState,
+  totals: BucketTotals,
+  group: PositionState[],
+  opts: ResolvedOptions,
+  linked: ReturnType<typeof collateralLinkedTo>,
+): GroupPrices {
+  const prepared = prepareGroup(totals, group, linked);
+  const liquidation = priceAtLevel(state, prepared, ONE);
+  const triggers = opts.levels.map((level) =>
+    level.isLiquidation ? liquidation : priceAtLevel(state, prepared, level.value),
+  );
+  return { liquidation, triggers, bankruptcy: bankruptcyPrice(prepared) };
+}
+
+/**
+ * Inverse contracts whose cross collateral follows the same coin: MB = wallet + c·P + f(1/P) is not
+ * linear in 1/P, so the levels are found by scanning the mark (scan.ts).
+ */
+function scannedPrices(state: EngineState, group: PositionState[], opts: ResolvedOptions): GroupPrices {
+  const first = group[0]!;
+  const symbol = first.position.symbol;
+  const bucket = first.bucket;
+  const at = <T>(price: Dec, measure: () => T): T =>
+    measureAt(state, state.bySymbol.get(symbol)!, (quiet, p) => moveMark(quiet, symbol, p), price, measure);
+  const levels = [ONE, ...opts.levels.map((l) => l.value)];
+  const [liquidation, ...triggers] = scanLevels((p) => at(p, () => bucketRatio(bucket)), first.mark, levels);
+  const [bankruptcy] = scanLevels((p) => at(p, () => marginBalanceOf(bucket)), first.mark, [ZERO]);
+  return { liquidation: liquidation ?? null, triggers, bankruptcy: bankruptcy ?? null };
+}
+
+/** The underlying's price in the snapshot: an option's index price, else the future's own mark. */
+function snapshotUnderlying(state: EngineState, currency: string): Dec | null {
+  let future: Dec | null = null;
+  for (const p of state.positions) {
+    if (p.currency !== currency || !p.inverse) continue;
+    if (p.position.option) return new Dec(p.position.option.underlyingPrice);
+    future ??= new Dec(p.position.markPrice);
+  }
+  return future;
+}
+
+/** Deribit cross books with options or under portfolio margin: one underlying moves every leg. */
+function scansUnderlying(state: EngineState, first: PositionState): boolean {
+  if (state.snapshot.venue !== 'deribit' || first.bucket.kind !== 'cross' || !first.inverse) return false;
+  if (state.portfolio !== null) return true;
+  return state.positions.some(
+    (p) => p.position.option && p.currency === first.currency && p.bucket === first.bucket,
+  );
+}
+
+/**
+ * Option books (standard or portfolio margin): the underlying is scanned with every future and option
+ * of the currency moved together (options repriced, Black-76). A future's prices are its own mark at
+ * that underlying; an option's are the underlying (index) price itself.
+ */
+function underlyingPrices(
+  state: EngineState,
+  group: PositionState[],
+  opts: ResolvedOptions,
+): GroupPrices | null {
+  const first = group[0]!;
+  const currency = first.currency;
+  const from = currency === null ? null : snapshotUnderlying(state, currency);
+  if (currency === null || from === null) return null;
+  const moved = state.positions.filter((p) => p.currency === currency && p.inverse);
+  const at = <T>(price: Dec, measure: () => T): T =>
+    measureAt(state, moved, (quiet, u) => moveUnderlying(quiet, currency, from, u), price, measure);
+  const bucket = first.bucket;
+  const levels = [ONE, ...opts.levels.map((l) => l.value)];
+  const current = first.position.option ? (first.underlying ?? from) : from;
+  const found = scanLevels((u) => at(u, () => bucketRatio(bucket)), current, levels);
+  const [bankrupt] = scanLevels((u) => at(u, () => marginBalanceOf(bucket)), current, [ZERO]);
+  // Underlying → this position's own price scale (futures: mark ∝ underlying).
+  const scale = first.position.option ? null : new Dec(first.position.markPrice).div(from);
+  const own = (u: Dec | null | undefined): Dec | null => (u == null ? null : scale ? u.times(scale) : u);
+  const [liquidation, ...triggers] = found.map(own);
+  return { liquidation: liquidation ?? null, triggers, bankruptcy: own(bankrupt) };
+}
+
 function solveGroup(
   state: EngineState,
   totals: BucketTotals,
   group: PositionState[],
   opts: ResolvedOptions,
 ): GroupResult {
-  const prepared = prepareGroup(totals, group);
-  const liquidation = priceAtLevel(state, prepared, ONE);
-  const triggers = opts.levels.map((level) =>
-    level.isLiquidation ? liquidation : priceAtLevel(state, prepared, level.value),
-  );
-  const bankruptcy = bankruptcyPrice(prepared);
+  const first = group[0]!;
+  const linked = first.bucket.kind === 'cross' ? collateralLinkedTo(state, first.position.symbol) : [];
+  const scanned = scansUnderlying(state, first) ? underlyingPrices(state, group, opts) : null;
+  const { liquidation, triggers, bankruptcy } =
+    scanned ??
+    (linked.length > 0 && first.inverse && !first.position.option
+      ? scannedPrices(state, group, opts)
+      : closedFormPrices(state, totals, group, opts, linked));
   const rule = state.rulebook.print;
   const liquidationText = printOrNull(rule, liquidation);
   const triggerPrices: TriggerPrice[] = [];
@@ -168,6 +262,7 @@ export function accountReport(state: EngineState, opts: ResolvedOptions): Accoun
     marginRatio: print(ratio),
     venueMarginRatio: venueRatio === null ? null : print(venueRatio),
     topUpToTarget: print(topUp),
+    ...collateralReport(state),
   };
 }
 

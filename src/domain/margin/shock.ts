@@ -1,11 +1,16 @@
 // What-if: the same account after relative mark-price shocks and some hours of funding. Pure; the
 // service runs computeMarginReport on the result.
-import type { AccountSnapshot, Position } from '../contracts';
+import type { AccountSnapshot, Collateral, Position } from '../contracts';
 import { ContractError } from '../contracts';
+import { STABLE_ASSETS, linkedSymbolOf } from './collateral';
 import { Dec, ONE, ZERO, dec, plain } from './decimal';
 
 export interface ShockSpec {
-  /** Relative mark moves per symbol, e.g. { BTCUSDT: "-0.1" }; "*" applies to every other symbol. */
+  /**
+   * Relative mark moves per symbol, e.g. { BTCUSDT: "-0.1" }; "*" applies to every other symbol.
+   * Collateral moves by its asset's key ({ BTC: "-0.1" }), else by its linked symbol's shock, else by
+   * "*" unless it is a stablecoin (wrong-way risk: BTC collateral falls with the BTC shock).
+   */
   shocks: Record<string, string>;
   /** Hours of funding to accrue at each position's `fundingRate` (per 8 h). */
   fundingHours: number;
@@ -14,9 +19,13 @@ export interface ShockSpec {
 const FUNDING_INTERVAL_HOURS = 8;
 
 function shockFor(spec: ShockSpec, symbol: string): Dec {
-  const text = spec.shocks[symbol] ?? spec.shocks['*'];
-  if (text === undefined) return ZERO;
   const key = symbol in spec.shocks ? symbol : '*';
+  return parseShock(spec, key);
+}
+
+function parseShock(spec: ShockSpec, key: string): Dec {
+  const text = spec.shocks[key];
+  if (text === undefined) return ZERO;
   let value: Dec;
   try {
     value = dec(text);
@@ -58,5 +67,24 @@ export function shockSnapshot(snapshot: AccountSnapshot, spec: ShockSpec): Accou
     }
     return next;
   });
-  return { ...snapshot, crossWalletBalance: plain(crossWallet), positions };
+  const collateral = snapshot.collateral?.map((c) => shockCollateral(spec, c, snapshot.positions));
+  return {
+    ...snapshot,
+    crossWalletBalance: plain(crossWallet),
+    positions,
+    ...(collateral ? { collateral } : {}),
+  };
+}
+
+function collateralShock(spec: ShockSpec, entry: Collateral, positions: readonly Position[]): Dec {
+  if (entry.asset in spec.shocks) return parseShock(spec, entry.asset);
+  const linked = linkedSymbolOf(entry, positions);
+  if (linked !== null) return shockFor(spec, linked);
+  return STABLE_ASSETS.has(entry.asset.toUpperCase()) ? ZERO : parseShock(spec, '*');
+}
+
+function shockCollateral(spec: ShockSpec, entry: Collateral, positions: readonly Position[]): Collateral {
+  const shock = collateralShock(spec, entry, positions);
+  if (shock.isZero()) return entry;
+  return { ...entry, price: plain(dec(entry.price).times(ONE.plus(shock))) };
 }

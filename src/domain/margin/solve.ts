@@ -9,13 +9,16 @@
 // every other position's maintenance margin and PnL entering through the bucket totals (computed
 // once). The tier must be the one at the notional AT the solved price, so we re-solve with the tier
 // found there until it stops changing (BN-UM-LP FAQ note: "iterate").
+import { type CollateralLine, collateralLineAt } from './collateral';
 import { Dec, ONE, ZERO, approxNumber } from './decimal';
 import type { MaintenanceTerms } from './rulebook';
 import {
   type BucketTotals,
   type CandidatePrice,
+  type CollateralState,
   type EngineState,
   type PositionState,
+  collateralPriceAt,
   maintenanceOf,
   maintenanceValueAt,
   termsAt,
@@ -36,14 +39,24 @@ export interface PreparedGroup {
   lastTerms: MaintenanceTerms[] | null;
   /** MM(u) lines already built, by tier keys: levels usually share tiers. */
   readonly lines: Map<string, { b0: Dec; b1: Dec }>;
+  /**
+   * Cross collateral whose price follows this symbol's mark (its current value is already out of a0):
+   * its value re-enters MB as a line in P (wrong-way risk). Linear contracts only; see solveGroup.
+   */
+  readonly collateral: readonly CollateralState[];
 }
 
 /**
  * Takes the moving positions out of the bucket totals and builds MB(u) (independent of tiers). The
  * bucket's margin balance and requirement come in computed once per bucket, not once per symbol.
  */
-export function prepareGroup(totals: BucketTotals, group: readonly PositionState[]): PreparedGroup {
+export function prepareGroup(
+  totals: BucketTotals,
+  group: readonly PositionState[],
+  collateral: readonly CollateralState[] = [],
+): PreparedGroup {
   let a0 = totals.balance;
+  for (const c of collateral) a0 = a0.minus(c.value);
   let a1 = ZERO;
   let othersRequirement = totals.requirement;
   for (const p of group) {
@@ -70,7 +83,29 @@ export function prepareGroup(totals: BucketTotals, group: readonly PositionState
     a1,
     lastTerms: null,
     lines: new Map(),
+    collateral,
   };
+}
+
+/** The linked collateral's value as a line in the mark P at the collateral tiers of `mark`. */
+interface MarkLine {
+  readonly slope: Dec;
+  readonly intercept: Dec;
+  readonly key: string;
+}
+
+function collateralMarkLine(collateral: readonly CollateralState[], mark: Dec): MarkLine {
+  let slope = ZERO;
+  let intercept = ZERO;
+  const keys: number[] = [];
+  for (const c of collateral) {
+    const line: CollateralLine = collateralLineAt(c.rule, collateralPriceAt(c, mark));
+    // value = s·price + i and price = price0·P/mark0 ⇒ value = (s·price0/mark0)·P + i.
+    slope = slope.plus(c.mark0 === null ? ZERO : line.slope.times(c.price0).div(c.mark0));
+    intercept = intercept.plus(line.intercept);
+    keys.push(line.key);
+  }
+  return { slope, intercept, key: keys.join(',') };
 }
 
 /** top / bottom, exact on first use; its double approximation for the solver's tier decisions. */
@@ -119,12 +154,17 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
   const first = group[0];
   // Options are margined on the underlying, not on their own mark: no closed form here (see state.ts).
   if (!first || first.position.option) return null;
-  // a0 and a1 are results of 34-digit operations, so 1 × a is a itself: skip it for the liquidation.
-  const levelA0 = level === ONE ? a0 : level.times(a0);
-  const levelA1 = level === ONE ? a1 : level.times(a1);
+  const linked = prepared.collateral;
+  let collateralLine: MarkLine | null = linked.length > 0 ? collateralMarkLine(linked, first.mark) : null;
   let terms: MaintenanceTerms[] = prepared.lastTerms ?? group.map(currentTerms);
   let last: Quotient | null = null;
   for (let i = 0; i < MAX_TIER_ITERATIONS; i++) {
+    // MB(P) = a0 + a1·P (+ the linked collateral's line). a0 and a1 are results of 34-digit
+    // operations, so 1 × a is a itself: skip it for the liquidation.
+    const mb0 = collateralLine ? a0.plus(collateralLine.intercept) : a0;
+    const mb1 = collateralLine ? a1.plus(collateralLine.slope) : a1;
+    const levelA0 = level === ONE ? mb0 : level.times(mb0);
+    const levelA1 = level === ONE ? mb1 : level.times(mb1);
     const key = terms.length === 1 ? terms[0]!.key : terms.map(keyOf).join('|');
     let line = prepared.lines.get(key);
     if (!line) {
@@ -150,11 +190,18 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
       if (t.key !== terms[k]!.key) stable = false;
       next.push(t);
     }
+    // Value-tiered collateral bends MB at its tier floors: the line must be the one at the candidate.
+    let nextLine = collateralLine;
+    if (collateralLine !== null && collateralLine.key.split(',').some((k) => k !== '-1')) {
+      nextLine = collateralMarkLine(linked, candidate.exact());
+      if (nextLine.key !== collateralLine.key) stable = false;
+    }
     if (stable) {
       prepared.lastTerms = terms;
       return candidate.exact();
     }
     terms = next;
+    collateralLine = nextLine;
   }
   // Tier edge: the tiers alternate around an edge. MM is continuous across edges, so the last price
   // is within the edge's width of the true one; say so rather than hide it.
@@ -166,8 +213,16 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
 
 /** Mark price at which the bucket's margin balance reaches zero (bankruptcy). null if none > 0. */
 export function bankruptcyPrice(prepared: PreparedGroup): Dec | null {
-  const { a0, a1, inverse, group } = prepared;
-  if (group[0]?.position.option) return null;
+  const { inverse, group } = prepared;
+  const first = group[0];
+  if (!first || first.position.option) return null;
+  let { a0, a1 } = prepared;
+  if (prepared.collateral.length > 0) {
+    // At the collateral tiers of the current mark (value tiers: exact while no floor is crossed).
+    const line = collateralMarkLine(prepared.collateral, first.mark);
+    a0 = a0.plus(line.intercept);
+    a1 = a1.plus(line.slope);
+  }
   // a0 + a1·u = 0 ⇒ u = −a0 / a1.
   if (a1.isZero() || a0.isZero() || a0.isNegative() === a1.isNegative()) return null;
   return inverse ? a1.neg().div(a0) : a0.neg().div(a1);

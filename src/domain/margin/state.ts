@@ -6,6 +6,41 @@ import { Dec, ZERO, approxNumber, dec } from './decimal';
 import { type MaintenanceTerms, type Rulebook, type TierLookupInput, silent } from './rulebook';
 import { rulebookFor } from './rulebooks';
 import { optionMargins } from './rulebooks/deribit-options';
+import {
+  type CollateralRule,
+  baseAssetOf,
+  collateralRule,
+  collateralValueAt,
+  linkedSymbolOf,
+} from './collateral';
+import {
+  type PmPosition,
+  type PmResult,
+  black76,
+  impliedVol,
+  portfolioMargin,
+} from './rulebooks/deribit/portfolioMargin';
+
+/**
+ * One collateral entry of the cross account. A linked entry's price follows its symbol's mark in
+ * proportion (price = price0 × mark / mark0): what-if shocks, the tick stream and the trigger solver
+ * all move it with the position (wrong-way risk). Unlinked entries (stablecoins) keep their price.
+ */
+export interface CollateralState {
+  readonly index: number;
+  readonly rule: CollateralRule;
+  readonly linkedSymbol: string | null;
+  readonly price0: Dec;
+  /** The linked symbol's mark in the snapshot (null when unlinked). */
+  readonly mark0: Dec | null;
+  price: Dec;
+  value: Dec;
+}
+
+/** The collateral's price when its linked symbol's mark is `mark`. */
+export function collateralPriceAt(c: CollateralState, mark: Dec): Dec {
+  return c.mark0 === null ? c.price0 : c.price0.times(mark).div(c.mark0);
+}
 
 export interface Bucket {
   readonly kind: 'cross' | 'isolated';
@@ -38,6 +73,12 @@ export interface PositionState {
   readonly feeRate: Dec;
   readonly valueAt: 'mark' | 'entry';
   readonly bucket: Bucket;
+  /** Options: the underlying index the margins are taken at (moves in underlying scans), else null. */
+  underlying: Dec | null;
+  /** Options: years to expiry and the volatility to reprice at when the underlying moves, else null. */
+  readonly optionModel: OptionModel | null;
+  /** Base asset of the symbol (BTC for BTC-PERPETUAL and BTC options), for underlying moves. */
+  readonly currency: string | null;
   /** Contracts of other positions counted with this one for the tier (OKX cross underlying), else 0. */
   tierContractsOthers: Dec;
   /** size + tierContractsOthers: the contracts the tier is looked up by (computed once, not per lookup). */
@@ -51,6 +92,11 @@ export interface PositionState {
   fee: Dec;
 }
 
+export interface OptionModel {
+  readonly years: number;
+  readonly iv: number;
+}
+
 export interface EngineState {
   readonly snapshot: AccountSnapshot;
   readonly rulebook: Rulebook;
@@ -58,6 +104,10 @@ export interface EngineState {
   readonly isolated: Bucket[];
   readonly positions: PositionState[];
   readonly bySymbol: Map<string, PositionState[]>;
+  /** Collateral entries (all in the cross bucket's base). */
+  readonly collateral: CollateralState[];
+  /** Deribit portfolio margin of the cross book (marginModel "portfolio"), recomputed on every move. */
+  portfolio: PmResult | null;
   readonly warnings: Set<string>;
   readonly warn: (message: string) => void;
 }
@@ -169,7 +219,7 @@ function valuePosition(state: EngineState, p: PositionState, price: Dec): void {
  */
 function valueOption(p: PositionState, price: Dec): void {
   const option = p.position.option!;
-  const margins = optionMargins(option, p.position.side, price);
+  const margins = optionMargins(option, p.position.side, price, p.underlying ?? undefined);
   p.mark = price;
   p.notional = p.qty.times(price);
   const move = p.qty.times(price.minus(p.entry));
@@ -195,13 +245,23 @@ function addToBucket(p: PositionState, direction: 1 | -1): void {
   }
 }
 
-export function collateralValue(snapshot: AccountSnapshot): Dec {
-  let total = ZERO;
-  for (const c of snapshot.collateral ?? []) {
-    // value = amount × price × (1 − haircut) (CONTRACTS.md; Binance multi-assets, Bybit UTA).
-    total = total.plus(dec(c.amount).times(c.price).times(dec(1).minus(c.haircut)));
-  }
-  return total;
+function buildCollateral(snapshot: AccountSnapshot): CollateralState[] {
+  return (snapshot.collateral ?? []).map((entry, index) => {
+    const linkedSymbol = linkedSymbolOf(entry, snapshot.positions);
+    const linked =
+      linkedSymbol === null ? undefined : snapshot.positions.find((p) => p.symbol === linkedSymbol);
+    const rule = collateralRule(entry);
+    const price0 = dec(entry.price);
+    return {
+      index,
+      rule,
+      linkedSymbol,
+      price0,
+      mark0: linked ? dec(linked.markPrice) : null,
+      price: price0,
+      value: collateralValueAt(rule, price0),
+    };
+  });
 }
 
 export function buildState(snapshot: AccountSnapshot): EngineState {
@@ -210,7 +270,10 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
   const warn = (message: string): void => {
     warnings.add(message);
   };
-  const cross = newBucket('cross', dec(snapshot.crossWalletBalance).plus(collateralValue(snapshot)));
+  const collateral = buildCollateral(snapshot);
+  let base = dec(snapshot.crossWalletBalance);
+  for (const c of collateral) base = base.plus(c.value);
+  const cross = newBucket('cross', base);
   const state: EngineState = {
     snapshot,
     rulebook,
@@ -218,6 +281,8 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
     isolated: [],
     positions: [],
     bySymbol: new Map(),
+    collateral,
+    portfolio: null,
     warnings,
     warn,
   };
@@ -258,6 +323,9 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
       feeRate: rulebook.feeRate(position),
       valueAt: rulebook.maintenanceValueAt(position),
       bucket,
+      underlying: position.option ? dec(position.option.underlyingPrice) : null,
+      optionModel: position.option ? optionModelOf(snapshot, position, warn) : null,
+      currency: baseAssetOf(position.symbol),
       tierContractsOthers: ZERO,
       tierContracts: size.plus(ZERO),
       mark: ZERO,
@@ -278,16 +346,108 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
     state.positions.push(p);
   });
   sumTierContracts(state);
-  if (state.positions.some((p) => p.position.option)) {
+  if (state.positions.some((p) => p.position.option && p.position.marginMode === 'cross')) {
     warn(
-      'options: no liquidation or trigger price is computed for option positions, and other positions hold the option premiums fixed (their margin moves with the underlying)',
+      'options: trigger and liquidation prices of option books are found by scanning the underlying (futures and options of the currency move together, options repriced with Black-76); an option position reports them as underlying index prices',
     );
   }
   for (const p of state.positions) {
     valuePosition(state, p, dec(p.position.markPrice));
     addToBucket(p, 1);
   }
+  applyPortfolio(state);
   return state;
+}
+
+/** Years to expiry and the volatility (given, or implied from the mark premium) of one option. */
+function optionModelOf(
+  snapshot: AccountSnapshot,
+  position: Position,
+  warn: (m: string) => void,
+): OptionModel {
+  const option = position.option!;
+  const asOf = Date.parse(snapshot.asOf);
+  const expiry = option.expiry === undefined ? Number.NaN : Date.parse(option.expiry);
+  const years = Number.isFinite(expiry) ? Math.max(0, (expiry - asOf) / (365 * 86_400_000)) : 0;
+  if (option.expiry === undefined)
+    warn(`${position.symbol}: option expiry missing; repriced at intrinsic value when the underlying moves`);
+  const underlying = Number(option.underlyingPrice);
+  const iv =
+    option.markIv !== undefined
+      ? Number(option.markIv)
+      : impliedVol(
+          option.type,
+          underlying,
+          Number(option.strike),
+          years,
+          Number(position.markPrice) * underlying,
+        );
+  return { years, iv };
+}
+
+/**
+ * Deribit portfolio margin (marginModel "portfolio"): the cross bucket's maintenance and initial
+ * margin are the portfolio's, not the sum of the positions' standard figures (which stay on the
+ * positions for display).
+ */
+function applyPortfolio(state: EngineState): void {
+  if (state.snapshot.marginModel !== 'portfolio') return;
+  const book: PmPosition[] = [];
+  let underlying: Dec | null = null;
+  for (const p of state.cross.positions) {
+    if (!p.inverse) continue;
+    if (p.position.option) {
+      underlying ??= p.underlying;
+      const option = p.position.option;
+      book.push({
+        kind: 'option',
+        sign: p.sign,
+        qty: p.qty,
+        type: option.type,
+        strike: dec(option.strike),
+        years: p.optionModel!.years,
+        iv: p.optionModel!.iv,
+        expiry: option.expiry ?? '',
+      });
+    } else {
+      book.push({ kind: 'future', sign: p.sign, usd: p.qty, mark: p.mark });
+    }
+  }
+  underlying ??= state.cross.positions.find((p) => p.inverse)?.mark ?? null;
+  if (underlying === null) return;
+  const pm = portfolioMargin(book, underlying);
+  state.portfolio = pm;
+  state.cross.maintenance = pm.maintenance;
+  state.cross.initial = pm.initial;
+  state.cross.fee = ZERO;
+}
+
+/**
+ * Moves the underlying of `currency` to `price` (relative to `from`): futures marks move in proportion,
+ * options are repriced (Black-76 at their volatility) and margined at the new underlying.
+ */
+export function moveUnderlying(state: EngineState, currency: string, from: Dec, price: Dec): void {
+  const factor = price.div(from);
+  for (const p of state.positions) {
+    if (p.currency !== currency || !p.inverse) continue;
+    addToBucket(p, -1);
+    if (p.position.option) {
+      const model = p.optionModel!;
+      const usd = black76(
+        p.position.option.type,
+        price.toNumber(),
+        Number(p.position.option.strike),
+        model.years,
+        model.iv,
+      );
+      p.underlying = price;
+      valuePosition(state, p, new Dec((usd / price.toNumber()).toPrecision(15)));
+    } else {
+      valuePosition(state, p, dec(p.position.markPrice).times(factor));
+    }
+    addToBucket(p, 1);
+  }
+  applyPortfolio(state);
 }
 
 /** OKX cross tiers count all cross positions of one underlying together (MARGIN-FORMULAS.md §4.3). */
@@ -314,7 +474,20 @@ export function moveMark(state: EngineState, symbol: string, price: Dec): boolea
     valuePosition(state, p, price);
     addToBucket(p, 1);
   }
+  applyPortfolio(state);
+  for (const c of state.collateral) {
+    if (c.linkedSymbol !== symbol) continue;
+    c.price = collateralPriceAt(c, price);
+    const value = collateralValueAt(c.rule, c.price);
+    state.cross.base = state.cross.base.minus(c.value).plus(value);
+    c.value = value;
+  }
   return true;
+}
+
+/** Collateral entries whose price follows `symbol`'s mark. */
+export function collateralLinkedTo(state: EngineState, symbol: string): CollateralState[] {
+  return state.collateral.filter((c) => c.linkedSymbol === symbol);
 }
 
 export function allBuckets(state: EngineState): Bucket[] {

@@ -1,9 +1,14 @@
 // What every chart in the window shares: colours from the theme's CSS variables (so light/dark follow
 // the OS), local-time axis labels, and a price formatter supplied by the chart.
-import { createChart, type IChartApi, type Time } from 'lightweight-charts';
+import { createChart, TickMarkType, type IChartApi, type Time } from 'lightweight-charts';
 
 const localTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 const localClock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const localClockSeconds = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
 const localDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 
 export function cssVar(name: string): string {
@@ -26,9 +31,14 @@ export function createThemedChart(
     timeScale: {
       borderColor: cssVar('--border'),
       timeVisible: true,
-      tickMarkFormatter: (time: Time) => {
+      secondsVisible: true,
+      // The library says which kind of tick it is; labels with seconds where ticks are seconds apart,
+      // so neighbouring labels never repeat the same minute.
+      tickMarkFormatter: (time: Time, type: TickMarkType) => {
         const d = new Date(Number(time) * 1000);
-        return d.getHours() === 0 && d.getMinutes() === 0 ? localDay.format(d) : localClock.format(d);
+        if (type === TickMarkType.TimeWithSeconds) return localClockSeconds.format(d);
+        if (type === TickMarkType.Time) return localClock.format(d);
+        return localDay.format(d);
       },
     },
     localization: {

@@ -11,5 +11,5 @@ export interface ChartLine {
 export interface ChartMarker {
   time: number;
   text: string;
-  tone: 'alert' | 'closed';
+  tone: 'alert' | 'closed' | 'liquidation';
 }

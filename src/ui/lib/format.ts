@@ -56,10 +56,15 @@ function formatStepUncached(
   return group(d.toFixed(fallbackDp, Decimal.ROUND_HALF_UP));
 }
 
-/** Money in the settle asset: two decimals for fiat-like assets, eight for coins. */
+/** Display decimals of an asset: two for fiat-like assets, eight for coins. */
+export function moneyDecimals(asset?: string | null): number {
+  const coin = asset !== undefined && asset !== null && !/^(USD|USDT|USDC|BUSD|FDUSD|USDE)$/i.test(asset);
+  return coin ? 8 : 2;
+}
+
+/** Money in the settle asset, rounded to the asset's display precision. */
 export function formatMoney(value: string | null | undefined, asset?: string): string {
-  const coin = asset !== undefined && !/^(USD|USDT|USDC|BUSD|FDUSD|USDE)$/i.test(asset);
-  return formatStep(value, null, coin ? 8 : 2);
+  return formatStep(value, null, moneyDecimals(asset));
 }
 
 /** A ratio string ("0.4636") as a percentage ("46.36 %"). */
@@ -85,13 +90,80 @@ export function formatProbability(p: number | null | undefined): string {
   return `${(p * 100).toFixed(1)} %`;
 }
 
+/** A duration as a trader reads it: "< 1 min", "14 min", "2 h 5 min", "3 d 4 h"; null means beyond the horizon. */
 export function formatMinutes(minutes: number | null | undefined, beyond = '> 24 h'): string {
   if (minutes === null || minutes === undefined || !Number.isFinite(minutes)) return beyond;
   if (minutes < 1) return '< 1 min';
-  if (minutes < 90) return `${Math.round(minutes)} min`;
-  const hours = minutes / 60;
-  return hours < 48 ? `${hours.toFixed(1)} h` : `${(hours / 24).toFixed(1)} d`;
+  const whole = Math.round(minutes);
+  if (whole < 60) return `${whole} min`;
+  if (whole < 48 * 60) {
+    const h = Math.floor(whole / 60);
+    const m = whole % 60;
+    return m === 0 ? `${h} h` : `${h} h ${m} min`;
+  }
+  const hours = Math.round(whole / 60);
+  const d = Math.floor(hours / 24);
+  const h = hours % 24;
+  return h === 0 ? `${d} d` : `${d} d ${h} h`;
 }
+
+/** Countdown to an ISO time ("in 2 h 5 min"), "due" once passed. */
+export function formatCountdown(iso: string | null | undefined, nowMs: number): string {
+  if (!iso) return DASH;
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return DASH;
+  const minutes = (ms - nowMs) / 60_000;
+  return minutes <= 0 ? 'due' : `in ${formatMinutes(minutes)}`;
+}
+
+/** Money rounded to the asset's display precision, with the asset named ("−12.34 USDT"). */
+export function formatAmount(value: string | null | undefined, asset: string | null | undefined): string {
+  const text = formatMoney(value, asset ?? undefined);
+  return text === DASH || !asset ? text : `${text} ${asset}`;
+}
+
+/** A signed ratio as a percentage with an explicit sign ("+1.25 %", "−3.00 %"). */
+export function formatSignedPercent(value: string | null | undefined, dp = 2): string {
+  const d = parse(value);
+  if (!d) return DASH;
+  const text = formatPercent(value, dp);
+  return d.gt(0) ? `+${text}` : text;
+}
+
+/** A ratio of two decimal strings (e.g. P&L over margin), null when either is missing or the divisor is 0. */
+export function ratioOf(
+  numerator: string | null | undefined,
+  denominator: string | null | undefined,
+): string | null {
+  const n = parse(numerator);
+  const d = parse(denominator);
+  if (!n || !d || d.isZero()) return null;
+  return n.div(d).toString();
+}
+
+/** Relative distance from `from` to `to` ((to − from) / from), null when either is missing. */
+export function relativeDistance(
+  from: string | null | undefined,
+  to: string | null | undefined,
+): string | null {
+  const a = parse(from);
+  const b = parse(to);
+  if (!a || !b || a.isZero()) return null;
+  return b.minus(a).div(a).toString();
+}
+
+/** Local clock time "14:05:09" (connection-lost notes, tooltips). */
+export function formatClock(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return DASH;
+  return clockFormat.format(new Date(ms));
+}
+
+const clockFormat = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 

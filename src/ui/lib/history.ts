@@ -1,43 +1,108 @@
 // Turns a HistoryResult into chart series and CSV. Values are the service's; we only reformat them.
-import type { AlertView, HistoryPoint, HistoryResult } from '../../api/messages';
+import Decimal from 'decimal.js';
+import type { AccountView, AlertView, HistoryPoint, HistoryResult } from '../../api/messages';
 import type { ChartMarker, ChartPoint } from './chart-types';
 import { LEVEL_LABELS } from './levels';
 import { toNumber } from './format';
+import { channelLabel, subjectLabel } from './subjects';
 
 export type HistoryField = 'equity' | 'marginRatio' | 'minDistanceToLiquidation';
 
-export function seriesOf(points: HistoryPoint[], field: HistoryField): ChartPoint[] {
+/** A field as a chart series; `absolute` plots |value| (distance to liquidation has a side-dependent sign). */
+export function seriesOf(points: HistoryPoint[], field: HistoryField, absolute = false): ChartPoint[] {
   const out: ChartPoint[] = [];
   for (const p of points) {
-    const value = toNumber(p[field]);
+    const raw = toNumber(p[field]);
+    const value = raw !== null && absolute ? Math.abs(raw) : raw;
     const ms = Date.parse(p.at);
     if (value !== null && Number.isFinite(ms)) out.push({ time: ms / 1000, value });
   }
   return out;
 }
 
+/** Whether an alert reports a liquidation (the danger model's `liquidated` alerts). */
+export function isLiquidation(alert: Pick<AlertView, 'kind' | 'title'>): boolean {
+  return (alert.kind as string) === 'liquidated' || /^liquidated\b/i.test(alert.title);
+}
+
+/** Alert openings (level word), closings (small, unlabelled) and liquidations as chart markers. */
 export function alertMarkers(alerts: AlertView[]): ChartMarker[] {
   const out: ChartMarker[] = [];
   for (const a of alerts) {
     const opened = Date.parse(a.openedAt);
     if (Number.isFinite(opened))
-      out.push({ time: opened / 1000, text: LEVEL_LABELS[a.level], tone: 'alert' });
+      out.push(
+        isLiquidation(a)
+          ? { time: opened / 1000, text: 'Liquidated', tone: 'liquidation' }
+          : { time: opened / 1000, text: LEVEL_LABELS[a.level], tone: 'alert' },
+      );
     const closed = a.closedAt ? Date.parse(a.closedAt) : NaN;
-    if (Number.isFinite(closed)) out.push({ time: closed / 1000, text: 'closed', tone: 'closed' });
+    if (Number.isFinite(closed)) out.push({ time: closed / 1000, text: '', tone: 'closed' });
   }
   return out;
 }
 
 function csvCell(value: string | null): string {
   if (value === null) return '';
-  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-/** RFC 4180 CSV with UTC ISO times and the exact decimal strings the service stored. */
+/** An exact ratio string as a percentage string ("0.0123" → "1.23"), no rounding; null stays null. */
+function percentOf(value: string | null, absolute = false): string | null {
+  if (value === null) return null;
+  try {
+    const d = new Decimal(value);
+    if (!d.isFinite()) return null;
+    return (absolute ? d.abs() : d).times(100).toString();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * RFC 4180 CSV with UTC ISO times: equity as stored, ratio and distance in percent (exact), and the
+ * alerts opened since the previous row ("Critical: title").
+ */
 export function historyCsv(result: HistoryResult): string {
-  const lines = ['time_utc,equity,margin_ratio,min_distance_to_liquidation'];
-  for (const p of result.points)
-    lines.push([p.at, p.equity, p.marginRatio, p.minDistanceToLiquidation].map(csvCell).join(','));
+  const lines = ['time_utc,equity,margin_ratio_pct,distance_to_liquidation_pct,alerts'];
+  const opened = result.alerts
+    .map((a) => ({ ms: Date.parse(a.openedAt), text: `${LEVEL_LABELS[a.level]}: ${a.title}` }))
+    .filter((a) => Number.isFinite(a.ms))
+    .sort((a, b) => a.ms - b.ms);
+  let next = 0;
+  for (const p of result.points) {
+    const at = Date.parse(p.at);
+    const here: string[] = [];
+    while (next < opened.length && opened[next]!.ms <= at) here.push(opened[next++]!.text);
+    lines.push(
+      [p.at, p.equity, percentOf(p.marginRatio), percentOf(p.minDistanceToLiquidation, true), here.join('; ')]
+        .map((v) => csvCell(v === '' ? null : v))
+        .join(','),
+    );
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** The alerts of a history range, one row each, in plain words. */
+export function alertsCsv(alerts: AlertView[], account: AccountView | undefined): string {
+  const lines = ['opened_utc,closed_utc,level,state,subject,title,message,delivered_to'];
+  for (const a of [...alerts].sort((x, y) => x.openedAt.localeCompare(y.openedAt))) {
+    const delivered = a.deliveries.filter((d) => d.status === 'sent').map((d) => channelLabel(d.channel));
+    lines.push(
+      [
+        a.openedAt,
+        a.closedAt,
+        LEVEL_LABELS[a.level],
+        a.state,
+        subjectLabel(a.subject, account),
+        a.title,
+        a.body,
+        delivered.join('; '),
+      ]
+        .map(csvCell)
+        .join(','),
+    );
+  }
   return lines.join('\r\n') + '\r\n';
 }
 

@@ -35,6 +35,8 @@ export class Monitor {
   toasts = $state.raw<AlertView[]>([]);
   /** Wall clock for "as of 3 s ago", ticking once a second. */
   now = $state(Date.now());
+  /** When the last message from the service arrived (shown as "last update HH:MM:SS" when disconnected). */
+  lastUpdateAt = $state<number | null>(null);
 
   // Plain Map on purpose: a buffer between frames, never rendered.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -42,6 +44,9 @@ export class Monitor {
   // Accounts removed from this window: a late event must not bring them back.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private removed = new Set<string>();
+  // Plain Set on purpose: listeners, never rendered.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private alertListeners = new Set<(alert: AlertView, previous: AlertView | undefined) => void>();
   private frameRequested = false;
   private lastFlush = 0;
 
@@ -70,6 +75,7 @@ export class Monitor {
       return;
     }
     this.status = state.result.status;
+    this.lastUpdateAt = Date.now();
     this.accounts = state.result.accounts.filter((a) => !this.removed.has(a.id));
     if (alerts.ok) this.alerts = alerts.result;
     if (settings.ok) this.settings = settings.result;
@@ -101,21 +107,36 @@ export class Monitor {
     const index = this.alerts.findIndex((a) => a.id === alert.id);
     if (index === -1) this.alerts = [alert, ...this.alerts];
     else this.alerts = this.alerts.map((a, i) => (i === index ? alert : a));
+    if (alert.state !== 'open' && this.toasts.some((t) => t.id === alert.id))
+      this.toasts = this.toasts.filter((t) => t.id !== alert.id);
   }
 
   dismissToast(id: string): void {
     this.toasts = this.toasts.filter((t) => t.id !== id);
   }
 
+  /** Dismisses the newest toast (Escape); false when there was none. */
+  dismissNewestToast(): boolean {
+    const newest = this.toasts[0];
+    if (!newest) return false;
+    this.dismissToast(newest.id);
+    return true;
+  }
+
+  /** Every alert event the service pushes, with the version known before it (undefined when new). */
+  onAlert(listener: (alert: AlertView, previous: AlertView | undefined) => void): () => void {
+    this.alertListeners.add(listener);
+    return () => this.alertListeners.delete(listener);
+  }
+
   private onEvent(event: ApiEvent): void {
+    this.lastUpdateAt = Date.now();
     if (event.type === 'status') this.status = event.status;
     else if (event.type === 'alert') {
       const known = this.alerts.find((a) => a.id === event.alert.id);
       this.upsertAlert(event.alert);
-      const escalated = known && known.level !== event.alert.level;
-      if (event.alert.state === 'open' && (!known || escalated)) {
-        this.toasts = [event.alert, ...this.toasts.filter((t) => t.id !== event.alert.id)].slice(0, 4);
-      }
+      this.toasts = nextToasts(this.toasts, event.alert, known);
+      for (const listener of this.alertListeners) listener(event.alert, known);
     } else if (event.type === 'account-removed') {
       this.forgetAccount(event.accountId);
     } else if (event.type === 'account') {
@@ -150,4 +171,23 @@ export class Monitor {
       requestAnimationFrame(flush);
     else setTimeout(flush, 100);
   }
+}
+
+/** An alert is news (a toast, a browser notification, a beep) when it opens or changes level. */
+export function isNews(alert: AlertView, previous: AlertView | undefined): boolean {
+  return alert.state === 'open' && (!previous || previous.level !== alert.level);
+}
+
+/**
+ * Toasts follow their alert: news puts it on top, a later event updates it in place, and an alert that
+ * is no longer open (acknowledged, snoozed, closed) takes its toast away.
+ */
+export function nextToasts(
+  toasts: AlertView[],
+  alert: AlertView,
+  previous: AlertView | undefined,
+): AlertView[] {
+  if (alert.state !== 'open') return toasts.filter((t) => t.id !== alert.id);
+  if (isNews(alert, previous)) return [alert, ...toasts.filter((t) => t.id !== alert.id)].slice(0, 4);
+  return toasts.map((t) => (t.id === alert.id ? alert : t));
 }

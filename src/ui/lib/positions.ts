@@ -3,7 +3,7 @@
 import type { AccountView, AlertView } from '../../api/messages';
 import type { LevelForecast } from '../../domain/forecast/types';
 import { levelRank, type AlertLevel } from './levels';
-import { toNumber } from './format';
+import { moneyDecimals, ratioOf, relativeDistance, toNumber } from './format';
 
 export interface PositionRow {
   key: string;
@@ -27,6 +27,24 @@ export interface PositionRow {
   medianMinutes: number | null;
   level: AlertLevel;
   stale: boolean;
+  /** Asset the account settles in (P&L and margin are in it). */
+  settleAsset: string;
+  /** Display decimals of the settle asset. */
+  moneyDp: number;
+  /** Quote asset of prices (the settle asset for linear contracts, USD for inverse). */
+  quoteAsset: string;
+  /** What size counts: the base asset for linear contracts of size 1, else "cont.". */
+  sizeUnit: string;
+  leverage: string;
+  unrealizedPnl: string | null;
+  /** Return on the position's margin: unrealised P&L / initial margin. */
+  roe: string | null;
+  positionMargin: string | null;
+  fundingRate: string | null;
+  nextFundingTime: string | null;
+  /** Price at which the margin-call threshold is reached, and its distance from the mark. */
+  marginCallPrice: string | null;
+  distanceToMarginCall: string | null;
   /** The snapshot time these figures belong to. */
   asOf: string;
 }
@@ -72,7 +90,36 @@ function positionLevel(
   return level;
 }
 
-export function positionRows(accounts: AccountView[], openAlerts: AlertView[]): PositionRow[] {
+/** Base asset of a linear symbol ("BTCUSDT" → "BTC", "ETH-USDT-SWAP" → "ETH"), null when unsure. */
+export function baseAssetOf(symbol: string, quote: string): string | null {
+  const dashed = /^([A-Z0-9]+)[-_/]/.exec(symbol);
+  if (dashed?.[1]) return dashed[1];
+  if (quote && symbol.endsWith(quote) && symbol.length > quote.length) return symbol.slice(0, -quote.length);
+  return null;
+}
+
+/**
+ * The engine's trigger price for the margin-call threshold: the trigger level equal to it, else the
+ * highest trigger level below liquidation ("1"). Null when the report has none.
+ */
+export function marginCallTrigger(
+  triggers: { level: string; price: string | null }[],
+  marginCallRatio: number | null,
+): { level: string; price: string } | null {
+  const usable = triggers.filter(
+    (t): t is { level: string; price: string } => t.price !== null && Number(t.level) < 1,
+  );
+  if (usable.length === 0) return null;
+  const exact =
+    marginCallRatio === null ? undefined : usable.find((t) => Number(t.level) === marginCallRatio);
+  return exact ?? usable.reduce((a, b) => (Number(b.level) > Number(a.level) ? b : a));
+}
+
+export function positionRows(
+  accounts: AccountView[],
+  openAlerts: AlertView[],
+  marginCallRatio: number | null = null,
+): PositionRow[] {
   const rows: PositionRow[] = [];
   for (const account of accounts) {
     const snapshot = account.snapshot;
@@ -87,6 +134,12 @@ export function positionRows(accounts: AccountView[], openAlerts: AlertView[]): 
       const accountRatio = account.report?.account.marginRatio ?? null;
       const ratio = matches?.marginRatio ?? (p.marginMode === 'cross' ? accountRatio : null);
       const next = fc ? nextLevelForecast(fc.levels, ratio) : null;
+      const quote = p.contractType === 'inverse' ? 'USD' : snapshot.settleAsset;
+      const base =
+        p.contractType === 'linear' && p.contractSize === '1' ? baseAssetOf(p.symbol, quote) : null;
+      const mc = matches ? marginCallTrigger(matches.triggerPrices, marginCallRatio) : null;
+      const margin =
+        p.marginMode === 'isolated' && p.isolatedMargin ? p.isolatedMargin : (matches?.initialMargin ?? null);
       rows.push({
         key: `${account.id}/${p.symbol}/${p.positionSide}`,
         accountId: account.id,
@@ -109,6 +162,18 @@ export function positionRows(accounts: AccountView[], openAlerts: AlertView[]): 
         level: positionLevel(account, p.symbol, p.positionSide, p.marginMode, openAlerts),
         stale,
         asOf: snapshot.asOf,
+        settleAsset: snapshot.settleAsset,
+        moneyDp: moneyDecimals(snapshot.settleAsset),
+        quoteAsset: quote,
+        sizeUnit: base ?? 'cont.',
+        leverage: p.leverage,
+        unrealizedPnl: matches?.unrealizedPnl ?? null,
+        roe: ratioOf(matches?.unrealizedPnl, matches?.initialMargin),
+        positionMargin: margin,
+        fundingRate: p.fundingRate ?? null,
+        nextFundingTime: p.nextFundingTime ?? null,
+        marginCallPrice: mc?.price ?? null,
+        distanceToMarginCall: mc ? relativeDistance(p.markPrice, mc.price) : null,
       });
     });
   }
@@ -116,6 +181,7 @@ export function positionRows(accounts: AccountView[], openAlerts: AlertView[]): 
 }
 
 export type SortKey =
+  | 'danger'
   | 'venue'
   | 'symbol'
   | 'side'
@@ -124,12 +190,40 @@ export type SortKey =
   | 'markPrice'
   | 'liquidationPrice'
   | 'distanceToLiquidation'
+  | 'distanceToMarginCall'
   | 'marginRatio'
   | 'probability1h'
   | 'medianMinutes'
+  | 'unrealizedPnl'
+  | 'roe'
+  | 'leverage'
+  | 'positionMargin'
+  | 'fundingRate'
   | 'level';
 
+const absOrNull = (value: string | null): number | null => {
+  const d = toNumber(value);
+  return d === null ? null : Math.abs(d);
+};
+
+/** Most endangered first: level (worst first), then time to trigger, then closeness to liquidation. */
+function compareDanger(a: PositionRow, b: PositionRow): number {
+  const byLevel = levelRank(b.level) - levelRank(a.level);
+  if (byLevel !== 0) return byLevel;
+  const ta = a.medianMinutes ?? Infinity;
+  const tb = b.medianMinutes ?? Infinity;
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  const da = absOrNull(a.distanceToLiquidation) ?? Infinity;
+  const db = absOrNull(b.distanceToLiquidation) ?? Infinity;
+  if (da !== db) return da < db ? -1 : 1;
+  return a.key.localeCompare(b.key);
+}
+
 export function sortRows(rows: PositionRow[], key: SortKey, direction: 1 | -1): PositionRow[] {
+  if (key === 'danger') {
+    const sorted = [...rows].sort(compareDanger);
+    return direction === 1 ? sorted : sorted.reverse();
+  }
   const value = (row: PositionRow): number | string | null => {
     switch (key) {
       case 'venue':
@@ -141,10 +235,9 @@ export function sortRows(rows: PositionRow[], key: SortKey, direction: 1 | -1): 
       case 'probability1h':
       case 'medianMinutes':
         return row[key];
-      case 'distanceToLiquidation': {
-        const d = toNumber(row.distanceToLiquidation);
-        return d === null ? null : Math.abs(d);
-      }
+      case 'distanceToLiquidation':
+      case 'distanceToMarginCall':
+        return absOrNull(row[key]);
       default:
         return toNumber(row[key]);
     }
@@ -156,7 +249,7 @@ export function sortRows(rows: PositionRow[], key: SortKey, direction: 1 | -1): 
     if (va === null) return 1; // missing values always last
     if (vb === null) return -1;
     const cmp = typeof va === 'string' ? va.localeCompare(String(vb)) : va - (vb as number);
-    return cmp * direction || a.key.localeCompare(b.key);
+    return cmp * direction || compareDanger(a, b);
   });
 }
 

@@ -4,13 +4,14 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromiumPath } from '../../support/systemTools';
 
 export const repoRoot = resolve(import.meta.dirname, '../../..');
 export const artifactsDir = join(repoRoot, '.artifacts', 'e2e');
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath() ?? '/usr/bin/chromium',
     args: [
       '--no-sandbox',
       '--disable-gpu',

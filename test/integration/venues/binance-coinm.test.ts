@@ -2,13 +2,12 @@
 // exactly (inverse, 100 USD contracts, brackets in BTC), the user-data stream folds coin balances
 // and positions in, and a bad key is reported as invalid-key.
 import Decimal from 'decimal.js';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { accountSnapshotSchema, type AccountSnapshot } from '../../../src/domain/contracts';
 import { createVenueSession, validateCredentials, VenueFailure } from '../../../src/venues/exchanges';
 import type { AccountConfig, VenueHealth, VenueSession } from '../../../src/venues/types';
-import { capturedCoinmAccount, SHARED_DATA } from '../../servers/binance/fixtures';
+import { readFixtureJson } from '../../fixtures';
+import { capturedCoinmAccount } from '../../servers/binance/fixtures';
 import { startBinanceServer, type BinanceTestServer } from '../../servers/binance/server';
 import { FAST, waitFor } from './binanceHarness';
 
@@ -28,7 +27,7 @@ async function setup(): Promise<AccountConfig> {
   return { id: 'cm', name: 'cm', source: 'binance-coinm', options: { restUrl: server.baseUrl, spotUrl: server.baseUrl, wsUrl: server.wsUrl, settleAsset: 'BTC' } };
 }
 
-const captured = JSON.parse(readFileSync(resolve(SHARED_DATA, 'captured/binance_cm_positionRisk_BTCUSD_PERP_cross_ccxt.json'), 'utf8')).response[0];
+const captured = readFixtureJson<{ response: { liquidationPrice: string }[] }>('captured/binance_cm_positionRisk_BTCUSD_PERP_cross_ccxt.json').response[0]!;
 
 describe('Binance COIN-M', () => {
   it('normalises the captured BTCUSD_PERP short exactly', async () => {

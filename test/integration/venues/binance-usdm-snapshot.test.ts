@@ -1,16 +1,15 @@
 // Binance USDⓈ-M over CCXT against the local server: the normalised snapshot carries exactly the
 // decimal strings of the captured real payloads, and mark history pages through klines.
 import Decimal from 'decimal.js';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { accountSnapshotSchema } from '../../../src/domain/contracts';
-import { klinesFromCsv, SHARED_DATA } from '../../servers/binance/fixtures';
+import { MARKET_1M, readFixtureJson } from '../../fixtures';
+import { klinesFromCsv } from '../../servers/binance/fixtures';
 import { startHarness, type Harness } from './binanceHarness';
 
-const capturedRisk = JSON.parse(readFileSync(resolve(SHARED_DATA, 'captured/binance_um_positionRisk_v3_BTCUSDT_cross_ccxt.json'), 'utf8')).responses[0][0];
-const capturedAccount = JSON.parse(readFileSync(resolve(SHARED_DATA, 'captured/binance_um_account_v2_multiassets_ccxt.json'), 'utf8'));
-const capturedBrackets = JSON.parse(readFileSync(resolve(SHARED_DATA, 'brackets/binance_um_BTCUSDT_2024-10.json'), 'utf8')).brackets;
+const capturedRisk = readFixtureJson<{ responses: { liquidationPrice: string }[][] }>('captured/binance_um_positionRisk_v3_BTCUSDT_cross_ccxt.json').responses[0]![0]!;
+const capturedAccount = readFixtureJson<{ totalCrossWalletBalance: string }>('captured/binance_um_account_v2_multiassets_ccxt.json');
+const capturedBrackets = readFixtureJson<{ brackets: Record<'notionalFloor' | 'notionalCap' | 'maintMarginRatio' | 'cum' | 'initialLeverage', string>[] }>('brackets/binance_um_BTCUSDT_2024-10.json').brackets;
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -56,7 +55,7 @@ describe('Binance USDⓈ-M snapshot', () => {
     // The account's own bracket table, every row, exact (the server sends them as bare JSON numbers).
     expect(p.tiers).toHaveLength(capturedBrackets.length);
     p.tiers!.forEach((tier, i) => {
-      const b = capturedBrackets[i];
+      const b = capturedBrackets[i]!;
       expect(new Decimal(tier.floor).eq(b.notionalFloor) && new Decimal(tier.cap).eq(b.notionalCap)).toBe(true);
       expect(new Decimal(tier.maintenanceRate).eq(b.maintMarginRatio) && new Decimal(tier.maintenanceAmount).eq(b.cum)).toBe(true);
       expect(tier.maxLeverage).toBe(b.initialLeverage);
@@ -75,7 +74,7 @@ describe('Binance USDⓈ-M snapshot', () => {
   });
 
   it('backfills 1-minute mark candles across pages, oldest first', async () => {
-    const rows = klinesFromCsv('market/binance_um_BTCUSDT_perp_1m_20250525-20250624.csv', 2500);
+    const rows = klinesFromCsv(MARKET_1M.BTCUSDT, 2500);
     h = await startHarness({ server: { klines: { BTCUSDT: rows } } });
     const from = rows[10]![0];
     const to = rows[2400]![0];

@@ -6,6 +6,7 @@ import { createVenueSession, validateCredentials, VenueFailure } from '../../../
 import type { AccountConfig, VenueHealth, VenueSession } from '../../../src/venues/types';
 import { bybitMarket, capturedBybitAccount } from '../../servers/bybit/fixtures';
 import { startBybitServer, type BybitTestServer } from '../../servers/bybit/server';
+import { MARKET_1M } from '../../fixtures';
 import { klinesFromCsv } from '../../servers/binance/fixtures';
 import { FAST, waitFor } from './binanceHarness';
 
@@ -149,7 +150,7 @@ describe('Bybit v5', () => {
   });
 
   it('mark-price history pages backwards through newest-first klines', async () => {
-    const rows = klinesFromCsv('market/binance_um_BTCUSDT_perp_1m_20250525-20250624.csv', 2500);
+    const rows = klinesFromCsv(MARKET_1M.BTCUSDT, 2500);
     const config = await setup(() => {}, { markKlines: { BTCUSD: rows } });
     session = createVenueSession(config, { apiKey: KEY, secret: SECRET }, { tuning: FAST });
     const candles = await session.markHistory('BTCUSD', rows[0]![0], rows[2499]![0]);

@@ -8,6 +8,7 @@ import { hyperliquidTiers } from '../../../src/venues/exchanges/hyperliquid/snap
 import type { AccountConfig, VenueHealth, VenueSession } from '../../../src/venues/types';
 import { capturedClearinghouseState, HL_WALLET, metaAndAssetCtxs } from '../../servers/hyperliquid/fixtures';
 import { startHyperliquidServer, type HyperliquidTestServer } from '../../servers/hyperliquid/server';
+import { MARKET_1M } from '../../fixtures';
 import { klinesFromCsv } from '../../servers/binance/fixtures';
 import { FAST, waitFor } from './binanceHarness';
 
@@ -123,7 +124,7 @@ describe('Hyperliquid', () => {
   });
 
   it('backfills 1-minute candles across 5000-candle pages', async () => {
-    const rows = klinesFromCsv('market/binance_um_ETHUSDT_perp_1m_20250525-20250624.csv', 6000).map(([t, o, h, l, c]) => ({ t, o, h, l, c }));
+    const rows = klinesFromCsv(MARKET_1M.ETHUSDT, 6000).map(([t, o, h, l, c]) => ({ t, o, h, l, c }));
     const config = await setup({ candles: { ETH: rows } });
     session = createVenueSession(config, null, { tuning: FAST });
     const candles = await session.markHistory('ETH', rows[0]!.t, rows[5999]!.t);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { accountSnapshotSchema, type AccountSnapshot } from '../../../src/domain/contracts';
 import { createVenueSession, validateCredentials, VenueFailure } from '../../../src/venues/exchanges';
 import type { AccountConfig, VenueHealth, VenueSession } from '../../../src/venues/types';
+import { MARKET_1M } from '../../fixtures';
 import { klinesFromCsv } from '../../servers/binance/fixtures';
 import { capturedOkxAccount, capturedOkxPosition, okxMarket } from '../../servers/okx/fixtures';
 import { startOkxServer, type OkxTestServer } from '../../servers/okx/server';
@@ -134,7 +135,7 @@ describe('OKX v5', () => {
   });
 
   it('mark-price history pages back 100 candles at a time', async () => {
-    const rows = klinesFromCsv('market/binance_um_BTCUSDT_perp_1m_20250525-20250624.csv', 450);
+    const rows = klinesFromCsv(MARKET_1M.BTCUSDT, 450);
     const config = await setup(() => {}, { markCandles: { 'BTC-USDT-SWAP': rows }, perEndpointLimit: 1000 });
     session = createVenueSession(config, SECRET, { tuning: { ...FAST, weightLimit: 1000 } });
     const candles = await session.markHistory('BTC-USDT-SWAP', rows[5]![0], rows[449]![0]);

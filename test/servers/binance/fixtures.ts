@@ -1,20 +1,11 @@
-// Builds server state from the real captured payloads in ../shared/data (no invented figures for
+// Builds server state from the real captured payloads in test/fixtures (no invented figures for
 // the captured account), plus a generator of large synthetic accounts for benchmarks.
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFixtureJson, readFixtureText } from '../../fixtures';
 import type { BinanceAccountState, BinanceAssetRow, BinanceBracketRow, BinanceMarket } from './state';
 import { READ_ONLY_PERMISSIONS } from './state';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const SHARED_DATA = resolve(REPO_ROOT, '../shared/data');
-
-function readJson<T>(relative: string): T {
-  return JSON.parse(readFileSync(resolve(SHARED_DATA, relative), 'utf8')) as T;
-}
-
 export function capturedBrackets(symbol: 'BTCUSDT' | 'ETHUSDT'): BinanceBracketRow[] {
-  return readJson<{ brackets: BinanceBracketRow[] }>(`brackets/binance_um_${symbol}_2024-10.json`).brackets;
+  return readFixtureJson<{ brackets: BinanceBracketRow[] }>(`brackets/binance_um_${symbol}_2024-10.json`).brackets;
 }
 
 interface CapturedPositionRisk {
@@ -32,8 +23,8 @@ interface CapturedAccount {
  * abbreviated; the capture notes infer leverage 80 (initialMargin = notional / 80).
  */
 export function capturedBinanceAccount(apiKey: string, secret: string, which: 0 | 1 = 0): { account: BinanceAccountState; market: BinanceMarket } {
-  const risk = readJson<CapturedPositionRisk>('captured/binance_um_positionRisk_v3_BTCUSDT_cross_ccxt.json').responses[which]![0]!;
-  const acct = readJson<CapturedAccount>('captured/binance_um_account_v2_multiassets_ccxt.json');
+  const risk = readFixtureJson<CapturedPositionRisk>('captured/binance_um_positionRisk_v3_BTCUSDT_cross_ccxt.json').responses[which]![0]!;
+  const acct = readFixtureJson<CapturedAccount>('captured/binance_um_account_v2_multiassets_ccxt.json');
   const totals: Record<string, string> = {};
   for (const [k, v] of Object.entries(acct)) if (typeof v === 'string') totals[k] = v;
   const account: BinanceAccountState = {
@@ -74,9 +65,10 @@ export function capturedBinanceAccount(apiKey: string, secret: string, which: 0 
   return { account, market };
 }
 
-/** Loads 1-minute candles from a shared market CSV as the server's mark-price kline rows. */
-export function klinesFromCsv(relative: string, maxRows = 5000): Array<[number, string, string, string, string]> {
-  const lines = readFileSync(resolve(SHARED_DATA, relative), 'utf8').trim().split('\n').slice(1, maxRows + 1);
+/** Loads 1-minute candles from a committed market CSV (e.g. MARKET_1M.BTCUSDT) as mark-price kline rows. */
+export function klinesFromCsv(relative: string, maxRows: number): Array<[number, string, string, string, string]> {
+  const lines = readFixtureText(relative).trim().split('\n').slice(1, maxRows + 1);
+  if (lines.length < maxRows) throw new Error(`${relative} holds ${lines.length} candles, the test asked for ${maxRows}`);
   return lines.map((line) => {
     const [t, o, h, l, c] = line.split(',');
     return [Number(t), o!, h!, l!, c!];
@@ -146,12 +138,12 @@ interface CapturedCoinm {
 
 /**
  * The real COIN-M BTCUSD_PERP cross short captured by CCXT (positionRisk), with the BTCUSD bracket
- * floors/MMRs of ../shared/data/brackets (cum derived there). Not captured, so test values: the
+ * floors/MMRs of test/fixtures/brackets (cum derived there). Not captured, so test values: the
  * BTC wallet (1.5 BTC) and the brackets' max leverage column.
  */
 export function capturedCoinmAccount(apiKey: string, secret: string): { account: BinanceAccountState; market: BinanceMarket } {
-  const risk = readJson<CapturedCoinm>('captured/binance_cm_positionRisk_BTCUSD_PERP_cross_ccxt.json').response[0]!;
-  const table = readJson<{ brackets: Array<Record<string, string>> }>('brackets/binance_cm_BTCUSD_ccxt_static_with_derived_cum.json').brackets;
+  const risk = readFixtureJson<CapturedCoinm>('captured/binance_cm_positionRisk_BTCUSD_PERP_cross_ccxt.json').response[0]!;
+  const table = readFixtureJson<{ brackets: Array<Record<string, string>> }>('brackets/binance_cm_BTCUSD_ccxt_static_with_derived_cum.json').brackets;
   const leverages = ['125', '100', '50', '20', '10', '5', '4', '3', '2', '1'];
   const wallet = '1.5';
   const account: BinanceAccountState = {
@@ -199,7 +191,7 @@ export function capturedCoinmAccount(apiKey: string, secret: string): { account:
         bracket: b.bracket!,
         initialLeverage: leverages[i] ?? '1',
         notionalFloor: b.qtyFloor!,
-        // The shared table leaves the last cap open; Binance writes Long.MAX for an unbounded cap.
+        // The fixture table leaves the last cap open; Binance writes Long.MAX for an unbounded cap.
         notionalCap: b.qtyCap ?? '9223372036854775807',
         maintMarginRatio: b.maintMarginRatio!,
         cum: b.cum_derived!,

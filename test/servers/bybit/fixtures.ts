@@ -1,13 +1,11 @@
 // Bybit state from the captured docs examples (UTA wallet-balance, inverse BTCUSD position list).
 // The risk-limit, ticker funding and fee rows are protocol-shaped test values (no captured copy),
 // used only to check mapping, never as reference figures.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { SHARED_DATA } from '../binance/fixtures';
+import { readFixtureJson } from '../../fixtures';
 import { num } from '../shared/jsonText';
 import type { BybitAccountState, BybitServerOptions } from './server';
 
-const read = (f: string): { response: { result: { list: Record<string, unknown>[] } } } => JSON.parse(readFileSync(resolve(SHARED_DATA, 'captured', f), 'utf8'));
+const read = (f: string): { response: { result: { list: Record<string, unknown>[] } } } => readFixtureJson('captured', f);
 
 export const NO_PERMISSIONS = { ContractTrade: [], Spot: [], Wallet: [], Options: [], Derivatives: [], CopyTrading: [], BlockTrade: [], Exchange: [], NFT: [] };
 

@@ -1,6 +1,6 @@
 // Deribit state shaped like the API docs' get_account_summary / get_positions / get_instruments
-// examples. No real Deribit position with margin figures was captured (../shared/data/captured
-// README), so the figures are test values: they check the mapping, not any formula.
+// examples. No real Deribit position with margin figures was captured (test/fixtures/README.md,
+// captured), so the figures are test values: they check the mapping, not any formula.
 import { num } from '../shared/jsonText';
 import type { DeribitAccountState, DeribitServerOptions } from './server';
 

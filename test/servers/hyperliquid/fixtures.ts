@@ -1,14 +1,12 @@
-// The Hyperliquid docs example account (../shared/data/captured) and a meta/assetCtxs answer
+// The Hyperliquid docs example account (test/fixtures/captured) and a meta/assetCtxs answer
 // consistent with it: ETH max leverage 50 (as in the 2024 example), mark = positionValue / szi.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFixtureJson } from '../../fixtures';
 import { num } from '../shared/jsonText';
-import { SHARED_DATA } from '../binance/fixtures';
 
 export const HL_WALLET = '0x5e9ee1089755c3435139848e47e6635505d5a13a';
 
 export function capturedClearinghouseState(): Record<string, unknown> {
-  const doc = JSON.parse(readFileSync(resolve(SHARED_DATA, 'captured/hyperliquid_clearinghouseState_docs_example.json'), 'utf8')) as { response: Record<string, unknown> };
+  const doc = readFixtureJson<{ response: Record<string, unknown> }>('captured/hyperliquid_clearinghouseState_docs_example.json');
   // Hyperliquid sends leverage.value and maxLeverage as bare numbers, as in the capture.
   const state = structuredClone(doc.response) as { assetPositions: Array<{ position: { leverage: { value: unknown }; maxLeverage: unknown } }> };
   for (const p of state.assetPositions) {

@@ -3,13 +3,11 @@
 // cash equity 215.78881232 reproduces liqPx and mgnRatio with MMR 0.4 % and taker 0.05 %). Tier
 // rows beyond that MMR, and funding, are protocol-shaped test values.
 import Decimal from 'decimal.js';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { SHARED_DATA } from '../binance/fixtures';
+import { readFixtureJson } from '../../fixtures';
 import type { OkxAccountState, OkxServerOptions } from './server';
 
 export function capturedOkxPosition(): Record<string, unknown> {
-  return (JSON.parse(readFileSync(resolve(SHARED_DATA, 'captured/okx_v5_account_positions_BTC-USDT-SWAP_cross.json'), 'utf8')) as { position: Record<string, unknown> }).position;
+  return readFixtureJson<{ position: Record<string, unknown> }>('captured/okx_v5_account_positions_BTC-USDT-SWAP_cross.json').position;
 }
 
 export function derivedMarkPx(position: Record<string, unknown>, ctVal = '0.01'): string {

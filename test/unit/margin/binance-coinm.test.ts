@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Tier } from '../../../src/domain/contracts';
 import { computeMarginReport } from '../../../src/domain/margin';
-import { d, position, sharedJson, snapshot } from './helpers';
+import { d, position, fixtureJson, snapshot } from './helpers';
 
 interface CmBracket {
   qtyFloor: string;
@@ -12,7 +12,7 @@ interface CmBracket {
 
 // ccxt static BTCUSD brackets with cum derived by the Binance recurrence (matches the FAQ's 11.605 BTC).
 // The file has no max leverage (unused by MM); the open last cap is closed at 1e6 BTC.
-const BTCUSD: Tier[] = sharedJson<{ brackets: CmBracket[] }>(
+const BTCUSD: Tier[] = fixtureJson<{ brackets: CmBracket[] }>(
   'brackets/binance_cm_BTCUSD_ccxt_static_with_derived_cum.json',
 ).brackets.map((b) => ({
   floor: b.qtyFloor,
@@ -64,8 +64,8 @@ describe('Binance COIN-M rulebook', () => {
   });
 
   it('reproduces the real BTCUSD_PERP payload: notional value and uPnL (truncated at 8 dp)', () => {
-    // Source: ../shared/data/captured/binance_cm_positionRisk_BTCUSD_PERP_cross_ccxt.json (short 3 × 100 USD).
-    const [row] = sharedJson<{ response: Record<string, string>[] }>(
+    // Source: test/fixtures/captured/binance_cm_positionRisk_BTCUSD_PERP_cross_ccxt.json (short 3 × 100 USD).
+    const [row] = fixtureJson<{ response: Record<string, string>[] }>(
       'captured/binance_cm_positionRisk_BTCUSD_PERP_cross_ccxt.json',
     ).response;
     const p = computeMarginReport(

@@ -2,7 +2,7 @@ import type Decimal from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { computeMarginReport } from '../../../src/domain/margin';
 import { faqSnapshot } from './fixtures/binance-faq';
-import { binanceUmTiers, d, near, position, ratioOf, sharedJson, snapshot, withMark } from './helpers';
+import { binanceUmTiers, d, near, position, ratioOf, fixtureJson, snapshot, withMark } from './helpers';
 
 const BTC_2024 = binanceUmTiers('brackets/binance_um_BTCUSDT_2024-10.json');
 
@@ -25,7 +25,7 @@ describe('Binance USDⓈ-M rulebook', () => {
   });
 
   it('applies the FAQ bracket text: 264,000 USDT → MMR 1 %, 500,000 USDT → maintenance amount 1,300', () => {
-    // Source: BN-FAQ-UM text via ../shared/data/brackets/binance_um_faq_example_rows_2021.json.
+    // Source: BN-FAQ-UM text via test/fixtures/brackets/binance_um_faq_example_rows_2021.json.
     const at = (notional: string) =>
       computeMarginReport(
         snapshot({
@@ -46,7 +46,7 @@ describe('Binance USDⓈ-M rulebook', () => {
   });
 
   it('MM is continuous across every bracket edge of the real 2024 BTCUSDT table (cum recurrence)', () => {
-    // Source: ../shared/data/brackets/binance_um_BTCUSDT_2024-10.json (BN-UM-CUM).
+    // Source: test/fixtures/brackets/binance_um_BTCUSDT_2024-10.json (BN-UM-CUM).
     const mmAt = (notional: Decimal) =>
       d(
         computeMarginReport(
@@ -76,9 +76,9 @@ describe('Binance USDⓈ-M rulebook', () => {
   });
 
   it('reproduces the real positionRisk v3 payload fields (notional, uPnL, IM, MM truncated at 8 dp)', () => {
-    // Source: ../shared/data/captured/binance_um_positionRisk_v3_BTCUSDT_cross_ccxt.json (real account,
+    // Source: test/fixtures/captured/binance_um_positionRisk_v3_BTCUSDT_cross_ccxt.json (real account,
     // ccxt static fixture). Leverage 80 and MMR 0.4 % (BTCUSDT bracket 1) as inferred in the file's notes.
-    const captured = sharedJson<{ responses: Record<string, string>[][] }>(
+    const captured = fixtureJson<{ responses: Record<string, string>[][] }>(
       'captured/binance_um_positionRisk_v3_BTCUSDT_cross_ccxt.json',
     );
     for (const [row] of captured.responses) {
@@ -113,7 +113,7 @@ describe('Binance USDⓈ-M rulebook', () => {
   });
 
   it('reproduces the docs hedge-mode example (ADAUSDT LONG, COMPUSDT SHORT)', () => {
-    // Source: ../shared/data/captured/binance_um_positionRisk_v3_docs_example.json (Binance docs,
+    // Source: test/fixtures/captured/binance_um_positionRisk_v3_docs_example.json (Binance docs,
     // Position-Information-V3). Leverage 20, MMR 0.65 % (ADA) and 1 % (COMP) as inferred in its notes.
     const tier = (rate: string) => [
       { floor: '0', cap: '1000000', maintenanceRate: rate, maintenanceAmount: '0', maxLeverage: '50' },

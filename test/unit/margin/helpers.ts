@@ -1,15 +1,10 @@
-// Test helpers: read the shared real data (../shared/data relative to the repo root) and build snapshots.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Test helpers: read the committed real data (test/fixtures) and build snapshots.
 import Decimal from 'decimal.js';
 import type { AccountSnapshot, MarginReport, Position, Tier } from '../../../src/domain/contracts';
+import { readFixtureJson } from '../../fixtures';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-export function sharedJson<T = unknown>(relative: string): T {
-  return JSON.parse(readFileSync(path.resolve(repoRoot, '../shared/data', relative), 'utf8')) as T;
-}
+/** A committed fixture's JSON, e.g. fixtureJson('captured/okx_….json'). */
+export const fixtureJson = readFixtureJson;
 
 interface UmBracket {
   notionalFloor: string;
@@ -21,7 +16,7 @@ interface UmBracket {
 
 /** Binance /fapi/v1/leverageBracket rows → our Tier. */
 export function binanceUmTiers(file: string): Tier[] {
-  const { brackets } = sharedJson<{ brackets: UmBracket[] }>(file);
+  const { brackets } = fixtureJson<{ brackets: UmBracket[] }>(file);
   return brackets.map((b) => ({
     floor: b.notionalFloor,
     cap: b.notionalCap,

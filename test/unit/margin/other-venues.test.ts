@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Tier } from '../../../src/domain/contracts';
 import { computeMarginReport } from '../../../src/domain/margin';
-import { d, position, sharedJson, snapshot, withMark } from './helpers';
+import { d, position, fixtureJson, snapshot, withMark } from './helpers';
 
 const singleTier = (rate: string, maxLeverage = '100', cap = '100000000'): Tier[] => [
   { floor: '0', cap, maintenanceRate: rate, maintenanceAmount: '0', maxLeverage },
@@ -79,8 +79,8 @@ describe('Bybit rulebook', () => {
   });
 
   it('rounds printed fields half-up at 8 dp, unlike Binance (inverse uPnL −0.000294126… → −0.00029413)', () => {
-    // Source: ../shared/data/captured/bybit_v5_position_list_inverse_docs_example.json (BY-INV-FIELDS).
-    const row = sharedJson<{ response: { result: { list: Record<string, string>[] } } }>(
+    // Source: test/fixtures/captured/bybit_v5_position_list_inverse_docs_example.json (BY-INV-FIELDS).
+    const row = fixtureJson<{ response: { result: { list: Record<string, string>[] } } }>(
       'captured/bybit_v5_position_list_inverse_docs_example.json',
     ).response.result.list[0]!;
     const s = snapshot({
@@ -109,11 +109,11 @@ describe('Bybit rulebook', () => {
 
 describe('Bybit UTA account rates', () => {
   it('reproduces the wallet-balance docs example: margin balance, accountMMRate, accountIMRate, available', () => {
-    // Source: ../shared/data/captured/bybit_v5_wallet_balance_unified_docs_example.json (BY-UTA-ACCOUNT):
+    // Source: test/fixtures/captured/bybit_v5_wallet_balance_unified_docs_example.json (BY-UTA-ACCOUNT):
     // totalMarginBalance = totalWalletBalance + totalPerpUPL; accountMMRate = MM / margin balance; rates
     // printed with 4 dp; totalAvailableBalance = margin balance − IM. The docs list no positions, so one
     // synthetic linear position carries the documented totals: uPnL −0.11001349, MM 0.38106773, IM 182.60183684.
-    const a = sharedJson<{ response: { result: { list: Record<string, string>[] } } }>(
+    const a = fixtureJson<{ response: { result: { list: Record<string, string>[] } } }>(
       'captured/bybit_v5_wallet_balance_unified_docs_example.json',
     ).response.result.list[0]!;
     const mark = d(a.totalMaintenanceMargin!).div('0.0001'); // size 1, MMR 0.01 %
@@ -143,11 +143,11 @@ describe('Bybit UTA account rates', () => {
 });
 
 describe('OKX rulebook', () => {
-  // Source: ../shared/data/captured/okx_v5_account_positions_BTC-USDT-SWAP_cross.json (real account):
+  // Source: test/fixtures/captured/okx_v5_account_positions_BTC-USDT-SWAP_cross.json (real account):
   // 1 contract × ctVal 0.01 BTC @ 34,131.1, lever 2; markPx = imr × lever / (pos × ctVal); MMR 0.4 %,
   // taker fee 0.05 %; cash equity 215.78881232 derived from liqPx (MARGIN-FORMULAS.md §4.1). mgnRatio and
   // mmr are then independent checks.
-  const row = sharedJson<{ position: Record<string, string> }>(
+  const row = fixtureJson<{ position: Record<string, string> }>(
     'captured/okx_v5_account_positions_BTC-USDT-SWAP_cross.json',
   ).position;
   const mark = d(row.imr!).times(row.lever!).div(d(row.pos!).times('0.01'));
@@ -224,9 +224,9 @@ describe('OKX rulebook', () => {
 
 describe('Hyperliquid rulebook', () => {
   it('reproduces the docs example: ETH isolated 20×, maxLeverage 50 → liquidationPx 2,866.26936529', () => {
-    // Source: ../shared/data/captured/hyperliquid_clearinghouseState_docs_example.json; HL-MM (MMR =
+    // Source: test/fixtures/captured/hyperliquid_clearinghouseState_docs_example.json; HL-MM (MMR =
     // 1/(2 × 50) = 1 %) and HL-LP (MARGIN-FORMULAS.md §6.2: reproduced to ~5e-9 relative).
-    const state = sharedJson<{
+    const state = fixtureJson<{
       response: {
         assetPositions: { position: Record<string, string> }[];
         crossMarginSummary: Record<string, string>;
@@ -275,7 +275,7 @@ describe('Hyperliquid rulebook', () => {
   });
 
   it('derives tier deductions from the documented rule (BTC 40× to 150M, 20× above)', () => {
-    // Source: ../shared/data/brackets/hyperliquid_margin_tiers_mainnet_doc.json (deduction 1,875,000 at tier 2).
+    // Source: test/fixtures/brackets/hyperliquid_margin_tiers_mainnet_doc.json (deduction 1,875,000 at tier 2).
     const tiers: Tier[] = [
       { floor: '0', cap: '150000000', maintenanceRate: '0.0125', maintenanceAmount: '0', maxLeverage: '40' },
       {
@@ -419,7 +419,9 @@ describe('Deribit options, standard margin (unverified third-party schedule)', (
     const p = computeMarginReport(deribit([option('call', '70000', 'short', '0.01')])).positions[0]!;
     expect([p.initialMargin, p.maintenanceMargin, p.maintenanceRate]).toEqual(['0.22', '0.17', '0.085']);
     expect(p.unrealizedPnl).toBe('0.02'); // short: 2 × (0.02 − 0.01)
-    expect(p.liquidationPrice).toBeNull();
+    // Trigger by scanning the underlying (issue 16); no expiry → repriced at intrinsic c(U) = (U − K)/U:
+    // 1 + 2·(0.02 − c) = 2·(0.075 + c) ⇒ c = 0.2225 ⇒ U = 70,000 / 0.7775.
+    expect(d(p.liquidationPrice).minus(d(70000).div('0.7775')).abs().lt('0.0000001')).toBe(true);
   });
 
   it('short ITM put: MM = max(0.075, 0.075 × mark) + mark, IM = max(0.15 + mark, MM)', () => {

@@ -75,9 +75,11 @@ describe('hedge mode and collateral', () => {
 
   it('multi-asset collateral counts amount × price × (1 − haircut) in the cross margin balance', () => {
     const base = faqSnapshot();
+    // An asset no position trades (its price is held like any other mark); collateral in the traded
+    // asset itself moves with that mark: test/unit/margin/collateral-wrong-way.test.ts.
     const withCollateral = {
       ...base,
-      collateral: [{ asset: 'BTC', amount: '0.5', price: '60000', haircut: '0.05' }],
+      collateral: [{ asset: 'SOL', amount: '0.5', price: '60000', haircut: '0.05' }],
     };
     const plain = computeMarginReport(base).account;
     const more = computeMarginReport(withCollateral).account;

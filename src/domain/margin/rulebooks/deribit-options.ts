@@ -22,10 +22,14 @@ export interface OptionMargins {
  * Long      : premium already paid, no margin.
  * OTM = out-of-the-money amount in quote currency (call: max(0, K − U); put: max(0, U − K)).
  */
-export function optionMargins(option: OptionTerms, side: 'long' | 'short', mark: Dec): OptionMargins {
+export function optionMargins(
+  option: OptionTerms,
+  side: 'long' | 'short',
+  mark: Dec,
+  underlying: Dec = new Dec(option.underlyingPrice),
+): OptionMargins {
   if (side === 'long') return { initial: ZERO, maintenance: ZERO };
   const strike = new Dec(option.strike);
-  const underlying = new Dec(option.underlyingPrice);
   const otm = option.type === 'call' ? strike.minus(underlying) : underlying.minus(strike);
   const otmFraction = otm.isPositive() ? otm.div(underlying) : ZERO;
   const imRate = Dec.max(IM_BASE.minus(otmFraction), IM_FLOOR).plus(mark);

@@ -1,0 +1,239 @@
+// Evaluation harness for the forecast (issue 12): runs the backtest protocol (src/backtest) on every
+// candle file given, one file at a time, and prints per file each rule's best recall@15 min among its
+// operating points at ≤ BUDGET false-alert episodes per position-day (the issue's reading), Brier skill
+// and the model's reliability bins.
+//
+//   npx tsx scripts/forecast-eval.ts --data DIR [--data DIR2 ...] [--match SUBSTR ...] [--funding-dir DIR]
+//       [--cache DIR] [--jobs 1|2] [--mode walk-forward|pooled] [--pool-params FILE.json] [--json OUT.json]
+//
+// --data: folders of candle files (every *.csv / *.csv.gz whose name contains _1m_/_5m_/_15m_/_1h); no
+//   default on purpose (src/ and scripts never assume ../shared). --match keeps files whose name
+//   contains one of the substrings (subsets while iterating). --cache: parsed candles are kept there as
+//   Float64 binaries (parsing a gzipped month costs more than reading 5 arrays back). --jobs: files run
+//   in that many child processes (capped at 2: the machine is shared). --mode pooled scores with the
+//   out-of-sample parameters of --pool-params (see scripts/fit-forecast-pooled.ts): calibration maps and
+//   tail priors fitted on OTHER files (leave-one-asset-out / leave-one-crash-out keys).
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { readFundingFile, type FundingSeries } from '../src/backtest/candles';
+import { candleFiles, loadSeries } from './forecast-data';
+import { buildFolds, contributionOf, loadPooledParams, poolBookFor, type FileContribution, type PooledParams, type PoolScheme } from '../src/backtest/pooled';
+import { DEFAULT_BOOK, type BookOptions } from '../src/backtest/replay';
+import { BacktestTotals, buildJson, replayContext, runBacktestFile, type BacktestJson, type PopulationJson, type RuleName } from '../src/backtest/run';
+
+export const EVAL_BUDGET = 0.3;
+const RULE_LABEL: Record<RuleName, string> = { model: 'model', fixedDistance: 'fixedDist', volScaled: 'volScaled', mr80: 'MRfamily' };
+const RULE_ORDER: RuleName[] = ['model', 'fixedDistance', 'volScaled', 'mr80'];
+
+export interface FileResult {
+  file: string;
+  population: 'all' | 'le50';
+  positionDays: number;
+  breaches: number;
+  best: Record<RuleName, { recall15m: number | null; threshold: number | null; fa: number | null }>;
+  brierSkill: Record<string, number | null>;
+  reliability: PopulationJson['scores'][string]['reliability'];
+  reliability15: PopulationJson['scores'][string]['reliability'];
+}
+
+interface Args {
+  data: string[];
+  match: string[];
+  fundingDir: string | null;
+  cache: string | null;
+  jobs: number;
+  mode: 'walk-forward' | 'pooled';
+  poolParams: string | null;
+  json: string | null;
+  child: string | null;
+  childPhase: 'score' | 'contribute';
+  scheme: PoolScheme;
+  termStructure: boolean;
+  floorQuantile: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { data: [], match: [], fundingDir: null, cache: null, jobs: 1, mode: 'walk-forward', poolParams: null, json: null, child: null, childPhase: 'score', scheme: 'leave-one-asset-out', termStructure: false, floorQuantile: 0.1 };
+  for (let i = 0; i < argv.length; i++) {
+    const f = argv[i]!;
+    const v = argv[i + 1];
+    const need = (): string => {
+      if (v === undefined || v.startsWith('--')) throw new Error(`${f} needs a value`);
+      i++;
+      return v;
+    };
+    if (f === '--data') a.data.push(need());
+    else if (f === '--match') a.match.push(need());
+    else if (f === '--funding-dir') a.fundingDir = need();
+    else if (f === '--cache') a.cache = need();
+    else if (f === '--jobs') a.jobs = Math.min(2, Math.max(1, Number(need()) | 0));
+    else if (f === '--mode') {
+      const m = need();
+      if (m !== 'walk-forward' && m !== 'pooled') throw new Error('--mode is walk-forward or pooled');
+      a.mode = m;
+    } else if (f === '--pool-params') a.poolParams = need();
+    else if (f === '--json') a.json = need();
+    else if (f === '--child') a.child = need();
+    else if (f === '--child-phase') a.childPhase = need() === 'contribute' ? 'contribute' : 'score';
+    else if (f === '--scheme') {
+      const m = need();
+      if (m !== 'loao' && m !== 'loco') throw new Error('--scheme is loao (leave one asset out) or loco (leave one crash out)');
+      a.scheme = m === 'loao' ? 'leave-one-asset-out' : 'leave-one-crash-out';
+    } else if (f === '--term-structure') a.termStructure = true;
+    else if (f === '--floor-quantile') {
+      const q = Number(need());
+      if (!(q > 0 && q < 1)) throw new Error('--floor-quantile is in (0, 1)');
+      a.floorQuantile = q;
+    }
+    else throw new Error(`unknown option ${f}`);
+  }
+  if (a.data.length === 0 && !a.child) throw new Error('at least one --data DIR is required (no default data path)');
+  return a;
+}
+
+function fundingFor(file: string, fundingDir: string | null): FundingSeries | undefined {
+  if (!fundingDir || !/_perp_/.test(file)) return undefined;
+  const m = /binance_um_([A-Z0-9]+)_perp/.exec(basename(file));
+  const f = m ? join(fundingDir, `binance_um_${m[1]}_perp_funding_8h.csv`) : null;
+  return f && existsSync(f) ? readFundingFile(f) : undefined;
+}
+
+/** The issue's reading: the best recall@15 min among operating points within the budget. */
+export function bestWithinBudget(pop: PopulationJson, rule: RuleName, budget: number): { recall15m: number | null; threshold: number | null; fa: number | null } {
+  let best: { recall15m: number | null; threshold: number | null; fa: number | null } = { recall15m: null, threshold: null, fa: null };
+  for (const p of pop.rules[rule].operatingPoints) {
+    if (p.falseAlarmsPerPositionDay > budget || p.recall15m === null) continue;
+    if (best.recall15m === null || p.recall15m > best.recall15m) best = { recall15m: p.recall15m, threshold: p.threshold, fa: p.falseAlarmsPerPositionDay };
+  }
+  return best;
+}
+
+function summarise(file: string, json: BacktestJson): FileResult[] {
+  const pops: ['all' | 'le50', PopulationJson][] = [['all', json]];
+  if (json.byLeverage?.le50) pops.push(['le50', json.byLeverage.le50]);
+  return pops.map(([population, pop]) => ({
+    file: basename(file),
+    population,
+    positionDays: pop.positionDays,
+    breaches: pop.rules.model.operatingPoints[0]?.breaches ?? 0,
+    best: Object.fromEntries(RULE_ORDER.map((r) => [r, bestWithinBudget(pop, r, EVAL_BUDGET)])) as FileResult['best'],
+    brierSkill: Object.fromEntries(Object.entries(pop.scores).map(([k, s]) => [k, s.brierSkill])),
+    reliability: pop.scores.model!.reliability,
+    reliability15: pop.scoresByHorizon['15']!.reliability,
+  }));
+}
+
+interface EvalOptions {
+  cache: string | null;
+  fundingDir: string | null;
+  mode: Args['mode'];
+  pooled: PooledParams | null;
+  modelSigma: BookOptions['modelSigma'];
+}
+
+export function evaluateFile(file: string, opts: EvalOptions): FileResult[] {
+  const series = loadSeries(file, opts.cache);
+  const funding = fundingFor(file, opts.fundingDir);
+  const book: Partial<BookOptions> = { modelSigma: opts.modelSigma, ...(opts.mode === 'pooled' && opts.pooled ? poolBookFor(opts.pooled, basename(file)) : {}) };
+  const totals = new BacktestTotals();
+  runBacktestFile({ series, funding, book }, totals);
+  return summarise(file, buildJson(totals, true));
+}
+
+const pct = (v: number | null): string => (v === null ? '  — ' : (v * 100).toFixed(1).padStart(5));
+
+export function formatResults(results: FileResult[]): string {
+  const lines: string[] = [];
+  lines.push(`best recall@15m among operating points with ≤ ${EVAL_BUDGET} false-alert episodes per position-day (%), Brier skill at 1 h`);
+  lines.push(['population', 'file'.padEnd(46), ...RULE_ORDER.map((r) => RULE_LABEL[r].padStart(9)), '  BSS model', 'BSS fixD', 'BSS volS', '  calibration obs/pred 1h (bins ≥1% with ≥30 events)'].join(' '));
+  for (const r of results) {
+    const bins = r.reliability
+      .filter((b) => b.lo >= 0.01 && b.events >= 30 && b.predicted)
+      .map((b) => `${(b.lo * 100).toFixed(0)}–${(b.hi * 100).toFixed(0)}%:${(b.observed! / b.predicted!).toFixed(2)}`)
+      .join(' ');
+    const bss = (k: string): string => (r.brierSkill[k] === null || r.brierSkill[k] === undefined ? '   —  ' : r.brierSkill[k]!.toFixed(3).padStart(7));
+    lines.push([r.population.padEnd(10), r.file.padEnd(46), ...RULE_ORDER.map((k) => pct(r.best[k].recall15m).padStart(9)), `   ${bss('model')}`, ` ${bss('fixedDistance')}`, ` ${bss('volScaled')}`, `  ${bins}`].join(' '));
+  }
+  for (const pop of ['all', 'le50'] as const) {
+    const rs = results.filter((r) => r.population === pop && r.best.model.recall15m !== null);
+    if (rs.length === 0) continue;
+    const mean = (k: RuleName): number => rs.reduce((s, r) => s + (r.best[k].recall15m ?? 0), 0) / rs.length;
+    const below = rs.filter((r) => (r.best.model.recall15m ?? 0) < (r.best.fixedDistance.recall15m ?? 0) - 0.03).length;
+    lines.push(`${pop}: mean over ${rs.length} files: ${RULE_ORDER.map((k) => `${RULE_LABEL[k]} ${pct(mean(k))}`).join(', ')}; model below fixed distance by > 3 points in ${below} of ${rs.length}`);
+  }
+  return lines.join('\n');
+}
+
+/** Pass-1 pairs of one file under one model configuration, cached (shared by the loao and loco folds). */
+function contribute(file: string, opts: EvalOptions): FileContribution {
+  const key = opts.cache ? join(opts.cache, `contrib.${basename(file)}.${opts.modelSigma!.termStructure ? 'ts' : 'max'}.${opts.modelSigma!.floorQuantile}.json`) : null;
+  if (key && existsSync(key)) return JSON.parse(readFileSync(key, 'utf8')) as FileContribution;
+  const ctx = replayContext({ series: loadSeries(file, opts.cache), funding: fundingFor(file, opts.fundingDir), book: { modelSigma: opts.modelSigma } });
+  const c = contributionOf(basename(file), ctx);
+  if (key) writeFileSync(key, JSON.stringify(c));
+  return c;
+}
+
+async function runChild<T>(script: string, file: string, args: Args, phase: 'score' | 'contribute', poolFile: string | null): Promise<T> {
+  const childArgs = [...process.execArgv, script, '--child', file, '--child-phase', phase, '--mode', args.mode, '--floor-quantile', String(args.floorQuantile)];
+  if (args.termStructure) childArgs.push('--term-structure');
+  if (args.cache) childArgs.push('--cache', args.cache);
+  if (args.fundingDir) childArgs.push('--funding-dir', args.fundingDir);
+  if (poolFile) childArgs.push('--pool-params', poolFile);
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, childArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    child.on('error', rej);
+    child.on('exit', (code) => (code === 0 ? res(JSON.parse(out) as T) : rej(new Error(`${basename(file)}: child exited with ${code}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const opts = (pooled: PooledParams | null): EvalOptions => ({ cache: args.cache, fundingDir: args.fundingDir, mode: args.mode, pooled, modelSigma: { termStructure: args.termStructure, floorQuantile: args.floorQuantile } });
+  if (args.child) {
+    const pooled = args.poolParams ? loadPooledParams(resolve(args.poolParams)) : null;
+    const out = args.childPhase === 'contribute' ? contribute(args.child, opts(null)) : evaluateFile(args.child, opts(pooled));
+    process.stdout.write(JSON.stringify(out));
+    return;
+  }
+  const files = candleFiles(args.data, args.match);
+  if (files.length === 0) throw new Error('no candle files matched');
+  const started = Date.now();
+  const pool = async <T>(label: string, run: (file: string) => Promise<T>): Promise<T[]> => {
+    const results: T[] = new Array(files.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < files.length) {
+        const i = next++;
+        const t0 = Date.now();
+        results[i] = await run(files[i]!);
+        process.stderr.write(`${label} ${basename(files[i]!)}: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(args.jobs, files.length) }, worker));
+    return results;
+  };
+  let poolFile: string | null = args.poolParams;
+  if (args.mode === 'pooled' && !poolFile) {
+    // Phase 1: every file's pass-1 pairs; phase 2 scores each file with the fold that excludes it.
+    const contribs = await pool('pairs', async (f) => (args.jobs > 1 ? runChild<FileContribution>(process.argv[1]!, f, args, 'contribute', null) : contribute(f, opts(null))));
+    const folds = buildFolds(args.scheme, contribs, DEFAULT_BOOK.tailX0, DEFAULT_BOOK.tailPrior);
+    poolFile = join(args.cache ?? '.', `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}.json`);
+    writeFileSync(poolFile, JSON.stringify(folds));
+    process.stderr.write(`folds written to ${poolFile}\n`);
+  }
+  const pooled = poolFile ? loadPooledParams(resolve(poolFile)) : null;
+  const results = await pool('score', async (f) => (args.jobs > 1 ? runChild<FileResult[]>(process.argv[1]!, f, args, 'score', poolFile) : evaluateFile(f, opts(pooled))));
+  const flat = results.flat();
+  console.log(`mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(formatResults(flat));
+  if (args.json) writeFileSync(args.json, JSON.stringify({ mode: args.mode, budget: EVAL_BUDGET, results: flat }, null, 1) + '\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`forecast-eval: ${(e as Error).message}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,107 @@
+// Out-of-sample parameters for the backtest (issue 12): calibration maps and tail priors fitted on
+// OTHER files, one fold per held-out asset (leave-one-asset-out) or per held-out file
+// (leave-one-crash-out). A file is only ever scored with the fold that excludes it; a file without a
+// fold is an error, never a silent fallback to parameters fitted on it.
+import { readFileSync } from 'node:fs';
+import { CalibrationAccumulator, fitJumpTail, type CalibrationMap, type JumpTail } from '../domain/forecast';
+import { round } from './metrics';
+import { adverseWindows, HORIZONS_MIN, type BookOptions, type ReplayContext } from './replay';
+import { calibrationPass } from './run';
+
+export type PoolScheme = 'leave-one-asset-out' | 'leave-one-crash-out';
+
+export interface PooledFold {
+  /** Base asset ("FIL") for leave-one-asset-out, file name for leave-one-crash-out. */
+  holdOut: string;
+  /** Files the fold was fitted on (provenance; never contains the held-out one). */
+  trainedOn: string[];
+  calibration: Record<string, CalibrationMap>;
+  tailDown: JumpTail;
+  tailUp: JumpTail;
+}
+
+export interface PooledParams {
+  scheme: PoolScheme;
+  folds: PooledFold[];
+}
+
+/** "binance_um_FILUSDT_perp_1m_202306.csv.gz" → "FIL". */
+export function assetOfFile(fileName: string): string {
+  const m = /_([A-Z0-9]+?)USDT_/.exec(fileName);
+  if (!m) throw new Error(`cannot tell the asset of ${fileName}`);
+  return m[1]!;
+}
+
+export function foldFor(params: PooledParams, fileName: string): PooledFold {
+  const key = params.scheme === 'leave-one-asset-out' ? assetOfFile(fileName) : fileName;
+  const fold = params.folds.find((f) => f.holdOut === key);
+  if (!fold) throw new Error(`no ${params.scheme} fold holds out ${key}`);
+  if (fold.trainedOn.includes(fileName)) throw new Error(`fold ${key} was fitted on ${fileName}`);
+  return fold;
+}
+
+/** Book options that make the replay use the fold's parameters instead of the file's own past. */
+export function poolBookFor(params: PooledParams, fileName: string): Partial<BookOptions> {
+  const fold = foldFor(params, fileName);
+  return { fixedCalibration: fold.calibration, tailPrior: fold.tailDown, tailPriorUp: fold.tailUp };
+}
+
+export function loadPooledParams(file: string): PooledParams {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as PooledParams;
+  if (json.scheme !== 'leave-one-asset-out' && json.scheme !== 'leave-one-crash-out') throw new Error(`${file}: scheme must be leave-one-asset-out or leave-one-crash-out`);
+  if (!Array.isArray(json.folds) || json.folds.length === 0) throw new Error(`${file}: folds must be a non-empty array`);
+  return json;
+}
+
+/** What one file contributes to the folds of the others: pass-1 pairs and 60-minute adverse moves. */
+export interface FileContribution {
+  file: string;
+  /** Per horizon (HORIZONS_MIN order): bins of CalibrationAccumulator. */
+  calibration: { count: number[]; positives: number[]; sumX: number[] }[];
+  windowsDown: number[];
+  windowsUp: number[];
+}
+
+export function contributionOf(file: string, ctx: ReplayContext): FileContribution {
+  const { modelAcc } = calibrationPass(ctx);
+  const calibration = modelAcc.map((blocks) => {
+    const merged = new CalibrationAccumulator();
+    for (const b of blocks) merged.merge(b);
+    return { count: Array.from(merged.count), positives: Array.from(merged.positives), sumX: Array.from(merged.sumX) };
+  });
+  const w = adverseWindows(ctx.series);
+  return { file, calibration, windowsDown: w.map((x) => round(x.down, 6)), windowsUp: w.map((x) => round(x.up, 6)) };
+}
+
+function accumulatorOf(bins: FileContribution['calibration'][number]): CalibrationAccumulator {
+  const acc = new CalibrationAccumulator();
+  acc.count.set(bins.count);
+  acc.positives.set(bins.positives);
+  acc.sumX.set(bins.sumX);
+  return acc;
+}
+
+/** Calibration maps and tails fitted on a set of contributions (pooled: months of several assets). */
+export function fitPooled(contribs: readonly FileContribution[], tailX0: number, prior: JumpTail): { calibration: Record<string, CalibrationMap>; tailDown: JumpTail; tailUp: JumpTail } {
+  const calibration: Record<string, CalibrationMap> = {};
+  HORIZONS_MIN.forEach((h, hi) => {
+    const acc = new CalibrationAccumulator();
+    for (const c of contribs) acc.merge(accumulatorOf(c.calibration[hi]!));
+    const map = acc.fit();
+    if (map) calibration[String(h)] = map;
+  });
+  const down = contribs.flatMap((c) => c.windowsDown);
+  const up = contribs.flatMap((c) => c.windowsUp);
+  return { calibration, tailDown: fitJumpTail(down, 60, tailX0, prior), tailUp: fitJumpTail(up, 60, tailX0, prior) };
+}
+
+/** One fold per held-out asset (or file), each fitted on every OTHER contribution. */
+export function buildFolds(scheme: PoolScheme, contribs: readonly FileContribution[], tailX0: number, prior: JumpTail): PooledParams {
+  const keyOf = (file: string): string => (scheme === 'leave-one-asset-out' ? assetOfFile(file) : file);
+  const keys = [...new Set(contribs.map((c) => keyOf(c.file)))];
+  const folds = keys.map((holdOut) => {
+    const train = contribs.filter((c) => keyOf(c.file) !== holdOut);
+    return { holdOut, trainedOn: train.map((c) => c.file), ...fitPooled(train, tailX0, prior) };
+  });
+  return { scheme, folds };
+}

@@ -1,0 +1,186 @@
+// Issue 12 model pieces: horizon σ term structure, "low" display, out-of-sample folds — checked on
+// properties and on a committed cut of a real crash (test/fixtures/forecast, README there).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCandleCsv } from '../../../src/backtest/candles';
+import { assetOfFile, buildFolds, foldFor, poolBookFor, type FileContribution } from '../../../src/backtest/pooled';
+import {
+  displayProbability,
+  forecastAccountV1,
+  horizonSigmaPerMin,
+  isShowableProbability,
+  LOW_PROBABILITY,
+  newVolState,
+  rawHitProbability,
+  sigmaPerMin,
+  updateVol,
+  type MarketView,
+  type VolConfig,
+} from '../../../src/domain/forecast';
+import { bareParams, market, position, positionReport, report, snapshot } from './fixtures';
+
+const FIXTURE = join(__dirname, '../../fixtures/forecast/FILUSDT_perp_1m_20230610T0000-0800.csv');
+const config: VolConfig = { fastHalfLifeMin: 30, slowHalfLifeMin: 1440, floorPerMin: 0, minReturns: 30 };
+const HORIZONS = [1, 15, 60, 240, 1440];
+
+function crashSeries() {
+  return parseCandleCsv(readFileSync(FIXTURE, 'utf8'), 'fil.csv');
+}
+
+describe('horizon σ term structure (horizonSigmaPerMin)', () => {
+  it('over the FIL crash: finite, never below the slow σ or the floor, non-increasing in the horizon, ≤ max(fast, slow)', () => {
+    const s = crashSeries();
+    const vol = newVolState();
+    const floor = 2e-4;
+    let checked = 0;
+    for (let t = 1; t < s.close.length; t++) {
+      updateVol(vol, Math.log(s.close[t]! / s.close[t - 1]!), 1, config);
+      if (vol.count < config.minReturns) continue;
+      const sig = HORIZONS.map((h) => horizonSigmaPerMin(vol, config, h, floor));
+      for (const v of sig) {
+        expect(Number.isFinite(v)).toBe(true);
+        expect(v).toBeGreaterThanOrEqual(Math.max(Math.sqrt(vol.slowVar), floor) - 1e-15);
+        expect(v).toBeLessThanOrEqual(Math.max(sigmaPerMin(vol, config), floor) + 1e-15);
+      }
+      for (let i = 1; i < sig.length; i++) expect(sig[i]!).toBeLessThanOrEqual(sig[i - 1]! + 1e-15);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(400);
+  });
+
+  it('after the shock the 1-day σ is much closer to the slow σ than the 15-minute one', () => {
+    const s = crashSeries();
+    const crashStart = s.time.findIndex((t) => t >= Date.UTC(2023, 5, 10, 4, 0));
+    const crashEnd = s.time.findIndex((t) => t >= Date.UTC(2023, 5, 10, 5, 0));
+    // A warm filter (as after days of history): both speeds start at the calm hours' variance.
+    let calm = 0;
+    for (let t = 1; t < crashStart; t++) calm += Math.log(s.close[t]! / s.close[t - 1]!) ** 2;
+    calm /= crashStart - 1;
+    const vol = { fastVar: calm, slowVar: calm, count: 10_000 };
+    for (let t = crashStart; t <= crashEnd; t++) updateVol(vol, Math.log(s.close[t]! / s.close[t - 1]!), 1, config);
+    expect(vol.fastVar).toBeGreaterThan(4 * vol.slowVar); // the fixture really holds a shock
+    const s15 = horizonSigmaPerMin(vol, config, 15);
+    const s1440 = horizonSigmaPerMin(vol, config, 1440);
+    const slow = Math.sqrt(vol.slowVar);
+    expect(s1440 - slow).toBeLessThan(0.1 * (s15 - slow));
+  });
+
+  it('equals the max rule at zero horizon, and ignores non-finite state', () => {
+    const vol = { fastVar: 4e-6, slowVar: 1e-6, count: 100 };
+    expect(horizonSigmaPerMin(vol, config, 0)).toBeCloseTo(2e-3, 12);
+    expect(horizonSigmaPerMin({ fastVar: NaN, slowVar: 1e-6, count: 100 }, config, 60)).toBeCloseTo(1e-3, 12);
+    expect(horizonSigmaPerMin({ fastVar: Infinity, slowVar: NaN, count: 100 }, config, 60, 5e-4)).toBe(5e-4);
+  });
+
+  it('gives probabilities in [0, 1], monotone in distance and in horizon', () => {
+    const vol = { fastVar: 9e-6, slowVar: 1e-6, count: 100 };
+    for (const h of HORIZONS) {
+      let prev = 1;
+      for (const a of [0, 0.001, 0.005, 0.01, 0.03, 0.1, 0.3]) {
+        const p = rawHitProbability({ distance: a, sigmaPerMin: horizonSigmaPerMin(vol, config, h), funding: [], jumpsPerMin: 1e-5 * Math.pow(Math.max(a, 0.02) / 0.02, -3) }, h);
+        expect(p).toBeGreaterThanOrEqual(0);
+        expect(p).toBeLessThanOrEqual(1);
+        expect(p).toBeLessThanOrEqual(prev + 1e-12);
+        prev = p;
+      }
+    }
+    let prevH = 0;
+    for (const h of HORIZONS) {
+      const p = rawHitProbability({ distance: 0.02, sigmaPerMin: horizonSigmaPerMin(vol, config, h), funding: [], jumpsPerMin: 0 }, h);
+      expect(p).toBeGreaterThanOrEqual(prevH - 1e-12);
+      prevH = p;
+    }
+  });
+});
+
+describe('probability display ("low" below 1 %)', () => {
+  it('never shows a figure below 1 %, NaN or negative', () => {
+    for (const p of [0, 1e-9, 0.0049, 0.0099, NaN, -0.2, -Infinity]) {
+      expect(displayProbability(p)).toEqual({ kind: 'low', text: 'low' });
+      expect(isShowableProbability(p)).toBe(false);
+    }
+  });
+
+  it('shows figures from 1 %, one decimal below 10 %, capped at > 99 %', () => {
+    expect(displayProbability(LOW_PROBABILITY)).toEqual({ kind: 'value', text: '1 %', percent: 1 });
+    expect(displayProbability(0.0345)).toEqual({ kind: 'value', text: '3.5 %', percent: 3.5 });
+    expect(displayProbability(0.237)).toEqual({ kind: 'value', text: '24 %', percent: 24 });
+    expect(displayProbability(0.9995)).toEqual({ kind: 'value', text: '> 99 %', percent: 99 });
+    expect(displayProbability(Infinity).kind).toBe('low');
+  });
+});
+
+describe('out-of-sample folds', () => {
+  const bins = (pos: number) => [0, 1, 2, 3].map(() => ({ count: [0, 1000, 1000], positives: [0, pos, pos * 2], sumX: [0, 10, 40] }));
+  const contrib = (file: string, pos: number): FileContribution => ({ file, calibration: bins(pos), windowsDown: [0.01, 0.03, 0.05], windowsUp: [0.01, 0.02, 0.04] });
+  const files = [contrib('binance_um_FILUSDT_perp_1m_202306.csv.gz', 5), contrib('binance_um_FILUSDT_perp_1m_202404.csv.gz', 7), contrib('binance_um_NEARUSDT_perp_1m_202308.csv.gz', 30), contrib('binance_spot_BTCUSDT_1m_20210505-20210520.csv', 12)];
+  const prior = { ratePerMin: 2e-5, x0: 0.02, alpha: 3 };
+
+  it('leave one asset out: a fold never contains a file of its held-out asset', () => {
+    const p = buildFolds('leave-one-asset-out', files, 0.02, prior);
+    expect(p.folds.map((f) => f.holdOut).sort()).toEqual(['BTC', 'FIL', 'NEAR']);
+    for (const f of p.folds) for (const t of f.trainedOn) expect(assetOfFile(t)).not.toBe(f.holdOut);
+    expect(foldFor(p, 'binance_um_FILUSDT_perp_1m_202404.csv.gz').trainedOn).toEqual(['binance_um_NEARUSDT_perp_1m_202308.csv.gz', 'binance_spot_BTCUSDT_1m_20210505-20210520.csv']);
+    expect(poolBookFor(p, 'binance_um_NEARUSDT_perp_1m_202308.csv.gz').fixedCalibration).toBeDefined();
+  });
+
+  it('leave one crash out: only the scored file is left out; an unknown file is an error', () => {
+    const p = buildFolds('leave-one-crash-out', files, 0.02, prior);
+    const fold = foldFor(p, 'binance_um_FILUSDT_perp_1m_202306.csv.gz');
+    expect(fold.trainedOn).toContain('binance_um_FILUSDT_perp_1m_202404.csv.gz');
+    expect(fold.trainedOn).not.toContain('binance_um_FILUSDT_perp_1m_202306.csv.gz');
+    expect(() => foldFor(p, 'binance_um_AVAXUSDT_perp_1m_202502.csv.gz')).toThrow(/no leave-one-crash-out fold/);
+  });
+
+  it('pooled maps are monotone and in [0, 1]', () => {
+    const p = buildFolds('leave-one-asset-out', files, 0.02, prior);
+    for (const f of p.folds) {
+      for (const m of Object.values(f.calibration)) {
+        for (let i = 0; i < m.y.length; i++) {
+          expect(m.y[i]!).toBeGreaterThanOrEqual(0);
+          expect(m.y[i]!).toBeLessThanOrEqual(1);
+          if (i > 0) expect(m.y[i]!).toBeGreaterThanOrEqual(m.y[i - 1]!);
+        }
+      }
+    }
+  });
+});
+
+describe('account forecast with the σ term structure (params.sigmaTermStructure)', () => {
+  const NOW = Date.parse('2024-05-01T12:00:00.000Z');
+  const vol = { fastVar: 16e-6, slowVar: 1e-6, count: 10_000 }; // just after a shock: σ_fast = 4·σ_slow
+  const withTerm = (base: MarketView): MarketView => ({ ...base, sigma: base.sigma, correlation: base.correlation, sigmaAt: (_s, t) => horizonSigmaPerMin(vol, config, t) });
+  const run = (term: boolean, a: number) => {
+    const pr = positionReport({ liquidationPrice: (50000 * Math.exp(-a)).toFixed(8) });
+    const m = withTerm(market({ BTCUSDT: Math.sqrt(vol.fastVar) }));
+    return forecastAccountV1({ snapshot: snapshot([position()]), report: report([pr]), market: m, params: bareParams({ sigmaTermStructure: term }), levels: ['1'], nowMs: NOW });
+  };
+  const probs = (f: ReturnType<typeof run>) => f.levels[0]!.probabilities.map((p) => p.probability);
+
+  it('after a shock lowers the long horizons, keeps probabilities in [0, 1], monotone in horizon and distance, no NaN', () => {
+    const off = probs(run(false, 0.03));
+    const on = probs(run(true, 0.03));
+    expect(on[3]!).toBeLessThan(off[3]!);
+    for (const ps of [off, on]) for (let i = 0; i < ps.length; i++) {
+      expect(Number.isFinite(ps[i]!)).toBe(true);
+      expect(ps[i]!).toBeGreaterThanOrEqual(0);
+      expect(ps[i]!).toBeLessThanOrEqual(1);
+      if (i > 0) expect(ps[i]!).toBeGreaterThanOrEqual(ps[i - 1]!);
+    }
+    let prev = 1;
+    for (const a of [0.002, 0.01, 0.03, 0.1]) {
+      const p = probs(run(true, a))[1]!;
+      expect(p).toBeLessThanOrEqual(prev);
+      prev = p;
+    }
+    const f = run(true, 0.03).levels[0]!;
+    expect(f.q10Minutes === null || (Number.isFinite(f.q10Minutes) && f.q10Minutes > 0)).toBe(true);
+  });
+
+  it('is off by default: without the flag the market σ is used as before', () => {
+    const pr = positionReport({ liquidationPrice: (50000 * Math.exp(-0.03)).toFixed(8) });
+    const plain = forecastAccountV1({ snapshot: snapshot([position()]), report: report([pr]), market: market({ BTCUSDT: Math.sqrt(vol.fastVar) }), params: bareParams(), levels: ['1'], nowMs: NOW });
+    expect(probs(plain)).toEqual(probs(run(false, 0.03)));
+  });
+});
