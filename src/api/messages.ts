@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { AccountSnapshot, MarginReport } from '../domain/contracts';
 import type { AccountForecast } from '../domain/forecast/types';
 import type { AlertLevel } from '../domain/alerts/levels';
-import type { VenueHealth } from '../venues/types';
+import type { VenueHealth } from '../domain/contracts/health';
+export type { VenueHealth };
 import { EXCHANGE_SOURCES } from '../venues/catalog';
 
 export type { AlertLevel };

@@ -3,7 +3,7 @@
 // episode machine decide what opens, escalates, closes and gets pushed. No I/O, no clock.
 import type { MarginReport, PositionReport } from '../contracts';
 import type { AccountForecast, LevelForecast } from '../forecast/types';
-import type { VenueHealth } from '../../venues/types';
+import type { VenueHealth } from '../contracts/health';
 import { levelRank, worstLevel, type AlertLevel } from './levels';
 import type { AlertSettings } from './settings';
 import { classify, finiteOrNull, isolatedRatioFromDistance, positionDirection } from './classify';

@@ -122,9 +122,7 @@ export class PollingSession implements VenueSession {
         return;
       case 'heartbeat':
         return;
-      case 'order':
-        this.listener?.onOrderEvent?.(event);
-        break;
+      case 'order': // a liquidation/ADL parser maps these to the listener's venue events
       case 'position':
       case 'balance':
       case 'account-changed':
