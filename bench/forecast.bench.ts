@@ -10,6 +10,7 @@ import { BacktestTotals, runBacktestFile } from '../src/backtest/run';
 import type { AccountSnapshot, MarginReport, Position, PositionReport } from '../src/domain/contracts';
 import { buildMonteCarloJob, DEFAULT_PARAMS, forecastAccountV1, type MarketView } from '../src/domain/forecast';
 import { MonteCarloRunner } from '../src/forecast/monteCarloRunner';
+import { fixturePath, MARKET_1M } from '../test/fixtures';
 
 const NOW = Date.parse('2024-05-01T12:00:00.000Z');
 
@@ -109,8 +110,13 @@ async function benchV2(): Promise<void> {
   await runner.close();
 }
 
+/**
+ * Backtest speed on real 1-minute candles: the committed cut (2,500 bars) by default; for the figure
+ * in docs/BENCHMARKS.md set MARGINWATCH_BENCH_CANDLES to a month of them, e.g. this organisation's
+ * ../shared/data/market/binance_um_BTCUSDT_perp_1m_20250525-20250624.csv (source in its README).
+ */
 function benchBacktest(): void {
-  const file = resolve(process.cwd(), '../shared/data/market/binance_um_BTCUSDT_perp_1m_20250525-20250624.csv');
+  const file = process.env.MARGINWATCH_BENCH_CANDLES ? resolve(process.env.MARGINWATCH_BENCH_CANDLES) : fixturePath(MARKET_1M.BTCUSDT);
   const series = readCandleFile(file);
   const t0 = performance.now();
   const totals = new BacktestTotals();

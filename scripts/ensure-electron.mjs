@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const electronDir = dirname(require.resolve('electron/package.json'));
+// The override lets the test (test/desktop/ensure-electron.test.ts) use a stand-in electron package.
+const electronDir = process.env.MARGINWATCH_ELECTRON_PACKAGE_DIR ?? dirname(require.resolve('electron/package.json'));
 
 function installed() {
   try {

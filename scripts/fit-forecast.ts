@@ -4,7 +4,10 @@
 //     two-speed EWMA σ over the last 90 days of that history;
 //   - isotonic calibration maps per horizon, from the backtest's pass-1 pairs on the perp 1m/5m files
 //     of 2025 (the closest to live 1-minute data).
-// Run: npx tsx scripts/fit-forecast.ts [--out resources/forecast/params.json]
+// Run: npx tsx scripts/fit-forecast.ts --data DIR [--out resources/forecast/params.json]
+// DIR holds Binance USDⓈ-M candle files in the format of src/backtest/candles.ts, named as below
+// (1h mark price, 8h funding, 1m/5m perp): this organisation's ../shared/data/market (its README gives
+// each file's source); the repository itself carries only small test cuts (test/fixtures/market).
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readCandleFile, readFundingFile } from '../src/backtest/candles';
@@ -23,7 +26,12 @@ import {
   type SymbolParams,
 } from '../src/domain/forecast';
 
-const DATA = resolve(process.cwd(), '../shared/data/market');
+const dataArg = process.argv.indexOf('--data');
+if (dataArg < 0 || !process.argv[dataArg + 1]) {
+  console.error('usage: npx tsx scripts/fit-forecast.ts --data DIR [--out FILE]  (DIR: the market data folder; see the comment at the top of this script)');
+  process.exit(2);
+}
+const DATA = resolve(process.cwd(), process.argv[dataArg + 1]!);
 const outArg = process.argv.indexOf('--out');
 const OUT = resolve(process.cwd(), outArg > 0 ? process.argv[outArg + 1]! : 'resources/forecast/params.json');
 const X0 = 0.02;

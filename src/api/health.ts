@@ -34,3 +34,15 @@ export function summarizeDataHealth(
   for (const f of feeds) if (!feedHealthy(f.health)) names.add(f.accountId);
   return { healthy: names.size === 0, unhealthyAccounts: [...names] };
 }
+
+/** Whether the service can keep what it decides (ServiceStatus.storage). */
+export interface StorageHealthView {
+  /** "degraded: storage" while the database cannot be written; alerts still go out. */
+  summary: 'ok' | 'degraded: storage';
+  /** Why writes fail ("disk full at PATH"), or null. */
+  failing: string | null;
+  /** Low free space ("42 MB free at PATH"), or null. */
+  lowDisk: string | null;
+  /** Free bytes at the last check, or null when unknown. */
+  freeBytes: number | null;
+}

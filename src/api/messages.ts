@@ -5,8 +5,10 @@ import { z } from 'zod';
 import type { AccountSnapshot, MarginReport } from '../domain/contracts';
 import type { AccountForecast } from '../domain/forecast/types';
 import type { AlertLevel } from '../domain/alerts/levels';
+import type { DangerAction, SubjectDanger } from '../domain/danger';
 import type { VenueHealth } from '../domain/contracts/health';
 export type { VenueHealth };
+import type { StorageHealthView } from './health';
 import { EXCHANGE_SOURCES } from '../venues/catalog';
 
 export type { AlertLevel };
@@ -22,8 +24,29 @@ export interface AccountView {
   health: VenueHealth;
   /** Worst open alert level of the account and its positions. */
   level: AlertLevel;
+  /** The danger verdict now: every subject's level, distance, forecast and restoring action (null before data). */
+  danger?: DangerView | null;
   /** Last rejected input (bad snapshot, engine error), shown to the trader. */
   lastError: { at: string; message: string } | null;
+}
+
+/**
+ * One danger subject (an isolated position or the cross book) as the window shows it: the domain's
+ * verdict (fields documented in src/domain/danger/assess.ts) with the machine key as `subject`
+ * (never show it: use `label`) and the one action that restores safety (null when safe).
+ */
+export type DangerSubjectView = Omit<SubjectDanger, 'subject' | 'key' | 'holdLevel' | 'adverse' | 'sigmaPerMin' | 'pastTrigger'> & {
+  subject: string;
+  action: DangerAction | null;
+};
+
+export interface DangerView {
+  /** The account's level: its worst subject's. */
+  level: AlertLevel;
+  /** The worst subject (what the danger strip shows); null without positions. */
+  worst: DangerSubjectView | null;
+  /** Every subject, most endangered first. */
+  subjects: DangerSubjectView[];
 }
 
 export type AlertKind = 'level' | 'predictive' | 'system';
@@ -62,6 +85,8 @@ export interface ServiceStatus {
   osNotifications: { available: boolean; detail: string | null };
   dataDir: string;
   shell: 'desktop' | 'headless';
+  /** Whether the database takes writes ("degraded: storage" when not); absent from older services. */
+  storage?: StorageHealthView;
 }
 
 export interface HistoryPoint {

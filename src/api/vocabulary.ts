@@ -2,3 +2,4 @@
 // re-exported so the UI reads only src/api. Pure values and types; no service code.
 export { ALERT_LEVELS, levelRank, type AlertLevel } from '../domain/alerts/levels';
 export type { LevelForecast } from '../domain/forecast/types';
+export type { AccountReport } from '../domain/contracts';

@@ -39,7 +39,12 @@ export async function runHeadless(
     process.once('SIGTERM', stop);
   });
   stderr.write('marginwatch: shutting down\n');
-  await server.close();
-  await monitor.close();
+  // Best effort: a full disk or a failing checkpoint is reported, and the exit is still clean.
+  try {
+    await server.close();
+    await monitor.close();
+  } catch (error) {
+    stderr.write(`marginwatch: shutdown was not clean: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
   return 0;
 }

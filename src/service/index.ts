@@ -10,6 +10,7 @@ import { HistoryStore } from '../store/historyStore';
 import { AccountStore } from '../store/accountStore';
 import { databaseFile } from '../paths';
 import { AlertPipeline, Watchdog } from './alerts';
+import { StorageMonitor } from './storageMonitor';
 import { channelsFromSettings, osNotificationChannel, soundChannel, type NotificationChannel } from '../notify';
 import { ChannelSecretStore } from './channelSecrets';
 import { mergePatch } from './mergePatch';
@@ -53,6 +54,12 @@ export interface MonitorOptions {
   /** How often each exchange key's permissions are re-checked (default 6 h). */
   keyAuditIntervalMs?: number;
   log?: (line: string) => void;
+  /** Below this many free bytes in the data folder a low-disk warning is raised (default 100 MB; 0 = off). */
+  lowDiskBytes?: number;
+  /** How often free space is checked (default 60 s). */
+  diskCheckMs?: number;
+  /** While the database cannot be written, how often writing is retried (default 5 s). */
+  storageRetryMs?: number;
 }
 
 export interface RunningMonitor extends Monitor {
@@ -90,7 +97,20 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
   const osStatus = options.osNotifications ?? (options.channels ? { available: local.os !== undefined, detail: null } : osChannel.status());
 
   const initialChannels = [local.os, local.sound, ...extraChannels].filter((c): c is NotificationChannel => c !== undefined);
-  const pipeline = new AlertPipeline({ db, channels: initialChannels, now, onError: (error) => log(`alert pipeline: ${String(error)}`) });
+  const storage = new StorageMonitor({
+    file: databaseFile(options.dataDir),
+    dir: options.dataDir,
+    ...(options.lowDiskBytes !== undefined ? { lowDiskBytes: options.lowDiskBytes } : {}),
+    log,
+  });
+  const pipeline = new AlertPipeline({
+    db,
+    channels: initialChannels,
+    now,
+    onError: (error) => log(`alert pipeline: ${String(error)}`),
+    storage,
+    ...(options.storageRetryMs !== undefined ? { storageRetryMs: options.storageRetryMs } : {}),
+  });
   const channelSecrets = new ChannelSecretStore(history, vault);
   let channelProblems: string[] = [];
   // The channel set follows the alert settings (enabled channels, remote URLs) and the stored secrets.
@@ -128,9 +148,18 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
     osNotifications: osStatus,
     dataDir: options.dataDir,
     shell: options.shell,
+    storage: storage.view(),
   };
 
   let monitor: Monitor | null = null;
+  // "degraded: storage" reaches every window as a status event.
+  storage.onChange(() => {
+    status.storage = storage.view();
+    monitor?.emit({ type: 'status', status });
+  });
+  await storage.checkFreeSpace();
+  const diskCheck = setInterval(() => void storage.checkFreeSpace(), options.diskCheckMs ?? 60_000);
+  diskCheck.unref();
   const runners: AccountRunner[] = [];
   const watchdogs = new Map<string, Watchdog>();
   const runnerDeps = {
@@ -149,6 +178,7 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
     },
     emit: (view: AccountView) => monitor?.emit({ type: 'account', account: view }),
     log,
+    storageFailed: (error: unknown) => storage.failed(error),
   };
   const startAccount = (config: AccountConfig, session: VenueSession) => {
     const runner = new AccountRunner(config, session, runnerDeps);
@@ -253,13 +283,14 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
   running.close = () =>
     (closing ??= (async () => {
       clearInterval(retention);
+      clearInterval(diskCheck);
       clearTimeout(firstAudit);
       await keyAuditor.stop();
       await Promise.allSettled([...watchdogs.values()].map((w) => w.stop()));
       await Promise.allSettled(runners.map((r) => r.stop()));
       await pipeline.close();
       await forecaster.close();
-      closeDb(db);
+      closeDb(db, log);
     })());
   return running;
 }
@@ -383,10 +414,16 @@ function startRetention(history: HistoryStore, settings: SettingsRepository, now
   return timer;
 }
 
-function closeDb(db: Db): void {
+/** Best effort: a checkpoint that fails (disk full) is logged, and the database is closed anyway. */
+function closeDb(db: Db, log: (line: string) => void): void {
   try {
     db.pragma('wal_checkpoint(TRUNCATE)');
-  } finally {
+  } catch (error) {
+    log(`closing: checkpoint failed (${error instanceof Error ? error.message : String(error)}); the WAL is replayed at next start`);
+  }
+  try {
     db.close();
+  } catch (error) {
+    log(`closing the database failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

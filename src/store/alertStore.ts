@@ -82,6 +82,9 @@ interface RawEpisode {
   snoozed_until_ms: number | null;
 }
 
+/** alert_state row used only by probeWrite (never loaded as an account's state). */
+const STORAGE_PROBE_ID = '~storage-probe';
+
 export function deliveryKey(intentKey: string, channel: string): string {
   return `${intentKey}@${channel}`;
 }
@@ -157,6 +160,16 @@ export class AlertStore {
       ),
       allDeliveries: db.prepare<[], RawDelivery>('SELECT * FROM alert_deliveries ORDER BY id'),
     };
+  }
+
+  /** A tiny write that needs room on disk: tells whether the database takes writes again. */
+  probeWrite(nowMs: number): void {
+    this.st.putState.run(STORAGE_PROBE_ID, '{}', nowMs);
+  }
+
+  /** Runs `fn` in one transaction (nested calls become savepoints). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   loadState(accountId: string): AlertsState | null {
@@ -332,6 +345,11 @@ export class AlertStore {
 }
 
 function episodeParams(e: Episode) {
+  return { ...episodeRowOf(e), blind: e.blind ? 1 : 0 };
+}
+
+/** The row an episode is stored as (also what is shown of an episode not stored yet). */
+export function episodeRowOf(e: Episode): EpisodeRow {
   return {
     id: e.id,
     accountId: e.accountId,
@@ -339,7 +357,7 @@ function episodeParams(e: Episode) {
     kind: e.kind,
     level: e.level,
     peakLevel: e.peakLevel,
-    blind: e.blind ? 1 : 0,
+    blind: e.blind,
     title: e.title,
     body: e.body,
     openedMs: e.openedAtMs,

@@ -2,6 +2,7 @@
 // The service cannot tell them apart. Freshness is data (asOf, health), never only a log line.
 import type { AccountSnapshot, Candle, MarkTick } from '../domain/contracts';
 import type { ExchangeSource } from './catalog';
+import type { OrderEvent } from './streamEvents';
 
 export type { VenueError, VenueErrorCode, VenueHealth, VenueHealthState } from '../domain/contracts';
 import type { VenueHealth } from '../domain/contracts';
@@ -12,6 +13,8 @@ export interface VenueListener {
   onHealth(health: VenueHealth): void;
   /** Mark-price ticks for symbols the account holds (optional fast path for the forecast). */
   onMarkTick?(tick: MarkTick): void;
+  /** The venue closed (part of) a position itself: a liquidation or auto-deleveraging order seen on the stream. */
+  onOrderEvent?(event: OrderEvent): void;
 }
 
 /** A running connection to one account at one venue. */

@@ -112,6 +112,8 @@ export interface Desktop {
   monitor(): RunningMonitor;
   /** A renderer call as Electron delivers it: to main's IPC handler, from `frame` (default: our page). */
   invoke(command: unknown, params?: unknown, frame?: FakeFrame | null): Promise<Envelope<unknown>>;
+  /** Delivers a signal to the handlers the shell installed (not to vitest's own). */
+  signal(name: 'SIGTERM' | 'SIGINT'): void;
   /** Resolves once the app has really quit (after before-quit's clean-up). */
   quitted(): Promise<void>;
   dispose(): Promise<void>;
@@ -179,6 +181,9 @@ export async function bootDesktop(options: BootOptions = {}): Promise<Desktop> {
       if (!handler) throw new Error('no IPC handler registered');
       const senderFrame = frame === undefined ? desktop.window().webContents.mainFrame : frame;
       return (await handler({ senderFrame }, command, params)) as Envelope<unknown>;
+    },
+    signal(name) {
+      for (const listener of process.listeners(name)) if (!signalsBefore[name].includes(listener)) listener(name);
     },
     quitted: () => until(() => fake.app.quitted, 'the app to quit'),
     async dispose() {

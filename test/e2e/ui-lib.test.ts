@@ -386,7 +386,11 @@ describe('plain words for subjects and deliveries', () => {
     const view = account();
     expect(subjectLabel('position:BTCUSDT:short', view)).toBe('BTCUSDT short (isolated)');
     expect(subjectLabel('predictive:position:ETHUSDT:long', view)).toBe('ETHUSDT long (cross)');
-    expect(subjectLabel('account', view)).toBe('whole account (cross book)');
+    expect(subjectLabel('account', view)).toBe('whole account');
+    expect(subjectLabel('cross', view)).toBe('cross book');
+    expect(subjectLabel('liquidated:position:BTCUSDT:short', view)).toBe(
+      'BTCUSDT short (isolated), liquidated',
+    );
     expect(subjectLabel('system:stale')).toBe('data feed');
     expect(subjectLabel('system:channel:webhook')).toBe('notification channel webhook');
     expect(subjectLabel('system:discrepancy:BTCUSDT:short', view)).toBe(
@@ -413,6 +417,20 @@ describe('alerts that reach a person', () => {
     expect(isNews(alertView({ level: 'margin-call' }), first)).toBe(true);
     toasts = nextToasts(toasts, alertView({ state: 'closed' }), updated);
     expect(toasts).toEqual([]);
+    // A liquidation replaces "imminent" toasts about the same subject, keeps the others.
+    const imminent = alertView({ id: 'imm', subject: 'predictive:position:BTCUSDT:short' });
+    const other = alertView({ id: 'eth', subject: 'position:ETHUSDT:long' });
+    const liquidated = alertView({
+      id: 'liq',
+      subject: 'liquidated:position:BTCUSDT:short',
+      title: 'Liquidated',
+    });
+    toasts = nextToasts(
+      nextToasts(nextToasts([], imminent, undefined), other, undefined),
+      liquidated,
+      undefined,
+    );
+    expect(toasts.map((t) => t.id)).toEqual(['liq', 'eth']);
   });
 
   it('flags an open critical alert that no channel delivered', () => {

@@ -63,8 +63,11 @@ describe('remote alert channels from settings', () => {
 
     const test = await monitor.call('notify.test', { channel: 'webhook' });
     expect(test).toMatchObject({ ok: true, result: { channel: 'webhook', ok: true } });
-    expect(hook.received).toHaveLength(1);
-    const { headers, body } = hook.received[0]!;
+    // Only the test notification counts here: on a loaded machine the demo account's stall watchdog
+    // may legitimately push its own "monitor blind" alert to the same webhook.
+    const tests = hook.received.filter((r) => (JSON.parse(r.body) as { subject?: string }).subject === 'system:test');
+    expect(tests).toHaveLength(1);
+    const { headers, body } = tests[0]!;
     expect(headers['x-marginwatch-signature']).toBe(webhookSignature(secret, body));
     expect(JSON.parse(body)).toMatchObject({ title: 'MarginWatch test notification' });
 

@@ -4,3 +4,4 @@ export * from './report';
 export * from './validation';
 export * from './market';
 export * from './semantic';
+export * from './subject';

@@ -6,7 +6,16 @@ import type { AlertsState, NotificationIntent, ReduceResult } from '../../domain
 import type { NotificationChannel } from '../../notify/types';
 import type { AlertEvents } from './events';
 import type { AccountMemory } from './types';
+import type { UnsavedDecisions } from './unsaved';
 import { toOutgoing } from './views';
+
+/** A decision's deliveries: stored ones (the outbox marks them), or memory-only ones (disk failing). */
+export interface Claimed {
+  saved: DeliveryRow[];
+  unsaved: DeliveryRow[];
+}
+
+const NONE: Claimed = { saved: [], unsaved: [] };
 
 export class AlertDecider {
   /** Reducer state per account, loaded from the store on first use. */
@@ -18,6 +27,9 @@ export class AlertDecider {
     private readonly events: AlertEvents,
     private readonly now: () => number,
     private readonly utcOffsetMin: (nowMs: number) => number,
+    private readonly unsaved: UnsavedDecisions,
+    /** A commit failed: true when it is a storage failure (decide from memory), false to rethrow. */
+    private readonly storageFailed: (error: unknown) => boolean,
   ) {}
 
   state(accountId: string): AlertsState | null {
@@ -30,7 +42,7 @@ export class AlertDecider {
   }
 
   /** Runs the reducer on what the account last gave us; returns the deliveries to send now (claimed). */
-  decide(accountId: string, memory: AccountMemory, monitor: MonitorStatus, claim: boolean): DeliveryRow[] {
+  decide(accountId: string, memory: AccountMemory, monitor: MonitorStatus, claim: boolean): Claimed {
     const nowMs = this.now();
     const input = memory.input ?? {
       report: null,
@@ -48,11 +60,15 @@ export class AlertDecider {
       utcOffsetMin: this.utcOffsetMin(nowMs),
       monitor,
       keyPermissionsNotice: input.keyPermissionsNotice ?? null,
+      snapshot: input.snapshot ?? null,
+      ...(input.volatility ? { volatility: input.volatility } : {}),
+      ...(input.venueEvents ? { venueEvents: input.venueEvents } : {}),
+      ...(input.closedByTrader ? { closedByTrader: input.closedByTrader } : {}),
     });
     return this.commit(accountId, result, nowMs, claim);
   }
 
-  commit(accountId: string, result: ReduceResult, nowMs: number, claim: boolean): DeliveryRow[] {
+  commit(accountId: string, result: ReduceResult, nowMs: number, claim: boolean): Claimed {
     const previous = this.states.get(accountId);
     // Nothing changed: skip the write (and its fsync) on ordinary ticks.
     if (
@@ -62,19 +78,44 @@ export class AlertDecider {
       sameState(previous, result.state)
     ) {
       this.states.set(accountId, result.state);
-      return [];
+      return NONE;
     }
-    const created = this.store.commitDecision(
-      accountId,
-      result.state,
-      result.effects,
-      (n) => this.channelsFor(n),
-      nowMs,
-      claim,
-    );
+    // Decisions kept in memory go to disk first, so the order on disk is the order decided.
+    if (this.unsaved.size > 0) this.saveUnsaved();
+    if (this.unsaved.size === 0) {
+      try {
+        const created = this.store.commitDecision(
+          accountId,
+          result.state,
+          result.effects,
+          (n) => this.channelsFor(n),
+          nowMs,
+          claim,
+        );
+        this.states.set(accountId, result.state);
+        this.events.episodes(result.effects);
+        return { saved: created, unsaved: [] };
+      } catch (error) {
+        if (!this.storageFailed(error)) throw error;
+      }
+    }
+    // The disk cannot take it: decide from memory, deliver from memory, write it when it can.
+    const unsaved = this.unsaved.add(accountId, result.state, result.effects, (n) => this.channelsFor(n), nowMs, claim);
     this.states.set(accountId, result.state);
     this.events.episodes(result.effects);
-    return created;
+    return { saved: [], unsaved };
+  }
+
+  /** Tries to write the decisions kept in memory; true when none is left. */
+  saveUnsaved(): boolean {
+    if (this.unsaved.size === 0) return true;
+    try {
+      this.unsaved.writeTo(this.store);
+      return true;
+    } catch (error) {
+      if (!this.storageFailed(error)) throw error;
+      return false;
+    }
   }
 
   private channelsFor(n: NotificationIntent): string[] {

@@ -4,7 +4,9 @@
 // between re-sends it after restart (see docs/ALERTS.md for that window).
 import type { AlertStore, DeliveryRow } from '../../store/alertStore';
 import type { NotificationChannel, SendResult } from '../../notify/types';
+import type { Claimed } from './decide';
 import type { AlertEvents } from './events';
+import type { UnsavedDecisions } from './unsaved';
 import type { DeliveryRetryPolicy } from './types';
 import { toOutgoing } from './views';
 
@@ -19,6 +21,31 @@ export interface OutboxOptions {
   sendTimeoutMs: number;
   /** Re-judges channel health after trouble; true when that raised an alert to send. */
   judgeChannels: () => boolean;
+  /** Deliveries of decisions the database could not take (sent from memory, never marked on disk). */
+  unsaved: UnsavedDecisions;
+  /** A write failed: true when it was the disk (the stored deliveries wait for it, quietly). */
+  storageFailed: (error: unknown) => boolean;
+}
+
+/** One channel.send that always settles: a throw or no answer within `timeoutMs` is a failed send. */
+export async function sendWithTimeout(
+  channel: NotificationChannel,
+  row: DeliveryRow,
+  timeoutMs: number,
+): Promise<SendResult> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    // A channel that never answers must not hold its delivery "sending" forever; a late success
+    // after the timeout means a same-key re-send on the next round (at-least-once).
+    const timeout = new Promise<SendResult>((resolve) => {
+      timer = setTimeout(() => resolve({ ok: false, detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    });
+    return await Promise.race([channel.send(toOutgoing(row.payload)), timeout]);
+  } catch (error) {
+    return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export class Outbox {
@@ -35,8 +62,8 @@ export class Outbox {
   }
 
   /** Sends this decision's deliveries (and anything else due), waiting at most awaitDeliveryMs. */
-  async deliver(claimed: DeliveryRow[]): Promise<void> {
-    const work = Promise.all([this.sendClaimed(claimed), this.flush()]).then(
+  async deliver(claimed: Claimed): Promise<void> {
+    const work = Promise.all([this.sendClaimed(claimed.saved), this.sendUnsaved(claimed.unsaved), this.flush()]).then(
       () => undefined,
       (error: unknown) => this.o.onError(error),
     );
@@ -90,11 +117,20 @@ export class Outbox {
 
   private async deliverDue(): Promise<void> {
     const { store } = this.o;
+    await this.sendUnsaved(this.o.unsaved.claimUnsent(this.o.now()));
+    // Decisions still in memory mean the disk is failing: stored deliveries wait until it is back.
+    if (this.o.unsaved.size > 0) return;
     const due = store.dueDeliveries(this.o.now());
     if (due.length === 0) return;
-    const claimed = due.filter((d) =>
-      this.o.channels.has(d.channel) ? store.claim(d.id, this.o.now()) : this.dropOrphan(d),
-    );
+    let claimed: DeliveryRow[];
+    try {
+      claimed = due.filter((d) =>
+        this.o.channels.has(d.channel) ? store.claim(d.id, this.o.now()) : this.dropOrphan(d),
+      );
+    } catch (error) {
+      if (this.o.storageFailed(error)) return;
+      throw error;
+    }
     await this.sendClaimed(claimed, true);
   }
 
@@ -126,6 +162,27 @@ export class Outbox {
     if (notify && !insideFlush) await this.flush();
   }
 
+  /** Memory-only deliveries (the database is failing): same channels, results kept in memory; one
+   *  that fails is tried again on the next pass and written pending when the disk is back. */
+  private async sendUnsaved(rows: readonly DeliveryRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const byChannel = new Map<string, DeliveryRow[]>();
+    for (const d of rows) byChannel.set(d.channel, [...(byChannel.get(d.channel) ?? []), d]);
+    await Promise.all(
+      [...byChannel.entries()].map(async ([channelId, list]) => {
+        const channel = this.o.channels.get(channelId);
+        for (const row of list) {
+          const result: SendResult = channel
+            ? await sendWithTimeout(channel, row, this.o.sendTimeoutMs)
+            : { ok: false, detail: `channel "${channelId}" is no longer configured` };
+          this.o.unsaved.settle(row, result.ok, result.attempts ?? 1, result.detail ?? null, this.o.now());
+          this.o.events.episode(row.episodeId);
+        }
+      }),
+    );
+    if (rows.some((r) => r.status === 'pending')) this.scheduleRetry();
+  }
+
   private async sendOne(channelId: string, row: DeliveryRow): Promise<'sent' | 'recovered' | 'failed'> {
     const { store } = this.o;
     const channel = this.o.channels.get(channelId);
@@ -133,23 +190,7 @@ export class Outbox {
       this.dropOrphan(row); // removed by setChannels() after the delivery was claimed
       return 'failed';
     }
-    let result: SendResult;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      // A channel that never answers must not hold its delivery "sending" forever; a late success
-      // after the timeout means a same-key re-send on the next round (at-least-once).
-      const timeout = new Promise<SendResult>((resolve) => {
-        timer = setTimeout(
-          () => resolve({ ok: false, detail: `no answer within ${this.o.sendTimeoutMs} ms` }),
-          this.o.sendTimeoutMs,
-        );
-      });
-      result = await Promise.race([channel.send(toOutgoing(row.payload)), timeout]);
-    } catch (error) {
-      result = { ok: false, detail: error instanceof Error ? error.message : String(error) };
-    } finally {
-      clearTimeout(timer);
-    }
+    const result = await sendWithTimeout(channel, row, this.o.sendTimeoutMs);
     const doneMs = this.o.now();
     const attempts = result.attempts ?? 1;
     const before = store.channelStatus(channelId)?.consecutiveFailures ?? 0;
@@ -171,7 +212,10 @@ export class Outbox {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     if (this.closed) return;
-    const next = this.o.store.nextDueMs();
+    // Memory deliveries that failed are retried after the first backoff step.
+    const memoryRetry = this.o.unsaved.hasUnsent() ? this.o.now() + this.o.retry.baseDelayMs : null;
+    const stored = this.o.store.nextDueMs();
+    const next = stored === null ? memoryRetry : memoryRetry === null ? stored : Math.min(stored, memoryRetry);
     if (next === null) return;
     const delay = Math.max(0, Math.min(next - this.o.now(), 2 ** 31 - 1));
     this.retryTimer = setTimeout(() => void this.flush(), delay);

@@ -5,15 +5,21 @@
 //   userActions.ts    acknowledge / snooze
 //   queries.ts        lists and single alerts for the UI
 //   trayView.ts       the tray's level, health and tooltip (TrayState is defined in src/api)
+//   unsaved.ts        decisions the database could not take: delivered and shown from memory,
+//                     written once when it can (with the system:storage alert meanwhile)
 import { performance } from 'node:perf_hooks';
+import { dirname } from 'node:path';
 import type { Db } from '../../store/db';
 import { AlertStore } from '../../store/alertStore';
-import type { AlertView } from '../../api/messages';
+import type { AlertView, DangerView } from '../../api/messages';
+import { dangerView } from '../dangerView';
 import { summarizeDataHealth, type TrayState } from '../../api/health';
 import type { VenueHealth } from '../../venues/types';
 import type { AlertLevel } from '../../domain/alerts/levels';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../../domain/alerts/settings';
 import { MONITOR_ACCOUNT_ID } from '../../domain/alerts/channels';
+import { reduceStorageAlerts } from '../../domain/alerts/storage';
+import { StorageMonitor } from '../storageMonitor';
 import type { NotificationChannel } from '../../notify/types';
 import { judgeChannels } from './channelHealth';
 import { AlertDecider } from './decide';
@@ -23,6 +29,7 @@ import { accountLevel, AlertQueries } from './queries';
 import { sendTestNotification } from './sendTest';
 import { trayView } from './trayView';
 import type { AccountMemory, AlertEvaluationInput, AlertListFilter, DeliveryRetryPolicy } from './types';
+import { UnsavedDecisions } from './unsaved';
 import { applyUserAction, validSnoozeMinutes } from './userActions';
 import type { WatchdogTarget } from './watchdog';
 
@@ -46,6 +53,10 @@ export interface AlertPipelineOptions {
   awaitDeliveryMs?: number;
   /** A channel.send that has not answered after this long counts as failed (default 60 s). */
   sendTimeoutMs?: number;
+  /** Whether the database takes writes (shared with the rest of the service); one is made if absent. */
+  storage?: StorageMonitor;
+  /** While storage fails: how often to try writing again and re-judge the storage alert (default 5 s). */
+  storageRetryMs?: number;
 }
 
 export class AlertPipeline implements WatchdogTarget {
@@ -58,6 +69,13 @@ export class AlertPipeline implements WatchdogTarget {
   private readonly decider: AlertDecider;
   private readonly outbox: Outbox;
   private readonly queries: AlertQueries;
+  private readonly unsaved = new UnsavedDecisions();
+  readonly storage: StorageMonitor;
+  private readonly storageRetryMs: number;
+  private storageTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly utcOffsetMin: (nowMs: number) => number;
+  private readonly onError: (error: unknown) => void;
+  private closed = false;
   /** Resolves once deliveries left pending by a previous run have been attempted. */
   readonly ready: Promise<void>;
 
@@ -70,10 +88,23 @@ export class AlertPipeline implements WatchdogTarget {
     this.now = options.now ?? (() => Date.now());
     this.monoNow = options.monoNow ?? (() => performance.now());
     const utcOffsetMin = options.utcOffsetMin ?? ((ms: number) => -new Date(ms).getTimezoneOffset());
+    this.utcOffsetMin = utcOffsetMin;
     const onError = options.onError ?? ((error: unknown) => console.error('alert pipeline:', error));
-    this.queries = new AlertQueries(this.store, this.now);
+    this.onError = onError;
+    this.storage =
+      options.storage ?? new StorageMonitor({ file: options.db.name, dir: dirname(options.db.name), lowDiskBytes: 0 });
+    this.storageRetryMs = options.storageRetryMs ?? 5_000;
+    this.queries = new AlertQueries(this.store, this.now, this.unsaved);
     this.events = new AlertEvents((id) => this.queries.view(id), onError);
-    this.decider = new AlertDecider(this.store, this.channels, this.events, this.now, utcOffsetMin);
+    this.decider = new AlertDecider(
+      this.store,
+      this.channels,
+      this.events,
+      this.now,
+      utcOffsetMin,
+      this.unsaved,
+      (error) => this.storage.failed(error),
+    );
     this.outbox = new Outbox({
       store: this.store,
       channels: this.channels,
@@ -87,9 +118,19 @@ export class AlertPipeline implements WatchdogTarget {
         const nowMs = this.now();
         return judgeChannels(this.store, this.decider, [...this.channels.keys()], nowMs, utcOffsetMin(nowMs));
       },
+      unsaved: this.unsaved,
+      storageFailed: (error) => this.storage.failed(error),
     });
+    // A change in storage (failing, back, low disk) is judged once the current decision is done:
+    // never inside another commit.
+    this.storage.onChange(() => queueMicrotask(() => this.judgeStorage()));
     // Whatever was in flight when the last run died may not have gone out: send it again.
-    this.store.resetInFlight();
+    try {
+      this.store.resetInFlight();
+    } catch (error) {
+      // Started on a full disk: run anyway (the storage alert says why); the reset waits for space.
+      if (!this.storage.failed(error)) throw error;
+    }
     this.ready = this.outbox.flush();
   }
 
@@ -127,6 +168,8 @@ export class AlertPipeline implements WatchdogTarget {
       { silentMs: 0, resumedAfterGapMs: null },
       !this.outbox.isClosed,
     );
+    // Venue events and trader closes are news once: a later re-judgement must not replay them.
+    memory.input = { ...input, venueEvents: [], closedByTrader: [] };
     await this.outbox.deliver(claimed);
   }
 
@@ -165,6 +208,58 @@ export class AlertPipeline implements WatchdogTarget {
     return m;
   }
 
+  // ---- storage ---------------------------------------------------------------------------------
+
+  /** Raises, repeats or closes the system:storage alert from the storage monitor's condition. */
+  private judgeStorage(): void {
+    if (this.closed) return;
+    try {
+      const nowMs = this.now();
+      const result = reduceStorageAlerts(this.decider.state(MONITOR_ACCOUNT_ID), {
+        condition: this.storage.condition(),
+        settings: DEFAULT_ALERT_SETTINGS,
+        nowMs,
+        utcOffsetMin: this.utcOffsetMin(nowMs),
+      });
+      void this.outbox.deliver(this.decider.commit(MONITOR_ACCOUNT_ID, result, nowMs, true));
+    } catch (error) {
+      this.onError(error);
+    }
+    this.watchStorage();
+  }
+
+  /** While storage fails: retry the writes now and then, and re-judge (critical repeats). */
+  private watchStorage(): void {
+    const failing = this.storage.degraded || this.unsaved.size > 0;
+    if (!failing || this.closed) {
+      if (this.storageTimer) clearInterval(this.storageTimer);
+      this.storageTimer = null;
+      return;
+    }
+    if (this.storageTimer) return;
+    this.storageTimer = setInterval(() => this.retryStorage(), this.storageRetryMs);
+    this.storageTimer.unref?.();
+  }
+
+  /** Writes what was kept in memory (exactly once) and tells the storage monitor when writes work. */
+  retryStorage(): void {
+    try {
+      if (this.decider.saveUnsaved() && this.storage.degraded) {
+        try {
+          this.store.probeWrite(this.now());
+          this.storage.recovered(); // its change event closes the alert
+        } catch (error) {
+          if (!this.storage.failed(error)) throw error;
+        }
+      }
+      if (this.storage.degraded) this.judgeStorage();
+      else void this.outbox.flush(); // stored deliveries that waited for the disk
+    } catch (error) {
+      this.onError(error);
+    }
+    this.watchStorage();
+  }
+
   // ---- trader actions --------------------------------------------------------------------------
 
   acknowledge(alertId: string): AlertView {
@@ -190,6 +285,12 @@ export class AlertPipeline implements WatchdogTarget {
 
   view(alertId: string): AlertView | null {
     return this.queries.view(alertId);
+  }
+
+  /** The account's danger verdict now, from the last evaluated data and its settings. */
+  danger(accountId: string): DangerView | null {
+    const memory = this.accounts.get(accountId);
+    return memory?.input ? dangerView(memory.input, memory.settings) : null;
   }
 
   /** Worst level among the account's alerts that are not closed (acknowledged and snoozed included). */
@@ -220,6 +321,15 @@ export class AlertPipeline implements WatchdogTarget {
 
   /** Stops timers and waits for sends in flight; the database stays open (the caller owns it). */
   async close(): Promise<void> {
+    this.closed = true;
+    if (this.storageTimer) clearInterval(this.storageTimer);
+    this.storageTimer = null;
     await this.outbox.close();
+    // Best effort: what the disk could not take may fit now.
+    try {
+      this.decider.saveUnsaved();
+    } catch (error) {
+      this.onError(error);
+    }
   }
 }

@@ -30,6 +30,8 @@ export interface BinanceServerOptions {
   markIntervalMs?: number;
   /** 1-minute mark-price candles served by /fapi/v1/markPriceKlines, per symbol. */
   klines?: Record<string, Array<[number, string, string, string, string]>>;
+  /** Multi-Assets asset index rows served by /fapi/v1/assetIndex (documented shape). */
+  assetIndex?: Record<string, unknown>[];
 }
 
 interface RequestRecord {
@@ -281,6 +283,7 @@ export class BinanceTestServer {
     let weight = path.startsWith('/fapi/') || path.startsWith('coinm:') ? (WEIGHTS[path] ?? 1) : 0;
     if (path === '/fapi/v1/markPriceKlines') weight = klineWeight(Number(url.searchParams.get('limit') ?? 500));
     if (path === '/fapi/v1/premiumIndex') weight = url.searchParams.has('symbol') ? 1 : 10;
+    if (path === '/fapi/v1/assetIndex') weight = url.searchParams.has('symbol') ? 1 : 10;
 
     const fault = this.faults.shift();
     if (fault?.kind === 'slow') await sleep(fault.delayMs);
@@ -321,6 +324,11 @@ export class BinanceTestServer {
       return ok(symbol ? rows[0] : rows);
     }
     if (path === '/fapi/v1/markPriceKlines') return ok(this.klines(url.searchParams));
+    if (path === '/fapi/v1/assetIndex') {
+      const rows = this.options.assetIndex ?? [];
+      const symbol = url.searchParams.get('symbol');
+      return ok(symbol ? (rows.find((r) => r.symbol === symbol) ?? {}) : rows);
+    }
 
     // Keyed endpoints.
     const apiKey = req.headers['x-mbx-apikey'];

@@ -19,6 +19,8 @@ export interface BybitAccountState {
   wallet: Record<string, unknown>;
   marginMode: 'REGULAR_MARGIN' | 'ISOLATED_MARGIN' | 'PORTFOLIO_MARGIN';
   positions: Record<string, unknown>[];
+  /** /v5/account/collateral-info rows (currency, collateralSwitch, marginCollateral, …). */
+  collateralInfo?: Record<string, unknown>[];
 }
 
 export interface BybitServerOptions {
@@ -27,6 +29,8 @@ export interface BybitServerOptions {
   tickers: Record<string, unknown>[];
   fees: Record<string, unknown>[];
   markKlines?: Record<string, Array<[number, string, string, string, string]>>;
+  /** /v5/spot-margin-trade/collateral rows (currency, collateralRatioList). */
+  collateralRatios?: Record<string, unknown>[];
   /** Interval of tickers.<symbol> pushes on the public stream. */
   tickerIntervalMs?: number;
   limit?: number;
@@ -81,6 +85,11 @@ export class BybitTestServer {
         const params = url.searchParams;
         // Public market data.
         if (path === '/v5/market/time') return send(0, 'OK', { timeSecond: String(Math.floor(this.now() / 1000)), timeNano: `${this.now()}000000` });
+        if (path === '/v5/spot-margin-trade/collateral') {
+          const currency = params.get('currency');
+          const rows = this.options.collateralRatios ?? [];
+          return send(0, 'OK', { list: currency ? rows.filter((r) => r.currency === currency) : rows });
+        }
         if (path === '/v5/market/tickers') return send(0, 'OK', { category: params.get('category'), list: this.options.tickers });
         if (path === '/v5/market/risk-limit') {
           const list = this.options.riskLimits.filter((r) => !params.get('symbol') || r.symbol === params.get('symbol'));
@@ -110,6 +119,7 @@ export class BybitTestServer {
         }
         if (path === '/v5/user/query-api') return send(0, '', { apiKey: `${apiKey.slice(0, 4)}…`, readOnly: account.readOnly ? 1 : 0, permissions: account.permissions, ips: ['*'], uta: 1 });
         if (path === '/v5/account/wallet-balance') return send(0, 'OK', { list: [account.wallet] });
+        if (path === '/v5/account/collateral-info') return send(0, 'OK', { list: account.collateralInfo ?? [] });
         if (path === '/v5/account/info') return send(0, 'OK', { unifiedMarginStatus: 4, marginMode: account.marginMode, isMasterTrader: false, spotHedgingStatus: 'OFF', updatedTime: '1697078946000', dcpStatus: 'OFF', timeWindow: 10, smpGroup: 0 });
         if (path === '/v5/account/fee-rate') return send(0, 'OK', { list: this.options.fees });
         if (path === '/v5/position/list') {

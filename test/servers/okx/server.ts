@@ -28,6 +28,8 @@ export interface OkxServerOptions {
   funding: Record<string, unknown>[];
   takerFee: string;
   markCandles?: Record<string, Array<[number, string, string, string, string]>>;
+  /** /api/v5/public/discount-rate-interest-free-quota rows (ccy, details[minAmt, maxAmt, discountRate]). */
+  discounts?: Record<string, unknown>[];
   markIntervalMs?: number;
   /** Requests per endpoint per window (OKX: mostly 10–20 per 2 s). */
   perEndpointLimit?: number;
@@ -77,6 +79,11 @@ export class OkxTestServer {
         // Public.
         if (path === '/api/v5/public/time') return send(200, '0', '', [{ ts: String(this.now()) }]);
         if (path === '/api/v5/public/instruments') return send(200, '0', '', this.options.instruments);
+        if (path === '/api/v5/public/discount-rate-interest-free-quota') {
+          const ccy = params.get('ccy');
+          const rows = this.options.discounts ?? [];
+          return send(200, '0', '', ccy ? rows.filter((r) => r.ccy === ccy) : rows);
+        }
         if (path === '/api/v5/public/mark-price') return send(200, '0', '', this.options.marks);
         if (path === '/api/v5/public/funding-rate') return send(200, '0', '', this.options.funding.filter((f) => f.instId === params.get('instId')));
         if (path === '/api/v5/public/position-tiers') {

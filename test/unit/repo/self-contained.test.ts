@@ -1,7 +1,7 @@
 // A clone is the whole product: no code or test reads the team-only ../shared folder at run time,
 // every committed fixture says where it came from, and the repository stays lean.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES_DIR } from '../../fixtures';
 
@@ -42,11 +42,14 @@ describe('self-contained repository', () => {
     expect(SHARED_READ.test(codeOnly('// Formulas: ../shared/design/MARGIN-FORMULAS.md §4.'))).toBe(false);
   });
 
-  it('every fixture data file is named in test/fixtures/README.md with its source', () => {
-    const readme = readFileSync(join(FIXTURES_DIR, 'README.md'), 'utf8');
+  it('every fixture data file is named, with its source, in test/fixtures/README.md or the README.md beside it', () => {
+    const readme = (dir: string) => (existsSync(join(dir, 'README.md')) ? readFileSync(join(dir, 'README.md'), 'utf8') : '');
+    const top = readme(FIXTURES_DIR);
     const data = filesUnder(FIXTURES_DIR).filter((f) => !['.ts', '.md'].includes(extname(f)));
     expect(data.length).toBeGreaterThan(0);
-    const unnamed = data.map((f) => relative(FIXTURES_DIR, f)).filter((f) => !readme.includes(`\`${f.split('/').pop()}\``));
+    const unnamed = data
+      .filter((f) => ![top, readme(dirname(f))].some((text) => text.includes(`\`${basename(f)}\``)))
+      .map((f) => relative(FIXTURES_DIR, f));
     expect(unnamed).toEqual([]);
   });
 

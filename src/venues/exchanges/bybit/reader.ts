@@ -21,6 +21,7 @@ export class BybitReader extends CcxtReader implements VenueReader {
   private readonly settleCoin: string;
   private riskLimits = new Map<string, { rows: Row[]; at: number }>();
   private fees: { map: Map<string, Row>; at: number } | null = null;
+  private collateral: { rows: Row[]; at: number } | null = null;
   private readonly wsBase: string | null;
 
   constructor(ctx: ReaderContext) {
@@ -61,7 +62,7 @@ export class BybitReader extends CcxtReader implements VenueReader {
       const walletRow = ((wallet.list ?? []) as Row[])[0];
       if (!walletRow) throw new VenueFailure('malformed-payload', 'Bybit sent no unified wallet (is this a Unified Trading Account?)');
       const symbols = [...new Set(positions.map((p) => String(p.symbol)))];
-      const [riskLimits, fees] = await Promise.all([this.riskLimitTables(symbols), this.feeRates()]);
+      const [riskLimits, fees, collateral] = await Promise.all([this.riskLimitTables(symbols), this.feeRates(), this.collateralTables()]);
       const raw: BybitRaw = {
         category: this.category,
         settleCoin: this.settleCoin,
@@ -71,10 +72,22 @@ export class BybitReader extends CcxtReader implements VenueReader {
         riskLimits,
         tickers: new Map(((tickers.list ?? []) as Row[]).map((t) => [String(t.symbol), t])),
         fees,
+        ...collateral,
         asOfMs: this.ctx.now() - Number(this.client.exchange.options['timeDifference'] ?? 0),
       };
       return buildBybitSnapshot(raw);
     });
+  }
+
+  /** Linear UTA collateral tiers (public, cached like risk limits) and the account's collateral switches. */
+  private async collateralTables(): Promise<{ collateralTiers?: Row[]; collateralInfo?: Row[] }> {
+    if (this.category !== 'linear') return {};
+    if (!this.collateral || this.ctx.now() - this.collateral.at > TABLE_TTL_MS) {
+      const result = await this.get('publicGetV5SpotMarginTradeCollateral');
+      this.collateral = { rows: (result.list ?? []) as Row[], at: this.ctx.now() };
+    }
+    const info = await this.get('privateGetV5AccountCollateralInfo');
+    return { collateralTiers: this.collateral.rows, collateralInfo: (info.list ?? []) as Row[] };
   }
 
   private async positions(): Promise<Row[]> {

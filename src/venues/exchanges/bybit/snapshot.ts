@@ -3,7 +3,8 @@
 // accountMMRate = totalMaintenanceMargin / totalMarginBalance, so the cross wallet is
 // totalWalletBalance (USD value) for linear; for inverse it is the settle coin's own wallet.
 import Decimal from 'decimal.js';
-import { accountSnapshotSchema, parseWith, SNAPSHOT_SCHEMA, type AccountSnapshot, type Position, type Tier } from '../../../domain/contracts';
+import { accountSnapshotSchema, parseWith, SNAPSHOT_SCHEMA, type AccountSnapshot, type Collateral, type Position, type Tier } from '../../../domain/contracts';
+import { bybitUtaCollateral } from './collateral';
 import { absDecimal, decimalField, decimalOf, millisField, stringField } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
 
@@ -24,6 +25,9 @@ export interface BybitRaw {
   tickers: Map<string, Row>;
   /** /v5/account/fee-rate list, by symbol */
   fees: Map<string, Row>;
+  /** Linear UTA: /v5/spot-margin-trade/collateral list and /v5/account/collateral-info list (issue 16). */
+  collateralTiers?: Row[];
+  collateralInfo?: Row[];
   asOfMs: number;
 }
 
@@ -104,7 +108,12 @@ export function buildBybitSnapshot(raw: BybitRaw): AccountSnapshot {
   });
 
   let crossWalletBalance: string;
-  if (raw.category === 'linear') {
+  let collateral: Collateral[] | undefined;
+  if (raw.category === 'linear' && raw.collateralTiers && raw.collateralTiers.length > 0) {
+    // Every coin valued by its own tiers (and moving with its price) instead of Bybit's USD total.
+    crossWalletBalance = '0';
+    collateral = bybitUtaCollateral(raw.wallet, raw.collateralTiers, raw.collateralInfo ?? []);
+  } else if (raw.category === 'linear') {
     crossWalletBalance = decimalField(raw.wallet.totalWalletBalance, 'wallet.totalWalletBalance');
   } else {
     const coin = ((raw.wallet.coin ?? []) as Row[]).find((c) => c.coin === raw.settleCoin);
@@ -117,6 +126,7 @@ export function buildBybitSnapshot(raw: BybitRaw): AccountSnapshot {
     positionMode: hedge ? 'hedge' : 'oneway',
     settleAsset: raw.settleCoin,
     crossWalletBalance,
+    ...(collateral ? { collateral } : {}),
     positions,
   };
   const parsed = parseWith(accountSnapshotSchema, snapshot);

@@ -122,7 +122,9 @@ export class PollingSession implements VenueSession {
         return;
       case 'heartbeat':
         return;
-      case 'order': // a liquidation/ADL parser maps these to the listener's venue events
+      case 'order':
+        this.listener?.onOrderEvent?.(event);
+        break;
       case 'position':
       case 'balance':
       case 'account-changed':
