@@ -7,7 +7,8 @@ import type { AccountSnapshot, MarginReport } from '../domain/contracts';
 import type { AccountForecast } from '../domain/forecast/types';
 import type { AlertLevel } from '../domain/alerts/levels';
 import type { DangerAction, SubjectDanger } from '../domain/danger';
-import type { VenueHealth } from '../venues/types';
+import type { VenueHealth } from '../domain/contracts/health';
+export type { VenueHealth };
 import type { StorageHealthView } from './health';
 import { EXCHANGE_SOURCES } from '../venues/catalog';
 
