@@ -11,7 +11,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readCandleFile } from '../src/backtest/candles';
-import type { AccountSnapshot, Candle, Tier } from '../src/domain/contracts';
+import type { Candle, Tier } from '../src/domain/contracts';
+import { hedgePairSnapshot } from '../src/replay/book';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../src/domain/alerts/settings';
 import { advanceEpisodes } from '../src/domain/alerts/episodes';
 import { emptyAlertsState, type AlertsState, type Observation } from '../src/domain/alerts/types';
@@ -52,24 +53,6 @@ const ALT_TIERS: Tier[] = [{ floor: '0', cap: '5000000', maintenanceRate: '0.01'
 
 function leveragesFor(symbol: string): number[] {
   return DEMO_TIERS[symbol] ? [10, 25, 50, 100] : [10, 25, 50];
-}
-
-function decimals(price: number): number {
-  return price >= 1000 ? 2 : price >= 10 ? 3 : 4;
-}
-
-function pairSnapshot(symbol: string, price: number, leverage: number, atMs: number): AccountSnapshot {
-  const d = decimals(price);
-  const entry = price.toFixed(d);
-  const notional = 10_000;
-  const size = (notional / price).toPrecision(6);
-  const margin = ((Number(size) * Number(entry)) / leverage).toFixed(8);
-  const tiers = DEMO_TIERS[symbol] ?? ALT_TIERS;
-  const leg = (side: 'long' | 'short') => ({
-    symbol, contractType: 'linear' as const, marginMode: 'isolated' as const, positionSide: side, side, size, contractSize: '1',
-    entryPrice: entry, markPrice: entry, leverage: String(leverage), isolatedMargin: margin, tiers, tickSize: (10 ** -d).toFixed(d),
-  });
-  return { schema: 'marginwatch.snapshot/1', venue: 'binance-usdm', asOf: new Date(atMs).toISOString(), positionMode: 'hedge', settleAsset: 'USDT', crossWalletBalance: '0', positions: [leg('long'), leg('short')] };
 }
 
 /** One recorded evaluation of one position. */
@@ -190,7 +173,7 @@ async function main(): Promise<void> {
       const endIdx = candles.findIndex((c) => c.time >= until + series.intervalMin * 60_000);
       const slice = candles.slice(warm, endIdx < 0 ? candles.length : endIdx);
       for (const leverage of leveragesFor(symbol)) {
-        const snapshot = pairSnapshot(symbol, candles[startIdx]!.open, leverage, open);
+        const snapshot = hedgePairSnapshot({ symbol, price: candles[startIdx]!.open, leverage, atMs: open, tiers: DEMO_TIERS[symbol] ?? ALT_TIERS });
         const byKey = new Map<string, PositionRun>();
         for (const side of ['long', 'short']) {
           byKey.set(`position:${symbol}:${side}`, { file: name, key: `position:${symbol}:${side}`, leverage, openMs: open, endMs: Math.min(until, last + 60_000), liquidatedMs: null, samples: [], pushes: [] });
@@ -254,8 +237,8 @@ async function main(): Promise<void> {
     });
   }
   const pick = (exclude: string | null): number => {
-    let best = -1;
-    let bestKey: [number, number] = [-1, Infinity];
+    let best = 0;
+    let bestKey: [number, number] = [-Infinity, Infinity];
     grid.forEach((_, gi) => {
       let sc = emptyScore();
       for (const [name, s] of gridScores[gi]!) if (name !== exclude) sc = add(sc, s);

@@ -1,12 +1,14 @@
 // The single contract between the service and any UI. Both transports (Electron IPC via the preload
 // bridge, WebSocket in headless mode) carry exactly these messages. Commands are zod-validated at
 // every boundary; results and events are plain JSON (money as decimal strings).
+import type { DemoReplayResult } from '../replay/demo';
 import { z } from 'zod';
 import type { AccountSnapshot, MarginReport } from '../domain/contracts';
 import type { AccountForecast } from '../domain/forecast/types';
 import type { AlertLevel } from '../domain/alerts/levels';
 import type { DangerAction, SubjectDanger } from '../domain/danger';
-import type { VenueHealth } from '../venues/types';
+import type { VenueHealth } from '../domain/contracts/health';
+export type { VenueHealth };
 import type { StorageHealthView } from './health';
 import { EXCHANGE_SOURCES } from '../venues/catalog';
 
@@ -62,8 +64,12 @@ export interface DeliveryView {
 export interface AlertView {
   id: string;
   accountId: string;
-  /** What the alert is about: "account" or "position:BTCUSDT:both" or "system:stale". */
+  /** What the alert is about, machine form ("position:BTCUSDT:long", "cross", "system:stale", "liquidated:…"); never show it. */
   subject: string;
+  /** The subject in plain words ("BTCUSDT long", "cross book", "data freshness"). */
+  subjectLabel?: string;
+  /** The one-off marker that the venue liquidated (or auto-deleveraged) the subject: a history marker. */
+  liquidation?: boolean;
   kind: AlertKind;
   level: AlertLevel;
   state: AlertState;
@@ -151,6 +157,17 @@ export const commandSchemas = {
     from: isoTime,
     to: isoTime,
     maxPoints: z.number().int().min(10).max(20000).default(2000),
+  }),
+  /**
+   * "Replay through a past crash": holds an isolated hedge position on the shipped demo tape (Binance
+   * 2021-05-19) through the real pipeline; returns the replay's lines (level/alert/liquidated) and summary.
+   */
+  'replay.run': z.strictObject({
+    symbol: z.enum(['BTCUSDT', 'ETHUSDT']).default('BTCUSDT'),
+    leverage: z.number().min(1).max(125).default(50),
+    sides: z.array(z.enum(['long', 'short'])).min(1).max(2).default(['long', 'short']),
+    /** Minutes after 10:00 UTC (the tape's replay start) to open; the tape runs to 16:00. */
+    openAfterMin: z.number().int().min(0).max(300).default(0),
   }),
   /** Token / signing secret of a remote alert channel; stored encrypted, never returned. Empty clears it. */
   'channels.setSecret': z.strictObject({
@@ -240,6 +257,7 @@ export interface CommandResults {
   'accounts.add': { account: AccountSummary | null; check: KeyCheckView };
   'accounts.remove': { removed: boolean };
   'prices.query': PricesResult;
+  'replay.run': DemoReplayResult;
 }
 
 /** Every call returns this envelope so failures cross the bridge intact. */

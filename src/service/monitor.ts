@@ -41,6 +41,8 @@ export interface WhatIf {
 }
 
 export interface MonitorParts {
+  /** Replays over the shipped demo data (the What-if view's "replay through a past crash"). */
+  replay?: (params: CommandInput<'replay.run'>) => Promise<CommandResults['replay.run']>;
   runners: AccountRunner[];
   alerts: AlertService;
   engine: MarginEngine;
@@ -138,6 +140,10 @@ export class Monitor implements MonitorApi {
       return { accountId: p.accountId, from: p.from, to: p.to, points: this.parts.history.history(p.accountId, from, to, p.maxPoints), alerts };
     },
     'whatif.run': (p) => this.whatIf(p.accountId, p.shocks, p.fundingHours),
+    'replay.run': (p) => {
+      if (!this.parts.replay) throw new Error('replay is not available in this build');
+      return this.parts.replay(p);
+    },
     'settings.get': () => this.settings(),
     'settings.update': async (p) => {
       const { app, alerts } = p.patch as { app?: Record<string, unknown>; alerts?: Record<string, unknown> };

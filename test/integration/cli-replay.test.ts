@@ -102,3 +102,21 @@ describe('replay CLI', () => {
     }
   });
 });
+
+describe('replay.run over the shipped demo data', () => {
+  it('runs the real pipeline on the demo tape and reports the liquidation after a warning', async () => {
+    const { runDemoReplay } = await import('../../src/replay/demo');
+    const { ForecastService } = await import('../../src/forecast');
+    const { DEFAULT_ALERT_SETTINGS } = await import('../../src/domain/alerts/settings');
+    const forecaster = new ForecastService({ params: path.join(repoRoot, 'resources/forecast/params.json') });
+    const result = runDemoReplay(path.join(repoRoot, 'resources'), { symbol: 'BTCUSDT', leverage: 50, sides: ['long'], openAfterMin: 0 }, DEFAULT_ALERT_SETTINGS, { targetMarginRatio: '0.5', triggerLevels: ['0.7', '0.8', '1'] }, forecaster);
+    await forecaster.close();
+    expect(result.from).toBe('2021-05-19T10:00:00.000Z');
+    const liq = result.lines.filter((l) => l.kind === 'liquidated');
+    expect(liq.map((l) => l.subject)).toEqual(['position:BTCUSDT:long']);
+    expect(result.summary.liquidations).toBe(1);
+    const firstAlert = result.lines.find((l) => l.kind === 'alert' && l.subject === 'position:BTCUSDT:long');
+    expect(firstAlert).toBeDefined();
+    expect(Date.parse(liq[0]!.t)).toBeGreaterThan(Date.parse(firstAlert!.t));
+  }, 60_000);
+});

@@ -6,7 +6,7 @@
 import type { AccountSnapshot, MarginReport, PositionReport } from '../contracts';
 import { parseSubject, positionSubjectOf, subjectKey, subjectLabel } from '../contracts/subject';
 import type { AccountForecast } from '../forecast/types';
-import type { VenueHealth } from '../../venues/types';
+import type { VenueHealth } from '../contracts/health';
 import { assessDanger, adviseSubject, type DangerVerdict, type SubjectDanger } from '../danger';
 import { levelRank, type AlertLevel } from './levels';
 import type { AlertSettings } from './settings';

@@ -1,4 +1,5 @@
 export * from './snapshot';
+export * from './health';
 export * from './report';
 export * from './validation';
 export * from './market';

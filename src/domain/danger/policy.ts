@@ -83,8 +83,11 @@ export type DangerPolicy = z.infer<typeof dangerPolicySchema>;
 
 /** The shipped defaults (reasons per value in docs/ALERTS.md). */
 export const DEFAULT_DANGER_POLICY: DangerPolicy = dangerPolicySchema.parse({
-  sigmaDistance1h: { watch: 4, warning: 2.5, 'margin-call': 1.5, critical: 0.5 },
-  probability1h: { watch: 0.1, warning: 0.3, 'margin-call': 0.6, critical: 0.9 },
+  // Chosen by leave-one-crash-out on scripts/danger-eval.ts (the same policy won all 10 folds); the
+  // grid's spacing rule sets the other levels: watch z+2.5, warning z+1, critical min(z/2, 0.5);
+  // warning P = 0.66·P(margin call) (docs/ALERTS.md "How the defaults were chosen").
+  sigmaDistance1h: { watch: 3.25, warning: 1.75, 'margin-call': 0.75, critical: 0.375 },
+  probability1h: { watch: 0.1, warning: 0.297, 'margin-call': 0.45, critical: 0.9 },
   ttfMedianMin: { watch: null, warning: 15, 'margin-call': 10, critical: 3 },
   marginRatio: { watch: 0.5, warning: 0.7, 'margin-call': 0.8, critical: 0.9 },
   releaseSigmaFactor: 1.3,

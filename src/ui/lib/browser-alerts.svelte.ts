@@ -147,6 +147,7 @@ export class BrowserAlerts {
       const n = new N(alert.title, {
         body: `${alert.body}\n${where}`,
         tag: alert.id,
+        data: { alertId: alert.id, level: alert.level },
         requireInteraction: alert.level === 'critical',
       });
       n.onclick = () => {

@@ -1,7 +1,7 @@
 // Flattens AccountViews into table rows: snapshot position i pairs with report position i (the
 // contract keeps their order), forecast by symbol + side. No margin math: every figure is the service's.
 import type { AccountView, AlertView } from '../../api/messages';
-import type { LevelForecast } from '../../domain/forecast/types';
+import type { LevelForecast } from '../../api/vocabulary';
 import { levelRank, type AlertLevel } from './levels';
 import { moneyDecimals, ratioOf, relativeDistance, toNumber } from './format';
 

@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core';
 
 export interface BrowserRecord {
-  notifications: { title: string; body: string; tag: string; at: number }[];
+  notifications: { title: string; body: string; tag: string; level: string; at: number }[];
   titles: { title: string; at: number }[];
   tones: number;
 }
@@ -20,7 +20,9 @@ export function stubBrowserChannels(permission: NotificationPermission): string 
       static permission = ${JSON.stringify(permission)};
       static async requestPermission() { FakeNotification.permission = 'granted'; return 'granted'; }
       constructor(title, options) {
-        w.__record.notifications.push({ title, body: options?.body ?? '', tag: options?.tag ?? '', at: Date.now() });
+        w.__record.notifications.push({
+          title, body: options?.body ?? '', tag: options?.tag ?? '', level: options?.data?.level ?? '', at: Date.now(),
+        });
         save();
       }
       close() {}

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCandleCsv } from '../../../src/backtest/candles';
 import { assetOfFile, buildFolds, foldFor, poolBookFor, type FileContribution } from '../../../src/backtest/pooled';
+import { MarketState } from '../../../src/forecast/marketState';
 import {
+  DEFAULT_PARAMS,
   displayProbability,
   forecastAccountV1,
   horizonSigmaPerMin,
@@ -182,5 +184,21 @@ describe('account forecast with the σ term structure (params.sigmaTermStructure
     const pr = positionReport({ liquidationPrice: (50000 * Math.exp(-0.03)).toFixed(8) });
     const plain = forecastAccountV1({ snapshot: snapshot([position()]), report: report([pr]), market: market({ BTCUSDT: Math.sqrt(vol.fastVar) }), params: bareParams(), levels: ['1'], nowMs: NOW });
     expect(probs(plain)).toEqual(probs(run(false, 0.03)));
+  });
+});
+
+describe('MarketState.sigmaAt (the service side of the term structure)', () => {
+  it('is null without history, then finite, non-increasing in the horizon and ≤ the v2 σ, on the FIL crash cut', () => {
+    const s = crashSeries();
+    const state = new MarketState(DEFAULT_PARAMS);
+    expect(state.sigmaAt('FILUSDT', 60)).toBeNull();
+    const candles = Array.from(s.time, (t, i) => ({ time: t, open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, close: s.close[i]!, volume: 0 }));
+    state.ingestCandles('FILUSDT', candles);
+    const sig = [15, 60, 240, 1440].map((h) => state.sigmaAt('FILUSDT', h)!);
+    for (let i = 0; i < sig.length; i++) {
+      expect(Number.isFinite(sig[i]!)).toBe(true);
+      expect(sig[i]!).toBeLessThanOrEqual(state.sigma('FILUSDT')! + 1e-15);
+      if (i > 0) expect(sig[i]!).toBeLessThanOrEqual(sig[i - 1]!);
+    }
   });
 });
