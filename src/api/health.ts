@@ -2,7 +2,7 @@
 // alert level and whether the data behind it can be trusted. Defined once here so the service, the
 // desktop shell and the UI agree on one meaning of "healthy".
 import type { AlertLevel } from '../domain/alerts/levels';
-import type { VenueHealth } from '../venues/types';
+import type { VenueHealth } from '../domain/contracts/health';
 import type { AlertView } from './messages';
 
 export interface TrayState {

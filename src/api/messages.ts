@@ -1,11 +1,14 @@
 // The single contract between the service and any UI. Both transports (Electron IPC via the preload
 // bridge, WebSocket in headless mode) carry exactly these messages. Commands are zod-validated at
 // every boundary; results and events are plain JSON (money as decimal strings).
+import type { DemoReplayResult } from '../replay/demo';
 import { z } from 'zod';
 import type { AccountSnapshot, MarginReport } from '../domain/contracts';
 import type { AccountForecast } from '../domain/forecast/types';
 import type { AlertLevel } from '../domain/alerts/levels';
-import type { VenueHealth } from '../venues/types';
+import type { DangerAction, SubjectDanger } from '../domain/danger';
+import type { VenueHealth } from '../domain/contracts/health';
+export type { VenueHealth };
 import type { StorageHealthView } from './health';
 import { EXCHANGE_SOURCES } from '../venues/catalog';
 
@@ -22,8 +25,29 @@ export interface AccountView {
   health: VenueHealth;
   /** Worst open alert level of the account and its positions. */
   level: AlertLevel;
+  /** The danger verdict now: every subject's level, distance, forecast and restoring action (null before data). */
+  danger?: DangerView | null;
   /** Last rejected input (bad snapshot, engine error), shown to the trader. */
   lastError: { at: string; message: string } | null;
+}
+
+/**
+ * One danger subject (an isolated position or the cross book) as the window shows it: the domain's
+ * verdict (fields documented in src/domain/danger/assess.ts) with the machine key as `subject`
+ * (never show it: use `label`) and the one action that restores safety (null when safe).
+ */
+export type DangerSubjectView = Omit<SubjectDanger, 'subject' | 'key' | 'holdLevel' | 'adverse' | 'sigmaPerMin' | 'pastTrigger'> & {
+  subject: string;
+  action: DangerAction | null;
+};
+
+export interface DangerView {
+  /** The account's level: its worst subject's. */
+  level: AlertLevel;
+  /** The worst subject (what the danger strip shows); null without positions. */
+  worst: DangerSubjectView | null;
+  /** Every subject, most endangered first. */
+  subjects: DangerSubjectView[];
 }
 
 export type AlertKind = 'level' | 'predictive' | 'system';
@@ -40,8 +64,12 @@ export interface DeliveryView {
 export interface AlertView {
   id: string;
   accountId: string;
-  /** What the alert is about: "account" or "position:BTCUSDT:both" or "system:stale". */
+  /** What the alert is about, machine form ("position:BTCUSDT:long", "cross", "system:stale", "liquidated:…"); never show it. */
   subject: string;
+  /** The subject in plain words ("BTCUSDT long", "cross book", "data freshness"). */
+  subjectLabel?: string;
+  /** The one-off marker that the venue liquidated (or auto-deleveraged) the subject: a history marker. */
+  liquidation?: boolean;
   kind: AlertKind;
   level: AlertLevel;
   state: AlertState;
@@ -130,6 +158,17 @@ export const commandSchemas = {
     to: isoTime,
     maxPoints: z.number().int().min(10).max(20000).default(2000),
   }),
+  /**
+   * "Replay through a past crash": holds an isolated hedge position on the shipped demo tape (Binance
+   * 2021-05-19) through the real pipeline; returns the replay's lines (level/alert/liquidated) and summary.
+   */
+  'replay.run': z.strictObject({
+    symbol: z.enum(['BTCUSDT', 'ETHUSDT']).default('BTCUSDT'),
+    leverage: z.number().min(1).max(125).default(50),
+    sides: z.array(z.enum(['long', 'short'])).min(1).max(2).default(['long', 'short']),
+    /** Minutes after 10:00 UTC (the tape's replay start) to open; the tape runs to 16:00. */
+    openAfterMin: z.number().int().min(0).max(300).default(0),
+  }),
   /** Token / signing secret of a remote alert channel; stored encrypted, never returned. Empty clears it. */
   'channels.setSecret': z.strictObject({
     name: z.enum(['webhookSecret', 'ntfyToken', 'telegramBotToken']),
@@ -176,10 +215,31 @@ export interface PricesResult {
   candles: PriceCandle[];
 }
 
+/** One subject the exchange closes under the shock (venue rules: an isolated position loses at most its margin). */
+export interface WhatIfLiquidation {
+  /** Machine key (`position:BTCUSDT:short`, `cross`); show `label`. */
+  subject: string;
+  label: string;
+  /** The engine's liquidation price of that subject. */
+  price: string;
+  /** What the account loses with it (the isolated margin; for the cross book, the cross wallet's loss). */
+  loss: string;
+}
+
 export interface WhatIfResult {
   accountId: string;
+  /** The account after the shock, after the exchange closed what it liquidates (= `after`). */
   report: MarginReport;
+  /** Position keys (`BTCUSDT:short`) of every position closed, kept for older UIs. */
   liquidated: string[];
+  /** Now and after, computed from the same snapshot (one moment). */
+  now: MarginReport;
+  after: MarginReport;
+  /** The shocked account before the exchange acts (what a naive shock shows). */
+  shocked: MarginReport;
+  liquidations: WhatIfLiquidation[];
+  /** Each position's trigger prices now (engine solver): liquidation and the margin-ratio levels. */
+  triggers: { subject: string; label: string; liquidationPrice: string | null; triggerPrices: { level: string; price: string | null }[] }[];
 }
 
 export interface CommandResults {
@@ -197,6 +257,7 @@ export interface CommandResults {
   'accounts.add': { account: AccountSummary | null; check: KeyCheckView };
   'accounts.remove': { removed: boolean };
   'prices.query': PricesResult;
+  'replay.run': DemoReplayResult;
 }
 
 /** Every call returns this envelope so failures cross the bridge intact. */

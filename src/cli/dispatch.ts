@@ -6,6 +6,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   backtest: { summary: 'backtest --candles FILE.csv [...]   run the forecast backtest', load: async () => (await import('./commands/backtest')).runBacktest },
   accounts: { summary: 'accounts add|list|remove   manage exchange accounts', load: async () => (await import('./commands/accounts')).runAccounts },
   snapshot: { summary: 'snapshot --account NAME   fetch once and print the AccountSnapshot', load: async () => (await import('./commands/snapshot')).runSnapshot },
+  replay: { summary: 'replay --snapshot S.json --candles F.csv[.gz] [--settings X.json] [--from ISO] [--funding F] --jsonl   hold a book through past candles with the real alert pipeline', load: async () => (await import('./commands/replay')).runReplayCommand },
   serve: { summary: 'serve [--port N] [--data-dir DIR] [--demo-speed X]   headless mode', load: async () => (await import('./commands/serve')).runServe },
 };
 

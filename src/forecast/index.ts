@@ -51,6 +51,11 @@ export class ForecastService {
     this.market.ingestTick(tick);
   }
 
+  /** σ per √minute of a symbol's 1-minute log returns (the danger model's σ-distance), or null. */
+  sigma(symbol: string): number | null {
+    return this.market.sigma(symbol);
+  }
+
   /** v1: closed form, synchronous. Never throws; problems become warnings. */
   forecast(snapshot: AccountSnapshot, report: MarginReport, nowMs: number): AccountForecast {
     try {

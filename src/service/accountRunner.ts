@@ -3,8 +3,11 @@
 import type { AccountSnapshot, EngineOptions, MarginReport, MarkTick, Parsed, Candle } from '../domain/contracts';
 import type { AccountForecast } from '../domain/forecast/types';
 import type { AlertLevel } from '../domain/alerts/levels';
-import type { AccountView } from '../api/messages';
+import type { AccountView, DangerView } from '../api/messages';
 import type { AccountConfig, VenueHealth, VenueSession } from '../venues/types';
+import type { OrderEvent } from '../venues/streamEvents';
+import type { LiquidationEvent } from '../domain/alerts/types';
+import { CROSS_SUBJECT, positionSubjectOf, subjectKey } from '../domain/contracts/subject';
 import type { HistoryStore } from '../store/historyStore';
 import type { StoredCandle } from '../store/historyStore';
 import { shouldPersist, type LastWrite } from './persistPolicy';
@@ -19,6 +22,8 @@ export interface Forecaster {
   ingestCandles(symbol: string, candles: Candle[]): void;
   ingestTick(tick: MarkTick): void;
   forecast(snapshot: AccountSnapshot, report: MarginReport, nowMs: number): AccountForecast;
+  /** σ per √minute of a symbol (the danger model's σ-distance), or null without history. */
+  sigma?(symbol: string): number | null;
   /** v2 (worker thread) for books the closed form describes poorly, e.g. cross books of several assets. */
   forecastMonteCarlo?(snapshot: AccountSnapshot, report: MarginReport, nowMs: number): Promise<AccountForecast>;
   needsMonteCarlo?(snapshot: AccountSnapshot): boolean;
@@ -33,8 +38,13 @@ export interface AlertSink {
       health: VenueHealth;
       accountName?: string;
       keyPermissionsNotice?: string | null;
+      snapshot?: AccountSnapshot | null;
+      volatility?: Record<string, number | null>;
+      venueEvents?: readonly LiquidationEvent[];
     },
   ): Promise<void>;
+  /** The current danger verdict of the account (worst subject, levels, advice), or null before data. */
+  danger?(accountId: string): DangerView | null;
   /** Worst open level alert of the account and its positions. */
   accountLevel(accountId: string): AlertLevel;
 }
@@ -72,6 +82,8 @@ export class AccountRunner {
   private monteCarlo: { forecast: AccountForecast; atMs: number } | null = null;
   private monteCarloRunning = false;
   private keyNotice: string | null = null;
+  /** Venue liquidation/ADL events not yet handed to the alerts. */
+  private venueEvents: LiquidationEvent[] = [];
   private stopped = false;
 
   constructor(
@@ -90,6 +102,12 @@ export class AccountRunner {
       onSnapshot: (raw) => this.enqueue(raw),
       onHealth: (health) => this.onHealth(health),
       onMarkTick: (tick) => this.deps.forecaster.ingestTick(tick),
+      onOrderEvent: (event) => {
+        const liquidation = this.liquidationOf(event);
+        if (!liquidation) return;
+        this.venueEvents.push(liquidation);
+        this.reevaluate();
+      },
     });
   }
 
@@ -109,6 +127,7 @@ export class AccountRunner {
       forecast: this.forecast,
       health: this.health,
       level: this.deps.alerts.accountLevel(this.config.id),
+      danger: this.deps.alerts.danger?.(this.config.id) ?? null,
       lastError: this.lastError,
     };
   }
@@ -208,6 +227,14 @@ export class AccountRunner {
     this.reevaluate();
   }
 
+  /** A venue order that closed a position itself, as the subject it ended (a cross leg ends the cross book). */
+  private liquidationOf(event: OrderEvent): LiquidationEvent | null {
+    if (event.reason === 'other') return null;
+    const held = this.snapshot?.positions.find((p) => p.symbol === event.symbol && (event.positionSide === undefined || p.positionSide === event.positionSide));
+    const subject = held?.marginMode === 'cross' ? CROSS_SUBJECT : positionSubjectOf({ symbol: event.symbol, positionSide: held?.positionSide ?? event.positionSide ?? 'both' });
+    return { subject: subjectKey(subject), kind: event.reason, price: event.price ?? null, atMs: event.time };
+  }
+
   /** The periodic key check found the key's permissions widened (or back to normal: null). */
   setKeyPermissionsNotice(notice: string | null): void {
     if (notice === this.keyNotice) return;
@@ -216,7 +243,11 @@ export class AccountRunner {
   }
 
   private alertInput(report: MarginReport | null, forecast: AccountForecast | null, health: VenueHealth) {
-    return { report, forecast, health, accountName: this.config.name, keyPermissionsNotice: this.keyNotice };
+    const volatility: Record<string, number | null> = {};
+    for (const p of this.snapshot?.positions ?? []) volatility[p.symbol] = this.deps.forecaster.sigma?.(p.symbol) ?? null;
+    const venueEvents = this.venueEvents;
+    this.venueEvents = [];
+    return { report, forecast, health, accountName: this.config.name, keyPermissionsNotice: this.keyNotice, snapshot: this.snapshot, volatility, venueEvents };
   }
 
   /** Alert inputs other than data (health, key checks) changed: judge again with the last report. */

@@ -1,5 +1,6 @@
 // createMonitor: assembles the running service from its parts. Plain Node — no Electron import — so the
 // desktop shell (main process) and headless mode run exactly the same code.
+import { runDemoReplay } from '../replay/demo';
 import { join } from 'node:path';
 import { computeMarginReport, parseSnapshot, shockSnapshot } from '../domain/margin';
 import { alertSettingsSchema, type AlertSettings } from '../domain/alerts';
@@ -216,6 +217,16 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
     alerts,
     engine,
     whatIf: { shock: (snapshot, shocks, fundingHours) => shockSnapshot(snapshot, { shocks, fundingHours }) },
+    replay: async (p) => {
+      // Its own forecast state (warm-up from the tape), so the live accounts' volatility is untouched.
+      const replayForecaster = new ForecastService({ params: join(options.resourcesDir, 'forecast', 'params.json') });
+      try {
+        const app = settings.app();
+        return runDemoReplay(options.resourcesDir, p, settings.alerts(), { targetMarginRatio: app.targetMarginRatio, triggerLevels: app.triggerLevels }, replayForecaster);
+      } finally {
+        await replayForecaster.close();
+      }
+    },
     history,
     status,
     appSettings: () => settings.app(),

@@ -1,9 +1,8 @@
 // The running monitor: owns the account runners and answers the API (src/api/messages.ts).
 // Every command's parameters are validated here, whichever transport carried them.
-import Decimal from 'decimal.js';
 import type { AlertLevel } from '../domain/alerts/levels';
 import { worstLevel } from '../domain/alerts/levels';
-import type { AccountSnapshot, MarginReport } from '../domain/contracts';
+import type { AccountSnapshot } from '../domain/contracts';
 import {
   commandSchemas,
   type AlertView,
@@ -17,7 +16,8 @@ import {
   type WhatIfResult,
 } from '../api/messages';
 import type { TrayState } from '../api/health';
-import { formatPath } from '../domain/contracts';
+import { formatPath, positionSubjectOf, subjectKey, subjectLabel } from '../domain/contracts';
+import { liquidateByVenueRules } from '../domain/danger';
 import type { VenueHealth } from '../venues/types';
 import type { HistoryStore, StoredCandle } from '../store/historyStore';
 import type { AccountRunner, MarginEngine } from './accountRunner';
@@ -41,6 +41,8 @@ export interface WhatIf {
 }
 
 export interface MonitorParts {
+  /** Replays over the shipped demo data (the What-if view's "replay through a past crash"). */
+  replay?: (params: CommandInput<'replay.run'>) => Promise<CommandResults['replay.run']>;
   runners: AccountRunner[];
   alerts: AlertService;
   engine: MarginEngine;
@@ -138,6 +140,10 @@ export class Monitor implements MonitorApi {
       return { accountId: p.accountId, from: p.from, to: p.to, points: this.parts.history.history(p.accountId, from, to, p.maxPoints), alerts };
     },
     'whatif.run': (p) => this.whatIf(p.accountId, p.shocks, p.fundingHours),
+    'replay.run': (p) => {
+      if (!this.parts.replay) throw new Error('replay is not available in this build');
+      return this.parts.replay(p);
+    },
     'settings.get': () => this.settings(),
     'settings.update': async (p) => {
       const { app, alerts } = p.patch as { app?: Record<string, unknown>; alerts?: Record<string, unknown> };
@@ -212,10 +218,29 @@ export class Monitor implements MonitorApi {
   private whatIf(accountId: string, shocks: Record<string, string>, fundingHours: number): WhatIfResult {
     const snapshot = this.runner(accountId).currentSnapshot();
     if (!snapshot) throw new Error('no data for this account yet: what-if needs a current snapshot');
-    const shocked = this.parts.whatIf.shock(snapshot, shocks, fundingHours);
     const settings = this.parts.appSettings();
-    const report = this.parts.engine.compute(shocked, { targetMarginRatio: settings.targetMarginRatio, triggerLevels: settings.triggerLevels });
-    return { accountId, report, liquidated: liquidatedPositions(shocked, report) };
+    const options = { targetMarginRatio: settings.targetMarginRatio, triggerLevels: settings.triggerLevels };
+    // "Now" and "after" from the same snapshot, so the comparison is of one moment.
+    const now = this.parts.engine.compute(snapshot, options);
+    const shockedSnapshot = this.parts.whatIf.shock(snapshot, shocks, fundingHours);
+    const shocked = this.parts.engine.compute(shockedSnapshot, options);
+    const venue = liquidateByVenueRules(shockedSnapshot, shocked);
+    const after = venue.closed.length > 0 ? this.parts.engine.compute(venue.after, options) : shocked;
+    const triggers = snapshot.positions.map((p, i) => {
+      const subject = positionSubjectOf(p);
+      const line = now.positions[i]!;
+      return { subject: subjectKey(subject), label: subjectLabel(subject), liquidationPrice: line.liquidationPrice, triggerPrices: line.triggerPrices };
+    });
+    return {
+      accountId,
+      report: after,
+      liquidated: venue.closedIndexes.map((i) => `${shockedSnapshot.positions[i]!.symbol}:${shockedSnapshot.positions[i]!.positionSide}`),
+      now,
+      after,
+      shocked,
+      liquidations: venue.closed,
+      triggers,
+    };
   }
 
   private notifyTray(): void {
@@ -252,27 +277,5 @@ function mergeCandles(stored: StoredCandle[], live: StoredCandle[]): StoredCandl
       };
     } else out.push(c);
   }
-  return out;
-}
-
-/** Isolated positions whose mark is at or beyond their liquidation price, and every cross position once the account ratio reaches 1. */
-export function liquidatedPositions(snapshot: AccountSnapshot, report: MarginReport): string[] {
-  const crossGone = report.account.marginRatio !== null && new Decimal(report.account.marginRatio).gte(1);
-  const out: string[] = [];
-  snapshot.positions.forEach((position, i) => {
-    const line = report.positions[i];
-    if (!line) return;
-    const label = `${position.symbol}:${position.positionSide}`;
-    // Cross positions go together when the account does (hedge legs share one liquidation price,
-    // which lies on the far side of the mark for one of them); isolated ones by their own price.
-    if (position.marginMode === 'cross') {
-      if (crossGone) out.push(label);
-      return;
-    }
-    if (line.liquidationPrice === null) return;
-    const mark = new Decimal(position.markPrice);
-    const lp = new Decimal(line.liquidationPrice);
-    if (position.side === 'long' ? mark.lte(lp) : mark.gte(lp)) out.push(label);
-  });
   return out;
 }

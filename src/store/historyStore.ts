@@ -3,7 +3,14 @@
 import type { Db } from './db';
 import type { AccountSnapshot, MarginReport } from '../domain/contracts';
 import type { AlertLevel } from '../domain/alerts/levels';
-import type { HistoryPoint } from '../api/messages';
+
+/** One charted point as stored (the api's HistoryPoint has the same shape; the store does not import the api). */
+export interface HistoryPoint {
+  at: string;
+  equity: string;
+  marginRatio: string | null;
+  minDistanceToLiquidation: string | null;
+}
 
 /** Rollup periods, finest first: 5 minutes and 1 hour. */
 const ROLLUP_PERIODS_MS = [300_000, 3_600_000] as const;

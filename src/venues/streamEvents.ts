@@ -41,7 +41,9 @@ export interface OrderEvent {
   kind: 'order';
   time: number;
   symbol: string;
-  reason: 'liquidation' | 'adl' | 'other';
+  reason: 'liquidation' | 'adl' | 'forced-reduction' | 'other';
+  /** Hedge-mode leg the venue closed ('both' in one-way mode), when the venue says. */
+  positionSide?: Position['positionSide'];
   side?: 'buy' | 'sell';
   /** Filled quantity and average price, when the venue says (decimal strings). */
   size?: string;

@@ -4,44 +4,8 @@ import type { AccountSnapshot, Candle, MarkTick } from '../domain/contracts';
 import type { ExchangeSource } from './catalog';
 import type { OrderEvent } from './streamEvents';
 
-export type VenueHealthState =
-  | 'connecting' // starting, no data yet
-  | 'live' // streaming and fresh
-  | 'polling' // no stream; REST polling within rate limits
-  | 'stale' // connection looks alive but data is older than the venue's freshness limit
-  | 'error' // last attempt failed; retrying with backoff
-  | 'stopped';
-
-export type VenueErrorCode =
-  | 'invalid-key'
-  | 'permission-denied'
-  | 'clock-skew'
-  | 'rate-limited'
-  | 'ip-banned'
-  | 'maintenance'
-  | 'network'
-  | 'timeout'
-  | 'malformed-payload'
-  | 'unknown-symbol'
-  | 'stream-stalled'
-  | 'unknown';
-
-export interface VenueError {
-  code: VenueErrorCode;
-  /** One sentence the trader can act on; never contains a secret. */
-  message: string;
-  /** When the adapter will try again (ISO time), if it will. */
-  retryAt?: string;
-}
-
-export interface VenueHealth {
-  state: VenueHealthState;
-  /** Exchange time of the newest data the account view is built from (ISO), or null before the first sync. */
-  dataAsOf: string | null;
-  lastError: VenueError | null;
-  /** Short human detail, e.g. "WebSocket reconnecting (attempt 3)". */
-  detail?: string;
-}
+export type { VenueError, VenueErrorCode, VenueHealth, VenueHealthState } from '../domain/contracts';
+import type { VenueHealth } from '../domain/contracts';
 
 export interface VenueListener {
   /** A complete, validated account snapshot. */

@@ -103,9 +103,16 @@ describe('accounts in Settings and the price chart (local Binance server)', () =
     await page.fill('[data-testid="add-secret"]', key.secret);
     await page.click('[data-testid="add-submit"]');
     await page.waitForSelector(`[data-testid="add-result"][data-verdict="${verdict}"]`, { timeout: 30_000 });
-    // Nothing of the key stays in the form once it was sent.
-    expect(await page.inputValue('[data-testid="add-apikey"]')).toBe('');
+    // The secret never stays in the form once sent. After a refusal everything else typed is kept (the
+    // trader re-enters only the secret) and focus is on the secret; after a success the form is empty.
     expect(await page.inputValue('[data-testid="add-secret"]')).toBe('');
+    if (verdict === 'ok' || verdict === 'warn-trading') {
+      expect(await page.inputValue('[data-testid="add-apikey"]')).toBe('');
+    } else {
+      expect(await page.inputValue('[data-testid="add-apikey"]')).toBe(key.apiKey);
+      expect(await page.inputValue('[data-testid="add-name"]')).toBe(name);
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('add-secret');
+    }
     return (await page.textContent('[data-testid="add-result"]')) ?? '';
   }
 

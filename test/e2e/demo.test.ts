@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { AccountView } from '../../src/api/messages';
+import type { AccountView, AlertView } from '../../src/api/messages';
 import { ApiClient } from './support/api-client';
 import { launchChromium, runAxe, screenshot, seriousOnly, watchPageProblems } from './support/browser';
 import { startHeadless, type RunningHeadless } from './support/headless-process';
+import { browserRecord, stubBrowserChannels } from './support/browser-stubs';
 import { startNotificationSession, type NotificationSession } from './support/notification-session';
 
 const SEVERE = ['warning', 'margin-call', 'critical'];
@@ -35,6 +36,8 @@ describe('headless mode on the demo account', () => {
     api = await ApiClient.connect(service.origin, service.token);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    // Browser notifications granted and recorded, the alarm recorded (no real sound in CI).
+    await page.addInitScript(stubBrowserChannels('granted'));
     problems = watchPageProblems(page);
   });
 
@@ -129,8 +132,9 @@ describe('headless mode on the demo account', () => {
           report.marginRatio ??
             (position.marginMode === 'cross' ? (view.report!.account.marginRatio ?? '') : ''),
         );
-        // The text is the same number, rounded to the tick.
-        const shown = Number(row.markText.replace(/,/g, '').replace('−', '-'));
+        // The text is the same number, rounded to the tick, followed by its unit.
+        expect(row.markText).toMatch(/ USDT$/);
+        const shown = parseFloat(row.markText.replace(/,/g, '').replace('−', '-'));
         expect(Math.abs(shown - Number(position.markPrice))).toBeLessThanOrEqual(
           Number(position.tickSize ?? '0.01') / 2 + 1e-9,
         );
@@ -260,9 +264,12 @@ describe('headless mode on the demo account', () => {
     // A decimal, or empty when the engine reports no ratio (margin balance wiped out); then the UI shows a dash.
     expect(shown).toMatch(/^(\d+(\.\d+)?)?$/);
     if (shown === '') expect(await page.textContent('[data-field="whatif-ratio"]')).toBe('—');
-    expect(direct.report.positions.length).toBe(account.snapshot!.positions.length);
+    // The result lists the account after the exchange closed what the shock liquidates (venue rules),
+    // and names the liquidated subjects separately.
     const rows = await page.$$eval('[data-testid="whatif-result"] tbody tr', (trs) => trs.length);
-    expect(rows).toBe(3 + account.snapshot!.positions.length);
+    expect(rows).toBe(3 + direct.report.positions.length);
+    const liquidations = await page.$$eval('[data-testid="whatif-liquidations"] li', (lis) => lis.length);
+    expect(liquidations).toBe(direct.liquidations?.length ?? 0);
     await screenshot(page, '04-what-if');
     await checkAccessibility('what-if');
   });
@@ -394,6 +401,80 @@ describe('headless mode on the demo account', () => {
     await screenshot(page, '09-dashboard-dark');
     await checkAccessibility('dashboard-dark');
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('screenshots every view at 1440×900 and 1024×700, light and dark, with no serious axe violation and no horizontal scroll', async () => {
+    const state = await api.call('state.get', {});
+    const id = encodeURIComponent(state.accounts[0]!.id);
+    const views = [
+      ['dashboard', '#/'],
+      ['account', `#/account/${id}`],
+      ['alerts', '#/alerts'],
+      ['whatif', `#/whatif/${id}`],
+      ['history', `#/history/${id}`],
+      ['settings', '#/settings'],
+    ] as const;
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const [width, height] of [
+        [1440, 900],
+        [1024, 700],
+      ] as const) {
+        await page.setViewportSize({ width, height });
+        for (const [name, hash] of views) {
+          await go(hash);
+          await page.waitForSelector('main h1');
+          await page.waitForTimeout(name === 'account' || name === 'history' ? 1500 : 400);
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          );
+          expect(overflow, `${name} ${width}px ${scheme}: horizontal scroll`).toBe(0);
+          expect(
+            await page.evaluate(() => document.body.innerText),
+            `${name}: internal identifier`,
+          ).not.toMatch(/\b[a-z]+:(position|system|account|cross)(:[A-Za-z0-9_-]+)+/);
+          await screenshot(page, `view-${name}-${width}x${height}-${scheme}`);
+          await checkAccessibility(`${name}-${width}-${scheme}`);
+        }
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1400, height: 900 });
+  });
+
+  it("the demo's first critical alert gives one browser notification and a title change within 1 s", async () => {
+    // The demo's first critical alert comes about 4 minutes (×120) after start.
+    let critical: AlertView | undefined;
+    await expect
+      .poll(
+        async () =>
+          (critical = (await api.call('alerts.list', { state: 'all', limit: 500 })).find(
+            (a) => a.level === 'critical',
+          )) ?? null,
+        { timeout: 330_000, interval: 1000 },
+      )
+      .not.toBeNull();
+    await page.waitForFunction(
+      (id) =>
+        (window as unknown as { __record: { notifications: { tag: string }[] } }).__record.notifications.some(
+          (n) => n.tag === id,
+        ),
+      critical!.id,
+      { timeout: 10_000 },
+    );
+    const record = await browserRecord(page);
+    // One notification per push: the episode's critical push once (earlier pushes of the same episode
+    // were its lower levels), and no alert notified twice at the same level.
+    const notes = record.notifications.filter((n) => n.tag === critical!.id && n.level === 'critical');
+    expect(notes.length).toBe(1);
+    const pushes = record.notifications.map((n) => `${n.tag}@${n.level}`);
+    expect(new Set(pushes).size).toBe(pushes.length);
+    expect(`${notes[0]!.title} ${notes[0]!.body}`).not.toMatch(/\b[a-z]+:(position|system|account|cross):/);
+    const titled = record.titles.find((t) => /CRITICAL/.test(t.title) && t.at >= notes[0]!.at - 1000);
+    expect(titled, `title changes: ${JSON.stringify(record.titles.slice(-5))}`).toBeDefined();
+    console.log(`critical alert → title change: ${titled!.at - notes[0]!.at} ms (same event handler)`);
+    expect(Math.abs(titled!.at - notes[0]!.at)).toBeLessThanOrEqual(1000);
+    expect(record.tones).toBeGreaterThan(0);
   });
 
   it('produced no CSP refusal or page error', () => {

@@ -12,6 +12,7 @@ import {
   formatProbability,
   formatStep,
 } from '../../src/ui/lib/format';
+import { worstDanger } from '../../src/ui/lib/danger';
 import { alertsCsv, historyCsv, seriesOf } from '../../src/ui/lib/history';
 import { thresholdsFrom } from '../../src/ui/lib/levels';
 import { isNews, nextToasts } from '../../src/ui/lib/monitor.svelte';
@@ -381,12 +382,57 @@ describe('trader-facing positions table', () => {
   });
 });
 
+describe('the danger verdict in the table and the strip', () => {
+  it('takes level, P(1 h) and time to trigger from the verdict of the subject each position belongs to', () => {
+    const verdict = (subject: string, level: PositionRow['level'], p1h: number, ttf: number) => ({
+      subject,
+      label: subject === 'cross' ? 'cross book' : 'BTCUSDT short (isolated)',
+      level,
+      reason: 'test',
+      symbol: subject === 'cross' ? 'ETHUSDT' : 'BTCUSDT',
+      markPrice: null,
+      triggerPrice: '40800',
+      distance: '0.0175',
+      p1h,
+      ttfMedianMin: ttf,
+      action: subject === 'cross' ? null : { text: 'add 12.50 USDT isolated margin to BTCUSDT short' },
+    });
+    const view = {
+      ...account(),
+      danger: {
+        level: 'critical',
+        worst: verdict('position:BTCUSDT:short', 'critical', 0.88, 0.5),
+        subjects: [
+          verdict('position:BTCUSDT:short', 'critical', 0.88, 0.5),
+          verdict('cross', 'watch', 0.1, 300),
+        ],
+      },
+    } as AccountView;
+    const rows = positionRows([view], []);
+    expect(rows.map((r) => [r.symbol, r.level, r.probability1h, r.medianMinutes])).toEqual([
+      ['ETHUSDT', 'watch', 0.1, 300],
+      ['BTCUSDT', 'critical', 0.88, 0.5],
+    ]);
+    const strip = worstDanger([view], () => rows)!;
+    expect([strip.label, strip.level, strip.action, strip.subjectKey]).toEqual([
+      'BTCUSDT short (isolated)',
+      'critical',
+      'add 12.50 USDT isolated margin to BTCUSDT short',
+      'position:BTCUSDT:short',
+    ]);
+  });
+});
+
 describe('plain words for subjects and deliveries', () => {
   it('never shows a machine subject', () => {
     const view = account();
     expect(subjectLabel('position:BTCUSDT:short', view)).toBe('BTCUSDT short (isolated)');
     expect(subjectLabel('predictive:position:ETHUSDT:long', view)).toBe('ETHUSDT long (cross)');
-    expect(subjectLabel('account', view)).toBe('whole account (cross book)');
+    expect(subjectLabel('account', view)).toBe('whole account');
+    expect(subjectLabel('cross', view)).toBe('cross book');
+    expect(subjectLabel('liquidated:position:BTCUSDT:short', view)).toBe(
+      'BTCUSDT short (isolated), liquidated',
+    );
     expect(subjectLabel('system:stale')).toBe('data feed');
     expect(subjectLabel('system:channel:webhook')).toBe('notification channel webhook');
     expect(subjectLabel('system:discrepancy:BTCUSDT:short', view)).toBe(
@@ -413,6 +459,20 @@ describe('alerts that reach a person', () => {
     expect(isNews(alertView({ level: 'margin-call' }), first)).toBe(true);
     toasts = nextToasts(toasts, alertView({ state: 'closed' }), updated);
     expect(toasts).toEqual([]);
+    // A liquidation replaces "imminent" toasts about the same subject, keeps the others.
+    const imminent = alertView({ id: 'imm', subject: 'predictive:position:BTCUSDT:short' });
+    const other = alertView({ id: 'eth', subject: 'position:ETHUSDT:long' });
+    const liquidated = alertView({
+      id: 'liq',
+      subject: 'liquidated:position:BTCUSDT:short',
+      title: 'Liquidated',
+    });
+    toasts = nextToasts(
+      nextToasts(nextToasts([], imminent, undefined), other, undefined),
+      liquidated,
+      undefined,
+    );
+    expect(toasts.map((t) => t.id)).toEqual(['liq', 'eth']);
   });
 
   it('flags an open critical alert that no channel delivered', () => {

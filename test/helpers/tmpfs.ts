@@ -1,10 +1,12 @@
 // A small real filesystem for disk-full and read-only tests: a tmpfs mounted on a fresh folder.
 // Needs root (CI runs as root). Where mounting is impossible the test is skipped with the reason
-// printed, except under CI=true, where not being able to mount is a failure.
+// printed, except where system tests are required (CI=true, see test/support/systemTools.ts), where
+// not being able to mount is a failure.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { systemTestsRequired } from '../support/systemTools';
 
 export interface Tmpfs {
   dir: string;
@@ -26,7 +28,7 @@ export function tryMountTmpfs(sizeBytes: number): Tmpfs | { skip: string } {
   })();
   if (why !== null) {
     rmSync(dir, { recursive: true, force: true });
-    if (process.env.CI === 'true') throw new Error(`CI=true but the tmpfs test cannot run: ${why}`);
+    if (systemTestsRequired()) throw new Error(`CI requires this test, but it cannot mount a tmpfs: ${why}`);
     console.warn(`SKIPPED (visible reason): ${why}`);
     return { skip: why };
   }

@@ -76,3 +76,50 @@ export function durationText(ms: number): string {
   const m = Math.round(s / 60);
   return m < 120 ? `${m} min` : `${Math.round(m / 60)} h`;
 }
+
+/** "Margin call: Demo BTCUSDT long (isolated) 0.59% from liquidation" (readable on a lock screen). */
+export function dangerTitle(level: AlertLevel, account: string, subject: string, facts: NotificationFacts): string {
+  const distance = percentOf(facts.distanceToLiquidation, 2);
+  const ratio = percentOf(facts.marginRatio);
+  const tail = facts.pastLiquidation
+    ? ' at or past liquidation'
+    : distance
+      ? ` ${distance} from liquidation`
+      : ratio
+        ? ` margin ratio ${ratio}`
+        : '';
+  return `${LEVEL_LABEL[level]}: ${account} ${subject}${tail}`;
+}
+
+/** Minutes as people read them: "< 1 min", "14 min", "2 h 5 min". */
+export function minutesText(min: number): string {
+  if (min < 1) return '< 1 min';
+  if (min < 60) return `${Math.round(min)} min`;
+  const h = Math.floor(min / 60);
+  const m = Math.round(min - h * 60);
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
+/** The danger in numbers, why this level, and the one action that restores safety. */
+export function dangerBody(facts: NotificationFacts, reason: string): string {
+  const parts: string[] = [];
+  if (facts.pastLiquidation) parts.push('At or past the liquidation price: the exchange may be liquidating now.');
+  else if (facts.distanceToLiquidation !== undefined) {
+    const d = percentOf(facts.distanceToLiquidation, 2);
+    parts.push(`Liquidation${facts.triggerPrice ? ` at ${facts.triggerPrice}` : ''}${d ? `, ${d} away` : ''}.`);
+  }
+  const forecast: string[] = [];
+  if (facts.probability1h !== undefined) forecast.push(`${percent(facts.probability1h, 0)} chance within 1 h`);
+  if (facts.ttfMedianMin !== undefined) forecast.push(`median time to trigger ${minutesText(facts.ttfMedianMin)}`);
+  if (forecast.length > 0) parts.push(`${forecast.join(', ')}.`.replace(/^./, (c) => c.toUpperCase()));
+  const ratio = percentOf(facts.marginRatio);
+  if (ratio) parts.push(`Margin ratio ${ratio}.`);
+  if (reason) parts.push(`Level set by: ${reason}.`);
+  if (facts.action) parts.push(`To restore safety: ${facts.action}.`);
+  return parts.join(' ');
+}
+
+export function liquidatedBody(kind: 'liquidation' | 'adl' | 'forced-reduction', subject: string, price: string | null): string {
+  const what = kind === 'adl' ? 'auto-deleveraged' : kind === 'forced-reduction' ? 'force-reduced' : 'liquidated';
+  return `The exchange ${what} ${subject}${price ? ` at about ${price}` : ''}. The position is closed; check the account's remaining positions and balance.`;
+}

@@ -1,17 +1,24 @@
 // The alert reducer: (previous state, what the monitor knows now) → (new state, effects).
-// Builds one observation per subject (account, positions, forecast, data health) and lets the
-// episode machine decide what opens, escalates, closes and gets pushed. No I/O, no clock.
-import type { MarginReport, PositionReport } from '../contracts';
-import type { AccountForecast, LevelForecast } from '../forecast/types';
-import type { VenueHealth } from '../../venues/types';
-import { levelRank, worstLevel, type AlertLevel } from './levels';
+// One observation per danger subject (each isolated position, the cross book; the danger model in
+// ../danger decides its level from σ-distance, calibrated probabilities and margin ratio), one per
+// data-health concern; the episode machine decides what opens, escalates, closes and gets pushed.
+// A subject the venue liquidated is announced once and its episode closed as liquidated. No I/O, no clock.
+import type { AccountSnapshot, MarginReport, PositionReport } from '../contracts';
+import { parseSubject, positionSubjectOf, subjectKey, subjectLabel } from '../contracts/subject';
+import type { AccountForecast } from '../forecast/types';
+import type { VenueHealth } from '../contracts/health';
+import { assessDanger, adviseSubject, type DangerVerdict, type SubjectDanger } from '../danger';
+import { levelRank, type AlertLevel } from './levels';
 import type { AlertSettings } from './settings';
-import { classify, finiteOrNull, isolatedRatioFromDistance, positionDirection } from './classify';
+import { finiteOrNull } from './classify';
 import { advanceEpisodes } from './episodes';
-import { durationText, levelBody, levelTitle, predictiveBody, LEVEL_LABEL } from './format';
+import { dangerBody, dangerTitle, durationText, liquidatedBody, LEVEL_LABEL } from './format';
 import {
   emptyAlertsState,
+  type AlertEffect,
   type AlertsState,
+  type Episode,
+  type LiquidationEvent,
   type NotificationFacts,
   type Observation,
   type ReduceResult,
@@ -38,6 +45,14 @@ export interface AlertInput {
   monitor?: MonitorStatus;
   /** Set when a periodic re-check finds the key's permissions widened since it was added (e.g. trading or withdrawals enabled). */
   keyPermissionsNotice?: string | null;
+  /** The snapshot the report was computed from (marks, sizes for advice). */
+  snapshot?: AccountSnapshot | null;
+  /** σ per √minute of each symbol's 1-minute log returns (the forecast's market state). */
+  volatility?: Record<string, number | null>;
+  /** Liquidations / ADL / forced reductions the venue reported since the last evaluation. */
+  venueEvents?: readonly LiquidationEvent[];
+  /** Subject keys the trader closed or reduced by their own order since the last evaluation. */
+  closedByTrader?: readonly string[];
 }
 
 const UNREACHABLE_CODES = new Set([
@@ -51,7 +66,32 @@ const UNREACHABLE_CODES = new Set([
 const KEY_CODES = new Set(['invalid-key', 'permission-denied']);
 
 export function positionSubject(p: Pick<PositionReport, 'symbol' | 'positionSide'>): string {
-  return `position:${p.symbol}:${p.positionSide}`;
+  return subjectKey(positionSubjectOf(p));
+}
+
+/** A liquidation is announced once; a second report of it within this time is the same one. */
+const LIQUIDATION_MEMORY_MS = 10 * 60_000;
+
+/** The danger verdict of a report (what the reducer judges; also shown by the service and the replay). */
+export function dangerVerdict(
+  report: MarginReport,
+  forecast: AccountForecast | null,
+  snapshot: AccountSnapshot | null | undefined,
+  volatility: Record<string, number | null> | undefined,
+  settings: AlertSettings,
+): DangerVerdict {
+  const marks = new Map<string, string>();
+  for (const p of snapshot?.positions ?? []) marks.set(p.symbol, p.markPrice);
+  return assessDanger(
+    {
+      report,
+      forecast,
+      sigma: (symbol) => volatility?.[symbol] ?? null,
+      policy: settings.danger,
+      useForecast: settings.predictive.enabled,
+    },
+    marks,
+  );
 }
 
 export function reduceAlerts(previous: AlertsState | null, input: AlertInput): ReduceResult {
@@ -60,160 +100,182 @@ export function reduceAlerts(previous: AlertsState | null, input: AlertInput): R
     throw new Error(`alert state belongs to ${base.accountId}, not ${input.accountId}`);
   const state: AlertsState = {
     ...base,
+    open: { ...base.open },
     firstSeenMs: base.firstSeenMs ?? input.nowMs,
     errorSinceMs: input.health.state === 'error' ? (base.errorSinceMs ?? input.nowMs) : null,
   };
   const label = input.accountName ?? input.accountId;
   const s = input.settings;
   const observations: Observation[] = [];
+  const effects: AlertEffect[] = [];
 
-  const levelObs = input.report ? levelObservations(input.report, state, label, s) : [];
-  observations.push(...levelObs);
-  const riskNow = worstLevel([
-    ...levelObs.map((o) => o.level),
-    ...Object.values(state.open)
-      .filter((e) => e.kind === 'level')
-      .map((e) => e.level),
-  ]);
-  if (input.forecast && input.report) {
-    observations.push(...predictiveObservations(input.forecast, input.report, levelObs, state, label, s));
+  const verdict = input.report
+    ? dangerVerdict(input.report, input.forecast, input.snapshot, input.volatility, s)
+    : null;
+  // The venue's own liquidation reports first: the report may still show those positions.
+  for (const ev of input.venueEvents ?? []) announceLiquidation(state, ev.subject, ev.price, ev.kind, input, label, effects);
+  if (input.report && verdict) {
+    const reported = new Set((input.venueEvents ?? []).map((e) => e.subject));
+    observations.push(...dangerObservations(verdict, input, label).filter((o) => !reported.has(o.subject)));
+    observations.push(...input.report.positions.map((p) => discrepancyObservation(`system:discrepancy:${p.symbol}:${p.positionSide}`, p, label, s)));
+    observations.push(...goneObservations(state, verdict, input, label, effects));
   }
+  const riskNow = verdict?.level ?? 'ok';
   observations.push(...systemObservations(input, state, riskNow, label));
 
-  return advanceEpisodes(state, observations, {
+  const advanced = advanceEpisodes(state, observations, {
     nowMs: input.nowMs,
     settings: s,
     utcOffsetMin: input.utcOffsetMin ?? 0,
   });
+  return { state: advanced.state, effects: [...effects, ...advanced.effects] };
 }
 
-function accountFacts(report: MarginReport): NotificationFacts {
-  const facts: NotificationFacts = {
-    topUpToTarget: report.account.topUpToTarget,
-    settleAsset: report.settleAsset,
-  };
-  if (report.account.marginRatio !== null) facts.marginRatio = report.account.marginRatio;
-  const nearest = nearestPosition(report.positions);
-  if (nearest?.distanceToLiquidation) {
-    facts.distanceToLiquidation = nearest.distanceToLiquidation;
-    facts.nearestSymbol = nearest.symbol;
-  }
+function dangerFacts(d: SubjectDanger, action: string | null, settleAsset: string): NotificationFacts {
+  const facts: NotificationFacts = { subjectLabel: d.label, nearestSymbol: d.symbol, settleAsset };
+  if (d.marginRatio !== null) facts.marginRatio = d.marginRatio;
+  if (d.distance !== null) facts.distanceToLiquidation = d.distance;
+  if (d.triggerPrice !== null) facts.triggerPrice = d.triggerPrice;
+  if (d.pastTrigger) facts.pastLiquidation = true;
+  if (d.p1h !== null) facts.probability1h = d.p1h;
+  if (d.ttfMedianMin !== null) facts.ttfMedianMin = d.ttfMedianMin;
+  if (action) facts.action = action;
   return facts;
 }
 
-function nearestPosition(positions: readonly PositionReport[]): PositionReport | null {
-  let best: PositionReport | null = null;
-  let bestAbs = Number.POSITIVE_INFINITY;
-  for (const p of positions) {
-    const d = finiteOrNull(p.distanceToLiquidation);
-    if (d !== null && Math.abs(d) < bestAbs) {
-      best = p;
-      bestAbs = Math.abs(d);
-    }
-  }
-  return best;
-}
-
-/** The engine's MAX_MARGIN_RATIO: a margin balance at or below zero. */
-const SATURATED_MARGIN_RATIO = 1000;
-
-function levelObservations(
-  report: MarginReport,
-  state: AlertsState,
-  label: string,
-  s: AlertSettings,
-): Observation[] {
-  const out: Observation[] = [];
+/** One observation per danger subject; the predictive and the level alert are the same episode. */
+function dangerObservations(verdict: DangerVerdict, input: AlertInput, label: string): Observation[] {
+  const s = input.settings;
+  const report = input.report!;
   const calmMs = s.hysteresis.levelCalmMin * 60_000;
-  // Past liquidation (margin balance ≤ 0 with positions open) the engine saturates the ratio at
-  // MAX_MARGIN_RATIO (older reports printed none): that account is at or past liquidation, not safe.
-  const printed = finiteOrNull(report.account.marginRatio);
-  const bankrupt = report.positions.length > 0 && (printed === null || printed >= SATURATED_MARGIN_RATIO);
-  const accountMetrics = { marginRatio: bankrupt ? 1 : printed, distance: null };
-  const account = classify(accountMetrics, s);
-  const facts = accountFacts(report);
-  if (bankrupt) facts.pastLiquidation = true;
-  out.push({
-    subject: 'account',
-    kind: 'level',
-    ...account,
-    blind: false,
-    calmMs,
-    title: levelTitle(account.level, label, facts, ''),
-    body: levelBody(account.level, facts, s),
-    facts,
-  });
-
-  const seen = new Set<string>();
-  // Cross legs that share one liquidation price (hedged legs of a symbol) are one danger: one alert.
-  const crossLiquidations = new Set<string>();
-  for (const p of report.positions) {
-    const subject = positionSubject(p);
-    seen.add(subject);
-    const signed = finiteOrNull(p.distanceToLiquidation);
-    const isolated = p.marginMode === 'isolated';
-    const direction = positionDirection(p);
-    // An isolated position past its own liquidation price counts as zero distance, never as "some
-    // distance away". A cross leg's liquidation price is the account's, which may lie on either side
-    // of mark (a hedged short leg in a net-long account liquidates when price falls).
-    const past =
-      isolated && signed !== null && direction !== null && (direction === 'long' ? signed >= 0 : signed <= 0);
-    const distance = signed === null ? null : past ? 0 : Math.abs(signed);
-    // The engine prints each isolated position's own ratio; older reports only allow an estimate.
-    const ratio = !isolated
-      ? null
-      : (finiteOrNull(p.marginRatio) ??
-        (signed !== null && direction !== null ? isolatedRatioFromDistance(signed, Number(p.maintenanceRate), direction) : null));
-    let c = classify({ marginRatio: ratio, distance }, s);
-    // A cross position shares the account's margin: alert on it only where its price distance says
-    // more than the account ratio already does, or every cross alert would arrive twice.
-    if (!isolated && levelRank(c.holdLevel) <= levelRank(account.level)) c = { level: 'ok', holdLevel: 'ok' };
-    else if (!isolated && levelRank(c.level) <= levelRank(account.level))
-      c = { level: 'ok', holdLevel: c.holdLevel };
-    if (!isolated && p.liquidationPrice !== null) {
-      const key = `${p.symbol}@${p.liquidationPrice}`;
-      if (crossLiquidations.has(key)) c = { level: 'ok', holdLevel: 'ok' };
-      crossLiquidations.add(key);
-    }
-    const pf: NotificationFacts = {
-      topUpToTarget: report.account.topUpToTarget,
-      settleAsset: report.settleAsset,
-      nearestSymbol: p.symbol,
-    };
-    if (signed !== null) pf.distanceToLiquidation = p.distanceToLiquidation ?? undefined;
-    if (past) pf.pastLiquidation = true;
-    if (isolated && ratio !== null) pf.marginRatio = ratio.toFixed(4);
-    else if (report.account.marginRatio !== null) pf.marginRatio = report.account.marginRatio;
-    out.push({
-      subject,
+  const out: Observation[] = [];
+  for (const d of verdict.subjects) {
+    const action = input.snapshot ? adviseSubject(d, input.snapshot, report, s.danger) : null;
+    const facts = dangerFacts(d, action?.text ?? null, report.settleAsset);
+    const obs: Observation = {
+      subject: d.key,
       kind: 'level',
-      ...c,
+      level: d.level,
+      holdLevel: d.holdLevel,
       blind: false,
       calmMs,
-      title: levelTitle(
-        c.level,
-        label,
-        pf,
-        `${p.symbol}${p.positionSide === 'both' ? '' : ` ${p.positionSide}`}`,
-      ),
-      body: levelBody(c.level, pf, s),
-      facts: pf,
-    });
-
-    const discSubject = `system:discrepancy:${p.symbol}:${p.positionSide}`;
-    seen.add(discSubject);
-    out.push(discrepancyObservation(discSubject, p, label, s));
-  }
-  // Positions that are gone (closed or liquidated) end their episodes now.
-  for (const subject of Object.keys(state.open)) {
-    if (
-      (subject.startsWith('position:') || subject.startsWith('system:discrepancy:')) &&
-      !seen.has(subject)
-    ) {
-      out.push(okObservation(subject, state.open[subject]!.kind));
-    }
+      title: dangerTitle(d.level, label, d.label, facts),
+      body: dangerBody(facts, d.reason),
+      facts,
+    };
+    if (d.p1h !== null) obs.score = d.p1h;
+    out.push(obs);
   }
   return out;
+}
+
+/**
+ * Subjects that are gone from the report: a subject at margin call or worse that vanished without the
+ * trader's own order was liquidated; anything else just ends. Legacy subjects end too.
+ */
+function goneObservations(
+  state: AlertsState,
+  verdict: DangerVerdict,
+  input: AlertInput,
+  label: string,
+  effects: AlertEffect[],
+): Observation[] {
+  const present = new Set(verdict.subjects.map((d) => d.key));
+  for (const p of input.report!.positions) present.add(`system:discrepancy:${p.symbol}:${p.positionSide}`);
+  const traderClosed = new Set(input.closedByTrader ?? []);
+  const out: Observation[] = [];
+  for (const [key, ep] of Object.entries(state.open)) {
+    if (present.has(key)) continue;
+    const subject = parseSubject(key);
+    const danger = subject !== null && (subject.type === 'position' || subject.type === 'cross');
+    if (danger && ep.kind === 'level' && levelRank(ep.level) >= levelRank('margin-call') && !traderClosed.has(key)) {
+      announceLiquidation(state, key, ep.facts.triggerPrice ?? null, 'liquidation', input, label, effects);
+      // Already announced (the venue said so first): the episode still ends.
+      if (state.open[key]) out.push(okObservation(key, ep.kind));
+      continue;
+    }
+    const legacy = key === 'account' || key.startsWith('predictive:');
+    if (danger || legacy || key.startsWith('system:discrepancy:')) out.push(okObservation(key, ep.kind));
+  }
+  return out;
+}
+
+/** Closes the subject's episode as liquidated and pushes one critical marker, exactly once. */
+function announceLiquidation(
+  state: AlertsState,
+  key: string,
+  price: string | null,
+  kind: LiquidationEvent['kind'],
+  input: AlertInput,
+  label: string,
+  effects: AlertEffect[],
+): void {
+  const now = input.nowMs;
+  const memory: Record<string, number> = {};
+  for (const [k, t] of Object.entries(state.liquidated ?? {})) if (now - t < LIQUIDATION_MEMORY_MS && t <= now) memory[k] = t;
+  state.liquidated = memory;
+  if (memory[key] !== undefined) return;
+  const subject = parseSubject(key);
+  if (!subject || (subject.type !== 'position' && subject.type !== 'cross')) return;
+  memory[key] = now;
+  const open = state.open[key];
+  if (open) {
+    const closed: Episode = { ...open, closedAtMs: now, updatedAtMs: now, closedAs: 'liquidated' };
+    delete state.open[key];
+    effects.push({ type: 'episode', change: 'closed', episode: closed });
+  }
+  const words = open?.facts.subjectLabel ?? subjectLabel(subject);
+  const markerKey = subjectKey({ type: 'liquidated', of: subject });
+  state.seq += 1;
+  const facts: NotificationFacts = { subjectLabel: words, pastLiquidation: true, ...(price ? { triggerPrice: price } : {}) };
+  const title = `${kind === 'adl' ? 'Auto-deleveraged' : kind === 'forced-reduction' ? 'Force-reduced' : 'Liquidated'}: ${label} ${words}`;
+  const body = liquidatedBody(kind, words, price);
+  const marker: Episode = {
+    id: `${state.accountId}/${markerKey}/${now}-${state.seq}`,
+    accountId: state.accountId,
+    subject: markerKey,
+    kind: 'level',
+    blind: false,
+    level: 'critical',
+    peakLevel: 'critical',
+    openedAtMs: open?.openedAtMs ?? now,
+    updatedAtMs: now,
+    closedAtMs: now,
+    calmSinceMs: null,
+    notifiedLevel: 'critical',
+    notifiedScore: null,
+    lastNotifiedMs: now,
+    notifySeq: 1,
+    acknowledgedAtMs: null,
+    snoozedUntilMs: null,
+    snoozedLevel: null,
+    title,
+    body,
+    facts,
+    excludeChannels: [],
+    closedAs: 'liquidated',
+  };
+  effects.push({ type: 'episode', change: 'opened', episode: { ...marker, closedAtMs: null } });
+  effects.push({
+    type: 'notify',
+    notification: {
+      key: `${marker.id}#1`,
+      alertId: marker.id,
+      accountId: state.accountId,
+      subject: markerKey,
+      kind: 'level',
+      level: 'critical',
+      reason: 'liquidated',
+      title,
+      body,
+      urgency: 'critical',
+      sound: true,
+      facts,
+      excludeChannels: [],
+      atMs: now,
+    },
+  });
+  effects.push({ type: 'episode', change: 'closed', episode: marker });
 }
 
 function okObservation(subject: string, kind: Observation['kind']): Observation {
@@ -254,118 +316,6 @@ function discrepancyObservation(
     body: `${detail} Check the account's tier table and settings; trust the exchange's number until this is resolved.`,
     facts: {},
   };
-}
-
-function findLevel(levels: readonly LevelForecast[], target: number): LevelForecast | null {
-  // The forecast may be about several levels; use the one closest to the configured level.
-  let best: LevelForecast | null = null;
-  let bestGap = Number.POSITIVE_INFINITY;
-  for (const l of levels) {
-    const v = finiteOrNull(l.level);
-    if (v === null) continue;
-    const gap = Math.abs(v - target);
-    if (gap < bestGap && gap <= 0.05) {
-      best = l;
-      bestGap = gap;
-    }
-  }
-  return best;
-}
-
-function probabilityAt(level: LevelForecast, horizonMin: number): number | null {
-  const p = level.probabilities.find((x) => x.horizonMin === horizonMin)?.probability;
-  return p !== undefined && Number.isFinite(p) ? Math.min(1, Math.max(0, p)) : null;
-}
-
-function predictiveObservation(
-  levels: readonly LevelForecast[],
-  subject: string,
-  what: string,
-  baseFacts: NotificationFacts,
-  riskNow: AlertLevel,
-  label: string,
-  s: AlertSettings,
-): Observation | null {
-  if (!s.predictive.enabled) return null;
-  const level = findLevel(levels, s.predictive.level);
-  if (!level) return null;
-  const p60 = probabilityAt(level, 60);
-  const p15 = probabilityAt(level, 15);
-  if (p60 === null && p15 === null) return null;
-  // Once the subject is at margin call the prediction has come true; the level alert speaks.
-  const alreadyThere = levelRank(riskNow) >= levelRank('margin-call');
-  const firing =
-    !alreadyThere &&
-    ((p60 !== null && p60 >= s.predictive.p1h) || (p15 !== null && p15 >= s.predictive.p15m));
-  const facts: NotificationFacts = { ...baseFacts };
-  if (p60 !== null) facts.probability1h = p60;
-  if (p15 !== null) facts.probability15m = p15;
-  const lvl: AlertLevel = firing ? 'warning' : 'ok';
-  const obs: Observation = {
-    subject,
-    kind: 'predictive',
-    level: lvl,
-    holdLevel: lvl,
-    blind: false,
-    calmMs: s.hysteresis.predictiveCalmMin * 60_000,
-    title: `Margin call likely soon: ${label}${what ? ` ${what}` : ''}`,
-    body:
-      predictiveBody(facts, s.predictive.level) +
-      (level.medianMinutes !== null ? ` Median time to trigger ${level.medianMinutes} min.` : ''),
-    facts,
-  };
-  if (p60 !== null) obs.score = p60;
-  return obs;
-}
-
-/** Account forecast, plus each isolated position's own (cross positions share the account's). */
-function predictiveObservations(
-  forecast: AccountForecast,
-  report: MarginReport,
-  levelObs: readonly Observation[],
-  state: AlertsState,
-  label: string,
-  s: AlertSettings,
-): Observation[] {
-  const out: Observation[] = [];
-  const accountRisk = worstLevel([
-    levelObs.find((o) => o.subject === 'account')?.level ?? 'ok',
-    state.open['account']?.level ?? 'ok',
-  ]);
-  const account = predictiveObservation(
-    forecast.levels,
-    'predictive:account',
-    '',
-    accountFacts(report),
-    accountRisk,
-    label,
-    s,
-  );
-  if (account) out.push(account);
-  const seen = new Set<string>();
-  for (const p of report.positions) {
-    if (p.marginMode !== 'isolated') continue;
-    const pf = forecast.positions.find((f) => f.symbol === p.symbol && f.positionSide === p.positionSide);
-    if (!pf) continue;
-    const subject = `predictive:${positionSubject(p)}`;
-    seen.add(subject);
-    const own = levelObs.find((o) => o.subject === positionSubject(p));
-    const open = state.open[positionSubject(p)];
-    const risk = worstLevel([own?.level ?? 'ok', open?.level ?? 'ok']);
-    const what = `${p.symbol}${p.positionSide === 'both' ? '' : ` ${p.positionSide}`}`;
-    const obs = predictiveObservation(pf.levels, subject, what, own?.facts ?? {}, risk, label, s);
-    if (obs) out.push(obs);
-  }
-  for (const subject of Object.keys(state.open)) {
-    if (
-      subject.startsWith('predictive:position:') &&
-      !seen.has(subject) &&
-      !report.positions.some((p) => `predictive:${positionSubject(p)}` === subject)
-    ) {
-      out.push(okObservation(subject, 'predictive'));
-    }
-  }
-  return out;
 }
 
 function systemObservations(

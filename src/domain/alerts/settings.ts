@@ -2,6 +2,7 @@
 // would expect. Ratios are normalised margin ratios (maintenance margin / margin balance; 1 = liquidation).
 import { z } from 'zod';
 import { ALERT_LEVELS, levelRank, type AlertLevel } from './levels';
+import { DEFAULT_DANGER_POLICY, dangerPolicySchema } from '../danger/policy';
 
 const ratio = z.number().min(0).max(1);
 const fraction = z.number().min(0).max(1);
@@ -129,6 +130,8 @@ export const alertSettingsSchema = z
         predictiveCalmMin: 30,
         systemCalmMin: 1,
       }),
+    /** The danger verdict's thresholds (docs/ALERTS.md); `levels` above is kept only so stored settings load. */
+    danger: dangerPolicySchema.default(() => DEFAULT_DANGER_POLICY),
     /** Lowest level that is pushed; lower levels only show in the tray and the app. */
     pushFrom: z.enum(NOTIFYING_LEVELS).default('warning'),
     /** Critical alerts repeat this often until acknowledged. */

@@ -16,6 +16,13 @@ export interface NotificationFacts {
   pastLiquidation?: boolean;
   probability1h?: number;
   probability15m?: number;
+  /** Plain subject words ("BTCUSDT long (isolated)"). */
+  subjectLabel?: string;
+  /** The price at which the subject triggers (its engine liquidation price). */
+  triggerPrice?: string;
+  ttfMedianMin?: number;
+  /** The one action that restores safety, as a sentence. */
+  action?: string;
 }
 
 /** What one evaluation observed about one subject. */
@@ -67,6 +74,8 @@ export interface Episode {
   body: string;
   facts: NotificationFacts;
   excludeChannels: string[];
+  /** Set when the venue liquidated (or auto-deleveraged) the subject: the episode ended that way. */
+  closedAs?: 'liquidated';
 }
 
 export interface AlertsState {
@@ -80,9 +89,21 @@ export interface AlertsState {
   firstSeenMs: number | null;
   /** Start of the current run of exchange errors. */
   errorSinceMs: number | null;
+  /** Subjects liquidated recently (key → ms): a liquidation is announced exactly once. */
+  liquidated?: Record<string, number>;
 }
 
-export type PushReason = 'opened' | 'escalated' | 'repeat' | 'rising-probability';
+export type PushReason = 'opened' | 'escalated' | 'repeat' | 'rising-probability' | 'liquidated';
+
+/** A liquidation, auto-deleveraging or forced reduction the venue reported for a subject. */
+export interface LiquidationEvent {
+  /** Subject key (`position:BTCUSDT:long`, `cross`). */
+  subject: string;
+  kind: 'liquidation' | 'adl' | 'forced-reduction';
+  /** Fill price as the venue printed it, when known. */
+  price: string | null;
+  atMs: number;
+}
 
 /** One push the pipeline must deliver exactly once per channel (idempotency key below). */
 export interface NotificationIntent {

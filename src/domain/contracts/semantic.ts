@@ -2,7 +2,8 @@
 // carrying their margin, one-way vs hedge consistency, one entry per position, venue contract types.
 // Each failure names the field's path (`positions[0].tiers[1].floor`).
 import DecimalJs from 'decimal.js';
-import { type AccountSnapshot, type VenueId, accountSnapshotSchema } from './snapshot';
+import { type AccountSnapshot, type Position, type Tier, type VenueId, accountSnapshotSchema, positionSchema } from './snapshot';
+import { isCheckedTierTable, knownTierTable, rememberTierTable, tierTableKey } from './referenceTables';
 import { ContractError, type Parsed, parseWith } from './validation';
 
 const CONTRACT_TYPES: Record<VenueId, ReadonlyArray<'linear' | 'inverse'>> = {
@@ -19,7 +20,7 @@ const d = (s: string): DecimalJs => new DecimalJs(s);
 
 function checkTiers(snapshot: AccountSnapshot, i: number): ContractError | null {
   const tiers = snapshot.positions[i]!.tiers;
-  if (!tiers) return null;
+  if (!tiers || isCheckedTierTable(tiers)) return null;
   const at = (k: number, field: string): string => `positions[${i}].tiers[${k}].${field}`;
   for (let k = 0; k < tiers.length; k++) {
     const tier = tiers[k]!;
@@ -146,10 +147,44 @@ export function checkSnapshotSemantics(snapshot: AccountSnapshot): ContractError
   return checkSymbols(snapshot) ?? checkCollateral(snapshot);
 }
 
-/** zod contract + semantic checks: the only way untrusted JSON becomes an AccountSnapshot. */
+/**
+ * zod contract + semantic checks: the only way untrusted JSON becomes an AccountSnapshot. Tier tables
+ * seen before (same content) skip both and come back as their one shared copy (referenceTables.ts).
+ */
 export function parseSnapshot(input: unknown): Parsed<AccountSnapshot> {
-  const parsed = parseWith(accountSnapshotSchema, input);
+  const positions = (input as { positions?: unknown } | null)?.positions;
+  const keys: (string | null)[] = Array.isArray(positions) ? positions.map((p) => tierTableKey((p as { tiers?: unknown } | null)?.tiers)) : [];
+  const hits = keys.map((key) => (key === null ? undefined : knownTierTable(key)));
+  // Known tables are taken out before zod and put back (the shared copy) after it.
+  const unchecked = hits.some((t) => t !== undefined)
+    ? { ...(input as object), positions: (positions as unknown[]).map((p, i) => (hits[i] ? withoutTiers(p) : p)) }
+    : input;
+  const parsed = parseWith(accountSnapshotSchema, unchecked);
   if (!parsed.ok) return parsed;
-  const error = checkSnapshotSemantics(parsed.value);
-  return error ? { ok: false, error } : parsed;
+  const snapshot = parsed.value;
+  snapshot.positions = snapshot.positions.map((p, i) => (hits[i] ? withTiers(p, hits[i]) : p));
+  const error = checkSnapshotSemantics(snapshot);
+  if (error) return { ok: false, error };
+  snapshot.positions = snapshot.positions.map((p, i) => {
+    const key = keys[i];
+    return key && p.tiers && !hits[i] ? { ...p, tiers: rememberTierTable(key, p.tiers) as Tier[] } : p;
+  });
+  return { ok: true, value: snapshot };
+}
+
+const POSITION_KEYS = Object.keys(positionSchema.shape) as (keyof Position)[];
+
+/** The position with its tiers back in the place zod's output gives them (the schema's field order). */
+function withTiers(position: Position, tiers: readonly Tier[]): Position {
+  const out: Record<string, unknown> = {};
+  for (const key of POSITION_KEYS) {
+    const value = key === 'tiers' ? tiers : position[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out as Position;
+}
+
+function withoutTiers(position: unknown): unknown {
+  const { tiers: _tiers, ...rest } = position as { tiers?: unknown };
+  return rest;
 }

@@ -60,6 +60,10 @@ export class AlertDecider {
       utcOffsetMin: this.utcOffsetMin(nowMs),
       monitor,
       keyPermissionsNotice: input.keyPermissionsNotice ?? null,
+      snapshot: input.snapshot ?? null,
+      ...(input.volatility ? { volatility: input.volatility } : {}),
+      ...(input.venueEvents ? { venueEvents: input.venueEvents } : {}),
+      ...(input.closedByTrader ? { closedByTrader: input.closedByTrader } : {}),
     });
     return this.commit(accountId, result, nowMs, claim);
   }

@@ -11,7 +11,8 @@ import { performance } from 'node:perf_hooks';
 import { dirname } from 'node:path';
 import type { Db } from '../../store/db';
 import { AlertStore } from '../../store/alertStore';
-import type { AlertView } from '../../api/messages';
+import type { AlertView, DangerView } from '../../api/messages';
+import { dangerView } from '../dangerView';
 import { summarizeDataHealth, type TrayState } from '../../api/health';
 import type { VenueHealth } from '../../venues/types';
 import type { AlertLevel } from '../../domain/alerts/levels';
@@ -167,6 +168,8 @@ export class AlertPipeline implements WatchdogTarget {
       { silentMs: 0, resumedAfterGapMs: null },
       !this.outbox.isClosed,
     );
+    // Venue events and trader closes are news once: a later re-judgement must not replay them.
+    memory.input = { ...input, venueEvents: [], closedByTrader: [] };
     await this.outbox.deliver(claimed);
   }
 
@@ -268,7 +271,16 @@ export class AlertPipeline implements WatchdogTarget {
   }
 
   private userAction(alertId: string, action: 'ack' | 'snooze', minutes: number | null): AlertView {
-    applyUserAction(this.store, this.decider, alertId, action, minutes, this.now());
+    applyUserAction(
+      this.store,
+      this.decider,
+      alertId,
+      action,
+      minutes,
+      this.now(),
+      (id) => this.unsaved.episode(id)?.row ?? null,
+      (error) => this.storage.failed(error),
+    );
     const view = this.queries.view(alertId)!;
     this.events.emit(view);
     return view;
@@ -282,6 +294,12 @@ export class AlertPipeline implements WatchdogTarget {
 
   view(alertId: string): AlertView | null {
     return this.queries.view(alertId);
+  }
+
+  /** The account's danger verdict now, from the last evaluated data and its settings. */
+  danger(accountId: string): DangerView | null {
+    const memory = this.accounts.get(accountId);
+    return memory?.input ? dangerView(memory.input, memory.settings) : null;
   }
 
   /** Worst level among the account's alerts that are not closed (acknowledged and snoozed included). */

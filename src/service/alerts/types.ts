@@ -1,5 +1,6 @@
 // Shapes shared by the alert pipeline's parts (see pipeline.ts for how they fit together).
-import type { MarginReport } from '../../domain/contracts';
+import type { AccountSnapshot, MarginReport } from '../../domain/contracts';
+import type { LiquidationEvent } from '../../domain/alerts/types';
 import type { AccountForecast } from '../../domain/forecast/types';
 import type { VenueHealth } from '../../venues/types';
 import type { AlertView } from '../../api/messages';
@@ -13,6 +14,11 @@ export interface AlertEvaluationInput {
   accountName?: string;
   /** The key's permissions widened since it was added (periodic re-check), or null. */
   keyPermissionsNotice?: string | null;
+  /** Danger-model inputs (src/domain/danger): marks/sizes, σ per symbol, venue liquidation events. */
+  snapshot?: AccountSnapshot | null;
+  volatility?: Record<string, number | null>;
+  venueEvents?: readonly LiquidationEvent[];
+  closedByTrader?: readonly string[];
 }
 
 export interface AlertListFilter {

@@ -1,6 +1,8 @@
 // The trader's answers to an alert: acknowledge or snooze, applied to the reducer state and stored
 // with an audit row. An alert that has already closed can still be acknowledged (recorded only).
-import type { AlertStore } from '../../store/alertStore';
+// While the database cannot be written (or the alert itself is not stored yet), the answer still
+// counts: it goes into the decisions kept in memory and is written with them (without the audit row).
+import type { AlertStore, EpisodeRow } from '../../store/alertStore';
 import { acknowledgeEpisode, snoozeEpisode } from '../../domain/alerts/episodes';
 import type { AlertDecider } from './decide';
 
@@ -11,21 +13,36 @@ export function applyUserAction(
   action: 'ack' | 'snooze',
   minutes: number | null,
   nowMs: number,
+  unsavedEpisode: (id: string) => EpisodeRow | null,
+  storageFailed: (error: unknown) => boolean,
 ): void {
-  const row = store.episode(alertId);
+  const memory = unsavedEpisode(alertId);
+  const row = memory ?? store.episode(alertId);
   if (!row) throw new Error(`alertId: no alert ${alertId}`);
   const state = decider.state(row.accountId);
   if (row.closedMs !== null || !state) {
-    if (action === 'ack') store.acknowledgeClosed(alertId, nowMs);
+    if (action === 'ack' && !memory) store.acknowledgeClosed(alertId, nowMs);
     return;
   }
   const untilMs = minutes === null ? null : nowMs + minutes * 60_000;
   const applied =
     untilMs === null ? acknowledgeEpisode(state, alertId, nowMs) : snoozeEpisode(state, alertId, untilMs, nowMs);
   if (applied.episode) {
-    store.commitUserAction(row.accountId, applied.state, applied.episode, action, nowMs, untilMs);
-    decider.setState(row.accountId, applied.state);
-  } else if (action === 'ack') {
+    const change = action === 'ack' ? 'acknowledged' : 'snoozed';
+    const asDecision = () =>
+      decider.commit(row.accountId, { state: applied.state, effects: [{ type: 'episode', change, episode: applied.episode! }] }, nowMs, false);
+    if (memory) {
+      asDecision();
+      return;
+    }
+    try {
+      store.commitUserAction(row.accountId, applied.state, applied.episode, action, nowMs, untilMs);
+      decider.setState(row.accountId, applied.state);
+    } catch (error) {
+      if (!storageFailed(error)) throw error;
+      asDecision();
+    }
+  } else if (action === 'ack' && !memory) {
     store.acknowledgeClosed(alertId, nowMs);
   }
 }

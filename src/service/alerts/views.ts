@@ -1,4 +1,5 @@
 // Projections of stored episodes and deliveries into what the UI and the tray show.
+import { subjectKeyLabel } from '../../domain/contracts/subject';
 import type { AlertView, DeliveryView } from '../../api/messages';
 import type { DeliveryRow, EpisodeRow } from '../../store/alertStore';
 import type { NotificationIntent } from '../../domain/alerts/types';
@@ -20,6 +21,8 @@ export function alertView(e: EpisodeRow, deliveries: readonly DeliveryRow[], now
     id: e.id,
     accountId: e.accountId,
     subject: e.subject,
+    subjectLabel: subjectKeyLabel(e.subject),
+    liquidation: e.subject.startsWith('liquidated:'),
     kind: e.kind,
     level: e.level,
     state,

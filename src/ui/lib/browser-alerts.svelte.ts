@@ -3,9 +3,9 @@
 // and favicon carrying the worst level and a count. In the desktop shell Electron's notifications and
 // the tray already do this, so only the title is kept there.
 import type { AlertView } from '../../api/messages';
-import { LEVEL_LABELS, levelRank, type AlertLevel } from './levels';
+import { isLevel, LEVEL_LABELS, levelRank, type AlertLevel } from './levels';
 import { isNews, type Monitor } from './monitor.svelte';
-import { subjectLabel } from './subjects';
+import { isLiquidationAlert, subjectLabel } from './subjects';
 
 const SOUND_KEY = 'marginwatch.sound';
 const ASKED_KEY = 'marginwatch.notifications-asked';
@@ -124,8 +124,16 @@ export class BrowserAlerts {
     void this.audio?.close();
   }
 
+  /** The service's "Notify from" level (settings.alerts.pushFrom); warning by default, as the service's. */
+  private pushFrom(): AlertLevel {
+    const raw = (this.monitor.settings as { alerts?: { pushFrom?: unknown } } | null)?.alerts?.pushFrom;
+    return isLevel(raw) ? raw : 'warning';
+  }
+
   private onAlert(alert: AlertView, previous: AlertView | undefined): void {
     if (this.inDesktopShell || !isNews(alert, previous)) return;
+    // Like the service's pushes: from the chosen level up (a liquidation always).
+    if (!isLiquidationAlert(alert) && levelRank(alert.level) < levelRank(this.pushFrom())) return;
     this.notify(alert);
     if (this.soundOn) this.beep(alert.level);
   }
@@ -139,6 +147,7 @@ export class BrowserAlerts {
       const n = new N(alert.title, {
         body: `${alert.body}\n${where}`,
         tag: alert.id,
+        data: { alertId: alert.id, level: alert.level },
         requireInteraction: alert.level === 'critical',
       });
       n.onclick = () => {

@@ -4,7 +4,7 @@ import type { AccountView, AlertView, HistoryPoint, HistoryResult } from '../../
 import type { ChartMarker, ChartPoint } from './chart-types';
 import { LEVEL_LABELS } from './levels';
 import { toNumber } from './format';
-import { channelLabel, subjectLabel } from './subjects';
+import { channelLabel, isLiquidationAlert, subjectLabel } from './subjects';
 
 export type HistoryField = 'equity' | 'marginRatio' | 'minDistanceToLiquidation';
 
@@ -20,11 +20,6 @@ export function seriesOf(points: HistoryPoint[], field: HistoryField, absolute =
   return out;
 }
 
-/** Whether an alert reports a liquidation (the danger model's `liquidated` alerts). */
-export function isLiquidation(alert: Pick<AlertView, 'kind' | 'title'>): boolean {
-  return (alert.kind as string) === 'liquidated' || /^liquidated\b/i.test(alert.title);
-}
-
 /** Alert openings (level word), closings (small, unlabelled) and liquidations as chart markers. */
 export function alertMarkers(alerts: AlertView[]): ChartMarker[] {
   const out: ChartMarker[] = [];
@@ -32,7 +27,7 @@ export function alertMarkers(alerts: AlertView[]): ChartMarker[] {
     const opened = Date.parse(a.openedAt);
     if (Number.isFinite(opened))
       out.push(
-        isLiquidation(a)
+        isLiquidationAlert(a)
           ? { time: opened / 1000, text: 'Liquidated', tone: 'liquidation' }
           : { time: opened / 1000, text: LEVEL_LABELS[a.level], tone: 'alert' },
       );

@@ -1,5 +1,5 @@
 // Presentation of alert levels (labels, order); the levels themselves come from the service.
-import { ALERT_LEVELS, levelRank, type AlertLevel } from '../../domain/alerts/levels';
+import { ALERT_LEVELS, levelRank, type AlertLevel } from '../../api/vocabulary';
 
 export { ALERT_LEVELS, levelRank, type AlertLevel };
 

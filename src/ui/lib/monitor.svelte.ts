@@ -11,6 +11,7 @@ import type {
   Envelope,
   ServiceStatus,
 } from '../../api/messages';
+import { baseSubject, isLiquidationAlert } from './subjects';
 import type { ConnectionState, Transport } from './transport';
 
 const MIN_RENDER_INTERVAL_MS = 100;
@@ -175,6 +176,8 @@ export class Monitor {
 
 /** An alert is news (a toast, a browser notification, a beep) when it opens or changes level. */
 export function isNews(alert: AlertView, previous: AlertView | undefined): boolean {
+  // A liquidation is news when it first arrives, even if the service already closed it (a one-off).
+  if (isLiquidationAlert(alert) && !previous) return true;
   return alert.state === 'open' && (!previous || previous.level !== alert.level);
 }
 
@@ -187,6 +190,14 @@ export function nextToasts(
   alert: AlertView,
   previous: AlertView | undefined,
 ): AlertView[] {
+  // A liquidation replaces every toast about the same subject ("imminent" is over).
+  if (isLiquidationAlert(alert) && isNews(alert, previous)) {
+    const about = baseSubject(alert.subject);
+    const others = toasts.filter(
+      (t) => t.id !== alert.id && !(t.accountId === alert.accountId && baseSubject(t.subject) === about),
+    );
+    return [alert, ...others].slice(0, 4);
+  }
   if (alert.state !== 'open') return toasts.filter((t) => t.id !== alert.id);
   if (isNews(alert, previous)) return [alert, ...toasts.filter((t) => t.id !== alert.id)].slice(0, 4);
   return toasts.map((t) => (t.id === alert.id ? alert : t));

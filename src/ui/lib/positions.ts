@@ -1,7 +1,7 @@
 // Flattens AccountViews into table rows: snapshot position i pairs with report position i (the
 // contract keeps their order), forecast by symbol + side. No margin math: every figure is the service's.
 import type { AccountView, AlertView } from '../../api/messages';
-import type { LevelForecast } from '../../domain/forecast/types';
+import type { LevelForecast } from '../../api/vocabulary';
 import { levelRank, type AlertLevel } from './levels';
 import { moneyDecimals, ratioOf, relativeDistance, toNumber } from './format';
 
@@ -115,6 +115,28 @@ export function marginCallTrigger(
   return exact ?? usable.reduce((a, b) => (Number(b.level) > Number(a.level) ? b : a));
 }
 
+interface VerdictLike {
+  subject: string;
+  level: AlertLevel;
+  p1h: number | null;
+  ttfMedianMin: number | null;
+}
+
+/** The danger verdict (AccountView.danger, when the service has the danger model) for a position. */
+function verdictFor(
+  account: AccountView,
+  symbol: string,
+  side: string,
+  marginMode: string,
+): VerdictLike | null {
+  const danger = (account as { danger?: { subjects?: VerdictLike[] } | null }).danger;
+  if (!danger?.subjects) return null;
+  const own = danger.subjects.find((d) => d.subject === `position:${symbol}:${side}`);
+  return (
+    own ?? (marginMode === 'cross' ? (danger.subjects.find((d) => d.subject === 'cross') ?? null) : null)
+  );
+}
+
 export function positionRows(
   accounts: AccountView[],
   openAlerts: AlertView[],
@@ -134,6 +156,7 @@ export function positionRows(
       const accountRatio = account.report?.account.marginRatio ?? null;
       const ratio = matches?.marginRatio ?? (p.marginMode === 'cross' ? accountRatio : null);
       const next = fc ? nextLevelForecast(fc.levels, ratio) : null;
+      const verdict = verdictFor(account, p.symbol, p.positionSide, p.marginMode);
       const quote = p.contractType === 'inverse' ? 'USD' : snapshot.settleAsset;
       const base =
         p.contractType === 'linear' && p.contractSize === '1' ? baseAssetOf(p.symbol, quote) : null;
@@ -157,9 +180,11 @@ export function positionRows(
         liquidationPrice: matches?.liquidationPrice ?? null,
         distanceToLiquidation: matches?.distanceToLiquidation ?? null,
         marginRatio: ratio,
-        probability1h: probabilityWithin(next, 60),
-        medianMinutes: next?.medianMinutes ?? null,
-        level: positionLevel(account, p.symbol, p.positionSide, p.marginMode, openAlerts),
+        // The danger model's verdict for the subject this position belongs to (its own for isolated,
+        // the cross book's for cross) when the service gives one; else the forecast and open alerts.
+        probability1h: verdict ? verdict.p1h : probabilityWithin(next, 60),
+        medianMinutes: verdict ? verdict.ttfMedianMin : (next?.medianMinutes ?? null),
+        level: verdict?.level ?? positionLevel(account, p.symbol, p.positionSide, p.marginMode, openAlerts),
         stale,
         asOf: snapshot.asOf,
         settleAsset: snapshot.settleAsset,

@@ -1,7 +1,8 @@
 // Hash routes (#/alerts, #/account/ID ...): work the same from file:// (desktop) and http (headless).
 export type Route =
   | { view: 'dashboard' }
-  | { view: 'account'; accountId: string }
+  /** `subject`: the danger subject to open (machine key, e.g. "position:BTCUSDT:long"). */
+  | { view: 'account'; accountId: string; subject?: string }
   | { view: 'whatif'; accountId: string | null }
   | { view: 'alerts' }
   | { view: 'history'; accountId: string | null }
@@ -14,7 +15,10 @@ export function parseRoute(hash: string): Route {
     .map((p) => decodeURIComponent(p));
   switch (parts[0]) {
     case 'account':
-      return parts[1] ? { view: 'account', accountId: parts[1] } : { view: 'dashboard' };
+      if (!parts[1]) return { view: 'dashboard' };
+      return parts[2]
+        ? { view: 'account', accountId: parts[1], subject: parts[2] }
+        : { view: 'account', accountId: parts[1] };
     case 'whatif':
       return { view: 'whatif', accountId: parts[1] || null };
     case 'alerts':
@@ -33,7 +37,7 @@ export function href(route: Route): string {
     case 'dashboard':
       return '#/';
     case 'account':
-      return `#/account/${encodeURIComponent(route.accountId)}`;
+      return `#/account/${encodeURIComponent(route.accountId)}${route.subject ? `/${encodeURIComponent(route.subject)}` : ''}`;
     case 'whatif':
       return route.accountId ? `#/whatif/${encodeURIComponent(route.accountId)}` : '#/whatif';
     case 'history':

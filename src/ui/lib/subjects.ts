@@ -35,10 +35,12 @@ export function positionOfSubject(subject: string): PositionRef | null {
 
 /** "BTCUSDT long (isolated)", "whole account (cross book)", "data feed", "notification channel webhook". */
 export function subjectLabel(subject: string, account?: AccountView): string {
+  if (subject.startsWith('liquidated:'))
+    return `${subjectLabel(subject.slice('liquidated:'.length), account)}, liquidated`;
   const position = positionOfSubject(subject);
   if (position) return positionLabel(position.symbol, position.positionSide, account);
   const bare = subject.replace(/^predictive:/, '');
-  if (bare === 'account') return 'whole account (cross book)';
+  if (bare === 'account') return 'whole account';
   if (bare.startsWith('cross')) return 'cross book';
   if (bare.startsWith('system:')) {
     const rest = bare.slice('system:'.length);
@@ -82,4 +84,14 @@ export function deliveryWords(d: { status: string; attempts: number; detail: str
   if (d.status === 'sent') return d.attempts > 1 ? `delivered after ${d.attempts} attempts` : 'delivered';
   if (d.status === 'pending') return d.attempts > 0 ? `retrying (attempt ${d.attempts})` : 'sending…';
   return `not delivered${d.detail ? `: ${d.detail}` : ''}`;
+}
+
+/** The subject an alert is about with prefixes ("predictive:", "liquidated:") removed: "position:BTCUSDT:long". */
+export function baseSubject(subject: string): string {
+  return subject.replace(/^(predictive:|liquidated:)+/, '');
+}
+
+/** A `liquidated` alert of the danger model (its subject is "liquidated:<subject>"). */
+export function isLiquidationAlert(alert: { subject: string; kind: string }): boolean {
+  return alert.subject.startsWith('liquidated:') || alert.kind === 'liquidated';
 }

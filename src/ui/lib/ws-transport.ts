@@ -2,7 +2,7 @@
 // Requests carry ids; events arrive on the same socket. Reconnects with backoff; calls made while
 // disconnected fail at once with a clear message instead of hanging.
 import type { ApiEvent, CommandName, CommandParams, CommandResults, Envelope } from '../../api/messages';
-import { HEARTBEAT_MS, type WireMessage } from '../../headless/protocol';
+import { HEARTBEAT_MS, type WireMessage } from '../../api/wire';
 import type { ConnectionState, Transport } from './transport';
 
 const CALL_TIMEOUT_MS = 30_000;

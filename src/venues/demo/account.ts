@@ -92,29 +92,45 @@ export function demoSnapshot(
   };
 }
 
+/** A position the demo exchange closed by liquidation, at the engine's liquidation price. */
+export interface DemoLiquidation {
+  symbol: string;
+  positionSide: 'both' | 'long' | 'short';
+  price: string;
+}
+
 /**
  * What the exchange does when a position's mark reaches its liquidation price: an isolated position is
  * closed and loses its margin; when the cross account's margin ratio reaches 1, every cross position is
- * closed and the cross wallet keeps what is left of its margin balance (never below zero).
+ * closed and the cross wallet keeps what is left of its margin balance (never below zero). Returns one
+ * entry per position closed.
  */
-export function liquidateDemoAccount(state: DemoAccountState, snapshot: AccountSnapshot, report: MarginReport): boolean {
+export function liquidateDemoAccount(state: DemoAccountState, snapshot: AccountSnapshot, report: MarginReport): DemoLiquidation[] {
   const gone = new Set<number>();
+  const out: DemoLiquidation[] = [];
   snapshot.positions.forEach((p, i) => {
     const lp = report.positions[i]?.liquidationPrice;
     if (p.marginMode !== 'isolated' || !lp) return;
     const mark = new Decimal(p.markPrice);
-    if (p.side === 'long' ? mark.lte(lp) : mark.gte(lp)) gone.add(i);
+    if (p.side === 'long' ? mark.lte(lp) : mark.gte(lp)) {
+      gone.add(i);
+      out.push({ symbol: p.symbol, positionSide: p.positionSide, price: lp });
+    }
   });
   const crossRatio = report.account.marginRatio;
-  if (crossRatio !== null && new Decimal(crossRatio).gte(1)) {
-    snapshot.positions.forEach((p, i) => p.marginMode === 'cross' && gone.add(i));
+  if (crossRatio !== null && new Decimal(crossRatio).gte(1) && snapshot.positions.some((p) => p.marginMode === 'cross')) {
+    snapshot.positions.forEach((p, i) => {
+      if (p.marginMode !== 'cross') return;
+      gone.add(i);
+      out.push({ symbol: p.symbol, positionSide: p.positionSide, price: report.positions[i]?.liquidationPrice ?? p.markPrice });
+    });
     const crossPnl = snapshot.positions.reduce(
       (sum, p, i) => (p.marginMode === 'cross' ? sum.add(report.positions[i]?.unrealizedPnl ?? 0) : sum),
       new Decimal(0),
     );
     state.walletBalance = Decimal.max(0, state.walletBalance.add(crossPnl));
   }
-  if (gone.size === 0) return false;
+  if (gone.size === 0) return out;
   state.positions = state.positions.filter((_, i) => !gone.has(i));
-  return true;
+  return out;
 }

@@ -134,8 +134,11 @@ export class DemoVenueSession implements VenueSession {
     const nextFunding = new Date(Math.ceil((nowMs + 1) / FUNDING_INTERVAL_MS) * FUNDING_INTERVAL_MS).toISOString();
     const asOf = new Date(nowMs).toISOString();
     const snapshot = demoSnapshot(this.account, marks, this.tiers, asOf, nextFunding);
-    // The venue plays the exchange: positions past their liquidation price are liquidated.
-    if (liquidateDemoAccount(this.account, snapshot, computeMarginReport(snapshot))) {
+    // The venue plays the exchange: positions past their liquidation price are liquidated, and it
+    // says so as a real venue's stream does (ORDER_TRADE_UPDATE with a liquidation order).
+    const liquidated = liquidateDemoAccount(this.account, snapshot, computeMarginReport(snapshot));
+    if (liquidated.length > 0) {
+      for (const l of liquidated) this.listener?.onOrderEvent?.({ kind: 'order', time: nowMs, symbol: l.symbol, reason: 'liquidation', positionSide: l.positionSide, price: l.price });
       return demoSnapshot(this.account, marks, this.tiers, asOf, nextFunding);
     }
     return snapshot;

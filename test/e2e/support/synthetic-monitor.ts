@@ -38,6 +38,8 @@ export class SyntheticMonitor implements MonitorApi {
   private timer: ReturnType<typeof setInterval> | null = null;
   /** Minute points in the last history range before thinning. */
   lastHistoryRawPoints = 0;
+  /** Alerts pushed with pushAlert (newest first), as alerts.list returns them. */
+  private alerts: AlertView[] = [];
   readonly status: ServiceStatus = {
     version: 'synthetic',
     startedAt: new Date().toISOString(),
@@ -145,6 +147,39 @@ export class SyntheticMonitor implements MonitorApi {
     if (this.timer) clearInterval(this.timer);
   }
 
+  /** Pushes an alert event as the service does (new, updated or closed). */
+  pushAlert(alert: AlertView): void {
+    this.alerts = [alert, ...this.alerts.filter((a) => a.id !== alert.id)];
+    this.emit({ type: 'alert', alert });
+  }
+
+  /** A new alert about a position of the first account. */
+  static alert(
+    id: string,
+    level: AlertView['level'],
+    subject: string,
+    overrides: Partial<AlertView> = {},
+  ): AlertView {
+    const now = new Date().toISOString();
+    return {
+      id,
+      accountId: 'syn-0',
+      subject,
+      kind: 'level',
+      level,
+      state: 'open',
+      title: `${level} on ${subject.split(':')[1] ?? 'account'}`,
+      body: 'Synthetic alert for the browser test.',
+      openedAt: now,
+      updatedAt: now,
+      closedAt: null,
+      acknowledgedAt: null,
+      snoozedUntil: null,
+      deliveries: [],
+      ...overrides,
+    };
+  }
+
   private emit(event: ApiEvent): void {
     for (const l of this.listeners) l(event);
   }
@@ -181,7 +216,19 @@ export class SyntheticMonitor implements MonitorApi {
       case 'state.get':
         return ok({ status: this.status, accounts: this.accounts });
       case 'alerts.list':
-        return ok([]);
+        return ok(this.alerts);
+      case 'alerts.ack': {
+        const { alertId } = params as { alertId: string };
+        const found = this.alerts.find((a) => a.id === alertId);
+        if (!found) return { ok: false, error: { message: `no alert ${alertId}` } };
+        const acked: AlertView = {
+          ...found,
+          state: 'acknowledged',
+          acknowledgedAt: new Date().toISOString(),
+        };
+        this.pushAlert(acked);
+        return ok(acked);
+      }
       case 'settings.get':
         return ok({});
       case 'history.query': {

@@ -57,7 +57,7 @@ describe('AlertPipeline (real SQLite)', () => {
       'margin-call:escalated',
     ]);
     expect(hook.received.map((n) => n.key)).toEqual(os.received.map((n) => n.key));
-    expect(os.received[0]!.title).toBe('Warning: Main margin ratio 72.0%');
+    expect(os.received[0]!.title).toBe('Warning: Main cross book 8.00% from liquidation');
     const [alert] = pipeline.list({ state: 'open' });
     expect(alert!.level).toBe('margin-call');
     expect(alert!.deliveries.map((d) => `${d.channel}:${d.status}:${d.attempts}`)).toEqual([
@@ -66,8 +66,8 @@ describe('AlertPipeline (real SQLite)', () => {
       'os:sent:1',
       'hook:sent:1',
     ]);
-    expect(seen).toContain('account:warning:open');
-    expect(seen).toContain('account:margin-call:open');
+    expect(seen).toContain('cross:warning:open');
+    expect(seen).toContain('cross:margin-call:open');
     await pipeline.close();
   });
 
@@ -297,7 +297,7 @@ describe('AlertPipeline (real SQLite)', () => {
       clock.advance(1000);
       await dog.beat();
     }
-    const account = os.received.filter((n) => n.subject === 'account').map((n) => n.reason);
+    const account = os.received.filter((n) => n.subject === 'cross').map((n) => n.reason);
     expect(account).toEqual(['opened', 'repeat', 'repeat']);
     // ... and says it is blind meanwhile: critical (the account is at critical), so it repeats too.
     const stale = os.received.filter((n) => n.subject === 'system:stale');
@@ -352,7 +352,7 @@ describe('AlertPipeline (real SQLite)', () => {
     expect(tray.level).toBe('margin-call');
     expect(tray.openAlerts.map((a) => `${a.accountId}:${a.level}`)).toEqual(['b:margin-call', 'a:warning']);
     expect(tray.tooltip).toBe(
-      'MarginWatch: Margin call (Margin call: Main margin ratio 85.0%), 2 open alerts',
+      'MarginWatch: Margin call (Margin call: Main cross book 8.00% from liquidation), 2 open alerts',
     );
     const snoozed = pipeline.snooze(tray.openAlerts[0]!.id, 30);
     expect(snoozed.state).toBe('snoozed');

@@ -97,9 +97,10 @@ describe.runIf(mounted)(`storage failure on a full disk${mounted ? '' : ` (skipp
 
       // The decision went out although nothing could be written.
       const critical = hook.bodies.map((b) => JSON.parse(b) as { subject: string; level: string; key: string; body: string });
-      const account = critical.filter((n) => n.subject === 'account');
+      // The danger model alerts on the subject in danger: here the account's cross book.
+      const account = critical.filter((n) => n.subject === 'cross');
       expect(account.map((n) => n.level)).toEqual(['critical']);
-      expect(os.received.filter((n) => n.subject === 'account').map((n) => n.level)).toEqual(['critical']);
+      expect(os.received.filter((n) => n.subject === 'cross').map((n) => n.level)).toEqual(['critical']);
       // The storage alert: critical, naming the file, through both channels.
       const storageAlert = critical.find((n) => n.subject === 'system:storage')!;
       expect(storageAlert.level).toBe('critical');
@@ -110,10 +111,13 @@ describe.runIf(mounted)(`storage failure on a full disk${mounted ? '' : ` (skipp
       expect(storage.view()).toMatchObject({ summary: 'degraded: storage', failing: `disk full at ${file}` });
       // Shown (from memory) to the window and tray; nothing on disk yet.
       expect(pipeline.list({ state: 'open' }).map((a) => `${a.subject}:${a.level}`)).toEqual(
-        expect.arrayContaining(['account:critical', 'system:storage:critical']),
+        expect.arrayContaining(['cross:critical', 'system:storage:critical']),
       );
       expect(pipeline.trayState().level).toBe('critical');
       expect(storedStorageEpisodes().n).toBe(0);
+      // The trader can acknowledge it although it is not stored (it stops repeating).
+      const storageId = pipeline.list({ state: 'open' }).find((a) => a.subject === 'system:storage')!.id;
+      expect(pipeline.acknowledge(storageId).state).toBe('acknowledged');
 
       // Space returns: the retry writes everything once and closes the storage alert.
       rmSync(filler);
@@ -125,7 +129,7 @@ describe.runIf(mounted)(`storage failure on a full disk${mounted ? '' : ` (skipp
       const rows = store.allDeliveries();
       const storageRows = rows.filter((d) => d.payload.subject === 'system:storage');
       expect(storageRows.map((d) => `${d.channel}:${d.status}`).sort()).toEqual(['os:sent', 'webhook:sent']);
-      const accountRows = rows.filter((d) => d.payload.subject === 'account' && d.payload.level === 'critical');
+      const accountRows = rows.filter((d) => d.payload.subject === 'cross' && d.payload.level === 'critical');
       expect(accountRows.map((d) => `${d.channel}:${d.status}`).sort()).toEqual(['os:sent', 'webhook:sent']);
       // Later passes send nothing twice.
       const hitsAfter = hook.bodies.length;
@@ -137,6 +141,7 @@ describe.runIf(mounted)(`storage failure on a full disk${mounted ? '' : ` (skipp
       expect(logs.some((l) => l.includes('can be written again'))).toBe(true);
       const closedStorage = store.episodes({ limit: 10 }).find((e) => e.subject === 'system:storage');
       expect(closedStorage?.closedMs).not.toBeNull();
+      expect(closedStorage?.acknowledgedMs).not.toBeNull();
     } finally {
       if (filler) rmSync(filler, { force: true });
       await pipeline.close();

@@ -164,7 +164,7 @@ describe.skipIf(tools.skip)('OS notification through D-Bus', () => {
       // The numbers that matter are in the body the server received.
       expect(
         calls.some(
-          (c) => /Margin ratio \d+\.\d%/.test(c.body) && /Liquidation of \w+ \d+\.\d\d% away/.test(c.body),
+          (c) => /Margin ratio \d+\.\d%/.test(c.body) && /Liquidation at [\d.]+, \d+\.\d\d% away/.test(c.body),
         ),
       ).toBe(true);
       const views = pipeline.list({ state: 'all' });

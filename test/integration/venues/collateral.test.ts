@@ -2,10 +2,8 @@
 // shapes, the pure readers turn them (with the account payloads) into collateral[], and the engine
 // values them — Binance Multi-Assets, Bybit UTA, OKX multi-currency.
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFixtureJson } from '../../fixtures';
 import { computeMarginReport, parseSnapshot } from '../../../src/domain/margin';
 import { createVenueSession } from '../../../src/venues/exchanges';
 import { FAST } from './binanceHarness';
@@ -21,10 +19,7 @@ import { capturedOkxAccount, okxMarket } from '../../servers/okx/fixtures';
 import { startOkxServer, type OkxTestServer } from '../../servers/okx/server';
 
 type Row = Record<string, unknown>;
-const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/collateral');
-const docs = JSON.parse(
-  readFileSync(path.join(dir, 'venue-collateral-docs-examples.json'), 'utf8'),
-) as Record<string, unknown>;
+const docs = readFixtureJson<Record<string, unknown>>('collateral', 'venue-collateral-docs-examples.json');
 
 let closers: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -14,7 +14,7 @@ import {
 import type { VenueHealth } from '../../../src/venues/types';
 import type { AccountForecast } from '../../../src/domain/forecast/types';
 import type { MarginReport } from '../../../src/domain/contracts';
-import { forecast, liveHealth, MIN, position, report, T0 } from './fixtures';
+import { liveHealth, MIN, position, report, T0 } from './fixtures';
 
 interface Step {
   atMin: number;
@@ -42,7 +42,7 @@ function run(
       if (ep) state = acknowledgeEpisode(state, ep.id, nowMs).state;
     }
     if (state && step.snoozeMin) {
-      const ep = state.open['account'];
+      const ep = state.open['cross'];
       if (ep) state = snoozeEpisode(state, ep.id, nowMs + step.snoozeMin * MIN, nowMs).state;
     }
     const input: AlertInput = {
@@ -77,8 +77,8 @@ describe('alert reducer — levels and episodes', () => {
     const steps: Step[] = [{ atMin: 0, ratio: '0.3' }];
     for (let i = 1; i <= 60; i++) steps.push({ atMin: i * 0.1, ratio: (0.72 + (i % 5) * 0.01).toFixed(2) });
     const { pushes, state } = run(steps);
-    expect(summary(pushes)).toEqual(['0.1:account:warning:opened']);
-    expect(Object.keys(state.open)).toEqual(['account']);
+    expect(summary(pushes)).toEqual(['0.1:cross:warning:opened']);
+    expect(Object.keys(state.open)).toEqual(['cross']);
   });
 
   it('escalates immediately when worse and pushes each new level once', () => {
@@ -90,9 +90,9 @@ describe('alert reducer — levels and episodes', () => {
       { atMin: 2, ratio: '0.92' },
     ]);
     expect(summary(pushes)).toEqual([
-      '0:account:warning:opened',
-      '1:account:margin-call:escalated',
-      '2:account:critical:escalated',
+      '0:cross:warning:opened',
+      '1:cross:margin-call:escalated',
+      '2:cross:critical:escalated',
     ]);
     expect(pushes[2]!.urgency).toBe('critical');
     expect(pushes[2]!.sound).toBe(true);
@@ -105,7 +105,7 @@ describe('alert reducer — levels and episodes', () => {
   it('does not push below pushFrom but still tracks the episode', () => {
     const { pushes, state } = run([{ atMin: 0, ratio: '0.55' }]);
     expect(pushes).toEqual([]);
-    expect(state.open['account']?.level).toBe('watch');
+    expect(state.open['cross']?.level).toBe('watch');
   });
 
   it('closes only after the ratio has stayed below the release band for the calm time', () => {
@@ -118,13 +118,13 @@ describe('alert reducer — levels and episodes', () => {
       { atMin: 8, ratio: '0.3' },
       { atMin: 9, ratio: '0.3' }, // calm only 1 min
     ]);
-    expect(summary(pushes)).toEqual(['0:account:warning:opened']);
-    expect(state.open['account']?.level).toBe('warning');
+    expect(summary(pushes)).toEqual(['0:cross:warning:opened']);
+    expect(state.open['cross']?.level).toBe('warning');
     const later = run([{ atMin: 10, ratio: '0.3' }], DEFAULT_ALERT_SETTINGS, state);
-    expect(later.state.open['account']).toBeUndefined();
+    expect(later.state.open['cross']).toBeUndefined();
     // A new danger after closing is a new episode with a new push.
     const again = run([{ atMin: 20, ratio: '0.74' }], DEFAULT_ALERT_SETTINGS, later.state);
-    expect(summary(again.pushes)).toEqual(['20:account:warning:opened']);
+    expect(summary(again.pushes)).toEqual(['20:cross:warning:opened']);
     expect(again.pushes[0]!.alertId).not.toBe(pushes[0]!.alertId);
   });
 
@@ -135,32 +135,32 @@ describe('alert reducer — levels and episodes', () => {
       { atMin: 4, ratio: '0.72' }, // calm for 3 min → down to warning (already implied by the margin-call push)
       { atMin: 5, ratio: '0.82' }, // back to margin call inside the same episode: already pushed
     ]);
-    expect(summary(pushes)).toEqual(['0:account:margin-call:opened']);
-    expect(state.open['account']?.level).toBe('margin-call');
+    expect(summary(pushes)).toEqual(['0:cross:margin-call:opened']);
+    expect(state.open['cross']?.level).toBe('margin-call');
   });
 
   it('repeats critical every few minutes until acknowledged, then stops; a new danger needs a new ack', () => {
     const steps: Step[] = [];
     for (let m = 0; m <= 10; m++)
-      steps.push({ atMin: m, ratio: '0.93', ...(m === 7 ? { ack: 'account' } : {}) });
+      steps.push({ atMin: m, ratio: '0.93', ...(m === 7 ? { ack: 'cross' } : {}) });
     const { pushes, state } = run(steps);
     expect(summary(pushes)).toEqual([
-      '0:account:critical:opened',
-      '3:account:critical:repeat',
-      '6:account:critical:repeat',
+      '0:cross:critical:opened',
+      '3:cross:critical:repeat',
+      '6:cross:critical:repeat',
     ]);
-    expect(state.open['account']?.acknowledgedAtMs).toBe(T0 + 7 * MIN);
+    expect(state.open['cross']?.acknowledgedAtMs).toBe(T0 + 7 * MIN);
     // Acknowledged at margin call, then critical: pushed and repeated again.
     const second = run([
       { atMin: 0, ratio: '0.85' },
-      { atMin: 1, ratio: '0.85', ack: 'account' },
+      { atMin: 1, ratio: '0.85', ack: 'cross' },
       { atMin: 2, ratio: '0.95' },
       { atMin: 5, ratio: '0.95' },
     ]);
     expect(summary(second.pushes)).toEqual([
-      '0:account:margin-call:opened',
-      '2:account:critical:escalated',
-      '5:account:critical:repeat',
+      '0:cross:margin-call:opened',
+      '2:cross:critical:escalated',
+      '5:cross:critical:repeat',
     ]);
   });
 
@@ -172,9 +172,9 @@ describe('alert reducer — levels and episodes', () => {
       { atMin: 4, ratio: '0.93' },
     ]);
     expect(summary(pushes)).toEqual([
-      '60:account:critical:opened',
-      '1:account:critical:repeat',
-      '4:account:critical:repeat',
+      '60:cross:critical:opened',
+      '1:cross:critical:repeat',
+      '4:cross:critical:repeat',
     ]);
     const calm = run([
       { atMin: 60, ratio: '0.75' },
@@ -182,7 +182,7 @@ describe('alert reducer — levels and episodes', () => {
       { atMin: 1, ratio: '0.3' }, // clock back: calm restarts at 1
       { atMin: 3, ratio: '0.3' }, // 2 min calm → closed
     ]);
-    expect(calm.state.open['account']).toBeUndefined();
+    expect(calm.state.open['cross']).toBeUndefined();
   });
 
   it('snooze silences repeats and same-level pushes, but a worse level breaks through', () => {
@@ -193,13 +193,13 @@ describe('alert reducer — levels and episodes', () => {
       { atMin: 8, ratio: '0.93' },
       { atMin: 11, ratio: '0.93' }, // snooze over, 11 min since the last push
     ]);
-    expect(summary(pushes)).toEqual(['0:account:critical:opened', '11:account:critical:repeat']);
+    expect(summary(pushes)).toEqual(['0:cross:critical:opened', '11:cross:critical:repeat']);
     const broken = run([
       { atMin: 0, ratio: '0.75' },
       { atMin: 1, ratio: '0.75', snoozeMin: 60 },
       { atMin: 2, ratio: '0.84' },
     ]);
-    expect(summary(broken.pushes)).toEqual(['0:account:warning:opened', '2:account:margin-call:escalated']);
+    expect(summary(broken.pushes)).toEqual(['0:cross:warning:opened', '2:cross:margin-call:escalated']);
   });
 
   it('quiet hours defer non-critical pushes until they end, never critical ones', () => {
@@ -215,7 +215,7 @@ describe('alert reducer — levels and episodes', () => {
       quiet,
     );
     // First push of the episode, so 'opened' although the episode began at warning.
-    expect(summary(pushes)).toEqual(['40:account:critical:opened']);
+    expect(summary(pushes)).toEqual(['40:cross:critical:opened']);
     const after = run(
       [
         { atMin: 0, ratio: '0.75' },
@@ -224,72 +224,11 @@ describe('alert reducer — levels and episodes', () => {
       ],
       quiet,
     );
-    expect(summary(after.pushes)).toEqual(['60:account:warning:opened']);
+    expect(summary(after.pushes)).toEqual(['60:cross:warning:opened']);
     // The time zone offset moves the window: at UTC+3 it is 15:00, outside quiet hours.
     expect(summary(run([{ atMin: 0, ratio: '0.75' }], quiet, null, 180).pushes)).toEqual([
-      '0:account:warning:opened',
+      '0:cross:warning:opened',
     ]);
-  });
-
-  it('isolated positions get their own levels; cross positions only when their distance says more', () => {
-    const iso = position({
-      symbol: 'ETHUSDT',
-      marginMode: 'isolated',
-      maintenanceRate: '0.025',
-      distanceToLiquidation: '-0.006',
-    });
-    const cross = position({ distanceToLiquidation: '-0.003' });
-    const { pushes } = run([{ atMin: 0, report: report('0.2', [iso, cross]) }]);
-    // ETH: r = 0.025 / (0.025 + 0.006·0.975) ≈ 0.810 → margin call. BTC: 0.3% < 0.5% → critical.
-    expect(summary(pushes).sort()).toEqual([
-      '0:position:BTCUSDT:both:critical:opened',
-      '0:position:ETHUSDT:both:margin-call:opened',
-    ]);
-    const eth = pushes.find((p) => p.subject.includes('ETH'))!;
-    expect(eth.body).toContain('Margin ratio 81.0%');
-    expect(eth.body).toContain('Liquidation of ETHUSDT 0.60% away');
-    // Hedged cross legs sharing one liquidation price are one danger: one alert.
-    const legs = [
-      position({ positionSide: 'long', distanceToLiquidation: '-0.003' }),
-      position({ positionSide: 'short', distanceToLiquidation: '-0.003' }),
-    ];
-    expect(summary(run([{ atMin: 0, report: report('0.2', legs) }]).pushes)).toEqual([
-      '0:position:BTCUSDT:long:critical:opened',
-    ]);
-    // When the account is already critical the cross position adds nothing.
-    const covered = run([{ atMin: 0, report: report('0.95', [cross]) }]);
-    expect(summary(covered.pushes)).toEqual(['0:account:critical:opened']);
-  });
-
-  it('treats a position past its liquidation price and an account with no margin left as critical, not calm', () => {
-    // Hedge long leg whose mark fell below its liquidation price: distance turns positive.
-    const past = position({
-      positionSide: 'long',
-      marginMode: 'isolated',
-      maintenanceRate: '0.004',
-      distanceToLiquidation: '0.02',
-    });
-    const { pushes } = run([{ atMin: 0, report: report('0.3', [past]) }]);
-    expect(summary(pushes)).toEqual(['0:position:BTCUSDT:long:critical:opened']);
-    expect(pushes[0]!.title).toBe('Liquidation imminent: acc BTCUSDT long at or past liquidation');
-    // The engine prints no ratio when the margin balance is ≤ 0 with positions open.
-    const bankrupt = run([{ atMin: 0, report: report(null, [position()]) }]);
-    expect(summary(bankrupt.pushes)).toEqual(['0:account:critical:opened']);
-    expect(bankrupt.pushes[0]!.body).toContain('At or past the liquidation price');
-    // A cross short leg of a net-long account: its (account) liquidation price is below mark. Not past.
-    const hedgedShort = position({ positionSide: 'short', distanceToLiquidation: '-0.25' });
-    expect(run([{ atMin: 0, report: report('0.3', [hedgedShort]) }]).pushes).toEqual([]);
-    // No positions and no ratio: nothing to alert on.
-    expect(run([{ atMin: 0, report: report(null, []) }]).pushes).toEqual([]);
-    // One-way short: bankruptcy above liquidation → short, so liquidation above mark (positive) is ahead.
-    const short = position({
-      marginMode: 'isolated',
-      maintenanceRate: '0.004',
-      liquidationPrice: '61000',
-      bankruptcyPrice: '61300',
-      distanceToLiquidation: '0.02',
-    });
-    expect(run([{ atMin: 0, report: report('0.3', [short]) }]).pushes).toEqual([]);
   });
 
   it('closes a position episode at once when the position is gone', () => {
@@ -305,70 +244,8 @@ describe('alert reducer — levels and episodes', () => {
     expect(Object.keys(state.open)).toEqual([]);
   });
 
-  it('puts the numbers that matter in the body', () => {
-    const { pushes } = run([{ atMin: 0, ratio: '0.8123' }]);
-    expect(pushes[0]!.title).toBe('Margin call: acc margin ratio 81.2%');
-    expect(pushes[0]!.body).toBe(
-      'Margin ratio 81.2% (margin call at 80%, liquidation at 100%). Liquidation of BTCUSDT 8.00% away. Top up 1234.5 USDT to get back to target.',
-    );
-  });
 });
 
-describe('alert reducer — predictive', () => {
-  it('pushes when P(1h) ≥ p* or P(15m) ≥ 0.2, once, and again only when P doubles', () => {
-    const { pushes } = run([
-      { atMin: 0, ratio: '0.5', forecast: forecast(0.05, 0.1) },
-      { atMin: 1, ratio: '0.5', forecast: forecast(0.05, 0.31) },
-      { atMin: 2, ratio: '0.5', forecast: forecast(0.1, 0.5) },
-      { atMin: 3, ratio: '0.5', forecast: forecast(0.25, 0.62) },
-    ]);
-    expect(summary(pushes)).toEqual([
-      '1:predictive:account:warning:opened',
-      '3:predictive:account:warning:rising-probability',
-    ]);
-    expect(pushes[0]!.body).toContain('31% chance of reaching a 80% margin ratio within 1 h');
-    const fast = run([{ atMin: 0, ratio: '0.5', forecast: forecast(0.21, 0.25) }]);
-    expect(summary(fast.pushes)).toEqual(['0:predictive:account:warning:opened']);
-  });
-
-  it('raises an isolated position its own predictive alert from its forecast, and ends it when the position goes', () => {
-    const iso = position({
-      symbol: 'ETHUSDT',
-      positionSide: 'long',
-      marginMode: 'isolated',
-      maintenanceRate: '0.005',
-      distanceToLiquidation: '-0.05',
-    });
-    const f = forecast(0.01, 0.02);
-    f.positions = [{ symbol: 'ETHUSDT', positionSide: 'long', levels: forecast(0.3, 0.6).levels }];
-    const { pushes, state } = run([{ atMin: 0, report: report('0.3', [iso]), forecast: f }]);
-    expect(summary(pushes)).toEqual(['0:predictive:position:ETHUSDT:long:warning:opened']);
-    expect(pushes[0]!.title).toBe('Margin call likely soon: acc ETHUSDT long');
-    expect(pushes[0]!.body).toContain(
-      '60% chance of reaching a 80% margin ratio within 1 h, 30% within 15 min.',
-    );
-    const gone = run(
-      [{ atMin: 1, report: report('0.3', []), forecast: forecast(0.01, 0.02) }],
-      DEFAULT_ALERT_SETTINGS,
-      state,
-    );
-    expect(gone.state.open['predictive:position:ETHUSDT:long']).toBeUndefined();
-  });
-
-  it('ignores forecasts about other levels and ends after 30 quiet minutes', () => {
-    expect(run([{ atMin: 0, ratio: '0.5', forecast: forecast(0.9, 0.9, '1') }]).pushes).toEqual([]);
-    const { state } = run([
-      { atMin: 0, ratio: '0.5', forecast: forecast(0.3, 0.5) },
-      { atMin: 1, ratio: '0.5', forecast: forecast(0.01, 0.02) },
-      { atMin: 30, ratio: '0.5', forecast: forecast(0.01, 0.02) },
-    ]);
-    expect(state.open['predictive:account']).toBeDefined();
-    expect(
-      run([{ atMin: 31, ratio: '0.5', forecast: forecast(0.01, 0.02) }], DEFAULT_ALERT_SETTINGS, state).state
-        .open['predictive:account'],
-    ).toBeUndefined();
-  });
-});
 
 describe('alert reducer — system alerts', () => {
   const at = (m: number) => new Date(T0 + m * MIN).toISOString();
@@ -392,7 +269,7 @@ describe('alert reducer — system alerts', () => {
       { atMin: 0.2, ratio: '0.75', health: frozen() }, // 12 s
       { atMin: 0.3, ratio: '0.75', health: frozen() }, // 18 s > 15 s high-risk limit
     ]);
-    expect(summary(risky.pushes)).toEqual(['0:account:warning:opened', '0.3:system:stale:critical:opened']);
+    expect(summary(risky.pushes)).toEqual(['0:cross:warning:opened', '0.3:system:stale:critical:opened']);
     expect(risky.pushes[1]!.body).toContain('Newest data is 18 s old');
     // Fresh data closes it after the calm minute.
     const recovered = run(

@@ -1,19 +1,16 @@
 // Collateral valuation per venue (issue 16): hand-worked examples from the venues' documentation,
 // the captured Binance Multi-Assets account, and the properties the issue names.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Decimal from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { readFixtureJson } from '../../fixtures';
 import type { AccountSnapshot, Collateral } from '../../../src/domain/contracts';
 import { computeMarginReport, parseSnapshot, shockSnapshot } from '../../../src/domain/margin';
 import { baseAssetOf, collateralRule, collateralValueAt } from '../../../src/domain/margin/collateral';
 import { Dec } from '../../../src/domain/margin/decimal';
 import { d, position, snapshot } from './helpers';
 
-const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/collateral');
-const fixture = <T>(name: string): T => JSON.parse(readFileSync(path.join(fixtures, name), 'utf8')) as T;
+const fixture = <T>(name: string): T => readFixtureJson<T>('captured', name);
 
 const valueOf = (c: Collateral): string => collateralValueAt(collateralRule(c), new Dec(c.price)).toFixed();
 

@@ -1,9 +1,7 @@
 // Venue collateral readers (issue 16): raw payloads → collateral[], valued by the engine's rule.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Decimal from 'decimal.js';
 import { describe, expect, it } from 'vitest';
+import { readFixtureJson } from '../../fixtures';
 import { snapshotCollateralValue } from '../../../src/domain/margin/collateral';
 import { computeMarginReport, parseSnapshot } from '../../../src/domain/margin';
 import type { AccountSnapshot, Collateral } from '../../../src/domain/contracts';
@@ -11,8 +9,8 @@ import { binanceMultiAssetsCollateral } from '../../../src/venues/exchanges/bina
 import { bybitUtaCollateral } from '../../../src/venues/exchanges/bybit/collateral';
 import { okxMultiCurrencyCollateral } from '../../../src/venues/exchanges/okx/collateral';
 
-const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/collateral');
-const json = <T>(f: string): T => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as T;
+const json = <T>(f: string): T =>
+  readFixtureJson<T>(f === 'venue-collateral-docs-examples.json' ? 'collateral' : 'captured', f);
 type Row = Record<string, unknown>;
 const docs = json<Record<string, unknown>>('venue-collateral-docs-examples.json');
 

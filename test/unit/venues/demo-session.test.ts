@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DemoVenueSession } from '../../../src/venues/demo/session';
 import { accountSnapshotSchema, type AccountSnapshot } from '../../../src/domain/contracts';
 import type { VenueHealth } from '../../../src/venues/types';
+import type { OrderEvent } from '../../../src/venues/streamEvents';
 
 const resourcesDir = join(import.meta.dirname, '../../../resources');
 
@@ -57,5 +58,24 @@ describe('demo venue session', () => {
 
   it('refuses a non-positive speed', () => {
     expect(() => new DemoVenueSession({ accountId: 'demo', resourcesDir, speed: 0 })).toThrow(/speed/);
+  });
+});
+
+describe('demo venue liquidation events', () => {
+  it('reports each liquidation once, as a venue stream does, and the position leaves the next snapshot', async () => {
+    const clock = manualClock();
+    const session = new DemoVenueSession({ accountId: 'demo', resourcesDir, speed: 60, now: clock.now, timers: clock.timers });
+    const snapshots: AccountSnapshot[] = [];
+    const events: OrderEvent[] = [];
+    await session.start({ onSnapshot: (s) => snapshots.push(s), onHealth: () => {}, onOrderEvent: (e) => events.push(e) });
+    for (let i = 0; i < 180; i++) clock.advance(1000); // 3 market hours: the 50x BTC long goes
+    const btc = events.filter((e) => e.symbol === 'BTCUSDT' && e.positionSide === 'long');
+    expect(btc).toHaveLength(1);
+    expect(btc[0]!.reason).toBe('liquidation');
+    expect(Number(btc[0]!.price)).toBeGreaterThan(0);
+    const after = snapshots.filter((s) => Date.parse(s.asOf) >= btc[0]!.time);
+    expect(after.length).toBeGreaterThan(0);
+    for (const s of after) expect(s.positions.some((p) => p.symbol === 'BTCUSDT' && p.positionSide === 'long')).toBe(false);
+    await session.stop();
   });
 });

@@ -1,5 +1,6 @@
 // Binance USDⓈ-M / COIN-M account session: REST full syncs through CCXT, the user-data stream
 // (ACCOUNT_UPDATE, listenKeyExpired) and markPrice streams on one WebSocket, health as data.
+import { parseBinanceOrderUpdate } from './liquidation';
 import type { AccountSnapshot, Candle } from '../../../domain/contracts';
 import type { VenueError, VenueHealth, VenueHealthState, VenueListener, VenueSession } from '../../types';
 import { backoffDelay } from '../shared/backoff';
@@ -356,6 +357,9 @@ export class BinanceUsdmSession implements VenueSession {
         if (outcome.needsResync) void this.syncNow();
         else this.schedulePoll(Math.min(this.deps.tuning.resyncIntervalMs, 2_000)); // refresh Binance's own figures
         this.freshAgain();
+      } else if (data.e === 'ORDER_TRADE_UPDATE') {
+        const event = parseBinanceOrderUpdate(data, this.deps.now());
+        if (event) this.listener?.onOrderEvent?.(event);
       } else if (data.e === 'listenKeyExpired') {
         this.deps.logger.warn('Binance listen key expired; reconnecting with a new key', { accountId: this.accountId });
         this.listenKey = null;

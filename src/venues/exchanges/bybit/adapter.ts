@@ -19,9 +19,9 @@ export function bybitKeyVerdict(info: Record<string, unknown>): KeyCheck {
 
 export const bybitAdapter: VenueAdapter = {
   descriptor: bybitDescriptor,
-  createSession: (config, secret, deps) => new PollingSession(config.id, new BybitReader(config.options, secret, deps.now, deps.tuning, deps.random), deps),
+  createSession: (config, secret, deps) => new PollingSession(config.id, new BybitReader({ ...deps, options: config.options, secret }), deps),
   checkKey: async (config, secret, deps) => {
     if (!secret) return invalidKey(bybitDescriptor.keyHint);
-    return checkKeyWithReader(new BybitReader(config.options, secret, deps.now, deps.tuning), async (r) => bybitKeyVerdict(await r.permissions()));
+    return checkKeyWithReader(new BybitReader({ ...deps, options: config.options, secret }), async (r) => bybitKeyVerdict(await r.permissions()));
   },
 };

@@ -3,13 +3,11 @@
 // rarely and are cached for 10 minutes.
 import ccxt from 'ccxt';
 import type { AccountSnapshot, Candle } from '../../../domain/contracts';
-import { CcxtClient } from '../shared/ccxtClient';
+import { CcxtReader, type ReaderContext } from '../shared/ccxtReader';
 import { streamUrl } from '../shared/streamUrl';
-import { decimalField } from '../shared/decimals';
+import { klineRow } from '../shared/candleRows';
 import { VenueFailure } from '../shared/errors';
 import type { VenueReader } from '../shared/pollingSession';
-import type { SessionTuning } from '../shared/sessionOptions';
-import type { VenueSecret } from '../secret';
 import { classifyBybitError } from './errors';
 import { buildBybitSnapshot, type BybitRaw } from './snapshot';
 import { bybitStreams } from './streams';
@@ -18,39 +16,26 @@ import type { VenueStreams } from '../shared/venueStreams';
 type Row = Record<string, unknown>;
 const TABLE_TTL_MS = 10 * 60_000;
 
-export class BybitReader implements VenueReader {
-  readonly client: CcxtClient;
+export class BybitReader extends CcxtReader implements VenueReader {
   private readonly category: 'linear' | 'inverse';
   private readonly settleCoin: string;
-  private readonly limit: number;
-  private readonly windowMs: number;
   private riskLimits = new Map<string, { rows: Row[]; at: number }>();
   private fees: { map: Map<string, Row>; at: number } | null = null;
   private collateral: { rows: Row[]; at: number } | null = null;
   private readonly wsBase: string | null;
 
-  constructor(
-    options: Record<string, string>,
-    private readonly secret: VenueSecret | null,
-    private readonly now: () => number,
-    private readonly tuning: SessionTuning,
-    private readonly random: () => number = Math.random,
-  ) {
-    // Streams are on unless wsUrl=off (e.g. a REST-only proxy).
-    this.wsBase = streamUrl(options, 'wss://stream.bybit.com');
-    this.category = options.category === 'inverse' ? 'inverse' : 'linear';
-    this.settleCoin = options.settleCoin ?? (this.category === 'linear' ? 'USDT' : 'BTC');
-    this.limit = tuning.weightLimit ?? 600;
-    this.windowMs = tuning.rateWindowMs ?? 5_000;
-    const exchange = new ccxt.bybit({ apiKey: secret?.apiKey, secret: secret?.secret, timeout: tuning.requestTimeoutMs, enableRateLimit: false, options: { recvWindow: 5_000 } });
-    this.client = new CcxtClient({
-      exchange: exchange as never,
-      baseUrl: options.restUrl ?? 'https://api.bybit.com',
-      now,
-      weightLimit: this.limit,
-      windowMs: this.windowMs,
-      classify: (error, headers) => classifyBybitError(error, headers, now(), tuning.rateLimitedWaitMs),
+  constructor(ctx: ReaderContext) {
+    const { secret, tuning } = ctx;
+    super(ctx, {
+      exchange: new ccxt.bybit({ apiKey: secret?.apiKey, secret: secret?.secret, timeout: tuning.requestTimeoutMs, enableRateLimit: false, options: { recvWindow: 5_000 } }),
+      baseUrl: ctx.options.restUrl ?? 'https://api.bybit.com',
+      budget: { limit: 600, windowMs: 5_000, perSync: 6 }, // a sync is ~5 requests (+ tables every 10 min)
+      classify: (error, headers) => classifyBybitError(error, headers, ctx.now(), tuning.rateLimitedWaitMs),
     });
+    // Streams are on unless wsUrl=off (e.g. a REST-only proxy).
+    this.wsBase = streamUrl(ctx.options, 'wss://stream.bybit.com');
+    this.category = ctx.options.category === 'inverse' ? 'inverse' : 'linear';
+    this.settleCoin = ctx.options.settleCoin ?? (this.category === 'linear' ? 'USDT' : 'BTC');
   }
 
   private async get(method: string, params: Row = {}): Promise<Row> {
@@ -61,23 +46,13 @@ export class BybitReader implements VenueReader {
   }
 
   /** retCode 10002: our clock is off. Measure Bybit's time once and retry. */
-  private async withClockRetry<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      if (!(error instanceof VenueFailure) || error.code !== 'clock-skew') throw error;
-      const before = this.now();
-      const body = (await this.client.call('publicGetV5MarketTime', 1)) as Row;
-      const server = Number(body.time);
-      if (!Number.isFinite(server)) throw new VenueFailure('malformed-payload', 'Bybit sent an unreadable server time');
-      this.client.exchange.options['timeDifference'] = Math.round((before + this.now()) / 2 - server);
-      return fn();
-    }
+  private clockSafe<T>(fn: () => Promise<T>): Promise<T> {
+    return this.withClockRetry(fn, async () => Number(((await this.client.call('publicGetV5MarketTime', 1)) as Row).time), 'Bybit');
   }
 
   async fetchSnapshot(): Promise<AccountSnapshot> {
-    if (!this.secret) throw new VenueFailure('invalid-key', 'This Bybit account has no API key stored. Add a read-only key.');
-    return this.withClockRetry(async () => {
+    if (!this.ctx.secret) throw new VenueFailure('invalid-key', 'This Bybit account has no API key stored. Add a read-only key.');
+    return this.clockSafe(async () => {
       const [wallet, accountInfo, positions, tickers] = await Promise.all([
         this.get('privateGetV5AccountWalletBalance', { accountType: 'UNIFIED' }),
         this.get('privateGetV5AccountInfo'),
@@ -98,7 +73,7 @@ export class BybitReader implements VenueReader {
         tickers: new Map(((tickers.list ?? []) as Row[]).map((t) => [String(t.symbol), t])),
         fees,
         ...collateral,
-        asOfMs: this.now() - Number(this.client.exchange.options['timeDifference'] ?? 0),
+        asOfMs: this.ctx.now() - Number(this.client.exchange.options['timeDifference'] ?? 0),
       };
       return buildBybitSnapshot(raw);
     });
@@ -107,9 +82,9 @@ export class BybitReader implements VenueReader {
   /** Linear UTA collateral tiers (public, cached like risk limits) and the account's collateral switches. */
   private async collateralTables(): Promise<{ collateralTiers?: Row[]; collateralInfo?: Row[] }> {
     if (this.category !== 'linear') return {};
-    if (!this.collateral || this.now() - this.collateral.at > TABLE_TTL_MS) {
+    if (!this.collateral || this.ctx.now() - this.collateral.at > TABLE_TTL_MS) {
       const result = await this.get('publicGetV5SpotMarginTradeCollateral');
-      this.collateral = { rows: (result.list ?? []) as Row[], at: this.now() };
+      this.collateral = { rows: (result.list ?? []) as Row[], at: this.ctx.now() };
     }
     const info = await this.get('privateGetV5AccountCollateralInfo');
     return { collateralTiers: this.collateral.rows, collateralInfo: (info.list ?? []) as Row[] };
@@ -128,7 +103,7 @@ export class BybitReader implements VenueReader {
   }
 
   private async riskLimitTables(symbols: string[]): Promise<Map<string, Row[]>> {
-    const now = this.now();
+    const now = this.ctx.now();
     const stale = symbols.filter((s) => (this.riskLimits.get(s)?.at ?? -Infinity) < now - TABLE_TTL_MS);
     await Promise.all(
       stale.map(async (symbol) => {
@@ -140,7 +115,7 @@ export class BybitReader implements VenueReader {
   }
 
   private async feeRates(): Promise<Map<string, Row>> {
-    const now = this.now();
+    const now = this.ctx.now();
     if (!this.fees || this.fees.at < now - TABLE_TTL_MS) {
       const result = await this.get('privateGetV5AccountFeeRate', { category: this.category });
       this.fees = { map: new Map(((result.list ?? []) as Row[]).map((f) => [String(f.symbol), f])), at: now };
@@ -156,16 +131,8 @@ export class BybitReader implements VenueReader {
       const result = await this.get('publicGetV5MarketMarkPriceKline', { category: this.category, symbol, interval: '1', start: fromMs, end, limit: 1000 });
       const rows = (result.list ?? []) as unknown[][];
       for (const [i, r] of rows.entries()) {
-        const at = `markPriceKline[${i}]`;
-        const time = Number(r[0]);
-        if (!Number.isFinite(time)) throw new VenueFailure('malformed-payload', `${at}.startTime is unreadable`);
-        byTime.set(time, {
-          time,
-          open: Number(decimalField(r[1], `${at}.open`)),
-          high: Number(decimalField(r[2], `${at}.high`)),
-          low: Number(decimalField(r[3], `${at}.low`)),
-          close: Number(decimalField(r[4], `${at}.close`)),
-        });
+        const candle = klineRow(r, `markPriceKline[${i}]`, 'startTime');
+        byTime.set(candle.time, candle);
       }
       if (rows.length < 1000) break;
       end = Math.min(...rows.map((r) => Number(r[0]))) - 60_000;
@@ -175,23 +142,10 @@ export class BybitReader implements VenueReader {
 
   /** GET /v5/user/query-api: readOnly flag and permission lists. */
   async permissions(): Promise<Row> {
-    return this.withClockRetry(() => this.get('privateGetV5UserQueryApi'));
-  }
-
-  minPollIntervalMs(): number {
-    // A sync is ~5 requests (+ tables every 10 min); keep each account within half the IP budget.
-    return Math.ceil((6 * this.windowMs * Math.max(1, this.client.budgetUsers())) / (this.limit * 0.5));
+    return this.clockSafe(() => this.get('privateGetV5UserQueryApi'));
   }
 
   streams(): VenueStreams | null {
-    return this.secret && this.wsBase ? bybitStreams(this.wsBase, this.category, this.secret, this.now, this.random, this.tuning) : null;
-  }
-
-  release(): void {
-    this.client.release();
-  }
-
-  reacquire(): void {
-    this.client.reacquire();
+    return this.ctx.secret && this.wsBase ? bybitStreams(this.wsBase, this.category, this.ctx.secret, this.ctx.now, this.ctx.random, this.ctx.tuning) : null;
   }
 }

@@ -1,6 +1,7 @@
 // Bybit v5 WebSockets: the private stream (auth with HMAC of "GET/realtime" + expires; topics
 // position and wallet) signals account changes, the public stream (tickers.<symbol>) carries
 // mark prices. Bybit expects {"op":"ping"} at least every 20 s; any reply proves the socket alive.
+import { parseBybitExecution } from './liquidation';
 import { createHmac } from 'node:crypto';
 import type { SessionTuning } from '../shared/sessionOptions';
 import { markEvent, StreamSet, type Row, type StreamSocketAdapter } from '../shared/streamSet';
@@ -19,12 +20,13 @@ export function bybitStreams(wsBase: string, category: 'linear' | 'inverse', sec
     },
     onMessage: (msg, ctx) => {
       if (msg.op === 'auth') {
-        if (msg.success === true) ctx.send({ op: 'subscribe', args: ['position', 'wallet'] });
+        if (msg.success === true) ctx.send({ op: 'subscribe', args: ['position', 'wallet', 'execution'] });
         else ctx.restart('authentication refused');
         return [];
       }
       if (msg.op === 'subscribe' && msg.success === true) ctx.confirm();
       if (msg.topic === 'position' || msg.topic === 'wallet') return [{ kind: 'account-changed', time: now() }];
+      if (msg.topic === 'execution') return parseBybitExecution(msg, now());
       return [];
     },
   };

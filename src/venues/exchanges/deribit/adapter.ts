@@ -13,9 +13,9 @@ export function deribitKeyVerdict(scopes: string[]): KeyCheck {
 
 export const deribitAdapter: VenueAdapter = {
   descriptor: deribitDescriptor,
-  createSession: (config, secret, deps) => new PollingSession(config.id, new DeribitReader(config.options, secret, deps.now, deps.tuning, deps.random), deps),
+  createSession: (config, secret, deps) => new PollingSession(config.id, new DeribitReader({ ...deps, options: config.options, secret }), deps),
   checkKey: async (config, secret, deps) => {
     if (!secret) return invalidKey(deribitDescriptor.keyHint);
-    return checkKeyWithReader(new DeribitReader(config.options, secret, deps.now, deps.tuning), async (r) => deribitKeyVerdict(await r.scopes()));
+    return checkKeyWithReader(new DeribitReader({ ...deps, options: config.options, secret }), async (r) => deribitKeyVerdict(await r.scopes()));
   },
 };

@@ -6,13 +6,11 @@ import { createHmac, randomBytes } from 'node:crypto';
 import ccxt from 'ccxt';
 import type { AccountSnapshot, Candle } from '../../../domain/contracts';
 import { classifyCcxtError } from '../shared/ccxtErrors';
-import { CcxtClient } from '../shared/ccxtClient';
+import { CcxtReader, type ReaderContext } from '../shared/ccxtReader';
 import { streamUrl } from '../shared/streamUrl';
 import { redact, USER_MESSAGES, VenueFailure } from '../shared/errors';
 import type { VenueErrorCode } from '../../types';
 import type { VenueReader } from '../shared/pollingSession';
-import type { SessionTuning } from '../shared/sessionOptions';
-import type { VenueSecret } from '../secret';
 import { buildDeribitSnapshot } from './snapshot';
 import { deribitStreams } from './streams';
 import type { VenueStreams } from '../shared/venueStreams';
@@ -39,33 +37,20 @@ export function classifyDeribitError(error: unknown, headers: Record<string, str
   return classifyCcxtError(error, headers, 'Deribit', detail, defaultWaitMs);
 }
 
-export class DeribitReader implements VenueReader {
-  readonly client: CcxtClient;
+export class DeribitReader extends CcxtReader implements VenueReader {
   private readonly currency: string;
-  private readonly limit: number;
-  private readonly windowMs: number;
   private instruments: { value: Map<string, Row>; at: number } | null = null;
   private readonly wsUrl: string | null;
 
-  constructor(
-    options: Record<string, string>,
-    private readonly secret: VenueSecret | null,
-    private readonly now: () => number,
-    private readonly tuning: SessionTuning,
-    private readonly random: () => number = Math.random,
-  ) {
-    this.wsUrl = streamUrl(options, 'wss://www.deribit.com/ws/api/v2');
-    this.currency = options.currency ?? 'BTC';
-    this.limit = tuning.weightLimit ?? 20;
-    this.windowMs = tuning.rateWindowMs ?? 1_000;
-    this.client = new CcxtClient({
-      exchange: new ccxt.deribit({ apiKey: secret?.apiKey, secret: secret?.secret, timeout: tuning.requestTimeoutMs, enableRateLimit: false }) as never,
-      baseUrl: options.restUrl ?? 'https://www.deribit.com',
-      now,
-      weightLimit: this.limit,
-      windowMs: this.windowMs,
-      classify: (error, headers) => classifyDeribitError(error, headers, tuning.rateLimitedWaitMs),
+  constructor(ctx: ReaderContext) {
+    super(ctx, {
+      exchange: new ccxt.deribit({ apiKey: ctx.secret?.apiKey, secret: ctx.secret?.secret, timeout: ctx.tuning.requestTimeoutMs, enableRateLimit: false }),
+      baseUrl: ctx.options.restUrl ?? 'https://www.deribit.com',
+      budget: { limit: 20, windowMs: 1_000, perSync: 4 },
+      classify: (error, headers) => classifyDeribitError(error, headers, ctx.tuning.rateLimitedWaitMs),
     });
+    this.wsUrl = streamUrl(ctx.options, 'wss://www.deribit.com/ws/api/v2');
+    this.currency = ctx.options.currency ?? 'BTC';
   }
 
   private async result(method: string, params: Row = {}): Promise<unknown> {
@@ -75,7 +60,7 @@ export class DeribitReader implements VenueReader {
   }
 
   async fetchSnapshot(): Promise<AccountSnapshot> {
-    if (!this.secret) throw new VenueFailure('invalid-key', 'This Deribit account has no API key stored. Add a read-only key.');
+    if (!this.ctx.secret) throw new VenueFailure('invalid-key', 'This Deribit account has no API key stored. Add a read-only key.');
     const [summary, positions, instruments] = await Promise.all([
       this.result('privateGetGetAccountSummary', { currency: this.currency }),
       this.result('privateGetGetPositions', { currency: this.currency, kind: 'future' }),
@@ -86,14 +71,14 @@ export class DeribitReader implements VenueReader {
     const perpetuals = open.map((p) => String(p.instrument_name)).filter((n) => n.endsWith('PERPETUAL'));
     const tickers = new Map<string, Row>();
     await Promise.all(perpetuals.map(async (name) => tickers.set(name, (await this.result('publicGetTicker', { instrument_name: name })) as Row)));
-    return buildDeribitSnapshot({ currency: this.currency, summary: summary as Row, positions: open, instruments, tickers, asOfMs: this.now() });
+    return buildDeribitSnapshot({ currency: this.currency, summary: summary as Row, positions: open, instruments, tickers, asOfMs: this.ctx.now() });
   }
 
   private async instrumentMap(): Promise<Map<string, Row>> {
-    if (!this.instruments || this.instruments.at < this.now() - TABLE_TTL_MS) {
+    if (!this.instruments || this.instruments.at < this.ctx.now() - TABLE_TTL_MS) {
       const rows = (await this.result('publicGetGetInstruments', { currency: this.currency, kind: 'future' })) as Row[];
       if (!Array.isArray(rows)) throw new VenueFailure('malformed-payload', 'Deribit sent no instrument list');
-      this.instruments = { value: new Map(rows.map((r) => [String(r.instrument_name), r])), at: this.now() };
+      this.instruments = { value: new Map(rows.map((r) => [String(r.instrument_name), r])), at: this.ctx.now() };
     }
     return this.instruments.value;
   }
@@ -118,27 +103,15 @@ export class DeribitReader implements VenueReader {
 
   /** The key's scopes via client_signature auth: "account:read trade:read_write wallet:read ...". */
   async scopes(): Promise<string[]> {
-    if (!this.secret) return [];
-    const timestamp = String(this.now());
+    if (!this.ctx.secret) return [];
+    const timestamp = String(this.ctx.now());
     const nonce = randomBytes(8).toString('hex');
-    const signature = createHmac('sha256', this.secret.secret).update(`${timestamp}\n${nonce}\n`).digest('hex');
-    const result = (await this.result('publicGetAuth', { grant_type: 'client_signature', client_id: this.secret.apiKey, timestamp, nonce, data: '', signature })) as Row;
+    const signature = createHmac('sha256', this.ctx.secret.secret).update(`${timestamp}\n${nonce}\n`).digest('hex');
+    const result = (await this.result('publicGetAuth', { grant_type: 'client_signature', client_id: this.ctx.secret.apiKey, timestamp, nonce, data: '', signature })) as Row;
     return String(result.scope ?? '').split(/\s+/).filter(Boolean);
   }
 
-  minPollIntervalMs(): number {
-    return Math.ceil((4 * this.windowMs * Math.max(1, this.client.budgetUsers())) / (this.limit * 0.5));
-  }
-
   streams(): VenueStreams | null {
-    return this.secret && this.wsUrl ? deribitStreams(this.wsUrl, this.currency, this.secret, this.now, this.random, this.tuning) : null;
-  }
-
-  release(): void {
-    this.client.release();
-  }
-
-  reacquire(): void {
-    this.client.reacquire();
+    return this.ctx.secret && this.wsUrl ? deribitStreams(this.wsUrl, this.currency, this.ctx.secret, this.ctx.now, this.ctx.random, this.ctx.tuning) : null;
   }
 }

@@ -2,6 +2,7 @@
 // client_signature public/auth (the secret is never sent), subscribe user.changes.future.<CCY>.raw
 // (account changes → REST read) and ticker.<instrument>.100ms (mark prices). public/test is the
 // application-level ping.
+import { parseDeribitChanges } from './liquidation';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { SessionTuning } from '../shared/sessionOptions';
 import { markEvent, StreamSet, type Row, type StreamSocketAdapter } from '../shared/streamSet';
@@ -39,7 +40,7 @@ export function deribitStreams(wsUrl: string, currency: string, secret: VenueSec
       const params = (msg.params ?? {}) as Row;
       const channel = String(params.channel ?? '');
       const payload = (params.data ?? {}) as Row;
-      if (channel.startsWith('user.changes.')) return [{ kind: 'account-changed', time: now() }];
+      if (channel.startsWith('user.changes.')) return [...parseDeribitChanges(payload, now()), { kind: 'account-changed', time: now() }];
       if (channel.startsWith('ticker.')) return markEvent(payload.instrument_name, payload.mark_price, payload.timestamp, channel);
       return [];
     },

@@ -9,14 +9,14 @@ const READS: KeyCheck = { ok: true, permissions: { read: true, trade: false, wit
 
 export const hyperliquidAdapter: VenueAdapter = {
   descriptor: hyperliquidDescriptor,
-  createSession: (config, _secret, deps) => new PollingSession(config.id, new HyperliquidReader(config.options, deps.now, deps.tuning, deps.random), deps),
+  createSession: (config, _secret, deps) => new PollingSession(config.id, new HyperliquidReader({ ...deps, options: config.options, secret: null }), deps),
   checkKey: async (config, _secret, deps) => {
     try {
       hyperliquidWallet(config.options);
     } catch (error) {
       return { ok: false, permissions: { read: false, trade: false, withdraw: false }, verdict: 'invalid', message: (error as Error).message };
     }
-    const reader = new HyperliquidReader(config.options, deps.now, deps.tuning);
+    const reader = new HyperliquidReader({ ...deps, options: config.options, secret: null });
     try {
       await reader.fetchSnapshot(); // proves the address reads
       return READS;

@@ -4,12 +4,11 @@
 import ccxt from 'ccxt';
 import type { AccountSnapshot, Candle } from '../../../domain/contracts';
 import { classifyCcxtError } from '../shared/ccxtErrors';
-import { CcxtClient } from '../shared/ccxtClient';
+import { CcxtReader, type ReaderContext } from '../shared/ccxtReader';
 import { streamUrl } from '../shared/streamUrl';
 import { decimalField, millisField } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
 import type { VenueReader } from '../shared/pollingSession';
-import type { SessionTuning } from '../shared/sessionOptions';
 import { buildHyperliquidSnapshot } from './snapshot';
 import { hyperliquidStreams } from './streams';
 import type { VenueStreams } from '../shared/venueStreams';
@@ -24,31 +23,19 @@ export function hyperliquidWallet(options: Record<string, string>): string {
   return wallet.toLowerCase();
 }
 
-export class HyperliquidReader implements VenueReader {
-  readonly client: CcxtClient;
-  private readonly limit: number;
-  private readonly windowMs: number;
+export class HyperliquidReader extends CcxtReader implements VenueReader {
 
-  constructor(
-    private readonly options: Record<string, string>,
-    private readonly now: () => number,
-    private readonly tuning: SessionTuning,
-    private readonly random: () => number = Math.random,
-  ) {
-    this.limit = tuning.weightLimit ?? 1200;
-    this.windowMs = tuning.rateWindowMs ?? 60_000;
-    this.client = new CcxtClient({
-      exchange: new ccxt.hyperliquid({ timeout: tuning.requestTimeoutMs, enableRateLimit: false }) as never,
-      baseUrl: options.restUrl ?? 'https://api.hyperliquid.xyz',
-      now,
-      weightLimit: this.limit,
-      windowMs: this.windowMs,
-      classify: (error, headers) => classifyCcxtError(error, headers, 'Hyperliquid', '', tuning.rateLimitedWaitMs),
+  constructor(ctx: ReaderContext) {
+    super(ctx, {
+      exchange: new ccxt.hyperliquid({ timeout: ctx.tuning.requestTimeoutMs, enableRateLimit: false }),
+      baseUrl: ctx.options.restUrl ?? 'https://api.hyperliquid.xyz',
+      budget: { limit: 1200, windowMs: 60_000, perSync: HYPERLIQUID_SYNC_WEIGHT },
+      classify: (error, headers) => classifyCcxtError(error, headers, 'Hyperliquid', '', ctx.tuning.rateLimitedWaitMs),
     });
   }
 
   async fetchSnapshot(): Promise<AccountSnapshot> {
-    const user = hyperliquidWallet(this.options);
+    const user = hyperliquidWallet(this.ctx.options);
     const [state, metaAndCtxs] = await Promise.all([
       this.client.call('publicPostInfo', 2, { type: 'clearinghouseState', user }),
       this.client.call('publicPostInfo', 20, { type: 'metaAndAssetCtxs' }),
@@ -88,29 +75,17 @@ export class HyperliquidReader implements VenueReader {
     return candles;
   }
 
-  minPollIntervalMs(): number {
-    return Math.ceil((HYPERLIQUID_SYNC_WEIGHT * this.windowMs * Math.max(1, this.client.budgetUsers())) / (this.limit * 0.5));
-  }
-
   /** Streams: wsUrl, or production when REST is not overridden; wsUrl=off disables (see streamUrl). */
   streams(): VenueStreams | null {
-    const url = streamUrl(this.options, 'wss://api.hyperliquid.xyz/ws');
+    const url = streamUrl(this.ctx.options, 'wss://api.hyperliquid.xyz/ws');
     if (!url) return null;
     let wallet: string;
     try {
-      wallet = hyperliquidWallet(this.options);
+      wallet = hyperliquidWallet(this.ctx.options);
     } catch {
       return null;
     }
-    return hyperliquidStreams(url, wallet, this.now, this.random, this.tuning);
-  }
-
-  release(): void {
-    this.client.release();
-  }
-
-  reacquire(): void {
-    this.client.reacquire();
+    return hyperliquidStreams(url, wallet, this.ctx.now, this.ctx.random, this.ctx.tuning);
   }
 }
 

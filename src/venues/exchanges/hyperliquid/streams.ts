@@ -1,6 +1,7 @@
 // Hyperliquid WebSocket (no auth: the wallet address is public): userEvents (fills, funding,
 // liquidations) signal account changes; activeAssetCtx per coin carries the mark price.
 // Hyperliquid drops sockets silent for 60 s; we send {"method":"ping"} (reply channel "pong").
+import { parseHyperliquidUserEvents } from './liquidation';
 import type { SessionTuning } from '../shared/sessionOptions';
 import { markEvent, StreamSet, type Row, type StreamSocketAdapter } from '../shared/streamSet';
 
@@ -19,7 +20,7 @@ export function hyperliquidStreams(wsUrl: string, wallet: string, now: () => num
     onMessage: (msg, ctx) => {
       const payload = (msg.data ?? {}) as Row;
       if (msg.channel === 'subscriptionResponse' && ((payload.subscription ?? {}) as Row).type === 'userEvents') ctx.confirm();
-      if (msg.channel === 'userEvents') return [{ kind: 'account-changed', time: now() }];
+      if (msg.channel === 'userEvents') return [...parseHyperliquidUserEvents(msg, now()), { kind: 'account-changed', time: now() }];
       if (msg.channel === 'activeAssetCtx') return markEvent(payload.coin, ((payload.ctx ?? {}) as Row).markPx, now(), 'activeAssetCtx.ctx.markPx');
       return [];
     },

@@ -13,9 +13,9 @@ export function okxKeyVerdict(perm: string[]): KeyCheck {
 
 export const okxAdapter: VenueAdapter = {
   descriptor: okxDescriptor,
-  createSession: (config, secret, deps) => new PollingSession(config.id, new OkxReader(config.options, secret, deps.now, deps.tuning, deps.random), deps),
+  createSession: (config, secret, deps) => new PollingSession(config.id, new OkxReader({ ...deps, options: config.options, secret }), deps),
   checkKey: async (config, secret, deps) => {
     if (!secret?.passphrase) return invalidKey(okxDescriptor.keyHint);
-    return checkKeyWithReader(new OkxReader(config.options, secret, deps.now, deps.tuning), async (r) => okxKeyVerdict(await r.permissions()));
+    return checkKeyWithReader(new OkxReader({ ...deps, options: config.options, secret }), async (r) => okxKeyVerdict(await r.permissions()));
   },
 };

@@ -4,13 +4,12 @@
 // (instruments, tiers, fees: 10 min; funding: 1 min).
 import ccxt from 'ccxt';
 import type { AccountSnapshot, Candle } from '../../../domain/contracts';
-import { CcxtClient } from '../shared/ccxtClient';
+import { CcxtReader, type ReaderContext } from '../shared/ccxtReader';
 import { streamUrl } from '../shared/streamUrl';
+import { klineRow } from '../shared/candleRows';
 import { decimalField } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
 import type { VenueReader } from '../shared/pollingSession';
-import type { SessionTuning } from '../shared/sessionOptions';
-import type { VenueSecret } from '../secret';
 import { classifyOkxError } from './errors';
 import { buildOkxSnapshot, type OkxRaw } from './snapshot';
 import { okxStreams } from './streams';
@@ -26,11 +25,8 @@ interface Cached<T> {
   at: number;
 }
 
-export class OkxReader implements VenueReader {
-  readonly client: CcxtClient;
+export class OkxReader extends CcxtReader implements VenueReader {
   private readonly settleCcy: string;
-  private readonly limit: number;
-  private readonly windowMs: number;
   private instruments: Cached<Map<string, Row>> | null = null;
   private config: Cached<Row> | null = null;
   private tiers = new Map<string, Cached<Row[]>>();
@@ -38,27 +34,17 @@ export class OkxReader implements VenueReader {
   private funding = new Map<string, Cached<Row>>();
   private readonly wsBase: string | null;
 
-  constructor(
-    options: Record<string, string>,
-    private readonly secret: VenueSecret | null,
-    private readonly now: () => number,
-    private readonly tuning: SessionTuning,
-    private readonly random: () => number = Math.random,
-  ) {
-    this.wsBase = streamUrl(options, 'wss://ws.okx.com:8443');
-    this.settleCcy = options.settleCcy ?? 'USDT';
-    this.limit = tuning.weightLimit ?? 10;
-    this.windowMs = tuning.rateWindowMs ?? 2_000;
-    const exchange = new ccxt.okx({ apiKey: secret?.apiKey, secret: secret?.secret, password: secret?.passphrase, timeout: tuning.requestTimeoutMs, enableRateLimit: false });
-    this.client = new CcxtClient({
-      exchange: exchange as never,
-      baseUrl: options.restUrl ?? 'https://www.okx.com',
-      now,
-      weightLimit: this.limit,
-      windowMs: this.windowMs,
-      classify: (error, headers) => classifyOkxError(error, headers, tuning.rateLimitedWaitMs),
+  constructor(ctx: ReaderContext) {
+    const { secret, tuning } = ctx;
+    super(ctx, {
+      exchange: new ccxt.okx({ apiKey: secret?.apiKey, secret: secret?.secret, password: secret?.passphrase, timeout: tuning.requestTimeoutMs, enableRateLimit: false }),
+      baseUrl: ctx.options.restUrl ?? 'https://www.okx.com',
+      budget: { limit: 10, windowMs: 2_000, perSync: 1 }, // per endpoint; a warm sync calls each once
       budgetScope: 'endpoint',
+      classify: (error, headers) => classifyOkxError(error, headers, tuning.rateLimitedWaitMs),
     });
+    this.wsBase = streamUrl(ctx.options, 'wss://ws.okx.com:8443');
+    this.settleCcy = ctx.options.settleCcy ?? 'USDT';
   }
 
   private async data(method: string, params: Row = {}): Promise<Row[]> {
@@ -67,27 +53,18 @@ export class OkxReader implements VenueReader {
     return body.data as Row[];
   }
 
-  private async withClockRetry<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      if (!(error instanceof VenueFailure) || error.code !== 'clock-skew') throw error;
-      const before = this.now();
-      const [row] = await this.data('publicGetPublicTime');
-      const server = Number(row?.ts);
-      if (!Number.isFinite(server)) throw new VenueFailure('malformed-payload', 'OKX sent an unreadable server time');
-      this.client.exchange.options['timeDifference'] = Math.round((before + this.now()) / 2 - server);
-      return fn();
-    }
+  /** Code 50102: our clock is off. Measure OKX's time once and retry. */
+  private clockSafe<T>(fn: () => Promise<T>): Promise<T> {
+    return this.withClockRetry(fn, async () => Number((await this.data('publicGetPublicTime'))[0]?.ts), 'OKX');
   }
 
   private fresh<T>(entry: Cached<T> | null | undefined, ttl: number): entry is Cached<T> {
-    return !!entry && entry.at >= this.now() - ttl;
+    return !!entry && entry.at >= this.ctx.now() - ttl;
   }
 
   async fetchSnapshot(): Promise<AccountSnapshot> {
-    if (!this.secret?.passphrase) throw new VenueFailure('invalid-key', 'This OKX account has no API key, secret and passphrase stored. Add a read-only key.');
-    return this.withClockRetry(async () => {
+    if (!this.ctx.secret?.passphrase) throw new VenueFailure('invalid-key', 'This OKX account has no API key, secret and passphrase stored. Add a read-only key.');
+    return this.clockSafe(async () => {
       const [balance, positions, config, instruments, marks] = await Promise.all([
         this.data('privateGetAccountBalance'),
         this.data('privateGetAccountPositions', { instType: 'SWAP' }),
@@ -114,21 +91,21 @@ export class OkxReader implements VenueReader {
         marks: new Map(marks.map((m) => [String(m.instId), m])),
         funding,
         takerFees,
-        asOfMs: this.now() - Number(this.client.exchange.options['timeDifference'] ?? 0),
+        asOfMs: this.ctx.now() - Number(this.client.exchange.options['timeDifference'] ?? 0),
       };
       return buildOkxSnapshot(raw);
     });
   }
 
   private async accountConfig(): Promise<Row> {
-    if (!this.fresh(this.config, TABLE_TTL_MS)) this.config = { value: (await this.data('privateGetAccountConfig'))[0] ?? {}, at: this.now() };
+    if (!this.fresh(this.config, TABLE_TTL_MS)) this.config = { value: (await this.data('privateGetAccountConfig'))[0] ?? {}, at: this.ctx.now() };
     return this.config.value;
   }
 
   private async instrumentMap(): Promise<Map<string, Row>> {
     if (!this.fresh(this.instruments, TABLE_TTL_MS)) {
       const rows = await this.data('publicGetPublicInstruments', { instType: 'SWAP' });
-      this.instruments = { value: new Map(rows.map((r) => [String(r.instId), r])), at: this.now() };
+      this.instruments = { value: new Map(rows.map((r) => [String(r.instId), r])), at: this.ctx.now() };
     }
     return this.instruments.value;
   }
@@ -139,7 +116,7 @@ export class OkxReader implements VenueReader {
         .filter((k) => !this.fresh(this.tiers.get(k), TABLE_TTL_MS))
         .map(async (key) => {
           const [instFamily, tdMode] = key.split(':');
-          this.tiers.set(key, { value: await this.data('publicGetPublicPositionTiers', { instType: 'SWAP', tdMode, instFamily }), at: this.now() });
+          this.tiers.set(key, { value: await this.data('publicGetPublicPositionTiers', { instType: 'SWAP', tdMode, instFamily }), at: this.ctx.now() });
         }),
     );
     return new Map(keys.map((k) => [k, this.tiers.get(k)!.value]));
@@ -149,7 +126,7 @@ export class OkxReader implements VenueReader {
   private async takerFees(families: string[]): Promise<Map<string, string>> {
     if (!this.fresh(this.fee, TABLE_TTL_MS)) {
       const [row] = await this.data('privateGetAccountTradeFee', { instType: 'SWAP' });
-      this.fee = { value: decimalField(row?.taker, 'tradeFee.taker'), at: this.now() };
+      this.fee = { value: decimalField(row?.taker, 'tradeFee.taker'), at: this.ctx.now() };
     }
     return new Map(families.map((f) => [f, this.fee!.value]));
   }
@@ -166,7 +143,7 @@ export class OkxReader implements VenueReader {
     await Promise.all(
       due.map(async (instId) => {
         const [row] = await this.data('publicGetPublicFundingRate', { instId });
-        if (row) this.funding.set(instId, { value: row, at: this.now() });
+        if (row) this.funding.set(instId, { value: row, at: this.ctx.now() });
       }),
     );
     const out = new Map<string, Row>();
@@ -184,17 +161,8 @@ export class OkxReader implements VenueReader {
     for (let page = 0; page < 10_000; page++) {
       const rows = (await this.data('publicGetMarketHistoryMarkPriceCandles', { instId: symbol, bar: '1m', after, limit: 100 })) as unknown as unknown[][];
       for (const [i, r] of rows.entries()) {
-        const at = `markPriceCandles[${i}]`;
-        const time = Number(r[0]);
-        if (!Number.isFinite(time)) throw new VenueFailure('malformed-payload', `${at}.ts is unreadable`);
-        if (time < fromMs || time > toMs) continue;
-        byTime.set(time, {
-          time,
-          open: Number(decimalField(r[1], `${at}.open`)),
-          high: Number(decimalField(r[2], `${at}.high`)),
-          low: Number(decimalField(r[3], `${at}.low`)),
-          close: Number(decimalField(r[4], `${at}.close`)),
-        });
+        const candle = klineRow(r, `markPriceCandles[${i}]`, 'ts');
+        if (candle.time >= fromMs && candle.time <= toMs) byTime.set(candle.time, candle);
       }
       if (rows.length < 100) break;
       const oldest = Math.min(...rows.map((r) => Number(r[0])));
@@ -206,24 +174,11 @@ export class OkxReader implements VenueReader {
 
   /** The key's permissions, from account/config `perm` ("read_only,trade,withdraw"). */
   async permissions(): Promise<string[]> {
-    const config = await this.withClockRetry(() => this.data('privateGetAccountConfig'));
+    const config = await this.clockSafe(() => this.data('privateGetAccountConfig'));
     return String(config[0]?.perm ?? '').split(',').map((p) => p.trim()).filter(Boolean);
   }
 
-  minPollIntervalMs(): number {
-    // A warm sync calls each of its endpoints once; keep every account within half an endpoint's budget.
-    return Math.ceil((this.windowMs * Math.max(1, this.client.budgetUsers())) / (this.limit * 0.5));
-  }
-
   streams(): VenueStreams | null {
-    return this.secret?.passphrase && this.wsBase ? okxStreams(this.wsBase, this.secret, this.now, this.random, this.tuning) : null;
-  }
-
-  release(): void {
-    this.client.release();
-  }
-
-  reacquire(): void {
-    this.client.reacquire();
+    return this.ctx.secret?.passphrase && this.wsBase ? okxStreams(this.wsBase, this.ctx.secret, this.ctx.now, this.ctx.random, this.ctx.tuning) : null;
   }
 }

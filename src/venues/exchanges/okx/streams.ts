@@ -1,6 +1,7 @@
 // OKX v5 WebSockets: the private socket (login = base64 HMAC of timestamp + "GET/users/self/verify";
 // channels positions and account) signals account changes; the public socket's mark-price channel
 // carries marks. OKX closes idle sockets after 30 s: we send the text "ping" (reply "pong").
+import { parseOkxOrders } from './liquidation';
 import { createHmac } from 'node:crypto';
 import type { SessionTuning } from '../shared/sessionOptions';
 import { markEvent, StreamSet, type Row, type StreamSocketAdapter } from '../shared/streamSet';
@@ -19,13 +20,14 @@ export function okxStreams(wsBase: string, secret: VenueSecret, now: () => numbe
     },
     onMessage: (msg, ctx) => {
       if (msg.event === 'login') {
-        if (msg.code === '0') ctx.send({ op: 'subscribe', args: [{ channel: 'positions', instType: 'SWAP' }, { channel: 'account' }] });
+        if (msg.code === '0') ctx.send({ op: 'subscribe', args: [{ channel: 'positions', instType: 'SWAP' }, { channel: 'account' }, { channel: 'orders', instType: 'SWAP' }] });
         else ctx.restart('login refused');
         return [];
       }
       if (msg.event === 'error') return [];
       if (msg.event === 'subscribe') ctx.confirm();
       const channel = ((msg.arg ?? {}) as Row).channel;
+      if (channel === 'orders') return parseOkxOrders(msg, now());
       return Array.isArray(msg.data) && (channel === 'positions' || channel === 'account') ? [{ kind: 'account-changed', time: now() }] : [];
     },
   };

@@ -1,0 +1,116 @@
+// The danger strip's one line: the most endangered subject across all accounts, now. It reads the
+// service's danger verdict (AccountView.danger, from the danger model) and, for a service without
+// it, falls back to the positions table's own ordering (open alert levels, then time to trigger).
+import type { AccountView } from '../../api/messages';
+import { levelRank, type AlertLevel } from './levels';
+import type { PositionRow } from './positions';
+import { sortRows } from './positions';
+
+/** The fields of the danger model's per-subject verdict the strip shows. */
+export interface DangerSubjectLike {
+  subject: string;
+  label: string;
+  level: AlertLevel;
+  reason?: string;
+  symbol: string;
+  markPrice: string | null;
+  triggerPrice: string | null;
+  distance: string | null;
+  p1h: number | null;
+  ttfMedianMin: number | null;
+  action: { text: string } | null;
+}
+
+export interface DangerStripItem {
+  accountId: string;
+  accountName: string;
+  /** Machine key of the subject, for the detail route only (never shown). */
+  subjectKey: string;
+  label: string;
+  level: AlertLevel;
+  reason: string | null;
+  /** |distance| to the trigger as a fraction of the mark. */
+  distance: string | null;
+  triggerPrice: string | null;
+  tickSize: string | null;
+  quoteAsset: string;
+  p1h: number | null;
+  ttfMedianMin: number | null;
+  action: string | null;
+}
+
+function dangerOf(account: AccountView): { worst: DangerSubjectLike | null } | null {
+  return (account as { danger?: { worst: DangerSubjectLike | null } | null }).danger ?? null;
+}
+
+function fromVerdict(account: AccountView, d: DangerSubjectLike): DangerStripItem {
+  const position = account.snapshot?.positions.find((p) => p.symbol === d.symbol);
+  const quote = position?.contractType === 'inverse' ? 'USD' : (account.snapshot?.settleAsset ?? '');
+  return {
+    accountId: account.id,
+    accountName: account.name,
+    subjectKey: d.subject,
+    label: d.label,
+    level: d.level,
+    reason: d.reason ?? null,
+    distance: d.distance === null ? null : d.distance.replace(/^-/, ''),
+    triggerPrice: d.triggerPrice,
+    tickSize: position?.tickSize ?? null,
+    quoteAsset: quote,
+    p1h: d.p1h,
+    ttfMedianMin: d.ttfMedianMin,
+    action: d.action?.text ?? null,
+  };
+}
+
+function fromRow(row: PositionRow, account: AccountView | undefined): DangerStripItem {
+  const topUp = account?.report?.account.topUpToTarget;
+  const needsTopUp = row.marginMode === 'cross' && topUp && Number(topUp) > 0;
+  return {
+    accountId: row.accountId,
+    accountName: row.accountName,
+    subjectKey: `position:${row.symbol}:${row.positionSide}`,
+    label: `${row.symbol} ${row.side} (${row.marginMode})`,
+    level: row.level,
+    reason: null,
+    distance: row.distanceToLiquidation === null ? null : row.distanceToLiquidation.replace(/^-/, ''),
+    triggerPrice: row.liquidationPrice,
+    tickSize: row.tickSize,
+    quoteAsset: row.quoteAsset,
+    p1h: row.probability1h,
+    ttfMedianMin: row.medianMinutes,
+    action: needsTopUp ? `top up ${topUp} ${row.settleAsset} to the cross wallet` : null,
+  };
+}
+
+/** Worse first: level, then sooner median time to trigger, then nearer distance. */
+function worse(a: DangerStripItem, b: DangerStripItem): boolean {
+  const byLevel = levelRank(a.level) - levelRank(b.level);
+  if (byLevel !== 0) return byLevel > 0;
+  const ta = a.ttfMedianMin ?? Infinity;
+  const tb = b.ttfMedianMin ?? Infinity;
+  if (ta !== tb) return ta < tb;
+  return Math.abs(Number(a.distance ?? Infinity)) < Math.abs(Number(b.distance ?? Infinity));
+}
+
+/** `rowsOf` is only called for a service without the danger verdict (it costs a table's worth of work). */
+export function worstDanger(accounts: AccountView[], rowsOf: () => PositionRow[]): DangerStripItem | null {
+  let best: DangerStripItem | null = null;
+  let rows: PositionRow[] | null = null;
+  for (const account of accounts) {
+    const verdict = dangerOf(account);
+    let item: DangerStripItem | null = null;
+    if (verdict) item = verdict.worst ? fromVerdict(account, verdict.worst) : null;
+    else {
+      rows ??= rowsOf();
+      const top = sortRows(
+        rows.filter((r) => r.accountId === account.id),
+        'danger',
+        1,
+      )[0];
+      item = top ? fromRow(top, account) : null;
+    }
+    if (item && (!best || worse(item, best))) best = item;
+  }
+  return best;
+}
