@@ -1,7 +1,7 @@
 // The single contract between the service and any UI. Both transports (Electron IPC via the preload
 // bridge, WebSocket in headless mode) carry exactly these messages. Commands are zod-validated at
 // every boundary; results and events are plain JSON (money as decimal strings).
-import type { DemoReplayResult } from '../replay/demo';
+import type { ReplayLine } from '../replay/run';
 import { z } from 'zod';
 import type { AccountSnapshot, MarginReport } from '../domain/contracts';
 import type { AccountForecast } from '../domain/forecast/types';
@@ -258,6 +258,17 @@ export interface CommandResults {
   'accounts.remove': { removed: boolean };
   'prices.query': PricesResult;
   'replay.run': DemoReplayResult;
+}
+
+/** `replay.run`: a held hedge position on the demo tape through the real pipeline. */
+export interface DemoReplayResult {
+  symbol: string;
+  leverage: number;
+  /** When the positions were opened (ISO). */
+  from: string;
+  /** Every line in time order: level changes, alerts, liquidations (the CLI's JSON-lines kinds). */
+  lines: Exclude<ReplayLine, { kind: 'summary' }>[];
+  summary: Extract<ReplayLine, { kind: 'summary' }>;
 }
 
 /** Every call returns this envelope so failures cross the bridge intact. */

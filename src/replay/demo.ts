@@ -3,7 +3,8 @@
 import type { AlertSettings } from '../domain/alerts/settings';
 import { loadDemoTapes, loadDemoTiers } from '../venues/demo/session';
 import { hedgePairSnapshot } from './book';
-import { runReplay, type ReplayForecaster, type ReplayLine } from './run';
+import { runReplay, type ReplayForecaster } from './run';
+import type { DemoReplayResult } from '../api/messages';
 
 export interface DemoReplayParams {
   symbol: 'BTCUSDT' | 'ETHUSDT';
@@ -13,14 +14,6 @@ export interface DemoReplayParams {
   openAfterMin: number;
 }
 
-export interface DemoReplayResult {
-  symbol: string;
-  leverage: number;
-  from: string;
-  /** Every line in time order: level changes, alerts, liquidations (the CLI's JSON-lines kinds). */
-  lines: Exclude<ReplayLine, { kind: 'summary' }>[];
-  summary: Extract<ReplayLine, { kind: 'summary' }>;
-}
 
 export function runDemoReplay(
   resourcesDir: string,

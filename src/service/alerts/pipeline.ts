@@ -6,7 +6,8 @@
 //   queries.ts        lists and single alerts for the UI
 //   trayView.ts       the tray's level, health and tooltip (TrayState is defined in src/api)
 //   unsaved.ts        decisions the database could not take: delivered and shown from memory,
-//                     written once when it can (with the system:storage alert meanwhile)
+//                     written once when it can
+//   storageAlerts.ts  the system:storage alert and the write-back retry loop
 import { performance } from 'node:perf_hooks';
 import { dirname } from 'node:path';
 import type { Db } from '../../store/db';
@@ -18,7 +19,6 @@ import type { VenueHealth } from '../../venues/types';
 import type { AlertLevel } from '../../domain/alerts/levels';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../../domain/alerts/settings';
 import { MONITOR_ACCOUNT_ID } from '../../domain/alerts/channels';
-import { reduceStorageAlerts } from '../../domain/alerts/storage';
 import { StorageMonitor } from '../storageMonitor';
 import type { NotificationChannel } from '../../notify/types';
 import { judgeChannels } from './channelHealth';
@@ -27,6 +27,7 @@ import { AlertEvents } from './events';
 import { Outbox } from './outbox';
 import { accountLevel, AlertQueries } from './queries';
 import { sendTestNotification } from './sendTest';
+import { StorageAlerts } from './storageAlerts';
 import { trayView } from './trayView';
 import type { AccountMemory, AlertEvaluationInput, AlertListFilter, DeliveryRetryPolicy } from './types';
 import { UnsavedDecisions } from './unsaved';
@@ -71,11 +72,8 @@ export class AlertPipeline implements WatchdogTarget {
   private readonly queries: AlertQueries;
   private readonly unsaved = new UnsavedDecisions();
   readonly storage: StorageMonitor;
-  private readonly storageRetryMs: number;
-  private storageTimer: ReturnType<typeof setInterval> | null = null;
-  private readonly utcOffsetMin: (nowMs: number) => number;
+  private readonly storageAlerts: StorageAlerts;
   private readonly onError: (error: unknown) => void;
-  private closed = false;
   /** Resolves once deliveries left pending by a previous run have been attempted. */
   readonly ready: Promise<void>;
 
@@ -88,12 +86,10 @@ export class AlertPipeline implements WatchdogTarget {
     this.now = options.now ?? (() => Date.now());
     this.monoNow = options.monoNow ?? (() => performance.now());
     const utcOffsetMin = options.utcOffsetMin ?? ((ms: number) => -new Date(ms).getTimezoneOffset());
-    this.utcOffsetMin = utcOffsetMin;
     const onError = options.onError ?? ((error: unknown) => console.error('alert pipeline:', error));
     this.onError = onError;
     this.storage =
       options.storage ?? new StorageMonitor({ file: options.db.name, dir: dirname(options.db.name), lowDiskBytes: 0 });
-    this.storageRetryMs = options.storageRetryMs ?? 5_000;
     this.queries = new AlertQueries(this.store, this.now, this.unsaved);
     this.events = new AlertEvents((id) => this.queries.view(id), onError);
     this.decider = new AlertDecider(
@@ -121,9 +117,17 @@ export class AlertPipeline implements WatchdogTarget {
       unsaved: this.unsaved,
       storageFailed: (error) => this.storage.failed(error),
     });
-    // A change in storage (failing, back, low disk) is judged once the current decision is done:
-    // never inside another commit.
-    this.storage.onChange(() => queueMicrotask(() => this.judgeStorage()));
+    this.storageAlerts = new StorageAlerts({
+      storage: this.storage,
+      store: this.store,
+      decider: this.decider,
+      outbox: this.outbox,
+      unsaved: this.unsaved,
+      now: this.now,
+      utcOffsetMin,
+      onError,
+      retryMs: options.storageRetryMs ?? 5_000,
+    });
     // Whatever was in flight when the last run died may not have gone out: send it again.
     try {
       this.store.resetInFlight();
@@ -208,56 +212,9 @@ export class AlertPipeline implements WatchdogTarget {
     return m;
   }
 
-  // ---- storage ---------------------------------------------------------------------------------
-
-  /** Raises, repeats or closes the system:storage alert from the storage monitor's condition. */
-  private judgeStorage(): void {
-    if (this.closed) return;
-    try {
-      const nowMs = this.now();
-      const result = reduceStorageAlerts(this.decider.state(MONITOR_ACCOUNT_ID), {
-        condition: this.storage.condition(),
-        settings: DEFAULT_ALERT_SETTINGS,
-        nowMs,
-        utcOffsetMin: this.utcOffsetMin(nowMs),
-      });
-      void this.outbox.deliver(this.decider.commit(MONITOR_ACCOUNT_ID, result, nowMs, true));
-    } catch (error) {
-      this.onError(error);
-    }
-    this.watchStorage();
-  }
-
-  /** While storage fails: retry the writes now and then, and re-judge (critical repeats). */
-  private watchStorage(): void {
-    const failing = this.storage.degraded || this.unsaved.size > 0;
-    if (!failing || this.closed) {
-      if (this.storageTimer) clearInterval(this.storageTimer);
-      this.storageTimer = null;
-      return;
-    }
-    if (this.storageTimer) return;
-    this.storageTimer = setInterval(() => this.retryStorage(), this.storageRetryMs);
-    this.storageTimer.unref?.();
-  }
-
-  /** Writes what was kept in memory (exactly once) and tells the storage monitor when writes work. */
+  /** Writes what was kept in memory now (also runs on a timer while storage fails). */
   retryStorage(): void {
-    try {
-      if (this.decider.saveUnsaved() && this.storage.degraded) {
-        try {
-          this.store.probeWrite(this.now());
-          this.storage.recovered(); // its change event closes the alert
-        } catch (error) {
-          if (!this.storage.failed(error)) throw error;
-        }
-      }
-      if (this.storage.degraded) this.judgeStorage();
-      else void this.outbox.flush(); // stored deliveries that waited for the disk
-    } catch (error) {
-      this.onError(error);
-    }
-    this.watchStorage();
+    this.storageAlerts.retry();
   }
 
   // ---- trader actions --------------------------------------------------------------------------
@@ -330,9 +287,7 @@ export class AlertPipeline implements WatchdogTarget {
 
   /** Stops timers and waits for sends in flight; the database stays open (the caller owns it). */
   async close(): Promise<void> {
-    this.closed = true;
-    if (this.storageTimer) clearInterval(this.storageTimer);
-    this.storageTimer = null;
+    this.storageAlerts.close();
     await this.outbox.close();
     // Best effort: what the disk could not take may fit now.
     try {
