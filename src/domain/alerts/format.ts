@@ -1,5 +1,6 @@
 // Notification text: short titles a trader can read on a lock screen, bodies with the numbers
 // that matter (margin ratio, distance to liquidation, top-up to target). Pure string building.
+import Decimal from 'decimal.js';
 import type { AlertLevel } from './levels';
 import type { AlertSettings } from './settings';
 import type { NotificationFacts } from './types';
@@ -91,6 +92,24 @@ export function dangerTitle(level: AlertLevel, account: string, subject: string,
   return `${LEVEL_LABEL[level]}: ${account} ${subject}${tail}`;
 }
 
+/**
+ * A price as a lock screen should show it: about six significant digits, at least two decimals and at most
+ * eight ("39676.85", "2405.75", "0.352817"), rounded half-up. The engine's full-precision liquidation price
+ * ("39676.85461847") is exact but unreadable at a glance; the exact figure stays in the report.
+ */
+export function priceText(price: string): string {
+  let d: Decimal;
+  try {
+    d = new Decimal(price);
+  } catch {
+    return price;
+  }
+  if (!d.isFinite()) return price;
+  // d.e is the decimal exponent (floor(log10|d|)): digits before the point are e + 1.
+  const decimals = d.isZero() ? 2 : Math.min(8, Math.max(2, 5 - d.e));
+  return d.toFixed(decimals, Decimal.ROUND_HALF_UP);
+}
+
 /** Minutes as people read them: "< 1 min", "14 min", "2 h 5 min". */
 export function minutesText(min: number): string {
   if (min < 1) return '< 1 min';
@@ -106,7 +125,7 @@ export function dangerBody(facts: NotificationFacts, reason: string): string {
   if (facts.pastLiquidation) parts.push('At or past the liquidation price: the exchange may be liquidating now.');
   else if (facts.distanceToLiquidation !== undefined) {
     const d = percentOf(facts.distanceToLiquidation, 2);
-    parts.push(`Liquidation${facts.triggerPrice ? ` at ${facts.triggerPrice}` : ''}${d ? `, ${d} away` : ''}.`);
+    parts.push(`Liquidation${facts.triggerPrice ? ` at ${priceText(facts.triggerPrice)}` : ''}${d ? `, ${d} away` : ''}.`);
   }
   const forecast: string[] = [];
   if (facts.probability1h !== undefined) forecast.push(`${percent(facts.probability1h, 0)} chance within 1 h`);
@@ -121,5 +140,5 @@ export function dangerBody(facts: NotificationFacts, reason: string): string {
 
 export function liquidatedBody(kind: 'liquidation' | 'adl' | 'forced-reduction', subject: string, price: string | null): string {
   const what = kind === 'adl' ? 'auto-deleveraged' : kind === 'forced-reduction' ? 'force-reduced' : 'liquidated';
-  return `The exchange ${what} ${subject}${price ? ` at about ${price}` : ''}. The position is closed; check the account's remaining positions and balance.`;
+  return `The exchange ${what} ${subject}${price ? ` at about ${priceText(price)}` : ''}. The position is closed; check the account's remaining positions and balance.`;
 }

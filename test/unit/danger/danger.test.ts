@@ -179,7 +179,7 @@ describe('danger model — the demo situation', () => {
     const push = pushesOf(r.effects).find((p) => p.subject === 'position:BTCUSDT:long')!;
     expect(push.title).toContain('BTCUSDT long (isolated)');
     expect(push.body).toContain('88% chance within 1 h');
-    expect(push.body).toContain('Liquidation at 42000, 0.59% away');
+    expect(push.body).toContain('Liquidation at 42000.00, 0.59% away');
   });
 
   it('a liquidation is one critical "liquidated" alert, the episode closes as liquidated and the header shows what remains', () => {
