@@ -25,8 +25,13 @@ describe('Binance USDⓈ-M snapshot', () => {
     expect(snap.venue).toBe('binance-usdm');
     expect(snap.positionMode).toBe('oneway');
     expect(snap.settleAsset).toBe('USDT');
-    expect(snap.crossWalletBalance).toBe('25.7261006');
-    expect(new Decimal(snap.crossWalletBalance).eq(capturedAccount.totalCrossWalletBalance)).toBe(true);
+    // Multi-Assets: the USDT wallet stays the cross wallet, the 22 USDC become collateral at the
+    // asset index with its bid buffer (the index row is constructed: see capturedAssetIndex).
+    expect(snap.crossWalletBalance).toBe('3.72964781');
+    expect(snap.collateral).toHaveLength(1);
+    expect(snap.collateral![0]).toMatchObject({ asset: 'USDC', amount: '22', price: '0.99993876', haircut: '0.0001' });
+    const wallet = new Decimal(snap.crossWalletBalance).plus(new Decimal('22').times('0.99993876').times('0.9999'));
+    expect(wallet.minus(capturedAccount.totalCrossWalletBalance).abs().lte('0.0000001')).toBe(true);
     expect(snap.positions).toHaveLength(1);
     const p = snap.positions[0]!;
     expect(p).toMatchObject({

@@ -32,8 +32,10 @@ describe('Binance USDⓈ-M streams', () => {
     await waitFor(() => h!.snapshots.slice(before).some((s) => s.positions[0]?.size === '0.02'), 2_000, 'update snapshot');
     const streamed = h.snapshots.slice(before).find((s) => s.positions[0]?.size === '0.02')!;
     expect(streamed.positions[0]!.entryPrice).toBe('67000');
-    // USDT wallet went up by 1 → the Multi-Assets cross total moves by the same amount.
-    expect(streamed.crossWalletBalance).toBe('26.7261006');
+    // USDT wallet went up by 1 → the cross wallet (USDT in Multi-Assets) moves by the same amount;
+    // the USDC collateral stays as REST read it.
+    expect(streamed.crossWalletBalance).toBe('4.72964781');
+    expect(streamed.collateral?.[0]).toMatchObject({ asset: 'USDC', amount: '22' });
     expect(streamed.positions[0]!.reported).toBeUndefined();
     // The follow-up REST resync brings back Binance's own figures.
     await waitFor(() => h!.snapshots.at(-1)!.positions[0]!.reported?.maintenanceMargin !== undefined, 4_000, 'resync');

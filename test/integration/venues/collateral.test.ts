@@ -8,10 +8,11 @@ import { computeMarginReport, parseSnapshot } from '../../../src/domain/margin';
 import { createVenueSession } from '../../../src/venues/exchanges';
 import { FAST } from './binanceHarness';
 import type { AccountSnapshot } from '../../../src/domain/contracts';
+import type { VenueSession } from '../../../src/venues/types';
 import { binanceMultiAssetsCollateral } from '../../../src/venues/exchanges/binance/collateral';
 import { bybitUtaCollateral } from '../../../src/venues/exchanges/bybit/collateral';
 import { okxMultiCurrencyCollateral } from '../../../src/venues/exchanges/okx/collateral';
-import { capturedBinanceAccount } from '../../servers/binance/fixtures';
+import { capturedAssetIndex, capturedBinanceAccount, syntheticBinanceAccount } from '../../servers/binance/fixtures';
 import { startBinanceServer, type BinanceTestServer } from '../../servers/binance/server';
 import { bybitMarket, capturedBybitAccount } from '../../servers/bybit/fixtures';
 import { startBybitServer, type BybitTestServer } from '../../servers/bybit/server';
@@ -31,6 +32,18 @@ async function getJson(url: string, headers: Record<string, string> = {}): Promi
   const res = await fetch(url, { headers });
   expect(res.status).toBe(200);
   return (await res.json()) as Row;
+}
+
+/** A REST-polled session against a local server, stopped after the test. */
+function polledSession(
+  source: 'binance-usdm' | 'okx',
+  restUrl: string,
+  secret: { apiKey: string; secret: string; passphrase?: string },
+  options: Record<string, string> = {},
+): VenueSession {
+  const session = createVenueSession({ id: source, name: source, source, options: { restUrl, wsUrl: 'off', ...options } }, secret, { tuning: FAST });
+  closers.push(() => session.stop());
+  return session;
 }
 
 const snapshotWith = (over: Partial<AccountSnapshot>): AccountSnapshot => {
@@ -165,5 +178,65 @@ describe('collateral endpoints on the local servers', () => {
     expect(snap.crossWalletBalance).toBe('0');
     expect(snap.collateral?.[0]).toMatchObject({ asset: 'BTC', amount: '0.805994', tierBasis: 'amount' });
     expect(server.requests.some((r) => r.path === '/v5/account/collateral-info')).toBe(true);
+  });
+
+  it('Binance session (Multi-Assets): collateral[] at the asset index with its haircut, the index read once per minute', async () => {
+    const { account, market } = capturedBinanceAccount('bnKey', 'bnSecret');
+    const server = await startBinanceServer({ markets: [market], accounts: [account], assetIndex: capturedAssetIndex() });
+    closers.push(() => server.close());
+    const session = polledSession('binance-usdm', server.baseUrl, { apiKey: 'bnKey', secret: 'bnSecret' }, { spotUrl: server.baseUrl });
+    const snap = await session.fetchSnapshot();
+    expect(snap.crossWalletBalance).toBe('3.72964781');
+    expect(snap.collateral).toEqual([{ asset: 'USDC', amount: '22', price: '0.99993876', haircut: '0.0001' }]);
+    const report = computeMarginReport(snap);
+    // 3.72964781 + 22 × 0.99993876 × (1 − 0.0001): the haircut, not Binance's USD total, sets the balance.
+    expect(report.account.walletBalance).toBe('25.72610066');
+    const noHaircut = computeMarginReport({ ...snap, collateral: [{ ...snap.collateral![0]!, haircut: '0' }] });
+    expect(Number(noHaircut.account.marginBalance) - Number(report.account.marginBalance)).toBeCloseTo(22 * 0.99993876 * 0.0001, 7);
+    await session.fetchSnapshot();
+    const indexReads = server.requests.filter((r) => r.path === '/fapi/v1/assetIndex');
+    expect(indexReads).toHaveLength(1);
+    expect(indexReads[0]!.weight).toBe(10);
+  });
+
+  it('Binance session (single-asset): no assetIndex call and no collateral[]', async () => {
+    const { account, markets } = syntheticBinanceAccount('bnKey', 'bnSecret', 1);
+    account.assets.push({ ...account.assets[0]!, asset: 'USDC', crossWalletBalance: '50', walletBalance: '50' });
+    const server = await startBinanceServer({ markets, accounts: [account] });
+    closers.push(() => server.close());
+    const session = polledSession('binance-usdm', server.baseUrl, { apiKey: 'bnKey', secret: 'bnSecret' }, { spotUrl: server.baseUrl });
+    const snap = await session.fetchSnapshot();
+    expect(snap.crossWalletBalance).toBe('100000');
+    expect(snap.collateral).toBeUndefined();
+    expect(server.requests.some((r) => r.path === '/fapi/v1/assetIndex')).toBe(false);
+  });
+
+  it('OKX session (multi-currency, acctLv 3): every currency is collateral with its discount tiers', async () => {
+    const account = capturedOkxAccount('okKey', 'okSecret', 'okPass');
+    account.acctLv = '3';
+    account.positions = [];
+    account.balance = docs.okxBalance as Row;
+    const server = await startOkxServer({ accounts: [account], ...okxMarket(), discounts: docs.okxDiscount as Row[] });
+    closers.push(() => server.close());
+    const session = polledSession('okx', server.baseUrl, { apiKey: 'okKey', secret: 'okSecret', passphrase: 'okPass' });
+    const snap = await session.fetchSnapshot();
+    expect(snap.crossWalletBalance).toBe('0');
+    expect(snap.collateral?.map((c) => c.asset)).toEqual(['BTC', 'USDT']);
+    expect(snap.collateral?.[0]).toMatchObject({ amount: '30', price: '60000', tierBasis: 'amount' });
+    const report = computeMarginReport(snap);
+    // BTC: 20 × 60000 × 1 + 10 × 60000 × 0.975 = 1,785,000; USDT (no discount row): 50,005 USD.
+    expect(report.account.walletBalance).toBe('1835005');
+    await session.fetchSnapshot();
+    expect(server.requests.filter((r) => r.path === '/api/v5/public/discount-rate-interest-free-quota')).toHaveLength(1);
+  });
+
+  it('OKX session (single-currency, acctLv 2): no discount-rate call, the settle cash stays the cross wallet', async () => {
+    const account = capturedOkxAccount('okKey', 'okSecret', 'okPass');
+    const server = await startOkxServer({ accounts: [account], ...okxMarket(), discounts: docs.okxDiscount as Row[] });
+    closers.push(() => server.close());
+    const session = polledSession('okx', server.baseUrl, { apiKey: 'okKey', secret: 'okSecret', passphrase: 'okPass' });
+    const snap = await session.fetchSnapshot();
+    expect(snap.collateral).toBeUndefined();
+    expect(server.requests.some((r) => r.path === '/api/v5/public/discount-rate-interest-free-quota')).toBe(false);
   });
 });

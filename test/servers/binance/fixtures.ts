@@ -4,6 +4,15 @@ import { readFixtureJson, readFixtureText } from '../../fixtures';
 import type { BinanceAccountState, BinanceAssetRow, BinanceBracketRow, BinanceMarket } from './state';
 import { READ_ONLY_PERMISSIONS } from './state';
 
+/**
+ * /fapi/v1/assetIndex rows for the captured Multi-Assets account's USDC. Constructed, not captured
+ * (the real row at that instant was not recorded): index 0.99993876 with a 0.0001 bid buffer values
+ * the 22 USDC at 21.99645285 against Binance's 21.99645279 (the captured total minus the USDT wallet).
+ */
+export function capturedAssetIndex(): Record<string, unknown>[] {
+  return [{ symbol: 'USDCUSD', time: 1722161166529, index: '0.99993876', bidBuffer: '0.00010000', askBuffer: '0.00010000', bidRate: '0.99983876', askRate: '1.00003875' }];
+}
+
 export function capturedBrackets(symbol: 'BTCUSDT' | 'ETHUSDT'): BinanceBracketRow[] {
   return readFixtureJson<{ brackets: BinanceBracketRow[] }>(`brackets/binance_um_${symbol}_2024-10.json`).brackets;
 }

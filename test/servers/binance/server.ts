@@ -11,6 +11,7 @@ import { readBody, sleep, WindowCounter } from '../shared/http';
 import { num, toJsonText } from '../shared/jsonText';
 import type { BinanceAccountState, BinanceMarket, RawAccountUpdate } from './state';
 import { listenOnLoopback, shutDown } from '../shared/loopback';
+import { capturedAssetIndex } from './fixtures';
 
 export type RestFault =
   | { kind: 'rate-limit'; retryAfterSec: number }
@@ -30,7 +31,7 @@ export interface BinanceServerOptions {
   markIntervalMs?: number;
   /** 1-minute mark-price candles served by /fapi/v1/markPriceKlines, per symbol. */
   klines?: Record<string, Array<[number, string, string, string, string]>>;
-  /** Multi-Assets asset index rows served by /fapi/v1/assetIndex (documented shape). */
+  /** Multi-Assets asset index rows served by /fapi/v1/assetIndex (documented shape); default: the captured account's USDC row. */
   assetIndex?: Record<string, unknown>[];
 }
 
@@ -325,7 +326,7 @@ export class BinanceTestServer {
     }
     if (path === '/fapi/v1/markPriceKlines') return ok(this.klines(url.searchParams));
     if (path === '/fapi/v1/assetIndex') {
-      const rows = this.options.assetIndex ?? [];
+      const rows = this.options.assetIndex ?? capturedAssetIndex();
       const symbol = url.searchParams.get('symbol');
       return ok(symbol ? (rows.find((r) => r.symbol === symbol) ?? {}) : rows);
     }

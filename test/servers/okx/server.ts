@@ -16,6 +16,8 @@ export interface OkxAccountState {
   passphrase: string;
   perm: string;
   posMode: 'net_mode' | 'long_short_mode';
+  /** account/config acctLv: 2 single-currency (default), 3 multi-currency, 4 portfolio margin. */
+  acctLv?: '1' | '2' | '3' | '4';
   balance: Record<string, unknown>;
   positions: Record<string, unknown>[];
 }
@@ -107,7 +109,7 @@ export class OkxTestServer {
         const expected = createHmac('sha256', account.secret).update(`${stamp}${req.method}${req.url}${body}`).digest();
         const given = Buffer.from(String(req.headers['ok-access-sign'] ?? ''), 'base64');
         if (given.length !== expected.length || !timingSafeEqual(given, expected)) return send(401, '50113', 'Invalid Sign');
-        if (path === '/api/v5/account/config') return send(200, '0', '', [{ uid: '44705892343619584', acctLv: '2', posMode: account.posMode, autoLoan: false, greeksType: 'PA', level: 'Lv1', levelTmp: '', ctIsoMode: 'automatic', mgnIsoMode: 'automatic', perm: account.perm, label: 'marginwatch' }]);
+        if (path === '/api/v5/account/config') return send(200, '0', '', [{ uid: '44705892343619584', acctLv: account.acctLv ?? '2', posMode: account.posMode, autoLoan: false, greeksType: 'PA', level: 'Lv1', levelTmp: '', ctIsoMode: 'automatic', mgnIsoMode: 'automatic', perm: account.perm, label: 'marginwatch' }]);
         if (path === '/api/v5/account/balance') return send(200, '0', '', [account.balance]);
         if (path === '/api/v5/account/positions') return send(200, '0', '', account.positions.filter((p) => !params.get('instType') || p.instType === params.get('instType')));
         if (path === '/api/v5/account/trade-fee') return send(200, '0', '', [{ instType: 'SWAP', instFamily: params.get('instFamily'), taker: this.options.takerFee, maker: '-0.0002', level: 'Lv1', ts: String(this.now()) }]);

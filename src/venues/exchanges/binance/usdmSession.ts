@@ -4,7 +4,8 @@ import { parseBinanceOrderUpdate } from './liquidation';
 import type { AccountSnapshot, Candle } from '../../../domain/contracts';
 import type { VenueError, VenueHealth, VenueHealthState, VenueListener, VenueSession } from '../../types';
 import { backoffDelay } from '../shared/backoff';
-import { decimalField } from '../shared/decimals';
+import Decimal from 'decimal.js';
+import { decimalField, decimalOf } from '../shared/decimals';
 import { USER_MESSAGES, VenueFailure } from '../shared/errors';
 import { ManagedSocket } from '../shared/managedSocket';
 import type { SessionDeps } from '../shared/sessionOptions';
@@ -20,6 +21,10 @@ type Row = Record<string, unknown>;
 export const USDM_SYNC_WEIGHT = 21;
 /** USDⓈ-M REQUEST_WEIGHT limit: 2400 per minute per IP. */
 export const BINANCE_WEIGHT_LIMIT = 2400;
+/** GET /fapi/v1/assetIndex without a symbol: weight 10 (docs). Multi-Assets accounts only. */
+export const ASSET_INDEX_WEIGHT = 10;
+/** Haircut buffers and asset indexes move slowly: one read a minute is enough for collateral. */
+const ASSET_INDEX_TTL_MS = 60_000;
 const KLINE_PAGE = 1000; // weight 5 per 1000 candles: the cheapest weight per candle
 
 export class BinanceUsdmSession implements VenueSession {
@@ -27,6 +32,7 @@ export class BinanceUsdmSession implements VenueSession {
   private listener: VenueListener | null = null;
   private live: UsdmLiveState | null = null;
   private filters: BinanceUsdmRaw['filters'] | null = null;
+  private assetIndex: { rows: Row[]; at: number } | null = null;
   private socket: ManagedSocket | null = null;
   private listenKey: string | null = null;
   private timers = new Set<NodeJS.Timeout>();
@@ -147,8 +153,10 @@ export class BinanceUsdmSession implements VenueSession {
       if (!isRow(account) || !Array.isArray(positionRisk) || !Array.isArray(brackets) || !Array.isArray(premium)) {
         throw new VenueFailure('malformed-payload', 'exchange sent an account, position or bracket payload of the wrong shape');
       }
+      const assetIndex = this.product.venue === 'binance-usdm' && isMultiAssetsAccount(account) ? await this.readAssetIndex() : undefined;
       return {
         account,
+        ...(assetIndex ? { assetIndex } : {}),
         positionRisk: positionRisk as Row[],
         brackets: new Map((brackets as Row[]).map((b) => [String(b.symbol), (b.brackets ?? []) as Row[]])),
         premium: new Map((premium as Row[]).map((p) => [String(p.symbol), p])),
@@ -157,6 +165,16 @@ export class BinanceUsdmSession implements VenueSession {
         asOfMs: this.deps.now() - this.client.clockOffsetMs,
       };
     });
+  }
+
+  /** The Multi-Assets asset index (haircut buffers), cached for ASSET_INDEX_TTL_MS within the weight budget. */
+  private async readAssetIndex(): Promise<Row[]> {
+    if (!this.assetIndex || this.deps.now() - this.assetIndex.at >= ASSET_INDEX_TTL_MS) {
+      const rows = await this.client.call('fapiPublicGetAssetIndex', ASSET_INDEX_WEIGHT);
+      if (!Array.isArray(rows)) throw new VenueFailure('malformed-payload', 'exchange sent no list for assetIndex');
+      this.assetIndex = { rows: rows as Row[], at: this.deps.now() };
+    }
+    return this.assetIndex.rows;
   }
 
   private async readFilters(): Promise<BinanceUsdmRaw['filters']> {
@@ -243,9 +261,13 @@ export class BinanceUsdmSession implements VenueSession {
 
   private pollInterval(): number {
     const t = this.deps.tuning;
-    // Never ask for more than our share of the weight budget: one sync costs USDM_SYNC_WEIGHT.
-    // Accounts on the same host share the IP's budget, so each gets its share of half of it.
-    const floor = Math.ceil(((this.product.syncWeight * (t.rateWindowMs ?? 60_000)) * Math.max(1, this.client.budgetUsers())) / ((t.weightLimit ?? BINANCE_WEIGHT_LIMIT) * 0.5));
+    // Never ask for more than our share of the weight budget: one sync costs the product's syncWeight.
+    // Accounts on the same host share the IP's budget, so each gets its share of half of it; a
+    // Multi-Assets account also spends the asset index's weight once per ASSET_INDEX_TTL_MS.
+    const window = t.rateWindowMs ?? 60_000;
+    const indexWeight = this.assetIndex ? (ASSET_INDEX_WEIGHT * window) / ASSET_INDEX_TTL_MS : 0;
+    const share = ((t.weightLimit ?? BINANCE_WEIGHT_LIMIT) * 0.5) / Math.max(1, this.client.budgetUsers()) - indexWeight;
+    const floor = Math.ceil((this.product.syncWeight * window) / Math.max(share, 1));
     return Math.max(floor, this.urgencyMs ?? t.pollIntervalMs);
   }
 
@@ -474,6 +496,22 @@ export class BinanceUsdmSession implements VenueSession {
       this.named.delete(name);
     }
   }
+}
+
+/**
+ * Multi-Assets mode, read from the account payload itself (no extra call): an explicit
+ * multiAssetsMargin flag when sent, else the totals — in single-asset mode they cover USDT alone
+ * (GET /fapi/v2/account docs), in Multi-Assets mode the USD value of every asset.
+ */
+export function isMultiAssetsAccount(account: Row): boolean {
+  if (typeof account.multiAssetsMargin === 'boolean') return account.multiAssetsMargin;
+  if (!Array.isArray(account.assets)) return false;
+  const assets = account.assets as Row[];
+  const held = (a: Row, i: number): Decimal => decimalOf(a.crossWalletBalance, `account.assets[${i}].crossWalletBalance`);
+  if (!assets.some((a, i) => a.asset !== 'USDT' && !held(a, i).isZero())) return false;
+  const k = assets.findIndex((a) => a.asset === 'USDT');
+  const usdt = k < 0 ? new Decimal(0) : held(assets[k]!, k);
+  return !decimalOf(account.totalCrossWalletBalance, 'account.totalCrossWalletBalance').eq(usdt);
 }
 
 function isRow(value: unknown): value is Row {

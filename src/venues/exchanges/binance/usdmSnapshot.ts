@@ -3,6 +3,7 @@
 import { accountSnapshotSchema, parseWith, SNAPSHOT_SCHEMA, type AccountSnapshot, type Position, type Tier } from '../../../domain/contracts';
 import { absDecimal, decimalField, decimalOf, millisField, stringField } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
+import { binanceMultiAssetsCollateral } from './collateral';
 
 type Row = Record<string, unknown>;
 
@@ -14,6 +15,8 @@ export interface BinanceUsdmRaw {
   positionRisk: Row[];
   /** GET /fapi/v1/leverageBracket, by symbol */
   brackets: Map<string, Row[]>;
+  /** GET /fapi/v1/assetIndex (all rows): Multi-Assets accounts only, for collateral[] (issue 16). */
+  assetIndex?: Row[];
   /** GET /fapi/v1/premiumIndex, by symbol */
   premium: Map<string, Row>;
   /** GET exchangeInfo symbols, by symbol (contractSize and marginAsset: COIN-M) */
@@ -111,16 +114,19 @@ export function buildUsdmSnapshot(raw: BinanceUsdmRaw): AccountSnapshot {
     positions.push(position);
   });
 
+  // Multi-Assets: USDT stays the cross wallet and every other asset is collateral at the asset
+  // index with its haircut, instead of Binance's USD total counted as stable cash.
+  const multi = raw.assetIndex ? binanceMultiAssetsCollateral(raw.account, raw.assetIndex) : null;
   const snapshot: AccountSnapshot = {
     schema: SNAPSHOT_SCHEMA,
     venue: 'binance-usdm',
     asOf: new Date(raw.asOfMs).toISOString(),
     positionMode: hedge ? 'hedge' : 'oneway',
-    // In Multi-Assets mode Binance totals every asset's cross wallet in USD value; in single-asset
-    // mode it is the USDT wallet. Either way it is the cross collateral excluding unrealised PnL.
+    // Single-asset mode: the total is the USDT wallet, the cross collateral excluding unrealised PnL.
     settleAsset: 'USDT',
-    crossWalletBalance: decimalField(raw.account.totalCrossWalletBalance, 'account.totalCrossWalletBalance'),
+    crossWalletBalance: multi ? multi.crossWalletBalance : decimalField(raw.account.totalCrossWalletBalance, 'account.totalCrossWalletBalance'),
     positions,
+    ...(multi ? { collateral: multi.collateral } : {}),
   };
   const parsed = parseWith(accountSnapshotSchema, snapshot);
   if (!parsed.ok) throw new VenueFailure('malformed-payload', `exchange data does not form a valid snapshot: ${parsed.error.message}`);

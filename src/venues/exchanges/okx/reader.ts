@@ -31,6 +31,7 @@ export class OkxReader extends CcxtReader implements VenueReader {
   private config: Cached<Row> | null = null;
   private tiers = new Map<string, Cached<Row[]>>();
   private fee: Cached<string> | null = null;
+  private discounts: Cached<Row[]> | null = null;
   private funding = new Map<string, Cached<Row>>();
   private readonly wsBase: string | null;
 
@@ -76,10 +77,11 @@ export class OkxReader extends CcxtReader implements VenueReader {
       const open = positions.filter((p) => p.pos !== '0' && p.pos !== '');
       const families = [...new Set(open.map((p) => String(instruments.get(String(p.instId))?.instFamily ?? '')))].filter(Boolean);
       const tierKeys = [...new Set(open.map((p) => `${String(instruments.get(String(p.instId))?.instFamily ?? '')}:${p.mgnMode === 'isolated' ? 'isolated' : 'cross'}`))];
-      const [tiers, takerFees, funding] = await Promise.all([
+      const [tiers, takerFees, funding, discounts] = await Promise.all([
         this.tierTables(tierKeys),
         this.takerFees(families),
         this.fundingRates([...new Set(open.map((p) => String(p.instId)))]),
+        isMultiCurrencyAccount(config) ? this.discountTiers() : undefined,
       ]);
       const raw: OkxRaw = {
         settleCcy: this.settleCcy,
@@ -91,6 +93,7 @@ export class OkxReader extends CcxtReader implements VenueReader {
         marks: new Map(marks.map((m) => [String(m.instId), m])),
         funding,
         takerFees,
+        ...(discounts ? { discounts } : {}),
         asOfMs: this.ctx.now() - Number(this.client.exchange.options['timeDifference'] ?? 0),
       };
       return buildOkxSnapshot(raw);
@@ -120,6 +123,12 @@ export class OkxReader extends CcxtReader implements VenueReader {
         }),
     );
     return new Map(keys.map((k) => [k, this.tiers.get(k)!.value]));
+  }
+
+  /** Discount-rate tiers of every currency (public, slow-moving: cached like the other tables). */
+  private async discountTiers(): Promise<Row[]> {
+    if (!this.fresh(this.discounts, TABLE_TTL_MS)) this.discounts = { value: await this.data('publicGetPublicDiscountRateInterestFreeQuota'), at: this.ctx.now() };
+    return this.discounts.value;
   }
 
   /** The account's SWAP taker rate (fee level applies to every swap; OKX writes it negative). */
@@ -181,4 +190,9 @@ export class OkxReader extends CcxtReader implements VenueReader {
   streams(): VenueStreams | null {
     return this.ctx.secret?.passphrase && this.wsBase ? okxStreams(this.wsBase, this.ctx.secret, this.ctx.now, this.ctx.random, this.ctx.tuning) : null;
   }
+}
+
+/** acctLv 3 (multi-currency margin) and 4 (portfolio margin) pool every currency, discounted, as margin. */
+export function isMultiCurrencyAccount(config: Row): boolean {
+  return config.acctLv === '3' || config.acctLv === '4';
 }

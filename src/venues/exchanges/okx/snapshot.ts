@@ -7,6 +7,7 @@ import Decimal from 'decimal.js';
 import { accountSnapshotSchema, parseWith, SNAPSHOT_SCHEMA, type AccountSnapshot, type Position, type Tier } from '../../../domain/contracts';
 import { absDecimal, decimalField, decimalOf, millisField, stringField } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
+import { okxMultiCurrencyCollateral } from './collateral';
 
 type Row = Record<string, unknown>;
 
@@ -28,6 +29,8 @@ export interface OkxRaw {
   funding: Map<string, Row>;
   /** /api/v5/account/trade-fee taker, by instFamily (OKX writes fees as negative numbers) */
   takerFees: Map<string, string>;
+  /** /api/v5/public/discount-rate-interest-free-quota data: multi-currency / portfolio accounts only (issue 16). */
+  discounts?: Row[];
   asOfMs: number;
 }
 
@@ -97,14 +100,21 @@ export function buildOkxSnapshot(raw: OkxRaw): AccountSnapshot {
   const detail = ((raw.balance.details ?? []) as Row[]).find((d) => d.ccy === raw.settleCcy);
   // cashBal is the currency's cash (no uPnL) and still holds isolated positions' margin.
   const cash = detail ? decimalOf(detail.cashBal, `balance.details[${raw.settleCcy}].cashBal`) : new Decimal(0);
+  const cross = cash.minus(isolatedMargins);
+  // Multi-currency / portfolio: every currency is collateral in USD with its discount tiers, the
+  // cross wallet is 0, and the settle currency's entry gives up what isolated positions hold.
+  const collateral = raw.discounts ? okxMultiCurrencyCollateral(raw.balance, raw.discounts) : undefined;
+  const settleEntry = collateral?.find((c) => c.asset === raw.settleCcy);
+  if (settleEntry) settleEntry.amount = new Decimal(settleEntry.amount).minus(isolatedMargins).toFixed();
   const snapshot: AccountSnapshot = {
     schema: SNAPSHOT_SCHEMA,
     venue: 'okx',
     asOf: new Date(raw.asOfMs).toISOString(),
     positionMode: raw.config.posMode === 'long_short_mode' ? 'hedge' : 'oneway',
     settleAsset: raw.settleCcy,
-    crossWalletBalance: cash.minus(isolatedMargins).toFixed(),
+    crossWalletBalance: collateral ? (settleEntry ? '0' : new Decimal(0).minus(isolatedMargins).toFixed()) : cross.toFixed(),
     positions,
+    ...(collateral ? { collateral } : {}),
   };
   const parsed = parseWith(accountSnapshotSchema, snapshot);
   if (!parsed.ok) throw new VenueFailure('malformed-payload', `exchange data does not form a valid snapshot: ${parsed.error.message}`);
