@@ -25,6 +25,8 @@ import {
 } from '../../src/ui/lib/positions';
 import { channelLabel, deliveryWords, subjectLabel } from '../../src/ui/lib/subjects';
 import { parseRoute } from '../../src/ui/lib/router.svelte';
+import { formatLead, replayClock, replayStory } from '../../src/ui/lib/replay';
+import { storageNotes } from '../../src/ui/lib/storage-health';
 
 describe('formatStep', () => {
   it('rounds to the tick and shows its decimals, grouped', () => {
@@ -496,5 +498,82 @@ describe('alerts that reach a person', () => {
     expect(tabTitle('critical', 3)).toBe('(3) CRITICAL · MarginWatch');
     expect(tabTitle('ok', 0)).toBe('MarginWatch');
     expect(decodeURIComponent(faviconUrl('critical', 3))).toContain('>3</text>');
+  });
+});
+
+describe('local storage health in words', () => {
+  const base = { summary: 'ok', failing: null, lowDisk: null, freeBytes: 5e9 } as const;
+  it('says nothing when storage is fine or unknown (older service)', () => {
+    expect(storageNotes({ storage: base })).toEqual({ failing: null, lowDisk: null });
+    expect(storageNotes({})).toEqual({ failing: null, lowDisk: null });
+    expect(storageNotes(null)).toEqual({ failing: null, lowDisk: null });
+  });
+  it('a red banner with the reason while writes fail, an amber note on low disk', () => {
+    const notes = storageNotes({
+      storage: {
+        ...base,
+        summary: 'degraded: storage',
+        failing: 'disk full at /data',
+        lowDisk: '12 MB free at /data',
+      },
+    });
+    expect(notes.failing).toBe(
+      'MarginWatch cannot save (disk full at /data): alerts still go out but history is not being kept.',
+    );
+    expect(notes.lowDisk).toContain('12 MB free at /data');
+    expect(storageNotes({ storage: { ...base, lowDisk: '40 MB free at /d' } })).toEqual({
+      failing: null,
+      lowDisk: expect.stringContaining('40 MB free at /d'),
+    });
+  });
+});
+
+describe('the crash replay in words', () => {
+  const alert = (t: string, subject: string, level: 'warning' | 'margin-call' | 'critical') =>
+    ({ t, kind: 'alert', subject, level, title: '', body: '', reason: '' }) as const;
+  it('lead time runs from the first margin call or worse on the liquidated position', () => {
+    const story = replayStory({
+      lines: [
+        alert('2021-05-19T10:00:20.000Z', 'position:BTCUSDT:long', 'warning'),
+        alert('2021-05-19T10:00:40.000Z', 'position:BTCUSDT:short', 'margin-call'),
+        alert('2021-05-19T10:02:20.000Z', 'position:BTCUSDT:long', 'margin-call'),
+        alert('2021-05-19T10:10:20.000Z', 'position:BTCUSDT:long', 'critical'),
+        {
+          t: '2021-05-19T10:12:20.000Z',
+          kind: 'liquidated',
+          subject: 'position:BTCUSDT:long',
+          price: '39676.85',
+        },
+        alert('2021-05-19T10:12:20.000Z', 'liquidated:position:BTCUSDT:long', 'critical'),
+      ],
+    });
+    expect(story.alerts.map((a) => a.text)).toEqual([
+      'Warning on BTCUSDT long',
+      'Margin call on BTCUSDT short',
+      'Margin call on BTCUSDT long',
+      'Critical on BTCUSDT long',
+    ]);
+    expect(story.liquidations).toEqual([
+      {
+        at: '2021-05-19T10:12:20.000Z',
+        label: 'BTCUSDT long',
+        price: '39676.85',
+        warnedAt: '2021-05-19T10:02:20.000Z',
+        leadMs: 600_000,
+      },
+    ]);
+    expect(formatLead(600_000)).toBe('10 min 0 s');
+    expect(formatLead(3_725_000)).toBe('1 h 2 min 5 s');
+    expect(formatLead(null)).toBe('no warning');
+    expect(replayClock('2021-05-19T10:12:20.000Z')).toBe('10:12:20 UTC');
+  });
+  it('a liquidation with no margin call before it has no lead time', () => {
+    const story = replayStory({
+      lines: [
+        alert('2021-05-19T10:00:20.000Z', 'position:ETHUSDT:short', 'warning'),
+        { t: '2021-05-19T10:01:00.000Z', kind: 'liquidated', subject: 'position:ETHUSDT:short', price: '1' },
+      ],
+    });
+    expect(story.liquidations[0]).toMatchObject({ warnedAt: null, leadMs: null, label: 'ETHUSDT short' });
   });
 });

@@ -40,7 +40,7 @@ export class SyntheticMonitor implements MonitorApi {
   lastHistoryRawPoints = 0;
   /** Alerts pushed with pushAlert (newest first), as alerts.list returns them. */
   private alerts: AlertView[] = [];
-  readonly status: ServiceStatus = {
+  status: ServiceStatus = {
     version: 'synthetic',
     startedAt: new Date().toISOString(),
     osNotifications: { available: true, detail: null },
@@ -145,6 +145,20 @@ export class SyntheticMonitor implements MonitorApi {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Replaces the service status (e.g. storage health) and pushes it as the service does. */
+  setStatus(patch: Partial<ServiceStatus>): void {
+    this.status = { ...this.status, ...patch };
+    this.emit({ type: 'status', status: this.status });
+  }
+
+  /** Changes one account (e.g. adds collateral to its report) and pushes the account event. */
+  updateAccount(index: number, change: (account: AccountView) => AccountView): void {
+    const next = this.accounts[index];
+    if (!next) throw new Error(`no synthetic account ${index}`);
+    this.accounts[index] = change(next);
+    this.emit({ type: 'account', account: this.accounts[index] });
   }
 
   /** Pushes an alert event as the service does (new, updated or closed). */

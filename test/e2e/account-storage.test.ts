@@ -1,0 +1,121 @@
+// Against a synthetic service whose pushes the test controls: the account page's collateral breakdown
+// and collateral-risk sentences (only when the report has collateral), and the storage health banners
+// (red while the database cannot save, amber on low disk) appearing and clearing with the status.
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHeadlessServer, type HeadlessServer } from '../../src/headless/server';
+import {
+  launchChromium,
+  repoRoot,
+  runAxe,
+  screenshot,
+  seriousOnly,
+  watchPageProblems,
+} from './support/browser';
+import { SyntheticMonitor } from './support/synthetic-monitor';
+
+describe('account collateral and storage health in the window', () => {
+  let api: SyntheticMonitor;
+  let server: HeadlessServer;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  beforeAll(async () => {
+    api = new SyntheticMonitor({ accounts: 1, positionsPerAccount: 2, historyDays: 1 });
+    server = await startHeadlessServer({ api, port: 0, staticDir: resolve(repoRoot, 'dist-ui') });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    problems = watchPageProblems(page);
+    await page.goto(server.url);
+    await page.waitForSelector('[data-testid="positions-table"] tbody tr[data-key]');
+  });
+
+  afterAll(async () => {
+    api?.stop();
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows the collateral breakdown and its risk sentences only when the report has collateral', async () => {
+    await page.evaluate(() => (location.hash = '#/account/syn-0'));
+    await page.waitForSelector('h1:has-text("Synthetic 0")');
+    expect(await page.$('section[aria-label="Collateral"]')).toBeNull();
+    expect(await page.$('[data-testid="collateral-risk"]')).toBeNull();
+
+    const reason = 'your BTC collateral covers less as BTC falls';
+    api.updateAccount(0, (a) => ({
+      ...a,
+      report: a.report && {
+        ...a.report,
+        account: {
+          ...a.report.account,
+          collateral: [
+            { asset: 'USDT', amount: '1000', price: '1', value: '1000', haircut: '0', linkedSymbol: null },
+            {
+              asset: 'BTC',
+              amount: '0.5',
+              price: '60000',
+              value: '28500',
+              haircut: '0.05',
+              linkedSymbol: 'SYN0USDT',
+            },
+          ],
+          collateralRisk: [
+            { asset: 'BTC', symbol: 'SYN0USDT', kind: 'wrong-way', valuePerPercentFall: '-285', reason },
+          ],
+        },
+      },
+    }));
+    await page.waitForSelector('section[aria-label="Collateral"] tr[data-asset="BTC"]');
+    const assets = await page.$$eval('section[aria-label="Collateral"] tbody tr', (trs) =>
+      trs.map((tr) => (tr as HTMLElement).dataset.asset),
+    );
+    expect(assets).toEqual(['USDT', 'BTC']);
+    const risk = await page.$$eval('[data-testid="collateral-risk"] li', (lis) =>
+      lis.map((li) => li.textContent ?? ''),
+    );
+    expect(risk).toHaveLength(1);
+    expect(risk[0]).toContain(reason);
+    // The sentence is shown once, next to the danger figures, not again under the table.
+    const times = await page.evaluate((r) => document.body.innerText.split(r).length - 1, reason);
+    expect(times).toBe(1);
+    await screenshot(page, 'account-collateral');
+    expect(seriousOnly(await runAxe(page)), 'serious accessibility violations').toEqual([]);
+  });
+
+  it('a red banner while storage cannot save, an amber note on low disk, gone when healthy', async () => {
+    expect(await page.$('[data-testid="storage-failing"]')).toBeNull();
+    api.setStatus({
+      storage: {
+        summary: 'degraded: storage',
+        failing: 'disk full at /synthetic',
+        lowDisk: null,
+        freeBytes: 0,
+      },
+    });
+    const banner = await page.waitForSelector('[data-testid="storage-failing"]');
+    const text = (await banner.textContent()) ?? '';
+    expect(text).toContain('MarginWatch cannot save');
+    expect(text).toContain('disk full at /synthetic');
+    expect(text).toContain('alerts still go out but history is not being kept');
+    // Persistent: it stays on every view.
+    await page.evaluate(() => (location.hash = '#/alerts'));
+    await page.waitForSelector('h1:has-text("Alerts")');
+    expect(await page.$('[data-testid="storage-failing"]')).not.toBeNull();
+    await screenshot(page, 'storage-failing');
+
+    api.setStatus({
+      storage: { summary: 'ok', failing: null, lowDisk: '40 MB free at /synthetic', freeBytes: 40e6 },
+    });
+    await page.waitForSelector('[data-testid="storage-failing"]', { state: 'detached' });
+    const note = (await page.textContent('[data-testid="storage-low-disk"]')) ?? '';
+    expect(note).toContain('40 MB free at /synthetic');
+    expect(seriousOnly(await runAxe(page)), 'serious accessibility violations').toEqual([]);
+
+    api.setStatus({ storage: { summary: 'ok', failing: null, lowDisk: null, freeBytes: 5e9 } });
+    await page.waitForSelector('[data-testid="storage-low-disk"]', { state: 'detached' });
+    expect(problems).toEqual([]);
+  });
+});
