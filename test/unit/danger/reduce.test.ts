@@ -14,6 +14,8 @@ import {
   sizeStep,
 } from '../../../src/domain/danger';
 import { computeMarginReport } from '../../../src/domain/margin';
+import { DEFAULT_ALERT_SETTINGS, reduceAlerts } from '../../../src/domain/alerts';
+import { liveHealth, T0 } from '../alerts/fixtures';
 import type { AccountSnapshot, Position } from '../../../src/domain/contracts';
 
 const tiers = (rate: string) => [{ floor: '0', cap: '50000000', maintenanceRate: rate, maintenanceAmount: '0', maxLeverage: '50' }];
@@ -73,6 +75,14 @@ describe('danger advice — reduce the cross book', () => {
     const btc = v.subjects.find((x) => x.key !== 'cross')!;
     expect(btc.subject.type).toBe('position');
     expect(adviseReduce(btc, s, DEFAULT_DANGER_POLICY)).toBeNull();
+  });
+
+  it('the notification names the reduce alternative after the transfer', () => {
+    const s = book('1000', [leg('ETHUSDT', 'long', '10', '3600', '3536', { lotSize: '0.001' })]);
+    const r = reduceAlerts(null, { accountId: 'demo', report: computeMarginReport(s), snapshot: s, forecast: null, health: liveHealth(T0), settings: DEFAULT_ALERT_SETTINGS, nowMs: T0, volatility: { ETHUSDT: 0.0005 } });
+    const bodies = r.effects.flatMap((e) => (e.type === 'notify' ? [e.notification.body] : []));
+    expect(bodies.length).toBeGreaterThan(0);
+    expect(bodies[0]).toMatch(/To restore safety: transfer [\d,.]+ USDT to the cross wallet, or reduce ETHUSDT by \d+(\.\d+)? ETH\./);
   });
 
   it('inverse legs are advised in contracts', () => {
