@@ -34,11 +34,13 @@ export interface AccountView {
 /**
  * One danger subject (an isolated position or the cross book) as the window shows it: the domain's
  * verdict (fields documented in src/domain/danger/assess.ts) with the machine key as `subject`
- * (never show it: use `label`) and the one action that restores safety (null when safe).
+ * (never show it: use `label`) and the one action that restores safety (null when safe), plus other
+ * actions that also would (today: "reduce ETHUSDT by 3.2 ETH" for the cross book; absent when none).
  */
 export type DangerSubjectView = Omit<SubjectDanger, 'subject' | 'key' | 'holdLevel' | 'adverse' | 'sigmaPerMin' | 'pastTrigger'> & {
   subject: string;
   action: DangerAction | null;
+  alternatives?: DangerAction[];
 };
 
 export interface DangerView {

@@ -3,7 +3,7 @@ import type { AccountSnapshot, MarginReport } from '../domain/contracts';
 import type { AccountForecast } from '../domain/forecast/types';
 import type { AlertSettings } from '../domain/alerts/settings';
 import { dangerVerdict } from '../domain/alerts/reducer';
-import { adviseSubject, type SubjectDanger } from '../domain/danger';
+import { adviseReduce, adviseSubject, type SubjectDanger } from '../domain/danger';
 import type { DangerSubjectView, DangerView } from '../api/messages';
 
 export interface DangerSource {
@@ -15,8 +15,9 @@ export interface DangerSource {
 
 function subjectView(d: SubjectDanger, source: DangerSource, settings: AlertSettings): DangerSubjectView {
   const action = source.snapshot && source.report ? adviseSubject(d, source.snapshot, source.report, settings.danger) : null;
+  const reduce = source.snapshot ? adviseReduce(d, source.snapshot, settings.danger) : null;
   const { subject: _subject, key, holdLevel: _hold, adverse: _adverse, sigmaPerMin: _sigma, pastTrigger: _past, ...shown } = d;
-  return { ...shown, subject: key, action };
+  return { ...shown, subject: key, action, ...(reduce ? { alternatives: [reduce] } : {}) };
 }
 
 export function dangerView(source: DangerSource, settings: AlertSettings): DangerView | null {

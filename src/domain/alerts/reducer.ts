@@ -7,7 +7,7 @@ import type { AccountSnapshot, MarginReport, PositionReport } from '../contracts
 import { parseSubject, positionSubjectOf, subjectKey, subjectLabel } from '../contracts/subject';
 import type { AccountForecast } from '../forecast/types';
 import type { VenueHealth } from '../contracts/health';
-import { assessDanger, adviseSubject, type DangerVerdict, type SubjectDanger } from '../danger';
+import { assessDanger, adviceText, adviseReduce, adviseSubject, type DangerVerdict, type SubjectDanger } from '../danger';
 import { levelRank, type AlertLevel } from './levels';
 import type { AlertSettings } from './settings';
 import { finiteOrNull } from './classify';
@@ -151,7 +151,8 @@ function dangerObservations(verdict: DangerVerdict, input: AlertInput, label: st
   const out: Observation[] = [];
   for (const d of verdict.subjects) {
     const action = input.snapshot ? adviseSubject(d, input.snapshot, report, s.danger) : null;
-    const facts = dangerFacts(d, action?.text ?? null, report.settleAsset);
+    const reduce = input.snapshot ? adviseReduce(d, input.snapshot, s.danger) : null;
+    const facts = dangerFacts(d, adviceText(action, reduce ? [reduce] : []), report.settleAsset);
     const obs: Observation = {
       subject: d.key,
       kind: 'level',

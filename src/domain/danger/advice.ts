@@ -44,11 +44,32 @@ function sideWord(side: string): string {
   return side === 'both' ? '' : ` ${side}`;
 }
 
-export function adviseSubject(s: SubjectDanger, snapshot: AccountSnapshot, report: MarginReport, policy: DangerPolicy): DangerAction | null {
+/** The distance the advice restores `s` to, or null when it needs no advice (ok, or already beyond it). */
+export function restoreTarget(s: SubjectDanger, policy: DangerPolicy): number | null {
   if (s.sigmaPerMin === null || s.triggerPrice === null || s.markPrice === null || s.adverse === null) return null;
   const target = safeDistance(s.sigmaPerMin, policy.targetProbability24h);
   const distance = Number(s.distance ?? 0);
-  if (s.level === 'ok' || !(target > distance)) return null;
+  return s.level === 'ok' || !(target > distance) ? null : target;
+}
+
+export function targetDistanceText(target: number): string {
+  return String(Number(target.toPrecision(4)));
+}
+
+/** Primary advice, then alternatives while the sentence stays short: "…, or reduce ETHUSDT by 3.2 ETH". */
+export function adviceText(action: DangerAction | null, alternatives: readonly DangerAction[], maxChars = 100): string | null {
+  let text = action?.text ?? null;
+  for (const alt of alternatives) {
+    const next = text === null ? alt.text : `${text}, or ${alt.text}`;
+    if (text !== null && next.length > maxChars) break;
+    text = next;
+  }
+  return text;
+}
+
+export function adviseSubject(s: SubjectDanger, snapshot: AccountSnapshot, report: MarginReport, policy: DangerPolicy): DangerAction | null {
+  const target = restoreTarget(s, policy);
+  if (target === null || s.triggerPrice === null || s.markPrice === null) return null;
   const mark = new Decimal(s.markPrice);
   const liq = new Decimal(s.triggerPrice);
   const down = s.adverse === 'down';
@@ -72,7 +93,7 @@ export function adviseSubject(s: SubjectDanger, snapshot: AccountSnapshot, repor
   const amount = gap.times(slope);
   if (!amount.isPositive()) return null;
   const shown = formatAmountUp(amount, asset);
-  const targetDistance = String(Number(target.toPrecision(4)));
+  const targetDistance = targetDistanceText(target);
   if (s.subject.type === 'position') {
     return { kind: 'add-isolated-margin', amount: shown.replace(/,/g, ''), asset, targetDistance, text: `add ${shown} ${asset} isolated margin to ${s.symbol}${sideWord(s.subject.side)}` };
   }

@@ -4,4 +4,5 @@ export * from './policy';
 export * from './level';
 export * from './assess';
 export * from './advice';
+export * from './reduce';
 export * from './liquidate';
