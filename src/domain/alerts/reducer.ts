@@ -7,7 +7,8 @@ import type { AccountSnapshot, MarginReport, PositionReport } from '../contracts
 import { parseSubject, positionSubjectOf, subjectKey, subjectLabel } from '../contracts/subject';
 import type { AccountForecast } from '../forecast/types';
 import type { VenueHealth } from '../contracts/health';
-import { assessDanger, adviceText, adviseReduce, adviseSubject, type DangerVerdict, type SubjectDanger } from '../danger';
+import type { DangerVerdict, SubjectDanger } from '../danger';
+import { advisedDanger, type SubjectAdvice } from './dangerVerdict';
 import { levelRank, type AlertLevel } from './levels';
 import type { AlertSettings } from './settings';
 import { finiteOrNull } from './classify';
@@ -23,6 +24,9 @@ import {
   type Observation,
   type ReduceResult,
 } from './types';
+
+// Callers (the replay) import the verdict from here.
+export { dangerVerdict } from './dangerVerdict';
 
 export interface MonitorStatus {
   /** Time since the data path last handed the pipeline anything (monotonic clock). */
@@ -72,28 +76,6 @@ export function positionSubject(p: Pick<PositionReport, 'symbol' | 'positionSide
 /** A liquidation is announced once; a second report of it within this time is the same one. */
 const LIQUIDATION_MEMORY_MS = 10 * 60_000;
 
-/** The danger verdict of a report (what the reducer judges; also shown by the service and the replay). */
-export function dangerVerdict(
-  report: MarginReport,
-  forecast: AccountForecast | null,
-  snapshot: AccountSnapshot | null | undefined,
-  volatility: Record<string, number | null> | undefined,
-  settings: AlertSettings,
-): DangerVerdict {
-  const marks = new Map<string, string>();
-  for (const p of snapshot?.positions ?? []) marks.set(p.symbol, p.markPrice);
-  return assessDanger(
-    {
-      report,
-      forecast,
-      sigma: (symbol) => volatility?.[symbol] ?? null,
-      policy: settings.danger,
-      useForecast: settings.predictive.enabled,
-    },
-    marks,
-  );
-}
-
 export function reduceAlerts(previous: AlertsState | null, input: AlertInput): ReduceResult {
   const base = previous ?? emptyAlertsState(input.accountId);
   if (base.accountId !== input.accountId)
@@ -109,14 +91,15 @@ export function reduceAlerts(previous: AlertsState | null, input: AlertInput): R
   const observations: Observation[] = [];
   const effects: AlertEffect[] = [];
 
-  const verdict = input.report
-    ? dangerVerdict(input.report, input.forecast, input.snapshot, input.volatility, s)
+  const advised = input.report
+    ? advisedDanger(input.report, input.forecast, input.snapshot, input.volatility, s)
     : null;
+  const verdict = advised?.verdict ?? null;
   // The venue's own liquidation reports first: the report may still show those positions.
   for (const ev of input.venueEvents ?? []) announceLiquidation(state, ev.subject, ev.price, ev.kind, input, label, effects);
-  if (input.report && verdict) {
+  if (input.report && advised && verdict) {
     const reported = new Set((input.venueEvents ?? []).map((e) => e.subject));
-    observations.push(...dangerObservations(verdict, input, label).filter((o) => !reported.has(o.subject)));
+    observations.push(...dangerObservations(verdict, advised.advice, input, label).filter((o) => !reported.has(o.subject)));
     observations.push(...input.report.positions.map((p) => discrepancyObservation(`system:discrepancy:${p.symbol}:${p.positionSide}`, p, label, s)));
     observations.push(...goneObservations(state, verdict, input, label, effects));
   }
@@ -144,15 +127,13 @@ function dangerFacts(d: SubjectDanger, action: string | null, settleAsset: strin
 }
 
 /** One observation per danger subject; the predictive and the level alert are the same episode. */
-function dangerObservations(verdict: DangerVerdict, input: AlertInput, label: string): Observation[] {
+function dangerObservations(verdict: DangerVerdict, advice: ReadonlyMap<string, SubjectAdvice>, input: AlertInput, label: string): Observation[] {
   const s = input.settings;
   const report = input.report!;
   const calmMs = s.hysteresis.levelCalmMin * 60_000;
   const out: Observation[] = [];
   for (const d of verdict.subjects) {
-    const action = input.snapshot ? adviseSubject(d, input.snapshot, report, s.danger) : null;
-    const reduce = input.snapshot ? adviseReduce(d, input.snapshot, s.danger) : null;
-    const facts = dangerFacts(d, adviceText(action, reduce ? [reduce] : []), report.settleAsset);
+    const facts = dangerFacts(d, advice.get(d.key)?.text ?? null, report.settleAsset);
     const obs: Observation = {
       subject: d.key,
       kind: 'level',

@@ -7,7 +7,7 @@
 // isolated margin pro rata, so the liquidation price does not move: reducing never restores an
 // isolated position's distance, and advising it would be wrong.
 import Decimal from 'decimal.js';
-import type { AccountSnapshot, Position } from '../contracts';
+import type { AccountSnapshot, MarginReport, Position } from '../contracts';
 import { computeMarginReport } from '../margin';
 import { displayDecimals, restoreTarget, targetDistanceText, type DangerAction } from './advice';
 import type { SubjectDanger } from './assess';
@@ -33,7 +33,11 @@ export function closeAtMark(snapshot: AccountSnapshot, index: number, qty: Decim
 
 /** The cross book's distance to liquidation (fraction of mark) as the verdict measures it: its nearest leg; Infinity without cross legs. */
 export function crossBookDistance(snapshot: AccountSnapshot): number {
-  const report = computeMarginReport(snapshot);
+  return reportedBookDistance(snapshot, computeMarginReport(snapshot));
+}
+
+/** crossBookDistance from an engine report already computed for `snapshot`. */
+function reportedBookDistance(snapshot: AccountSnapshot, report: MarginReport): number {
   const ratio = report.account.marginRatio;
   if (ratio !== null && new Decimal(ratio).gte(1)) return 0;
   let nearest = Number.POSITIVE_INFINITY;
@@ -65,19 +69,94 @@ function endangeredIndex(s: SubjectDanger, snapshot: AccountSnapshot): number {
 }
 
 /**
+ * Closed-form guess of the size steps to close (linear legs only). Along the leg's symbol, the cross
+ * book's balance less maintenance falls at the rate k = |q_net − Σ m_i·|q_i|| (its same-symbol cross
+ * legs, other prices held) and is zero at the leg's liquidation price L. Closing x at mark releases
+ * m·x·M of maintenance, pays the taker fee f·x·M and lowers the rate by x(1 ∓ m), so the new
+ * liquidation is t·M away when x = k·(t·M − ±(M − L)) / (M·(m − f + t(1 ∓ m))) (− for a long, + for a
+ * short). One leg without fee: the hand-worked formula in test/unit/danger/reduce.test.ts. Ignores
+ * tier steps: it only places the bracket the engine then confirms. Null when it cannot be formed.
+ */
+export function estimateReduceSteps(snapshot: AccountSnapshot, report: MarginReport, index: number, target: number): number | null {
+  const p = snapshot.positions[index]!;
+  const r = report.positions[index];
+  if (p.contractType !== 'linear' || !r || r.liquidationPrice === null) return null;
+  const sign = p.side === 'long' ? 1 : -1;
+  let rate = 0;
+  snapshot.positions.forEach((q, i) => {
+    const mr = report.positions[i];
+    if (q.marginMode !== 'cross' || q.symbol !== p.symbol || q.contractType !== 'linear' || !mr) return;
+    const units = Number(q.size) * Number(q.contractSize);
+    // Exposure in the closed leg's direction, less the maintenance that grows with the adverse move.
+    rate += (q.side === p.side ? units : -units) - sign * Number(mr.maintenanceRate) * units;
+  });
+  const m = Number(r.maintenanceRate);
+  const M = Number(p.markPrice);
+  // Signed: a book already past its liquidation price has a negative gap to make up.
+  const gap = sign * (M - Number(r.liquidationPrice));
+  const fee = Number(p.takerFeeRate ?? 0);
+  const units = (rate * (target * M - gap)) / (M * (m - fee + target * (1 - sign * m)));
+  const steps = Math.ceil(units / Number(p.contractSize) / sizeStep(p).toNumber());
+  return Number.isFinite(steps) ? steps : null;
+}
+
+/** Counts margin-engine calls of one search (the bench and the tests read it). */
+export interface ReduceSearchStats {
+  engineCalls: number;
+}
+
+/**
  * Contracts of position `index` to close so the cross book's distance is at least `target`: the
  * smallest whole number of size steps that does it (capped at the position), or null when the book is
- * already there or even closing all of it would not get there.
+ * already there or no size up to the whole position gets there. The closed-form estimate places the
+ * bracket and the engine confirms it (3 engine calls when the estimate is right: the book now, the
+ * estimate, one step less), galloping outwards when it is off and bisecting inside the bracket. A
+ * hedged book's distance can peak before the whole leg is closed; a size the engine confirms near the
+ * estimate is advised even when closing everything would not reach the target.
  */
-export function reduceSizeFor(snapshot: AccountSnapshot, index: number, target: number): Decimal | null {
+export function reduceSizeFor(snapshot: AccountSnapshot, index: number, target: number, stats: ReduceSearchStats = { engineCalls: 0 }): Decimal | null {
   const p = snapshot.positions[index]!;
   const size = new Decimal(p.size);
   const step = sizeStep(p);
-  const reaches = (k: number) => crossBookDistance(closeAtMark(snapshot, index, Decimal.min(size, step.times(k)))) >= target;
+  const reaches = (k: number) => {
+    stats.engineCalls++;
+    return crossBookDistance(closeAtMark(snapshot, index, Decimal.min(size, step.times(k)))) >= target;
+  };
   const all = size.div(step).ceil().toNumber();
-  if (reaches(0) || !reaches(all)) return null;
+  stats.engineCalls++;
+  const now = computeMarginReport(snapshot);
+  if (reportedBookDistance(snapshot, now) >= target) return null;
   let lo = 0; // does not reach
-  let hi = all; // reaches
+  let hi = all; // reaches, once checked
+  const guess = estimateReduceSteps(snapshot, now, index, target);
+  if (guess === null) {
+    if (!reaches(all)) return null;
+  } else {
+    const e = Math.min(all, Math.max(1, guess));
+    if (reaches(e)) {
+      hi = e;
+      // Gallop down until a size that does not reach: usually the very next step.
+      for (let d = 1; hi - d > lo; d *= 2) {
+        if (!reaches(hi - d)) {
+          lo = hi - d;
+          break;
+        }
+        hi -= d;
+      }
+    } else {
+      if (e === all) return null;
+      lo = e;
+      for (let d = 1; ; d *= 2) {
+        const probe = Math.min(all, lo + d);
+        if (reaches(probe)) {
+          hi = probe;
+          break;
+        }
+        if (probe === all) return null;
+        lo = probe;
+      }
+    }
+  }
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
     if (reaches(mid)) hi = mid;

@@ -9,6 +9,7 @@ import {
   adviseReduce,
   adviseSubject,
   assessDanger,
+  estimateReduceSteps,
   reduceSizeFor,
   safeDistance,
   sizeStep,
@@ -40,6 +41,17 @@ function distanceAfterClosing(s: AccountSnapshot, qty: Decimal): number {
   return Math.min(Infinity, ...r.positions.filter((x) => x.marginMode === 'cross' && x.distanceToLiquidation !== null).map((x) => Math.abs(Number(x.distanceToLiquidation))));
 }
 
+/** Same oracle for a hedge-mode book: close `qty` of leg 0 and keep the other legs as they are. */
+function distanceAfterClosingLong(s: AccountSnapshot, qty: Decimal): number {
+  const p = s.positions[0]!;
+  const pnl = qty.times(new Decimal(p.markPrice).minus(p.entryPrice));
+  const rest = new Decimal(p.size).minus(qty);
+  const after = { ...s, crossWalletBalance: new Decimal(s.crossWalletBalance).plus(pnl).toString(), positions: [...(rest.isPositive() ? [{ ...p, size: rest.toString() }] : []), ...s.positions.slice(1)] };
+  const r = computeMarginReport(after);
+  if (r.account.marginRatio !== null && new Decimal(r.account.marginRatio).gte(1)) return 0;
+  return Math.min(Infinity, ...r.positions.filter((x) => x.distanceToLiquidation !== null).map((x) => Math.abs(Number(x.distanceToLiquidation))));
+}
+
 describe('danger advice — reduce the cross book', () => {
   it('hand-worked: ETHUSDT long 10 @ 3600, mark 3536, wallet 1000, MMR 0.5 %, target 3 % → reduce by 7.079 ETH', () => {
     const s = book('1000', [leg('ETHUSDT', 'long', '10', '3600', '3536', { lotSize: '0.001' })]);
@@ -53,6 +65,32 @@ describe('danger advice — reduce the cross book', () => {
     expect(reduceSizeFor(s, 0, 0.03)?.toString()).toBe('7.079');
     // Already at the target: nothing to close; a target beyond even a flat book's: null, not "close all".
     expect(reduceSizeFor(s, 0, 0.001)).toBeNull();
+  });
+
+  it('the closed-form estimate brackets the answer: the engine confirms in 3 calls (book now, estimate, one step less)', () => {
+    const s = book('1000', [leg('ETHUSDT', 'long', '10', '3600', '3536', { lotSize: '0.001' })]);
+    expect(estimateReduceSteps(s, computeMarginReport(s), 0, 0.03)).toBe(7079);
+    const stats = { engineCalls: 0 };
+    expect(reduceSizeFor(s, 0, 0.03, stats)?.toString()).toBe('7.079');
+    expect(stats.engineCalls).toBe(3);
+    // A short, hedged book: the estimate ignores the hedge, the gallop still lands on the engine's answer in few calls.
+    const hedged = book('2000', [leg('ETHUSDT', 'short', '10', '3000', '3120', { lotSize: '0.001' }), leg('BTCUSDT', 'long', '0.1', '60000', '61000', { tiers: tiers('0.004') })]);
+    const short = { engineCalls: 0 };
+    const q = reduceSizeFor(hedged, 0, 0.03, short)!;
+    expect(distanceAfterClosing(hedged, q)).toBeGreaterThanOrEqual(0.03);
+    expect(distanceAfterClosing(hedged, q.minus('0.001'))).toBeLessThan(0.03);
+    expect(short.engineCalls).toBeLessThanOrEqual(4);
+  });
+
+  it('hedge mode, long and short on one symbol: the estimate counts the hedge, and a partial close is advised even when closing the whole long would not do', () => {
+    const s = { ...book('3900', [leg('ETHUSDT', 'long', '10', '3030', '2470', { positionSide: 'long', lotSize: '0.001' }), leg('ETHUSDT', 'short', '4', '2985', '2470', { positionSide: 'short', lotSize: '0.001' })]), positionMode: 'hedge' as const };
+    const whole = distanceAfterClosingLong(s, new Decimal(10));
+    const stats = { engineCalls: 0 };
+    const q = reduceSizeFor(s, 0, 0.05, stats)!;
+    expect(whole).toBeLessThan(0.05);
+    expect(distanceAfterClosingLong(s, q)).toBeGreaterThanOrEqual(0.05);
+    expect(distanceAfterClosingLong(s, q.minus('0.001'))).toBeLessThan(0.05);
+    expect(stats.engineCalls).toBe(3);
   });
 
   it('advises the cross book "reduce ETHUSDT by … ETH" next to the transfer, never an isolated position', () => {
