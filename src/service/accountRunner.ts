@@ -41,6 +41,8 @@ export interface AlertSink {
       snapshot?: AccountSnapshot | null;
       volatility?: Record<string, number | null>;
       venueEvents?: readonly LiquidationEvent[];
+      closedByTrader?: readonly string[];
+      traderOrdersVisible?: boolean;
     },
   ): Promise<void>;
   /** The current danger verdict of the account (worst subject, levels, advice), or null before data. */
@@ -66,6 +68,8 @@ const BACKFILL_MINUTES = 6 * 60;
 /** A Monte Carlo result is used while younger than this; a new run starts at most this often. */
 const MONTE_CARLO_FRESH_MS = 30_000;
 const ERROR_VISIBLE_MS = 5 * 60_000;
+/** A trader's own close counts for a subject that vanishes within this long after it was seen. */
+export const TRADER_CLOSE_WINDOW_MS = 2 * 60_000;
 
 export class AccountRunner {
   private snapshot: AccountSnapshot | null = null;
@@ -84,6 +88,8 @@ export class AccountRunner {
   private keyNotice: string | null = null;
   /** Venue liquidation/ADL events not yet handed to the alerts. */
   private venueEvents: LiquidationEvent[] = [];
+  /** Subject key → when (our clock) the trader's own reducing/closing order was last seen. */
+  private traderCloses = new Map<string, number>();
   private stopped = false;
 
   constructor(
@@ -103,6 +109,10 @@ export class AccountRunner {
       onHealth: (health) => this.onHealth(health),
       onMarkTick: (tick) => this.deps.forecaster.ingestTick(tick),
       onOrderEvent: (event) => {
+        if (event.reason === 'trader-close') {
+          this.traderCloses.set(this.subjectOf(event), this.deps.now());
+          return;
+        }
         const liquidation = this.liquidationOf(event);
         if (!liquidation) return;
         this.venueEvents.push(liquidation);
@@ -229,10 +239,22 @@ export class AccountRunner {
 
   /** A venue order that closed a position itself, as the subject it ended (a cross leg ends the cross book). */
   private liquidationOf(event: OrderEvent): LiquidationEvent | null {
-    if (event.reason === 'other') return null;
+    if (event.reason === 'other' || event.reason === 'trader-close') return null;
+    return { subject: this.subjectOf(event), kind: event.reason, price: event.price ?? null, atMs: event.time };
+  }
+
+  /** The subject key an order event touches: its position, or the cross book for a cross leg. */
+  private subjectOf(event: OrderEvent): string {
     const held = this.snapshot?.positions.find((p) => p.symbol === event.symbol && (event.positionSide === undefined || p.positionSide === event.positionSide));
     const subject = held?.marginMode === 'cross' ? CROSS_SUBJECT : positionSubjectOf({ symbol: event.symbol, positionSide: held?.positionSide ?? event.positionSide ?? 'both' });
-    return { subject: subjectKey(subject), kind: event.reason, price: event.price ?? null, atMs: event.time };
+    return subjectKey(subject);
+  }
+
+  /** Subjects the trader closed or reduced within the window; older sightings are forgotten. */
+  private recentTraderCloses(): string[] {
+    const nowMs = this.deps.now();
+    for (const [key, atMs] of this.traderCloses) if (nowMs - atMs > TRADER_CLOSE_WINDOW_MS) this.traderCloses.delete(key);
+    return [...this.traderCloses.keys()];
   }
 
   /** The periodic key check found the key's permissions widened (or back to normal: null). */
@@ -247,7 +269,10 @@ export class AccountRunner {
     for (const p of this.snapshot?.positions ?? []) volatility[p.symbol] = this.deps.forecaster.sigma?.(p.symbol) ?? null;
     const venueEvents = this.venueEvents;
     this.venueEvents = [];
-    return { report, forecast, health, accountName: this.config.name, keyPermissionsNotice: this.keyNotice, snapshot: this.snapshot, volatility, venueEvents };
+    const closedByTrader = this.recentTraderCloses();
+    // Only a live venue stream carries the trader's orders; polling and the demo cannot see them.
+    const traderOrdersVisible = this.config.source !== 'demo' && health.state === 'live';
+    return { report, forecast, health, accountName: this.config.name, keyPermissionsNotice: this.keyNotice, snapshot: this.snapshot, volatility, venueEvents, closedByTrader, traderOrdersVisible };
   }
 
   /** Alert inputs other than data (health, key checks) changed: judge again with the last report. */

@@ -34,14 +34,15 @@ export interface MarkTickEvent {
 }
 
 /**
- * An order event worth telling the trader about: the venue closed (part of) a position itself.
- * `reason` says why: a liquidation order, auto-deleveraging, or something else the adapter saw.
+ * An order event worth telling the trader about: the venue closed (part of) a position itself, or the
+ * trader's own order reduced/closed it ('trader-close': a position vanishing after it is no liquidation).
+ * `reason` says why: a liquidation order, auto-deleveraging, the trader's close, or something else.
  */
 export interface OrderEvent {
   kind: 'order';
   time: number;
   symbol: string;
-  reason: 'liquidation' | 'adl' | 'forced-reduction' | 'other';
+  reason: 'liquidation' | 'adl' | 'forced-reduction' | 'trader-close' | 'other';
   /** Hedge-mode leg the venue closed ('both' in one-way mode), when the venue says. */
   positionSide?: Position['positionSide'];
   side?: 'buy' | 'sell';

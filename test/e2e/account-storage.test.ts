@@ -78,9 +78,16 @@ describe('account collateral and storage health in the window', () => {
     );
     expect(risk).toHaveLength(1);
     expect(risk[0]).toContain(reason);
-    // The sentence is shown once, next to the danger figures, not again under the table.
-    const times = await page.evaluate((r) => document.body.innerText.split(r).length - 1, reason);
+    // The sentence is shown once on the page, next to the danger figures, not again under the table
+    // (the danger strip on top of every view carries it too, for the worst subject's account).
+    const times = await page.evaluate((r) => {
+      const main = document.querySelector('main') ?? document.body;
+      return (main as HTMLElement).innerText.split(r).length - 1;
+    }, reason);
     expect(times).toBe(1);
+    expect(await page.textContent('[data-testid="danger-strip"] [data-field="collateral-risk"]')).toBe(
+      reason,
+    );
     await screenshot(page, 'account-collateral');
     expect(seriousOnly(await runAxe(page)), 'serious accessibility violations').toEqual([]);
   });

@@ -27,6 +27,7 @@ import { channelLabel, deliveryWords, subjectLabel } from '../../src/ui/lib/subj
 import { parseRoute } from '../../src/ui/lib/router.svelte';
 import { formatLead, replayClock, replayStory } from '../../src/ui/lib/replay';
 import { storageNotes } from '../../src/ui/lib/storage-health';
+import { perAssetShocks, shockAssets } from '../../src/ui/lib/whatif';
 
 describe('formatStep', () => {
   it('rounds to the tick and shows its decimals, grouped', () => {
@@ -575,5 +576,38 @@ describe('the crash replay in words', () => {
       ],
     });
     expect(story.liquidations[0]).toMatchObject({ warnedAt: null, leadMs: null, label: 'ETHUSDT short' });
+  });
+});
+
+describe('per-asset what-if shocks', () => {
+  const position = (symbol: string, contractType: 'linear' | 'inverse') => ({ symbol, contractType });
+  const view = (settleAsset: string, symbols: [string, 'linear' | 'inverse'][], collateral: string[]) =>
+    ({
+      snapshot: { settleAsset, positions: symbols.map(([s, c]) => position(s, c)) },
+      report: { settleAsset, account: { collateral: collateral.map((asset) => ({ asset })) } },
+    }) as unknown as AccountView;
+
+  it("lists each position's base asset once (linear, inverse, dashed), then collateral-only assets", () => {
+    const assets = shockAssets(
+      view(
+        'USDT',
+        [
+          ['BTCUSDT', 'linear'],
+          ['BTCUSD_PERP', 'inverse'],
+          ['ETH-PERPETUAL', 'linear'],
+        ],
+        ['BTC', 'USDT'],
+      ),
+    );
+    expect(assets).toEqual([
+      { asset: 'BTC', symbols: ['BTCUSDT', 'BTCUSD_PERP'], collateral: true },
+      { asset: 'ETH', symbols: ['ETH-PERPETUAL'], collateral: false },
+      { asset: 'USDT', symbols: [], collateral: true },
+    ]);
+  });
+
+  it('sends each move under the asset (collateral) and its symbols (marks); unset assets stay at 0', () => {
+    const assets = shockAssets(view('USDT', [['ETHUSDT', 'linear']], ['BTC']));
+    expect(perAssetShocks(assets, { BTC: -12 })).toEqual({ ETH: '0', ETHUSDT: '0', BTC: '-0.12' });
   });
 });

@@ -6,7 +6,7 @@ import type { AccountSnapshot, MarginReport } from '../../src/domain/contracts';
 import type { AccountForecast } from '../../src/domain/forecast/types';
 import { openDatabase } from '../../src/store/db';
 import { HistoryStore } from '../../src/store/historyStore';
-import { AccountRunner, type Forecaster } from '../../src/service/accountRunner';
+import { AccountRunner, type AlertSink, type Forecaster } from '../../src/service/accountRunner';
 import type { VenueListener, VenueSession } from '../../src/venues/types';
 
 const tiers = [{ floor: '0', cap: '1000000', maintenanceRate: '0.005', maintenanceAmount: '0', maxLeverage: '50' }];
@@ -25,6 +25,34 @@ function forecastOf(model: AccountForecast['model'], p: number): AccountForecast
   return { asOf: new Date(0).toISOString(), model, levels: [{ level: '1', probabilities: [{ horizonMin: 60, probability: p }], medianMinutes: null, q10Minutes: null }], positions: [], warnings: [] };
 }
 
+type AlertInputOf = Parameters<AlertSink['evaluate']>[1];
+
+/** A runner on a scripted venue (the test drives its listener) with an in-memory history. */
+async function scriptedRunner(forecaster: Forecaster, evaluate: (input: AlertInputOf) => void, now: () => number) {
+  let captured: VenueListener | null = null;
+  const session: VenueSession = {
+    accountId: 'a',
+    start: async (l) => void (captured = l),
+    stop: async () => {},
+    fetchSnapshot: async () => snapshot('60000', new Date(now()).toISOString()),
+    markHistory: async () => [],
+  };
+  const db = openDatabase(':memory:');
+  const runner = new AccountRunner({ id: 'a', name: 'A', source: 'binance-usdm', options: {} }, session, {
+    engine: { parse: parseSnapshot, compute: (s: AccountSnapshot): MarginReport => computeMarginReport(s) },
+    forecaster,
+    alerts: { evaluate: async (_id, input) => evaluate(input), accountLevel: () => 'ok' },
+    history: new HistoryStore(db),
+    now,
+    settings: () => ({ engine: {}, historyIntervalMs: 5000, snapshotIntervalMs: 60000 }),
+    emit: () => {},
+    log: () => {},
+  });
+  await runner.start();
+  const listener: VenueListener = captured!;
+  return { runner, db, listener };
+}
+
 describe('account runner', () => {
   it('runs Monte Carlo in the background for a multi-asset cross book and shows it once it arrives', async () => {
     let now = Date.UTC(2026, 0, 1);
@@ -41,50 +69,58 @@ describe('account runner', () => {
       },
     };
     const evaluated: (AccountForecast | null)[] = [];
-    let listener: VenueListener | null = null;
-    const session: VenueSession = {
-      accountId: 'a',
-      start: async (l) => void (listener = l),
-      stop: async () => {},
-      fetchSnapshot: async () => snapshot('60000', new Date(now).toISOString()),
-      markHistory: async () => [],
-    };
-    const db = openDatabase(':memory:');
-    const runner = new AccountRunner({ id: 'a', name: 'A', source: 'binance-usdm', options: {} }, session, {
-      engine: { parse: parseSnapshot, compute: (s: AccountSnapshot): MarginReport => computeMarginReport(s) },
-      forecaster,
-      alerts: { evaluate: async (_id, input) => void evaluated.push(input.forecast), accountLevel: () => 'ok' },
-      history: new HistoryStore(db),
-      now: () => now,
-      settings: () => ({ engine: {}, historyIntervalMs: 5000, snapshotIntervalMs: 60000 }),
-      emit: () => {},
-      log: () => {},
-    });
-    await runner.start();
-    listener!.onSnapshot(snapshot('59000', new Date(now).toISOString()));
+    const { runner, db, listener } = await scriptedRunner(forecaster, (input) => void evaluated.push(input.forecast), () => now);
+    listener.onSnapshot(snapshot('59000', new Date(now).toISOString()));
     await runner.idle();
     // The alert path got v1 without waiting for the Monte Carlo still running.
     expect(evaluated.at(-1)?.model).toBe('v1-closed-form');
     expect(mcCalls).toBe(1);
 
     now += 1000;
-    listener!.onSnapshot(snapshot('58900', new Date(now).toISOString()));
+    listener.onSnapshot(snapshot('58900', new Date(now).toISOString()));
     await runner.idle();
     expect(mcCalls).toBe(1); // not restarted while one runs
     resolveMc!(forecastOf('v2-monte-carlo', 0.2));
     await new Promise((r) => setTimeout(r, 0));
 
     now += 1000;
-    listener!.onSnapshot(snapshot('58800', new Date(now).toISOString()));
+    listener.onSnapshot(snapshot('58800', new Date(now).toISOString()));
     await runner.idle();
     expect(evaluated.at(-1)?.model).toBe('v2-monte-carlo');
     expect(runner.view().forecast?.model).toBe('v2-monte-carlo');
 
     now += 120_000; // stale Monte Carlo: v1 again while a new run starts
-    listener!.onSnapshot(snapshot('58700', new Date(now).toISOString()));
+    listener.onSnapshot(snapshot('58700', new Date(now).toISOString()));
     await runner.idle();
     expect(evaluated.at(-1)?.model).toBe('v1-closed-form');
     expect(mcCalls).toBe(2);
+    db.close();
+  });
+
+  it('turns the trader\'s own closing fills into closedByTrader for two minutes; only a live stream sees trader orders', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const inputs: AlertInputOf[] = [];
+    const forecaster: Forecaster = { ingestCandles: () => {}, ingestTick: () => {}, forecast: () => forecastOf('v1-closed-form', 0.01) };
+    const { runner, db, listener } = await scriptedRunner(forecaster, (input) => void inputs.push(input), () => now);
+    listener.onSnapshot(snapshot('59000', new Date(now).toISOString()));
+    await runner.idle();
+    expect(inputs.at(-1)?.closedByTrader).toEqual([]);
+    expect(inputs.at(-1)?.traderOrdersVisible).toBe(false); // still connecting: no stream yet
+    listener.onHealth({ state: 'live', dataAsOf: new Date(now).toISOString(), lastError: null });
+    // The trader sells the cross BTC leg: the cross book is the subject it touches; no venue event.
+    listener.onOrderEvent!({ kind: 'order', time: now, symbol: 'BTCUSDT', positionSide: 'both', reason: 'trader-close', price: '59000' });
+    now += 90_000;
+    listener.onSnapshot(snapshot('59000', new Date(now).toISOString()));
+    await runner.idle();
+    expect(inputs.at(-1)).toMatchObject({ closedByTrader: ['cross'], traderOrdersVisible: true, venueEvents: [] });
+    now += 31_000; // more than two minutes after the close: it no longer explains a vanishing subject
+    listener.onSnapshot(snapshot('59000', new Date(now).toISOString()));
+    await runner.idle();
+    expect(inputs.at(-1)?.closedByTrader).toEqual([]);
+    listener.onHealth({ state: 'polling', dataAsOf: new Date(now).toISOString(), lastError: null });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(inputs.at(-1)?.traderOrdersVisible).toBe(false);
+    await runner.stop();
     db.close();
   });
 });

@@ -138,7 +138,8 @@ export function dangerBody(facts: NotificationFacts, reason: string): string {
   return parts.join(' ');
 }
 
-export function liquidatedBody(kind: 'liquidation' | 'adl' | 'forced-reduction', subject: string, price: string | null): string {
+/** `noTraderOrder`: the subject vanished while the venue stream (which carries the trader's orders) was live. */
+export function liquidatedBody(kind: 'liquidation' | 'adl' | 'forced-reduction', subject: string, price: string | null, noTraderOrder = false): string {
   const what = kind === 'adl' ? 'auto-deleveraged' : kind === 'forced-reduction' ? 'force-reduced' : 'liquidated';
-  return `The exchange ${what} ${subject}${price ? ` at about ${priceText(price)}` : ''}. The position is closed; check the account's remaining positions and balance.`;
+  return `The exchange ${what} ${subject}${price ? ` at about ${priceText(price)}` : ''}${noTraderOrder ? ' (no order from you was seen)' : ''}. The position is closed; check the account's remaining positions and balance.`;
 }

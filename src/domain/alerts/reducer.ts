@@ -57,6 +57,8 @@ export interface AlertInput {
   venueEvents?: readonly LiquidationEvent[];
   /** Subject keys the trader closed or reduced by their own order since the last evaluation. */
   closedByTrader?: readonly string[];
+  /** The venue stream that carries the trader's orders was live, so "no order from you" is a fact. */
+  traderOrdersVisible?: boolean;
 }
 
 const UNREACHABLE_CODES = new Set([
@@ -170,7 +172,13 @@ function goneObservations(
     if (present.has(key)) continue;
     const subject = parseSubject(key);
     const danger = subject !== null && (subject.type === 'position' || subject.type === 'cross');
-    if (danger && ep.kind === 'level' && levelRank(ep.level) >= levelRank('margin-call') && !traderClosed.has(key)) {
+    if (danger && traderClosed.has(key)) {
+      // The trader's own order closed it: the episode ends that way, with no liquidation alert.
+      delete state.open[key];
+      effects.push({ type: 'episode', change: 'closed', episode: { ...ep, closedAtMs: input.nowMs, updatedAtMs: input.nowMs, closedAs: 'closed-by-trader' } });
+      continue;
+    }
+    if (danger && ep.kind === 'level' && levelRank(ep.level) >= levelRank('margin-call')) {
       announceLiquidation(state, key, ep.facts.triggerPrice ?? null, 'liquidation', input, label, effects);
       // Already announced (the venue said so first): the episode still ends.
       if (state.open[key]) out.push(okObservation(key, ep.kind));
@@ -211,7 +219,7 @@ function announceLiquidation(
   state.seq += 1;
   const facts: NotificationFacts = { subjectLabel: words, pastLiquidation: true, ...(price ? { triggerPrice: price } : {}) };
   const title = `${kind === 'adl' ? 'Auto-deleveraged' : kind === 'forced-reduction' ? 'Force-reduced' : 'Liquidated'}: ${label} ${words}`;
-  const body = liquidatedBody(kind, words, price);
+  const body = liquidatedBody(kind, words, price, input.traderOrdersVisible === true && kind === 'liquidation' && !input.venueEvents?.some((e) => e.subject === key));
   const marker: Episode = {
     id: `${state.accountId}/${markerKey}/${now}-${state.seq}`,
     accountId: state.accountId,

@@ -74,8 +74,8 @@ export interface Episode {
   body: string;
   facts: NotificationFacts;
   excludeChannels: string[];
-  /** Set when the venue liquidated (or auto-deleveraged) the subject: the episode ended that way. */
-  closedAs?: 'liquidated';
+  /** Set when the venue liquidated (or auto-deleveraged) the subject, or the trader's own order closed it. */
+  closedAs?: 'liquidated' | 'closed-by-trader';
 }
 
 export interface AlertsState {

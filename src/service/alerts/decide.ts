@@ -64,6 +64,7 @@ export class AlertDecider {
       ...(input.volatility ? { volatility: input.volatility } : {}),
       ...(input.venueEvents ? { venueEvents: input.venueEvents } : {}),
       ...(input.closedByTrader ? { closedByTrader: input.closedByTrader } : {}),
+      ...(input.traderOrdersVisible ? { traderOrdersVisible: true } : {}),
     });
     return this.commit(accountId, result, nowMs, claim);
   }

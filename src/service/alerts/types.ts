@@ -19,6 +19,7 @@ export interface AlertEvaluationInput {
   volatility?: Record<string, number | null>;
   venueEvents?: readonly LiquidationEvent[];
   closedByTrader?: readonly string[];
+  traderOrdersVisible?: boolean;
 }
 
 export interface AlertListFilter {

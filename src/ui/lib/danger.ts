@@ -19,6 +19,7 @@ export interface DangerSubjectLike {
   p1h: number | null;
   ttfMedianMin: number | null;
   action: { text: string } | null;
+  alternatives?: { text: string }[];
 }
 
 export interface DangerStripItem {
@@ -37,6 +38,17 @@ export interface DangerStripItem {
   p1h: number | null;
   ttfMedianMin: number | null;
   action: string | null;
+  /** Other actions that also restore safety ("reduce ETHUSDT by 7.177 ETH"), shown as "or …". */
+  alternatives: string[];
+  /** The account report's collateral-risk sentences, one line ("your BTC collateral covers less as BTC falls"). */
+  collateralRisk: string | null;
+}
+
+/** Distinct collateral-risk reasons of the account's report on one line; null when it has none. */
+function collateralRiskOf(account: AccountView | undefined): string | null {
+  const reasons = [...new Set((account?.report?.account.collateralRisk ?? []).map((r) => r.reason.trim()))];
+  const line = reasons.filter((r) => r !== '').join('; ');
+  return line === '' ? null : line;
 }
 
 function dangerOf(account: AccountView): { worst: DangerSubjectLike | null } | null {
@@ -60,6 +72,8 @@ function fromVerdict(account: AccountView, d: DangerSubjectLike): DangerStripIte
     p1h: d.p1h,
     ttfMedianMin: d.ttfMedianMin,
     action: d.action?.text ?? null,
+    alternatives: (d.alternatives ?? []).map((a) => a.text),
+    collateralRisk: collateralRiskOf(account),
   };
 }
 
@@ -80,6 +94,8 @@ function fromRow(row: PositionRow, account: AccountView | undefined): DangerStri
     p1h: row.probability1h,
     ttfMedianMin: row.medianMinutes,
     action: needsTopUp ? `top up ${topUp} ${row.settleAsset} to the cross wallet` : null,
+    alternatives: [],
+    collateralRisk: collateralRiskOf(account),
   };
 }
 

@@ -38,6 +38,8 @@ export class SyntheticMonitor implements MonitorApi {
   private timer: ReturnType<typeof setInterval> | null = null;
   /** Minute points in the last history range before thinning. */
   lastHistoryRawPoints = 0;
+  /** Params of every whatif.run call, oldest first (the test checks what the window asked for). */
+  whatIfCalls: { accountId: string; shocks: Record<string, string>; fundingHours: number }[] = [];
   /** Alerts pushed with pushAlert (newest first), as alerts.list returns them. */
   private alerts: AlertView[] = [];
   status: ServiceStatus = {
@@ -224,6 +226,40 @@ export class SyntheticMonitor implements MonitorApi {
     return { accountId, from, to, points: points.filter((_, i) => i % stride === 0), alerts };
   }
 
+  /**
+   * Not the engine: the account's report with its margin ratio raised by the largest fall asked for,
+   * and the first position liquidated when any shock reaches −20 % (enough to check what is shown).
+   */
+  private whatIf(p: { accountId: string; shocks: Record<string, string> }): CommandResults['whatif.run'] {
+    const account = this.accounts.find((a) => a.id === p.accountId);
+    if (!account?.report) throw new Error(`no synthetic report for ${p.accountId}`);
+    const now = account.report;
+    const fall = Math.max(0, ...Object.values(p.shocks).map((v) => -Number(v)));
+    const ratio = (Number(now.account.marginRatio ?? '0') + fall).toFixed(4);
+    const after: MarginReport = { ...now, account: { ...now.account, marginRatio: ratio } };
+    const first = now.positions[0];
+    const hit = fall >= 0.2 && first !== undefined;
+    return {
+      accountId: account.id,
+      report: after,
+      now,
+      after,
+      shocked: after,
+      liquidated: hit ? [`${first.symbol}:${first.positionSide}`] : [],
+      liquidations: hit
+        ? [
+            {
+              subject: `position:${first.symbol}:${first.positionSide}`,
+              label: `${first.symbol} long`,
+              price: first.liquidationPrice ?? '0',
+              loss: '1',
+            },
+          ]
+        : [],
+      triggers: [],
+    };
+  }
+
   async call<C extends CommandName>(command: C, params: unknown): Promise<Envelope<CommandResults[C]>> {
     const ok = <T>(result: T) => ({ ok: true, result }) as Envelope<CommandResults[C]>;
     switch (command) {
@@ -245,6 +281,11 @@ export class SyntheticMonitor implements MonitorApi {
       }
       case 'settings.get':
         return ok({});
+      case 'whatif.run': {
+        const p = params as { accountId: string; shocks: Record<string, string>; fundingHours: number };
+        this.whatIfCalls.push(p);
+        return ok(this.whatIf(p));
+      }
       case 'history.query': {
         const p = params as { accountId: string; from: string; to: string; maxPoints?: number };
         return ok(this.history(p.accountId, p.from, p.to, p.maxPoints ?? 2000));

@@ -215,6 +215,27 @@ describe('danger model — the demo situation', () => {
     expect(t.state.open['position:BTCUSDT:long']).toBeUndefined();
   });
 
+  it('a margin-call subject the trader closed ends as closed-by-trader; "no order from you" only where the stream could see orders', () => {
+    let t = step(null, 0, { report: demoReport('-0.0008', true, '0.75'), forecast: demoForecast() });
+    expect(t.state.open['position:BTCUSDT:long']?.level).toBe('critical');
+    t = step(t.state, 1, { report: demoReport('-0.0008', false, '0.75'), forecast: demoForecast(), closedByTrader: ['position:BTCUSDT:long'], traderOrdersVisible: true });
+    expect(pushesOf(t.effects).filter((p) => p.reason === 'liquidated')).toHaveLength(0);
+    const ended = t.effects.find((e) => e.type === 'episode' && e.change === 'closed' && e.episode.subject === 'position:BTCUSDT:long');
+    expect(ended?.type === 'episode' && ended.episode.closedAs).toBe('closed-by-trader');
+    expect(t.state.open['position:BTCUSDT:long']).toBeUndefined();
+    // Without the trader's order: one liquidated alert; its body says no order was seen only with a live stream.
+    const vanish = (traderOrdersVisible: boolean) => {
+      const r = step(step(null, 0, { report: demoReport('-0.0008', true, '0.75'), forecast: demoForecast() }).state, 1, { report: demoReport('-0.0008', false, '0.75'), forecast: demoForecast(), traderOrdersVisible });
+      return pushesOf(r.effects).filter((p) => p.reason === 'liquidated');
+    };
+    const live = vanish(true);
+    expect(live).toHaveLength(1);
+    expect(live[0]!.body).toContain('(no order from you was seen)');
+    const polled = vanish(false);
+    expect(polled).toHaveLength(1);
+    expect(polled[0]!.body).not.toContain('no order from you');
+  });
+
   it('settings refuse thresholds outside (0, 1] or out of order, naming the field in plain words', () => {
     const bad = dangerPolicySchema.safeParse({ ...DEFAULT_DANGER_POLICY, probability1h: { ...DEFAULT_DANGER_POLICY.probability1h, critical: 1.5 } });
     expect(bad.success).toBe(false);

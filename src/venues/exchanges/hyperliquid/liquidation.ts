@@ -1,5 +1,6 @@
 // Hyperliquid "userEvents": fills that carry a `liquidation` marker closed the user's position by
 // liquidation (positions are one-way: side "both"); a `liquidation` event without fills is one too.
+// Other fills whose `dir` is "Close Long" / "Close Short" are the trader's own close ('trader-close').
 import type { OrderEvent } from '../../streamEvents';
 import { isRow, venueEvent } from '../shared/liquidationEvent';
 
@@ -9,10 +10,13 @@ export function parseHyperliquidUserEvents(msg: unknown, nowMs: number): OrderEv
   const out: OrderEvent[] = [];
   const seen = new Set<string>();
   for (const f of fills) {
-    if (!isRow(f) || f.liquidation === undefined || f.liquidation === null) continue;
-    const ev = venueEvent(f.coin, 'both', 'liquidation', f.px, f.time, nowMs);
-    if (ev && !seen.has(ev.symbol)) {
-      seen.add(ev.symbol);
+    if (!isRow(f)) continue;
+    const liquidated = f.liquidation !== undefined && f.liquidation !== null;
+    const closed = f.dir === 'Close Long' || f.dir === 'Close Short';
+    if (!liquidated && !closed) continue;
+    const ev = venueEvent(f.coin, 'both', liquidated ? 'liquidation' : 'trader-close', f.px, f.time, nowMs);
+    if (ev && !seen.has(`${ev.symbol}:${ev.reason}`)) {
+      seen.add(`${ev.symbol}:${ev.reason}`);
       out.push(ev);
     }
   }

@@ -1,0 +1,190 @@
+// Against a synthetic service whose pushes the test controls: the what-if view's per-asset shocks
+// (positions' base assets and collateral assets, each sent under the keys the service applies) next to
+// the default single shock, and the danger strip's collateral-risk line and "or …" alternatives.
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DangerSubjectView } from '../../src/api/messages';
+import { startHeadlessServer, type HeadlessServer } from '../../src/headless/server';
+import {
+  launchChromium,
+  repoRoot,
+  runAxe,
+  screenshot,
+  seriousOnly,
+  watchPageProblems,
+} from './support/browser';
+import { SyntheticMonitor } from './support/synthetic-monitor';
+
+function subject(overrides: Partial<DangerSubjectView>): DangerSubjectView {
+  return {
+    subject: 'cross',
+    label: 'cross book',
+    level: 'margin-call',
+    reason: 'margin ratio above the margin-call level',
+    symbol: 'SYN1USDT',
+    markPrice: '107',
+    triggerPrice: '117.70',
+    distance: '0.1',
+    sigmaDistance1h: null,
+    p1h: 0.2,
+    p24h: 0.6,
+    ttfMedianMin: 90,
+    ttfQ10Min: 20,
+    marginRatio: '0.8',
+    action: null,
+    ...overrides,
+  };
+}
+
+describe('what-if per asset and the danger strip extras', () => {
+  let api: SyntheticMonitor;
+  let server: HeadlessServer;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  beforeAll(async () => {
+    api = new SyntheticMonitor({ accounts: 1, positionsPerAccount: 2, historyDays: 1 });
+    api.updateAccount(0, (a) => ({
+      ...a,
+      report: a.report && {
+        ...a.report,
+        account: {
+          ...a.report.account,
+          collateral: [
+            { asset: 'USDT', amount: '1000', price: '1', value: '1000', haircut: '0', linkedSymbol: null },
+            {
+              asset: 'BTC',
+              amount: '0.5',
+              price: '60000',
+              value: '28500',
+              haircut: '0.05',
+              linkedSymbol: null,
+            },
+          ],
+        },
+      },
+    }));
+    server = await startHeadlessServer({ api, port: 0, staticDir: resolve(repoRoot, 'dist-ui') });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    problems = watchPageProblems(page);
+    await page.goto(server.url);
+    await page.waitForSelector('[data-testid="positions-table"] tbody tr[data-key]');
+  });
+
+  afterAll(async () => {
+    api?.stop();
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('keeps the single shock as the default and shocks each asset, collateral included, on request', async () => {
+    await page.evaluate(() => (location.hash = '#/whatif/syn-0'));
+    await page.waitForSelector('[data-testid="whatif-shock-all"]');
+    await page.fill('[data-testid="whatif-shock-all"]', '-10');
+    await page.click('[data-testid="whatif-run"]');
+    await page.waitForSelector('[data-testid="whatif-result"]');
+    expect(api.whatIfCalls.at(-1)).toEqual({ accountId: 'syn-0', shocks: { '*': '-0.1' }, fundingHours: 0 });
+
+    await page.check('input[name="whatif-shock-mode"][value="per-asset"]');
+    const assets = await page.$$eval('[data-testid="whatif-asset"]', (ls) =>
+      ls.map((l) => (l as HTMLElement).dataset.asset),
+    );
+    // Positions' base assets first, then collateral assets.
+    expect(assets).toEqual(['SYN0', 'SYN1', 'USDT', 'BTC']);
+    await page.fill('[data-asset="BTC"] input', '-25');
+    await page.fill('[data-asset="SYN1"] input', '5');
+    await page.click('[data-testid="whatif-run"]');
+    await page.waitForSelector('[data-testid="whatif-liquidations"]');
+    expect(api.whatIfCalls).toHaveLength(2);
+    // Each asset under its own name (collateral) and under its positions' symbols (marks).
+    expect(api.whatIfCalls[1]!.shocks).toEqual({
+      SYN0: '0',
+      SYN0USDT: '0',
+      SYN1: '0.05',
+      SYN1USDT: '0.05',
+      USDT: '0',
+      BTC: '-0.25',
+    });
+    // The view shows the service's answer: after-shock ratio and the liquidation it reports.
+    const state = await api.call('state.get', {});
+    if (!state.ok) throw new Error('state.get failed');
+    const nowRatio = Number(state.result.accounts[0]!.report!.account.marginRatio);
+    const raw = await page.$eval('[data-field="whatif-ratio"]', (el) => (el as HTMLElement).dataset.raw);
+    expect(raw).toBe((nowRatio + 0.25).toFixed(4));
+    const liq = (await page.textContent('[data-testid="whatif-liquidations"]')) ?? '';
+    expect(liq).toContain('SYN0USDT long');
+    await screenshot(page, 'whatif-per-asset');
+    expect(seriousOnly(await runAxe(page)), 'serious accessibility violations').toEqual([]);
+  });
+
+  it('shows the collateral-risk sentence and the alternatives after the primary action in the strip', async () => {
+    await page.evaluate(() => (location.hash = '#/'));
+    const reason = 'your BTC collateral covers less as BTC falls';
+    api.updateAccount(0, (a) => ({
+      ...a,
+      report: a.report && {
+        ...a.report,
+        account: {
+          ...a.report.account,
+          collateralRisk: [
+            {
+              asset: 'BTC',
+              symbol: 'SYN0USDT',
+              kind: 'collateral-moves',
+              valuePerPercentFall: '-285',
+              reason,
+            },
+          ],
+        },
+      },
+      danger: {
+        level: 'margin-call',
+        worst: subject({
+          action: {
+            kind: 'transfer-to-cross',
+            amount: '1200',
+            asset: 'USDT',
+            text: 'transfer 1,200.00 USDT to the cross wallet',
+            targetDistance: '0.2',
+          },
+          alternatives: [
+            {
+              kind: 'reduce',
+              amount: '7.177',
+              asset: 'SYN1',
+              text: 'reduce SYN1USDT by 7.177 SYN1',
+              targetDistance: '0.2',
+            },
+          ],
+        }),
+        subjects: [],
+      },
+    }));
+    const strip = await page.waitForSelector('[data-testid="danger-strip"] [data-field="alternative"]');
+    expect(await strip.textContent()).toBe('or reduce SYN1USDT by 7.177 SYN1');
+    const order = await page.$$eval('[data-testid="danger-strip"] [data-field]', (els) =>
+      els.map((e) => (e as HTMLElement).dataset.field),
+    );
+    expect(order.indexOf('alternative')).toBe(order.indexOf('action') + 1);
+    expect(await page.textContent('[data-testid="danger-strip"] [data-field="collateral-risk"]')).toBe(
+      reason,
+    );
+    await screenshot(page, 'danger-strip-extras');
+    expect(seriousOnly(await runAxe(page)), 'serious accessibility violations').toEqual([]);
+
+    // Without them, neither line is shown.
+    api.updateAccount(0, (a) => ({
+      ...a,
+      report: a.report && { ...a.report, account: { ...a.report.account, collateralRisk: [] } },
+      danger: a.danger && { ...a.danger, worst: subject({ action: null }) },
+    }));
+    await page.waitForSelector('[data-testid="danger-strip"] [data-field="collateral-risk"]', {
+      state: 'detached',
+    });
+    expect(await page.$('[data-testid="danger-strip"] [data-field="alternative"]')).toBeNull();
+    expect(problems).toEqual([]);
+  });
+});
