@@ -264,10 +264,14 @@ describe('headless mode on the demo account', () => {
     // A decimal, or empty when the engine reports no ratio (margin balance wiped out); then the UI shows a dash.
     expect(shown).toMatch(/^(\d+(\.\d+)?)?$/);
     if (shown === '') expect(await page.textContent('[data-field="whatif-ratio"]')).toBe('—');
-    // The result lists the account after the exchange closed what the shock liquidates (venue rules),
-    // and names the liquidated subjects separately.
+    // The result shows every position under the shock, marks those the exchange closes (venue rules),
+    // and names the liquidated subjects separately; the account figures are those after the closes.
     const rows = await page.$$eval('[data-testid="whatif-result"] tbody tr', (trs) => trs.length);
-    expect(rows).toBe(3 + direct.report.positions.length);
+    expect(rows).toBe(3 + direct.shocked.positions.length);
+    const marked = await page.$$eval('[data-testid="whatif-result"] tbody tr', (trs) =>
+      trs.filter((tr) => tr.textContent?.includes('LIQUIDATED')).length,
+    );
+    expect(marked).toBe(direct.liquidated.length);
     const liquidations = await page.$$eval('[data-testid="whatif-liquidations"] li', (lis) => lis.length);
     expect(liquidations).toBe(direct.liquidations?.length ?? 0);
     await screenshot(page, '04-what-if');
@@ -448,9 +452,11 @@ describe('headless mode on the demo account', () => {
     await expect
       .poll(
         async () =>
-          (critical = (await api.call('alerts.list', { state: 'all', limit: 500 })).find(
-            (a) => a.level === 'critical',
-          )) ?? null,
+          // The earliest danger alert at critical ("Liquidation imminent"), not the one-off "Liquidated"
+          // announcement that follows it (that one closes at once, so the title shows what remains).
+          (critical = (await api.call('alerts.list', { state: 'all', limit: 500 }))
+            .filter((a) => a.level === 'critical' && !a.liquidation && a.kind !== 'system')
+            .sort((a, b) => a.openedAt.localeCompare(b.openedAt))[0]) ?? null,
         { timeout: 330_000, interval: 1000 },
       )
       .not.toBeNull();
