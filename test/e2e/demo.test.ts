@@ -268,8 +268,9 @@ describe('headless mode on the demo account', () => {
     // and names the liquidated subjects separately; the account figures are those after the closes.
     const rows = await page.$$eval('[data-testid="whatif-result"] tbody tr', (trs) => trs.length);
     expect(rows).toBe(3 + direct.shocked.positions.length);
-    const marked = await page.$$eval('[data-testid="whatif-result"] tbody tr', (trs) =>
-      trs.filter((tr) => tr.textContent?.includes('LIQUIDATED')).length,
+    const marked = await page.$$eval(
+      '[data-testid="whatif-result"] tbody tr',
+      (trs) => trs.filter((tr) => tr.textContent?.includes('LIQUIDATED')).length,
     );
     expect(marked).toBe(direct.liquidated.length);
     const liquidations = await page.$$eval('[data-testid="whatif-liquidations"] li', (lis) => lis.length);
