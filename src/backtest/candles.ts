@@ -1,4 +1,4 @@
-// Candle and funding CSV files in the format of ../shared/data/market/ (header
+// Candle and funding CSV files in the format of the market data described in docs/FORECAST.md and test/fixtures/README.md (header
 // `timestamp_ms,open,high,low,close[,volume]`, optionally gzip-compressed). Every problem names the
 // file and line; the bar interval is detected (1m, 5m, 15m, 1h, ...).
 import { readFileSync } from 'node:fs';

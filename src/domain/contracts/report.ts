@@ -1,4 +1,4 @@
-// MarginReport — "marginwatch.report/1" (../../shared/design/CONTRACTS.md).
+// MarginReport — "marginwatch.report/1" (docs/CONTRACTS.md).
 // The engine's output. Every number is a decimal string; absent values are null, never "0" or NaN.
 import { z } from 'zod';
 import { decimalString, VENUES } from './snapshot';

@@ -1,4 +1,4 @@
-// AccountSnapshot — "marginwatch.snapshot/1" (../../shared/design/CONTRACTS.md).
+// AccountSnapshot — "marginwatch.snapshot/1" (docs/CONTRACTS.md).
 // The engine's input. Every number is a decimal string; unknown fields are rejected.
 // Fields beyond CONTRACTS.md are optional and additive (documented in docs/CONTRACTS.md).
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 // Binance COIN-M futures (inverse, coin-margined).
-// Formulas: ../shared/design/MARGIN-FORMULAS.md §2 (BN-CM-*). Notional, PnL and MM are in coin;
+// Formulas: MARGIN-FORMULAS.md (design notes; per-formula sources in docs/ENGINE.md) §2 (BN-CM-*). Notional, PnL and MM are in coin;
 // brackets by notional value in coin (BN-CM-CUM); LP is BN-CM-LP solved by solve.ts in 1/price.
 import type { Rulebook } from '../rulebook';
 import { atMark, noFee, sameRatio, tableTerms } from './table';

@@ -1,5 +1,5 @@
 // Binance USDⓈ-M futures (linear, USDT/USDC-margined).
-// Formulas: ../shared/design/MARGIN-FORMULAS.md §1 (BN-UM-*). The liquidation price itself is solved by
+// Formulas: MARGIN-FORMULAS.md (design notes; per-formula sources in docs/ENGINE.md) §1 (BN-UM-*). The liquidation price itself is solved by
 // the venue-free engine (solve.ts), which is the closed form BN-UM-LP generalised to any level.
 import type { Rulebook } from '../rulebook';
 import { atMark, noFee, sameRatio, tableTerms } from './table';

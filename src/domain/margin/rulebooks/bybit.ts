@@ -1,5 +1,5 @@
 // Bybit USDT/USDC linear and inverse, isolated and cross (classic formulas) + UTA account rates.
-// Formulas: ../shared/design/MARGIN-FORMULAS.md §3.
+// Formulas: MARGIN-FORMULAS.md (design notes; per-formula sources in docs/ENGINE.md) §3.
 import type { Rulebook } from '../rulebook';
 import { noFee, sameRatio, tableTerms } from './table';
 

@@ -1,4 +1,4 @@
-// Deribit inverse options, standard margin — DRB-OPT-STD (../shared/design/MARGIN-FORMULAS.md §7.2).
+// Deribit inverse options, standard margin — DRB-OPT-STD (MARGIN-FORMULAS.md (design notes; per-formula sources in docs/ENGINE.md) §7.2).
 // UNVERIFIED: the only source with these numbers is a third-party copy
 // (doc.tslab.pro "Deribit margin requirements calculation"); an old official page says MM 10 % of the
 // underlying, and Aevo publishes 0.1 for the same structure. All amounts per 1 coin of underlying, in coin.

@@ -1,4 +1,4 @@
-// Deribit futures/perpetuals, standard margin. Formulas: ../shared/design/MARGIN-FORMULAS.md §7.1 (DRB-FUT).
+// Deribit futures/perpetuals, standard margin. Formulas: MARGIN-FORMULAS.md (design notes; per-formula sources in docs/ENGINE.md) §7.1 (DRB-FUT).
 // UNVERIFIED numerically: no exchange-produced number could be reproduced; older pages disagree
 // (5 %/3 %, 10 %/3 %). We implement the newest official statement (2022-01-11 announcement).
 import { Dec } from '../decimal';

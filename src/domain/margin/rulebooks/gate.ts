@@ -1,4 +1,4 @@
-// Gate.io futures, isolated (linear; inverse form unverified). Formulas: ../shared/design/MARGIN-FORMULAS.md §5.
+// Gate.io futures, isolated (linear; inverse form unverified). Formulas: MARGIN-FORMULAS.md (design notes; per-formula sources in docs/ENGINE.md) §5.
 import type { Rulebook } from '../rulebook';
 import { atMark, sameRatio, tableTerms, takerFee } from './table';
 

@@ -1,4 +1,4 @@
-// Hyperliquid perpetuals (linear, USDC), isolated and cross. Formulas: ../shared/design/MARGIN-FORMULAS.md §6.
+// Hyperliquid perpetuals (linear, USDC), isolated and cross. Formulas: MARGIN-FORMULAS.md (design notes; per-formula sources in docs/ENGINE.md) §6.
 import type { Tier } from '../../contracts';
 import { Dec, ZERO } from '../decimal';
 import { type MaintenanceTerms, type Rulebook, silent } from '../rulebook';

@@ -1,4 +1,4 @@
-// OKX v5 perpetual/futures, isolated and cross. Formulas: ../shared/design/MARGIN-FORMULAS.md §4.
+// OKX v5 perpetual/futures, isolated and cross. Formulas: MARGIN-FORMULAS.md (design notes; per-formula sources in docs/ENGINE.md) §4.
 import type { Rulebook } from '../rulebook';
 import { atMark, tableTerms, takerFee } from './table';
 
