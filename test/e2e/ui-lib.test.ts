@@ -20,6 +20,8 @@ import {
   filterRows,
   nextLevelForecast,
   positionRows,
+  RERANK_MS,
+  RowOrder,
   sortRows,
   type PositionRow,
 } from '../../src/ui/lib/positions';
@@ -348,6 +350,40 @@ describe('trader-facing positions table', () => {
       'warn-never-far',
       'ok-near',
     ]);
+  });
+
+  it('keeps the row order between ticks, but re-ranks at once on a level change and after RERANK_MS', () => {
+    const base = positionRows([account()], [])[0]!;
+    const row = (key: string, level: PositionRow['level'], distance: string) => ({
+      ...base,
+      key,
+      level,
+      medianMinutes: null,
+      distanceToLiquidation: distance,
+    });
+    const order = new RowOrder();
+    const keys = (rows: PositionRow[]) => rows.map((r) => r.key);
+    expect(keys(order.apply([row('a', 'ok', '0.10'), row('b', 'ok', '0.20')], 'danger', 1, 0))).toEqual([
+      'a',
+      'b',
+    ]);
+    // Distances cross: the order holds (figures update in place) until the re-rank is due.
+    const crossed = [row('a', 'ok', '0.30'), row('b', 'ok', '0.20')];
+    const held = order.apply(crossed, 'danger', 1, 500);
+    expect(keys(held)).toEqual(['a', 'b']);
+    expect(held[0]!.distanceToLiquidation).toBe('0.30');
+    expect(keys(order.apply(crossed, 'danger', 1, RERANK_MS))).toEqual(['b', 'a']);
+    // A level change is never held back.
+    expect(
+      keys(order.apply([row('a', 'critical', '0.30'), row('b', 'ok', '0.20')], 'danger', 1, RERANK_MS + 1)),
+    ).toEqual(['a', 'b']);
+    expect(
+      keys(order.apply([row('a', 'ok', '0.30'), row('b', 'warning', '0.20')], 'danger', 1, RERANK_MS + 2)),
+    ).toEqual(['b', 'a']);
+    // Nor is a new row, or another sort.
+    const three = [row('a', 'ok', '0.30'), row('b', 'warning', '0.20'), row('c', 'critical', '0.5')];
+    expect(keys(order.apply(three, 'danger', 1, RERANK_MS + 3))).toEqual(['c', 'b', 'a']);
+    expect(keys(order.apply(three, 'symbol', 1, RERANK_MS + 4))).toEqual(keys(sortRows(three, 'symbol', 1)));
   });
 
   it('adds P&L, ROE, leverage, margin, funding, units and the distance to the margin-call trigger', () => {

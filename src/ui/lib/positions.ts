@@ -244,6 +244,13 @@ function compareDanger(a: PositionRow, b: PositionRow): number {
   return a.key.localeCompare(b.key);
 }
 
+/** The most endangered row (first in the danger order) without sorting them all; null when none. */
+export function mostEndangered(rows: PositionRow[]): PositionRow | null {
+  let best: PositionRow | null = null;
+  for (const row of rows) if (!best || compareDanger(row, best) < 0) best = row;
+  return best;
+}
+
 export function sortRows(rows: PositionRow[], key: SortKey, direction: 1 | -1): PositionRow[] {
   if (key === 'danger') {
     const sorted = [...rows].sort(compareDanger);
@@ -286,4 +293,55 @@ export function filterRows(rows: PositionRow[], text: string, minLevel: AlertLev
       (needle === '' ||
         `${r.venue} ${r.symbol} ${r.side} ${r.accountName} ${r.marginMode}`.toLowerCase().includes(needle)),
   );
+}
+
+/** How long the closeness-to-liquidation tie-break may lag before the rows are re-ranked. */
+export const RERANK_MS = 2000;
+
+/** Level and time to trigger only: the part of the danger order that must never lag. */
+function compareUrgency(a: PositionRow, b: PositionRow): number {
+  const byLevel = levelRank(b.level) - levelRank(a.level);
+  if (byLevel !== 0) return byLevel;
+  const ta = a.medianMinutes ?? Infinity;
+  const tb = b.medianMinutes ?? Infinity;
+  return ta === tb ? 0 : ta < tb ? -1 : 1;
+}
+
+/**
+ * The table's row order, kept between updates so rows do not jump under the trader's eye (and the
+ * window does not rebuild every row) on each tick. It re-sorts at once when the sort, the filter's
+ * set of rows, or the order of levels / times to trigger changes; otherwise the finer order (e.g.
+ * distances moving by a few basis points) is refreshed every RERANK_MS.
+ */
+export class RowOrder {
+  private keys: string[] = [];
+  private sortedAt = -Infinity;
+  private sortKey: SortKey | null = null;
+  private direction: 1 | -1 = 1;
+
+  apply(rows: PositionRow[], key: SortKey, direction: 1 | -1, nowMs: number): PositionRow[] {
+    const byKey = new Map(rows.map((r) => [r.key, r]));
+    const kept =
+      key === this.sortKey &&
+      direction === this.direction &&
+      nowMs - this.sortedAt < RERANK_MS &&
+      this.keys.length === rows.length &&
+      this.keys.every((k) => byKey.has(k));
+    if (kept) {
+      const ordered = this.keys.map((k) => byKey.get(k)!);
+      if (key !== 'danger' || urgencyInOrder(ordered, direction)) return ordered;
+    }
+    const sorted = sortRows(rows, key, direction);
+    this.keys = sorted.map((r) => r.key);
+    this.sortedAt = nowMs;
+    this.sortKey = key;
+    this.direction = direction;
+    return sorted;
+  }
+}
+
+function urgencyInOrder(rows: PositionRow[], direction: 1 | -1): boolean {
+  for (let i = 1; i < rows.length; i++)
+    if (compareUrgency(rows[i - 1]!, rows[i]!) * direction > 0) return false;
+  return true;
 }
