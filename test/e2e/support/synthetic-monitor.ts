@@ -36,6 +36,8 @@ export class SyntheticMonitor implements MonitorApi {
   private accounts: AccountView[];
   private rand = mulberry32(42);
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** Account events pushed by startTicking since construction. */
+  eventsPushed = 0;
   /** Minute points in the last history range before thinning. */
   lastHistoryRawPoints = 0;
   /** Params of every whatif.run call, oldest first (the test checks what the window asked for). */
@@ -141,7 +143,10 @@ export class SyntheticMonitor implements MonitorApi {
     this.timer = setInterval(() => {
       step++;
       this.accounts = this.accounts.map((_, a) => this.account(a, 1 + Math.sin(step / 50) * 0.01));
-      for (const account of this.accounts) this.emit({ type: 'account', account });
+      for (const account of this.accounts) {
+        this.emit({ type: 'account', account });
+        this.eventsPushed++;
+      }
     }, intervalMs);
   }
 
