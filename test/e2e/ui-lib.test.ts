@@ -20,10 +20,12 @@ import {
   filterRows,
   nextLevelForecast,
   positionRows,
+  DISTANCE_TOLERANCE,
   RERANK_MS,
   RowOrder,
   sortRows,
   type PositionRow,
+  type SortKey,
 } from '../../src/ui/lib/positions';
 import { channelLabel, deliveryWords, subjectLabel } from '../../src/ui/lib/subjects';
 import { parseRoute } from '../../src/ui/lib/router.svelte';
@@ -352,7 +354,7 @@ describe('trader-facing positions table', () => {
     ]);
   });
 
-  it('keeps the row order between ticks, but re-ranks at once on a level change and after RERANK_MS', () => {
+  it('holds the row order through small moves, re-ranks at once on a level change or a real crossing', () => {
     const base = positionRows([account()], [])[0]!;
     const row = (key: string, level: PositionRow['level'], distance: string) => ({
       ...base,
@@ -363,27 +365,43 @@ describe('trader-facing positions table', () => {
     });
     const order = new RowOrder();
     const keys = (rows: PositionRow[]) => rows.map((r) => r.key);
-    expect(keys(order.apply([row('a', 'ok', '0.10'), row('b', 'ok', '0.20')], 'danger', 1, 0))).toEqual([
+    const at = (rows: PositionRow[], key: SortKey = 'danger', t = 0) => keys(order.apply(rows, key, 1, t));
+    expect(at([row('a', 'ok', '0.100'), row('b', 'ok', '0.101'), row('c', 'ok', '-0.3')])).toEqual([
       'a',
       'b',
+      'c',
     ]);
-    // Distances cross: the order holds (figures update in place) until the re-rank is due.
-    const crossed = [row('a', 'ok', '0.30'), row('b', 'ok', '0.20')];
-    const held = order.apply(crossed, 'danger', 1, 500);
-    expect(keys(held)).toEqual(['a', 'b']);
-    expect(held[0]!.distanceToLiquidation).toBe('0.30');
-    expect(keys(order.apply(crossed, 'danger', 1, RERANK_MS))).toEqual(['b', 'a']);
+    // Jitter of a few basis points: the order holds and the figures are the new ones.
+    const jitter = [row('a', 'ok', '0.102'), row('b', 'ok', '-0.099'), row('c', 'ok', '0.3')];
+    expect(at(jitter)).toEqual(['a', 'b', 'c']);
+    expect(order.apply(jitter, 'danger', 1, 0)[1]!.distanceToLiquidation).toBe('-0.099');
+    // b is now clearly closer than a (more than DISTANCE_TOLERANCE): re-ranked at once.
+    const b = 0.102 * (1 - DISTANCE_TOLERANCE) - 0.001;
+    expect(at([row('a', 'ok', '0.102'), row('b', 'ok', String(b)), row('c', 'ok', '0.3')])).toEqual([
+      'b',
+      'a',
+      'c',
+    ]);
     // A level change is never held back.
-    expect(
-      keys(order.apply([row('a', 'critical', '0.30'), row('b', 'ok', '0.20')], 'danger', 1, RERANK_MS + 1)),
-    ).toEqual(['a', 'b']);
-    expect(
-      keys(order.apply([row('a', 'ok', '0.30'), row('b', 'warning', '0.20')], 'danger', 1, RERANK_MS + 2)),
-    ).toEqual(['b', 'a']);
-    // Nor is a new row, or another sort.
-    const three = [row('a', 'ok', '0.30'), row('b', 'warning', '0.20'), row('c', 'critical', '0.5')];
-    expect(keys(order.apply(three, 'danger', 1, RERANK_MS + 3))).toEqual(['c', 'b', 'a']);
-    expect(keys(order.apply(three, 'symbol', 1, RERANK_MS + 4))).toEqual(keys(sortRows(three, 'symbol', 1)));
+    expect(at([row('a', 'ok', '0.102'), row('b', 'ok', '0.1'), row('c', 'warning', '0.3')])).toEqual([
+      'c',
+      'b',
+      'a',
+    ]);
+    // Nor is a new row.
+    const four = [
+      row('a', 'ok', '0.1'),
+      row('b', 'ok', '0.1'),
+      row('c', 'warning', '0.3'),
+      row('d', 'critical', '0.5'),
+    ];
+    expect(at(four)).toEqual(['d', 'c', 'a', 'b']);
+    // Other sorts re-rank every RERANK_MS.
+    const bySymbol = keys(sortRows(four, 'symbol', 1));
+    expect(at(four, 'symbol', 10)).toEqual(bySymbol);
+    const renamed = four.map((r) => ({ ...r, symbol: r.key === 'd' ? 'AAA' : r.symbol }));
+    expect(at(renamed, 'symbol', 10 + RERANK_MS - 1)).toEqual(bySymbol);
+    expect(at(renamed, 'symbol', 10 + RERANK_MS)[0]).toBe('d');
   });
 
   it('adds P&L, ROE, leverage, margin, funding, units and the distance to the margin-call trigger', () => {

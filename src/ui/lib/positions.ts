@@ -295,10 +295,15 @@ export function filterRows(rows: PositionRow[], text: string, minLevel: AlertLev
   );
 }
 
-/** How long the closeness-to-liquidation tie-break may lag before the rows are re-ranked. */
+/** How long a held order may lag under a column sort other than danger before the rows are re-ranked. */
 export const RERANK_MS = 2000;
+/**
+ * Under the danger sort, a held order stands while no row sits below one more than this much farther
+ * (relative) from liquidation: distances jittering by a few basis points do not reshuffle the table.
+ */
+export const DISTANCE_TOLERANCE = 0.05;
 
-/** Level and time to trigger only: the part of the danger order that must never lag. */
+/** Level and time to trigger only: the part of the danger order that is never held back. */
 function compareUrgency(a: PositionRow, b: PositionRow): number {
   const byLevel = levelRank(b.level) - levelRank(a.level);
   if (byLevel !== 0) return byLevel;
@@ -309,9 +314,9 @@ function compareUrgency(a: PositionRow, b: PositionRow): number {
 
 /**
  * The table's row order, kept between updates so rows do not jump under the trader's eye (and the
- * window does not rebuild every row) on each tick. It re-sorts at once when the sort, the filter's
- * set of rows, or the order of levels / times to trigger changes; otherwise the finer order (e.g.
- * distances moving by a few basis points) is refreshed every RERANK_MS.
+ * window does not rewrite every row) on each tick. It re-sorts at once when the sort or the set of rows
+ * changes; under the danger sort when levels or times to trigger fall out of order or a distance moves
+ * past DISTANCE_TOLERANCE; under any other sort every RERANK_MS.
  */
 export class RowOrder {
   private keys: string[] = [];
@@ -321,15 +326,18 @@ export class RowOrder {
 
   apply(rows: PositionRow[], key: SortKey, direction: 1 | -1, nowMs: number): PositionRow[] {
     const byKey = new Map(rows.map((r) => [r.key, r]));
-    const kept =
+    const sameRows =
       key === this.sortKey &&
       direction === this.direction &&
-      nowMs - this.sortedAt < RERANK_MS &&
       this.keys.length === rows.length &&
       this.keys.every((k) => byKey.has(k));
-    if (kept) {
-      const ordered = this.keys.map((k) => byKey.get(k)!);
-      if (key !== 'danger' || urgencyInOrder(ordered, direction)) return ordered;
+    if (sameRows) {
+      const held = this.keys.map((k) => byKey.get(k)!);
+      const stands =
+        key === 'danger'
+          ? dangerOrderHolds(direction === 1 ? held : [...held].reverse())
+          : nowMs - this.sortedAt < RERANK_MS;
+      if (stands) return held;
     }
     const sorted = sortRows(rows, key, direction);
     this.keys = sorted.map((r) => r.key);
@@ -340,8 +348,18 @@ export class RowOrder {
   }
 }
 
-function urgencyInOrder(rows: PositionRow[], direction: 1 | -1): boolean {
-  for (let i = 1; i < rows.length; i++)
-    if (compareUrgency(rows[i - 1]!, rows[i]!) * direction > 0) return false;
+/** Most endangered first, up to DISTANCE_TOLERANCE on the distance to liquidation. */
+function dangerOrderHolds(rows: PositionRow[]): boolean {
+  let farthest = -Infinity;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (i > 0 && compareUrgency(rows[i - 1]!, row) !== 0) {
+      if (compareUrgency(rows[i - 1]!, row) > 0) return false;
+      farthest = -Infinity; // a new tier: distances compare within it
+    }
+    const d = absOrNull(row.distanceToLiquidation) ?? Infinity;
+    if (d < farthest * (1 - DISTANCE_TOLERANCE)) return false;
+    farthest = Math.max(farthest, d);
+  }
   return true;
 }
