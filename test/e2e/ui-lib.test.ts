@@ -13,7 +13,7 @@ import {
   formatStep,
 } from '../../src/ui/lib/format';
 import { worstDanger } from '../../src/ui/lib/danger';
-import { alertsCsv, historyCsv, seriesOf } from '../../src/ui/lib/history';
+import { alertMarkers, alertsCsv, historyCsv, seriesOf, subjectSeries } from '../../src/ui/lib/history';
 import { thresholdsFrom } from '../../src/ui/lib/levels';
 import { isNews, nextToasts } from '../../src/ui/lib/monitor.svelte';
 import {
@@ -303,6 +303,54 @@ describe('history CSV', () => {
     );
     // The distance chart plots |distance|: a long and a short never zig-zag across 0.
     expect(seriesOf(result.points, 'minDistanceToLiquidation', true).map((p) => p.value)).toEqual([0.1]);
+  });
+
+  it('one series and one percent column per subject, named in words, with its liquidation marker', () => {
+    const point = (at: string, cross: string, btc: string | null) => ({
+      at,
+      equity: '1000',
+      marginRatio: '0.3',
+      minDistanceToLiquidation: btc ?? cross,
+      subjects: [
+        { subject: 'cross', symbol: 'ETHUSDT', distance: cross, price: '4000' },
+        ...(btc === null
+          ? []
+          : [{ subject: 'position:BTCUSDT:short', symbol: 'BTCUSDT', distance: btc, price: '70000' }]),
+      ],
+    });
+    const result: HistoryResult = {
+      accountId: 'a1',
+      from: '2024-05-01T00:00:00Z',
+      to: '2024-05-01T01:00:00Z',
+      alerts: [
+        alertView({
+          openedAt: '2024-05-01T00:01:00.000Z',
+          subject: 'liquidated:position:BTCUSDT:short',
+          kind: 'liquidated',
+          title: 'Liquidated',
+        }),
+      ],
+      points: [
+        point('2024-05-01T00:00:00.000Z', '0.2', '0.0123'),
+        point('2024-05-01T00:02:00.000Z', '0.19', null),
+      ],
+    };
+    const series = subjectSeries(result.points, account());
+    expect(series.map((s) => [s.subject, s.label, s.points.map((p) => p.value)])).toEqual([
+      ['cross', 'cross book', [0.2, 0.19]],
+      ['position:BTCUSDT:short', 'BTCUSDT short (isolated)', [0.0123]],
+    ]);
+    expect(alertMarkers(result.alerts)[0]).toMatchObject({
+      tone: 'liquidation',
+      subject: 'position:BTCUSDT:short',
+    });
+    expect(historyCsv(result, account()).split('\r\n').slice(0, 3)).toEqual([
+      'time_utc,equity,margin_ratio_pct,distance_to_liquidation_pct,distance_pct cross book,distance_pct BTCUSDT short (isolated),alerts',
+      '2024-05-01T00:00:00.000Z,1000,30,1.23,20,1.23,',
+      '2024-05-01T00:02:00.000Z,1000,30,19,19,,Critical: Liquidated',
+    ]);
+    // An older service: no per-subject series (the view falls back to the closest position).
+    expect(subjectSeries([{ ...result.points[0]!, subjects: undefined }])).toEqual([]);
   });
 });
 
