@@ -326,7 +326,6 @@ describe('history CSV', () => {
         alertView({
           openedAt: '2024-05-01T00:01:00.000Z',
           subject: 'liquidated:position:BTCUSDT:short',
-          kind: 'liquidated',
           title: 'Liquidated',
         }),
       ],

@@ -41,11 +41,12 @@ export function subjectSeries(points: HistoryPoint[], account?: AccountView): Ch
       if (value !== null) bySubject.get(d.subject)?.push({ time: ms / 1000, value: Math.abs(value) });
     }
   }
-  return [...bySubject].map(([subject, series]) => ({
-    subject,
-    label: subjectLabel(subject, account),
-    points: series,
-  }));
+  return [...bySubject].map(([subject, series]) => {
+    const label = subjectLabel(subject, account);
+    // A position with its own history line is an isolated one, even once it is closed.
+    const named = subject.startsWith('position:') && !label.includes('(') ? `${label} (isolated)` : label;
+    return { subject, label: named, points: series };
+  });
 }
 
 /** Alert openings (level word), closings (small, unlabelled) and liquidations as chart markers. */
