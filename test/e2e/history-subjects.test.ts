@@ -1,11 +1,10 @@
 // The History view's distance chart against a synthetic service: one line per subject (the cross book
 // and an isolated position), named in words in a legend, the liquidation marker on the liquidated
 // subject's own line, and a CSV with a percent column per subject.
-import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeadlessServer } from '../../src/headless/server';
-import { runAxe, screenshot, seriousOnly } from './support/browser';
+import { downloadedLines, runAxe, screenshot, seriousOnly } from './support/browser';
 import { SyntheticMonitor } from './support/synthetic-monitor';
 import { closeSyntheticWindow, openSyntheticWindow } from './support/synthetic-window';
 
@@ -55,13 +54,7 @@ describe('history distance per subject', () => {
     expect(caption).toMatch(/per position and cross book/);
     expect(await page.evaluate(() => document.body.innerText)).not.toMatch(INTERNAL_ID);
 
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.click('[data-testid="history-csv"]'),
-    ]);
-    const lines = readFileSync((await download.path())!, 'utf8')
-      .trim()
-      .split('\r\n');
+    const lines = await downloadedLines(page, '[data-testid="history-csv"]');
     expect(lines[0]).toBe(
       'time_utc,equity,margin_ratio_pct,distance_to_liquidation_pct,distance_pct cross book,distance_pct SYN3USDT short (isolated),alerts',
     );
