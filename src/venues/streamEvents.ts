@@ -31,6 +31,9 @@ export interface MarkTickEvent {
   time: number;
   symbol: string;
   price: string;
+  /** Funding the tick carries too (Binance markPriceUpdate r/T), when it does. */
+  fundingRate?: string;
+  nextFundingTime?: number;
 }
 
 /**
@@ -63,6 +66,8 @@ export interface HeartbeatEvent {
 export interface AccountChangedEvent {
   kind: 'account-changed';
   time: number;
+  /** Why, when the message was unusable (logged): a payload that failed validation. */
+  reason?: string;
 }
 
 export type StreamEvent = PositionDelta | BalanceDelta | MarkTickEvent | OrderEvent | HeartbeatEvent | AccountChangedEvent;

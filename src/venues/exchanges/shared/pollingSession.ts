@@ -1,16 +1,19 @@
-// A VenueSession for venues read by REST polling only: polls within the venue's rate budget
-// (faster when the service asks for urgency), backs off on failure honouring Retry-After, and
-// reports health as data — "polling" when fresh, "stale" when the last good read is too old,
-// "error" with the reason and the retry time otherwise.
+// The one session engine every exchange runs on: REST reads within the venue's rate budget (faster when
+// the service asks for urgency), backoff honouring Retry-After, key-rejected handling, and the venue's
+// optional streams (typed StreamEvents): marks and carried position/balance deltas are applied to the
+// live snapshot and published at once; REST reconciles every resync interval and after every reconnect.
+// Health is data — "live" while the streams deliver, "polling" when REST carries the account, "stale"
+// when the data is too old or a stream is reconnecting, "error" with the reason and the retry time.
 import type { AccountSnapshot, Candle } from '../../../domain/contracts';
 import type { VenueError, VenueHealth, VenueHealthState, VenueListener, VenueSession } from '../../types';
+import { applyDelta, applyMark, type SnapshotDelta } from './applyStreamEvent';
 import { backoffDelay } from './backoff';
 import { USER_MESSAGES, VenueFailure } from './errors';
 import type { SessionDeps } from './sessionOptions';
 import type { VenueStreams } from './venueStreams';
-import type { StreamEvent } from '../../streamEvents';
+import type { MarkTickEvent, StreamDown, StreamEvent } from '../../streamEvents';
 
-/** What a polled venue adapter provides. */
+/** What each venue provides: REST reads normalised into a snapshot, and optionally its streams. */
 export interface VenueReader {
   fetchSnapshot(): Promise<AccountSnapshot>;
   markHistory(symbol: string, fromMs: number, toMs: number): Promise<Candle[]>;
@@ -19,7 +22,7 @@ export interface VenueReader {
   /** Give up shared resources (rate budget share). */
   release(): void;
   reacquire(): void;
-  /** Optional WebSocket layer: marks folded in at once, account events trigger a REST read. */
+  /** Optional WebSocket layer (null: REST polling only, e.g. no stream host or no key). */
   streams?(): VenueStreams | null;
 }
 
@@ -34,12 +37,16 @@ export class PollingSession implements VenueSession {
   private health: VenueHealth = { state: 'connecting', dataAsOf: null, lastError: null };
   private streams: VenueStreams | null = null;
   private streamsUp = false;
+  /** Consecutive unplanned stream failures (0 once the streams deliver again). */
+  private streamFailures = 0;
   private last: AccountSnapshot | null = null;
   private emitTimer: NodeJS.Timeout | null = null;
+  /** Deltas that arrived while a REST read was in flight: newer than what it may return, replayed onto it. */
+  private deltasDuringRead: SnapshotDelta[] = [];
 
   constructor(
     readonly accountId: string,
-    private readonly reader: VenueReader,
+    readonly reader: VenueReader,
     private readonly deps: SessionDeps,
   ) {}
 
@@ -59,9 +66,7 @@ export class PollingSession implements VenueSession {
     if (this.freshnessTimer) clearInterval(this.freshnessTimer);
     if (this.emitTimer) clearTimeout(this.emitTimer);
     this.timer = this.freshnessTimer = this.emitTimer = null;
-    this.streams?.stop();
-    this.streams = null;
-    this.streamsUp = false;
+    await this.stopStreams();
     this.setHealth('stopped', this.health.lastError);
     this.listener = null;
     this.reader.release();
@@ -84,86 +89,148 @@ export class PollingSession implements VenueSession {
     return this.health;
   }
 
-  /** With live streams REST only resyncs (marks and account events arrive by stream). */
+  /** With live streams REST only reconciles (marks and account changes arrive by stream). */
   private interval(): number {
     const wanted = this.streamsUp ? this.deps.tuning.resyncIntervalMs : (this.urgencyMs ?? this.deps.tuning.pollIntervalMs);
     return Math.max(this.reader.minPollIntervalMs(), wanted);
   }
 
+  // ---- streams -------------------------------------------------------------------------------
+
   private startStreams(): void {
     const streams = this.reader.streams?.() ?? null;
     if (!streams) return;
     this.streams = streams;
+    this.streamFailures = 0;
     streams.start(
       {
         onEvent: (event) => this.onStreamEvent(event),
         onUp: () => {
           if (this.streamsUp) return;
           this.streamsUp = true;
-          this.schedule(0); // resync after the gap, then every resyncIntervalMs
+          this.streamFailures = 0;
+          this.schedule(0); // reconcile after the gap, then every resyncIntervalMs
         },
-        onDown: ({ reason, attempt, retryInMs }) => {
-          const wasUp = this.streamsUp;
-          this.streamsUp = false;
-          this.deps.logger.warn('venue stream down', { accountId: this.accountId, reason, attempt, retryInMs });
-          if (wasUp) this.schedule(this.interval());
-          if (this.health.state === 'live') this.setHealth('polling', null, `WebSocket reconnecting (attempt ${attempt}); REST polling meanwhile`);
-        },
+        onDown: (down) => this.onStreamDown(down),
       },
       this.last ? [...new Set(this.last.positions.map((p) => p.symbol))] : [],
     );
   }
 
-  /** One typed stream event: marks are folded in at once; anything about the account is re-read by REST. */
+  private async stopStreams(): Promise<void> {
+    const streams = this.streams;
+    this.streams = null;
+    this.streamsUp = false;
+    await streams?.stop();
+  }
+
+  private onStreamDown({ reason, attempt, retryInMs, planned, cause }: StreamDown): void {
+    const wasUp = this.streamsUp;
+    this.streamsUp = false;
+    if (!this.running) return;
+    if (planned) {
+      // Our own reconnect ahead of the venue's age limit: the data is not in doubt, no "stale" flicker;
+      // the freshness watchdog still catches a new connection that does not deliver.
+      this.deps.logger.info('venue stream: planned reconnect', { accountId: this.accountId, reason });
+      return;
+    }
+    this.streamFailures = attempt;
+    this.deps.logger.warn('venue stream down', { accountId: this.accountId, reason, attempt, retryInMs });
+    const retryAt = this.deps.now() + retryInMs;
+    if (cause instanceof VenueFailure && (cause.code === 'invalid-key' || cause.code === 'permission-denied')) {
+      // A rejected key cannot open streams either: stop them instead of a reconnect loop; a good REST
+      // read (the key fixed) starts them again.
+      void this.stopStreams();
+      this.setHealth('error', cause.toVenueError(retryAt));
+      return;
+    }
+    if (this.health.state === 'error') return; // REST failing says more than the stream
+    // Preparing the stream failed for a reason the venue gave (ban, maintenance ...): report that.
+    const error: VenueError =
+      cause instanceof VenueFailure
+        ? cause.toVenueError(retryAt)
+        : { code: 'stream-stalled', message: `${USER_MESSAGES['stream-stalled']} (${reason})`, retryAt: new Date(retryAt).toISOString() };
+    const polling = attempt >= this.deps.tuning.streamFailuresBeforePolling;
+    this.setHealth(polling ? 'polling' : 'stale', error, `WebSocket reconnecting (attempt ${attempt})`);
+    // Without the streams, REST carries the account: read soon after the gap, then at the poll interval.
+    if (wasUp || !polling) this.schedule(Math.min(this.interval(), retryInMs + 1));
+  }
+
+  /** One typed stream event: marks and carried deltas are applied at once; anything else is read by REST. */
   private onStreamEvent(event: StreamEvent): void {
     switch (event.kind) {
       case 'mark':
-        this.onMark(event.symbol, event.price, event.time);
+        this.onMark(event);
         return;
       case 'heartbeat':
         return;
       case 'order':
+        // The position change itself arrives as a delta or an account-changed event.
         this.listener?.onOrderEvent?.(event);
-        break;
+        return;
       case 'position':
       case 'balance':
+        this.onDelta(event);
+        return;
       case 'account-changed':
-        break;
+        if (event.reason) this.deps.logger.warn('venue stream event rejected; reading REST', { accountId: this.accountId, reason: event.reason });
+        this.lastGoodAt = this.deps.now();
+        this.schedule(0);
+        return;
     }
-    this.lastGoodAt = this.deps.now();
-    this.schedule(0);
   }
 
-  /** A streamed mark: patch the last snapshot (mark-dependent venue figures become stale) and emit soon. */
-  private onMark(symbol: string, price: string, time: number): void {
-    this.listener?.onMarkTick?.({ symbol, price, time });
+  /** A streamed mark: patch the last snapshot (mark-dependent venue figures dropped) and emit soon. */
+  private onMark(tick: MarkTickEvent): void {
+    this.listener?.onMarkTick?.({ symbol: tick.symbol, price: tick.price, time: tick.time });
     if (!this.last || !this.running) return;
-    let changed = false;
-    const positions = this.last.positions.map((p) => {
-      if (p.symbol !== symbol || p.markPrice === price) return p;
-      changed = true;
-      const next = { ...p, markPrice: price };
-      if (p.reported) {
-        const { maintenanceMargin: _mm, initialMargin: _im, unrealizedPnl: _u, marginRatio: _mr, ...kept } = p.reported;
-        next.reported = kept;
-      }
-      return next;
-    });
     this.lastGoodAt = this.deps.now();
-    if (!changed) return;
-    const asOf = new Date(Math.max(Date.parse(this.last.asOf), time)).toISOString();
-    this.last = { ...this.last, asOf, positions };
-    if (this.streamsUp && this.health.state !== 'live' && this.health.state !== 'error') this.setHealth('live', null);
+    const next = applyMark(this.last, tick);
+    if (next === this.last) return;
+    this.last = next;
+    this.freshAgain();
     if (!this.emitTimer) {
       this.emitTimer = setTimeout(() => {
         this.emitTimer = null;
-        if (this.last && this.running) {
-          this.health = { ...this.health, dataAsOf: this.last.asOf };
-          this.listener?.onSnapshot(this.last);
-        }
+        this.emit();
       }, this.deps.tuning.snapshotCoalesceMs);
     }
   }
+
+  /** A position or balance the stream carries: applied and published now, as fresh as the delta. */
+  private onDelta(delta: SnapshotDelta): void {
+    if (!this.running) return;
+    if (this.polling) this.deltasDuringRead.push(delta);
+    let next: AccountSnapshot | null = null;
+    try {
+      next = this.last ? applyDelta(this.last, delta) : null;
+    } catch (error) {
+      this.deps.logger.warn('stream delta rejected; reading REST', { accountId: this.accountId, reason: error instanceof Error ? error.message : String(error) });
+    }
+    this.lastGoodAt = this.deps.now();
+    if (!next) {
+      this.schedule(0); // only REST can say (a new position, collateral) — or the delta was unusable
+      return;
+    }
+    if (next === this.last) return;
+    this.last = next;
+    this.freshAgain();
+    this.emit();
+  }
+
+  private emit(): void {
+    if (this.emitTimer) clearTimeout(this.emitTimer);
+    this.emitTimer = null;
+    if (!this.last || !this.running) return;
+    this.health = { ...this.health, dataAsOf: this.last.asOf };
+    this.listener?.onSnapshot(this.last);
+  }
+
+  private freshAgain(): void {
+    if (this.streamsUp && this.health.state !== 'live' && this.health.state !== 'error') this.setHealth('live', null);
+  }
+
+  // ---- REST ----------------------------------------------------------------------------------
 
   private schedule(delayMs: number): void {
     if (!this.running) return;
@@ -184,6 +251,7 @@ export class PollingSession implements VenueSession {
       return;
     }
     this.polling = true;
+    this.deltasDuringRead = [];
     try {
       await this.pollOnce();
     } finally {
@@ -197,18 +265,18 @@ export class PollingSession implements VenueSession {
 
   private async pollOnce(): Promise<void> {
     try {
-      const snapshot = await this.reader.fetchSnapshot();
+      let snapshot = await this.reader.fetchSnapshot();
       if (!this.running) return;
+      snapshot = this.replayDeltas(snapshot);
       this.failures = 0;
       this.lastGoodAt = this.deps.now();
       const symbolsChanged = !this.last || this.last.positions.map((p) => p.symbol).join() !== snapshot.positions.map((p) => p.symbol).join();
       this.last = snapshot;
-      this.health = { ...this.health, dataAsOf: snapshot.asOf };
-      this.listener?.onSnapshot(snapshot);
+      this.emit();
       if (symbolsChanged) this.streams?.setSymbols([...new Set(snapshot.positions.map((p) => p.symbol))]);
-      this.setHealth(this.streamsUp ? 'live' : 'polling', null);
+      this.setHealth(...this.stateAfterRead());
       this.schedule(this.interval());
-      if (!this.streams) this.startStreams(); // back after a rejected key was fixed
+      if (!this.streams) this.startStreams(); // first read, or back after a rejected key was fixed
     } catch (error) {
       if (!this.running) return;
       const failure = error instanceof VenueFailure ? error : new VenueFailure('unknown', USER_MESSAGES.unknown);
@@ -217,16 +285,34 @@ export class PollingSession implements VenueSession {
       const delay = keyProblem
         ? this.deps.tuning.invalidKeyRetryMs
         : backoffDelay(this.failures, this.deps.tuning.backoff, this.deps.random, failure.retryAfterMs);
-      if (keyProblem && this.streams) {
-        // A rejected key cannot authenticate streams either: stop them instead of a reconnect loop.
-        this.streams.stop();
-        this.streams = null;
-        this.streamsUp = false;
-      }
+      // A rejected key cannot authenticate streams either: stop them instead of a reconnect loop.
+      if (keyProblem) void this.stopStreams();
       this.deps.logger.warn('venue sync failed', { accountId: this.accountId, code: failure.code, retryInMs: delay });
       this.setHealth('error', failure.toVenueError(this.deps.now() + delay));
       this.schedule(delay);
     }
+  }
+
+  /** Deltas that arrived during the read are at least as new as the read: apply them on top. */
+  private replayDeltas(snapshot: AccountSnapshot): AccountSnapshot {
+    let out = snapshot;
+    for (const delta of this.deltasDuringRead) {
+      try {
+        out = applyDelta(out, delta) ?? out;
+      } catch {
+        /* rejected when it arrived already */
+      }
+    }
+    this.deltasDuringRead = [];
+    return out;
+  }
+
+  /** Live while the streams deliver; polling when REST carries the account; stale while they reconnect. */
+  private stateAfterRead(): [VenueHealthState, VenueError | null, string?] {
+    if (this.streamsUp) return ['live', null];
+    if (!this.streams || this.streamFailures === 0) return ['polling', null];
+    if (this.streamFailures >= this.deps.tuning.streamFailuresBeforePolling) return ['polling', null, 'REST polling while the WebSocket reconnects'];
+    return ['stale', this.health.lastError, this.health.detail];
   }
 
   private checkFreshness(): void {
