@@ -4,7 +4,7 @@
 // 60 min validity), replaced on listenKeyExpired or a failed keepalive (-1125), deleted on stop; the
 // 24 h connection limit is met by ManagedSocket's planned reconnect.
 import type { Position } from '../../../domain/contracts';
-import type { PositionDelta, StreamEvent } from '../../streamEvents';
+import { positionDelta, type PositionDelta, type StreamEvent } from '../../streamEvents';
 import { decimalField, decimalOf, millisField, stringField } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
 import type { SessionDeps } from '../shared/sessionOptions';
@@ -115,31 +115,23 @@ export function binanceAccountUpdate(msg: Row): StreamEvent[] {
     asset: stringField(b.a, `ACCOUNT_UPDATE.a.B[${i}].a`),
     crossWalletBalance: decimalField(b.cw, `ACCOUNT_UPDATE.a.B[${i}].cw`),
   }));
-  for (const [i, p] of (P as Row[]).entries()) events.push(positionDelta(p, `ACCOUNT_UPDATE.a.P[${i}]`, time));
+  for (const [i, p] of (P as Row[]).entries()) events.push(binancePositionDelta(p, `ACCOUNT_UPDATE.a.P[${i}]`, time));
   return events;
 }
 
 const SIDES: Record<string, Position['positionSide']> = { BOTH: 'both', LONG: 'long', SHORT: 'short' };
 
-function positionDelta(p: Row, at: string, time: number): PositionDelta {
+function binancePositionDelta(p: Row, at: string, time: number): PositionDelta {
   const symbol = stringField(p.s, `${at}.s`);
   const positionSide = SIDES[stringField(p.ps, `${at}.ps`)];
   if (!positionSide) throw new VenueFailure('malformed-payload', `exchange sent an unknown position side at ${at}.ps: ${JSON.stringify(p.ps)}`);
-  const amount = decimalOf(p.pa, `${at}.pa`);
-  if (amount.isZero()) return { kind: 'position', time, symbol, positionSide, fields: null };
-  const isolated = p.mt === 'isolated';
-  if (!isolated && p.mt !== 'cross') throw new VenueFailure('malformed-payload', `exchange sent an unknown margin type at ${at}.mt: ${JSON.stringify(p.mt)}`);
-  return {
-    kind: 'position',
-    time,
-    symbol,
-    positionSide,
-    fields: {
-      side: positionSide === 'both' ? (amount.isNegative() ? 'short' : 'long') : positionSide,
-      size: amount.abs().toFixed(),
+  return positionDelta({ time, symbol, positionSide }, decimalOf(p.pa, `${at}.pa`), () => {
+    const isolated = p.mt === 'isolated';
+    if (!isolated && p.mt !== 'cross') throw new VenueFailure('malformed-payload', `exchange sent an unknown margin type at ${at}.mt: ${JSON.stringify(p.mt)}`);
+    return {
       entryPrice: decimalField(p.ep, `${at}.ep`),
       marginMode: isolated ? 'isolated' : 'cross',
       ...(isolated ? { isolatedMargin: decimalField(p.iw, `${at}.iw`) } : {}),
-    },
-  };
+    };
+  });
 }

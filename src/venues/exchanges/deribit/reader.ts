@@ -112,6 +112,6 @@ export class DeribitReader extends CcxtReader implements VenueReader {
   }
 
   streams(): VenueStreams | null {
-    return this.ctx.secret && this.wsUrl ? deribitStreams(this.wsUrl, this.currency, this.ctx.secret, this.ctx.now, this.ctx.random, this.ctx.tuning) : null;
+    return this.ctx.secret && this.wsUrl ? deribitStreams(this.wsUrl, this.currency, this.ctx.secret, (name) => this.instruments?.value.get(name), this.ctx.now, this.ctx.random, this.ctx.tuning) : null;
   }
 }
