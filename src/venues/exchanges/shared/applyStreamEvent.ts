@@ -25,8 +25,11 @@ function applyPosition(snapshot: AccountSnapshot, delta: PositionDelta): Account
     return { ...snapshot, positions: snapshot.positions.filter((_, k) => k !== i) };
   }
   if (i < 0) return null; // a new position: its tiers, contract size and leverage come from REST
-  const { reported: _stale, ...kept } = snapshot.positions[i]!;
+  const current = snapshot.positions[i]!;
   const fields = Object.fromEntries(Object.entries(delta.fields).filter(([, v]) => v !== undefined)) as Partial<Position>;
+  // Venues re-send unchanged positions (OKX, Hyperliquid push the full state): keep the venue's figures then.
+  if (Object.entries(fields).every(([k, v]) => current[k as keyof Position] === v)) return snapshot;
+  const { reported: _stale, ...kept } = current;
   const position: Position = { ...kept, ...fields };
   if (position.marginMode === 'cross') delete position.isolatedMargin;
   return { ...snapshot, positions: snapshot.positions.map((p, k) => (k === i ? position : p)) };
