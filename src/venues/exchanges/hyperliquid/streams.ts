@@ -21,6 +21,9 @@ export function hyperliquidStreams(wsUrl: string, wallet: string, now: () => num
     onOpen: (ctx) => {
       ctx.send({ method: 'subscribe', subscription: { type: 'userEvents', user: wallet } });
       ctx.send({ method: 'subscribe', subscription: { type: 'webData2', user: wallet } });
+      // The coins the last snapshot held: one missing from the first webData2 was closed meanwhile.
+      held.clear();
+      for (const coin of ctx.symbols) held.add(coin);
       for (const coin of ctx.symbols) ctx.send(assetCtx(coin));
     },
     // One subscription per coin: StreamSet sends each message of the list.
