@@ -4,7 +4,7 @@ import type { AccountSnapshot } from '../../../src/domain/contracts';
 import { createVenueSession, type SessionTuning } from '../../../src/venues/exchanges';
 import type { BinanceReader } from '../../../src/venues/exchanges/binance/reader';
 import type { BinanceClient } from '../../../src/venues/exchanges/binance/client';
-import type { PollingSession } from '../../../src/venues/exchanges/shared/pollingSession';
+import type { SessionEngine } from '../../../src/venues/exchanges/shared/sessionEngine';
 import type { AccountConfig, VenueHealth } from '../../../src/venues/types';
 import { capturedBinanceAccount } from '../../servers/binance/fixtures';
 import { startBinanceServer, type BinanceServerOptions, type BinanceTestServer } from '../../servers/binance/server';
@@ -29,7 +29,7 @@ export const FAST: Partial<SessionTuning> = {
 export interface Harness {
   server: BinanceTestServer;
   config: AccountConfig;
-  session: PollingSession;
+  session: SessionEngine;
   /** The reader's rate-budgeted CCXT client (clock offset, API key). */
   client: BinanceClient;
   snapshots: AccountSnapshot[];
@@ -50,7 +50,7 @@ export async function startHarness(
   };
   const session = createVenueSession(config, opts.secret ?? { apiKey: API_KEY, secret: API_SECRET }, {
     tuning: { ...FAST, ...opts.tuning },
-  }) as PollingSession;
+  }) as SessionEngine;
   const h: Harness = {
     server,
     config,
@@ -66,7 +66,7 @@ export async function startHarness(
   return h;
 }
 
-export function listenTo(h: Harness): Parameters<PollingSession['start']>[0] {
+export function listenTo(h: Harness): Parameters<SessionEngine['start']>[0] {
   return { onSnapshot: (s) => h.snapshots.push(s), onHealth: (x) => h.health.push(x) };
 }
 

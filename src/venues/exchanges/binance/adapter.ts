@@ -10,7 +10,7 @@ import { binanceCoinmDescriptor, binanceUsdmDescriptor } from './descriptor';
 import { checkBinanceKey } from './permissions';
 import { COINM, USDM, type BinanceProduct } from './product';
 import { BINANCE_WEIGHT_LIMIT, BinanceReader } from './reader';
-import { PollingSession } from '../shared/pollingSession';
+import { SessionEngine } from '../shared/sessionEngine';
 
 async function checkKey(product: BinanceProduct, config: AccountConfig, secret: VenueSecret | null, deps: SessionDeps): Promise<KeyCheck> {
   if (!secret) return invalidKey(binanceUsdmDescriptor.keyHint);
@@ -41,7 +41,7 @@ async function checkKey(product: BinanceProduct, config: AccountConfig, secret: 
 
 export const binanceUsdmAdapter: VenueAdapter = {
   descriptor: binanceUsdmDescriptor,
-  createSession: (config, secret, deps) => new PollingSession(config.id, new BinanceReader(config.id, binanceHosts(config.options, USDM), secret, deps, USDM), deps),
+  createSession: (config, secret, deps) => new SessionEngine(config.id, new BinanceReader(config.id, binanceHosts(config.options, USDM), secret, deps, USDM), deps),
   checkKey: (config, secret, deps) => checkKey(USDM, config, secret, deps),
 };
 
@@ -49,6 +49,6 @@ export const binanceCoinmAdapter: VenueAdapter = {
   descriptor: binanceCoinmDescriptor,
   // One account view per margin coin (option settleAsset, default BTC).
   createSession: (config, secret, deps) =>
-    new PollingSession(config.id, new BinanceReader(config.id, binanceHosts(config.options, COINM), secret, deps, COINM, config.options.settleAsset ?? 'BTC'), deps),
+    new SessionEngine(config.id, new BinanceReader(config.id, binanceHosts(config.options, COINM), secret, deps, COINM, config.options.settleAsset ?? 'BTC'), deps),
   checkKey: (config, secret, deps) => checkKey(COINM, config, secret, deps),
 };

@@ -4,7 +4,7 @@
 // stream adapter (streams.ts: listen-key lifecycle, user data and marks on one socket).
 import Decimal from 'decimal.js';
 import type { AccountSnapshot, Candle } from '../../../domain/contracts';
-import type { VenueReader } from '../shared/pollingSession';
+import type { VenueReader } from '../shared/sessionEngine';
 import { decimalField, decimalOf } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
 import type { SessionDeps } from '../shared/sessionOptions';

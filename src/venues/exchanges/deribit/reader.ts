@@ -10,7 +10,7 @@ import { CcxtReader, type ReaderContext } from '../shared/ccxtReader';
 import { streamUrl } from '../shared/streamUrl';
 import { redact, USER_MESSAGES, VenueFailure } from '../shared/errors';
 import type { VenueErrorCode } from '../../types';
-import type { VenueReader } from '../shared/pollingSession';
+import type { VenueReader } from '../shared/sessionEngine';
 import { buildDeribitSnapshot } from './snapshot';
 import { deribitStreams } from './streams';
 import type { VenueStreams } from '../shared/venueStreams';

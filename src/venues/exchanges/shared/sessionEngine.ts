@@ -26,7 +26,7 @@ export interface VenueReader {
   streams?(): VenueStreams | null;
 }
 
-export class PollingSession implements VenueSession {
+export class SessionEngine implements VenueSession {
   private listener: VenueListener | null = null;
   private running = false;
   private timer: NodeJS.Timeout | null = null;
