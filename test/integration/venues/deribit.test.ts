@@ -8,6 +8,7 @@ import { deribitAccount, deribitMarket } from '../../servers/deribit/fixtures';
 import { startDeribitServer, type DeribitTestServer } from '../../servers/deribit/server';
 import { FAST, waitFor } from './binanceHarness';
 import { expectDeltaThenReconciliation, recorder } from './streamDeltaCheck';
+import { num } from '../../servers/shared/jsonText';
 
 const SECRET = { apiKey: 'deribitClient', secret: 'deribitSecret-UNIQUE-77' };
 let server: DeribitTestServer | null = null;
@@ -53,7 +54,9 @@ describe('Deribit', () => {
     await session.start(r.listener);
     await waitFor(() => r.health.at(-1)?.state === 'live', 5_000, 'live');
     const truth = r.snaps.at(-1)!.positions[0]!.size;
-    await expectDeltaThenReconciliation(r, reads, () => server!.pushPositionChange(SECRET.apiKey, 'BTC-PERPETUAL', { size: 70000 }, { rest: false }), '7000', truth);
+    // A bare JSON number with more digits than a float holds stays exact (lossless stream parsing).
+    const push = (): void => server!.pushPositionChange(SECRET.apiKey, 'BTC-PERPETUAL', { size: 70000, average_price: num('64123.123456789012345') }, { rest: false });
+    await expectDeltaThenReconciliation(r, reads, push, '7000', truth, (s) => expect(s.positions[0]!.entryPrice).toBe('64123.123456789012345'));
   });
 
   it('streams: signed WS auth, marks from the ticker folded in, user.changes positions applied', async () => {

@@ -31,7 +31,14 @@ export function recorder(restReads: () => number): Recorder {
 }
 
 /** `pushStreamOnly` changes the position on the stream alone; the REST state keeps `truthSize`. */
-export async function expectDeltaThenReconciliation(r: Recorder, restReads: () => number, pushStreamOnly: () => void, streamedSize: string, truthSize: string): Promise<void> {
+export async function expectDeltaThenReconciliation(
+  r: Recorder,
+  restReads: () => number,
+  pushStreamOnly: () => void,
+  streamedSize: string,
+  truthSize: string,
+  checkStreamed: (s: AccountSnapshot) => void = () => {},
+): Promise<void> {
   expect(r.snaps.at(-1)!.positions[0]!.size).toBe(truthSize);
   const before = r.snaps.length;
   const reads = restReads();
@@ -40,6 +47,7 @@ export async function expectDeltaThenReconciliation(r: Recorder, restReads: () =
   const k = before + r.snaps.slice(before).findIndex((s) => s.positions[0]?.size === streamedSize);
   expect(r.readsAt[k]).toBe(reads); // applied from the stream: no REST position read in between
   expect(r.snaps[k]!.positions[0]!.reported?.unrealizedPnl).toBeUndefined(); // the venue's old figures are not shown as current
+  checkStreamed(r.snaps[k]!);
   await waitFor(() => r.snaps.at(-1)?.positions[0]?.size === truthSize, 5_000, 'REST reconciliation');
   expect(restReads()).toBeGreaterThan(reads);
   expect(r.health.at(-1)!.state).toBe('live');

@@ -27,6 +27,7 @@ export function deribitStreams(
   const socket: StreamSocketAdapter = {
     name: '',
     url: wsUrl,
+    lossless: true, // sizes and prices arrive as bare JSON numbers
     appPing: () => ({ jsonrpc: '2.0', id: nextId++, method: 'public/test', params: {} }),
     onOpen: (ctx) => {
       const timestamp = now();
@@ -36,7 +37,7 @@ export function deribitStreams(
     },
     subscribeMarks: tickers,
     onMessage: (msg, ctx) => {
-      if (msg.id === AUTH_ID) {
+      if (Number(msg.id) === AUTH_ID) {
         if (msg.error || !msg.result) {
           ctx.restart('authentication refused');
           return [];
@@ -45,7 +46,7 @@ export function deribitStreams(
         if (ctx.symbols.size) ctx.send(tickers(ctx.symbols));
         return [];
       }
-      if (msg.id === PRIVATE_SUB_ID && Array.isArray(msg.result)) ctx.confirm();
+      if (Number(msg.id) === PRIVATE_SUB_ID && Array.isArray(msg.result)) ctx.confirm();
       if (msg.method !== 'subscription') return [];
       const params = (msg.params ?? {}) as Row;
       const channel = String(params.channel ?? '');

@@ -6,6 +6,7 @@
 // messages become StreamEvents.
 import type { StreamDown, StreamEvent } from '../../streamEvents';
 import { decimalField, millisField } from './decimals';
+import { parseLosslessJson } from './losslessJson';
 import { ManagedSocket, tunedSocketOptions } from './managedSocket';
 import type { SessionTuning } from './sessionOptions';
 import type { StreamHandlers, VenueStreams } from './venueStreams';
@@ -29,6 +30,8 @@ export interface StreamSocketAdapter {
   url: string | (() => Promise<string>);
   /** Application-level ping (Bybit {"op":"ping"}, OKX "ping", ...); any reply counts as the pong. Absent: WebSocket ping frames. */
   appPing?: () => unknown;
+  /** The venue sends money as bare JSON numbers (Deribit): keep them as their exact text, never a float. */
+  lossless?: boolean;
   /** No message for this long = silent stall (0 or absent: rely on pings), e.g. while marks must tick. */
   idleTimeoutMs?: (symbols: ReadonlySet<string>) => number;
   /** Authenticate and/or subscribe on every (re)connect. */
@@ -111,6 +114,7 @@ export class StreamSet implements VenueStreams {
       ...tunedSocketOptions(this.deps.tuning, this.deps.random, this.deps.now),
       ...(adapter.idleTimeoutMs ? { idleTimeoutMs: () => adapter.idleTimeoutMs!(this.symbols) } : {}),
       ...(adapter.appPing ? { appPing: adapter.appPing } : {}),
+      ...(adapter.lossless ? { parse: parseLosslessJson } : {}),
       onOpen: (socket) => {
         entry.up = false;
         const connection = ++entry.connections;
