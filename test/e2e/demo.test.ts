@@ -290,13 +290,24 @@ describe('headless mode on the demo account', () => {
     const state = await api.call('state.get', {});
     const account = state.accounts[0]!;
     await go(`#/history/${encodeURIComponent(account.id)}`);
+    // The view opens on the last 24 h; the charts stay on screen while a new range is read, so wait
+    // for the answer to this click (a later load count, not busy) and for the charts drawn from it.
+    const loadsBefore = Number(await page.getAttribute('[data-testid="history-summary"]', 'data-loads'));
     await page.selectOption('[data-testid="history-range"]', '1h');
     await page.click('[data-testid="history-load"]');
-    await page.waitForSelector('[data-testid="history-summary"]');
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll('[data-testid="chart"]')].every(
-        (c) => Number((c as HTMLElement).dataset.drawnPoints) >= 0,
-      ),
+    await page.waitForFunction(
+      (before) => {
+        const summary = document.querySelector<HTMLElement>('[data-testid="history-summary"]');
+        return (
+          summary !== null &&
+          Number(summary.dataset.loads) > before &&
+          summary.getAttribute('aria-busy') === 'false' &&
+          [...document.querySelectorAll('[data-testid="chart"]')].every(
+            (c) => Number((c as HTMLElement).dataset.drawnPoints) >= 0,
+          )
+        );
+      },
+      loadsBefore,
     );
     const points = Number(
       await page.$eval('[data-testid="history-summary"]', (p) => (p as HTMLElement).dataset.points),
