@@ -51,12 +51,14 @@ export class Monitor {
   private alertListeners = new Set<(alert: AlertView, previous: AlertView | undefined) => void>();
   private frameRequested = false;
   private lastFlush = 0;
+  private lastMessageAt: number | null = null;
 
   constructor(private readonly transport: Transport) {
     transport.subscribe((event) => this.onEvent(event));
     transport.onConnection((state) => {
       this.connection = state;
       if (state === 'open') void this.reload();
+      else if (this.lastMessageAt !== null) this.lastUpdateAt = this.lastMessageAt;
     });
     setInterval(() => (this.now = Date.now()), 1000);
   }
@@ -77,7 +79,7 @@ export class Monitor {
       return;
     }
     this.status = state.result.status;
-    this.lastUpdateAt = Date.now();
+    this.noteMessage();
     this.accounts = state.result.accounts.filter((a) => !this.removed.has(a.id));
     if (alerts.ok) this.alerts = alerts.result;
     if (settings.ok) this.settings = settings.result;
@@ -156,8 +158,18 @@ export class Monitor {
     return () => this.alertListeners.delete(listener);
   }
 
+  /**
+   * The reactive `lastUpdateAt` is refreshed at most once a second (and exactly when the connection
+   * drops), not on every message: a busy feed would otherwise pay a reactive update per message.
+   */
+  private noteMessage(): void {
+    const at = Date.now();
+    this.lastMessageAt = at;
+    if (this.lastUpdateAt === null || at - this.lastUpdateAt >= 1000) this.lastUpdateAt = at;
+  }
+
   private onEvent(event: ApiEvent): void {
-    this.lastUpdateAt = Date.now();
+    this.noteMessage();
     if (event.type === 'status') this.status = event.status;
     else if (event.type === 'alert') {
       const known = this.alerts.find((a) => a.id === event.alert.id);
@@ -194,8 +206,10 @@ export class Monitor {
       this.accounts = next;
     };
     // Hidden windows get no animation frames; fall back to a timer so data never goes stale there.
+    // The state change runs in its own task right after a frame, not inside the frame: the render's
+    // script and the next frame's layout and paint are then two tasks, never one long one.
     if (typeof document !== 'undefined' && document.visibilityState === 'visible')
-      requestAnimationFrame(flush);
+      requestAnimationFrame(() => setTimeout(flush, 0));
     else setTimeout(flush, 100);
   }
 }
