@@ -10,6 +10,7 @@ import { CandleFileError, readCandleFile, readFundingFile } from '../../backtest
 import { formatResult } from '../../backtest/format';
 import { V3_MODEL_SIGMA, type BookOptions } from '../../backtest/replay';
 import { BacktestTotals, buildJson, runBacktestFile } from '../../backtest/run';
+import { calibrationFor, type ForecastParams } from '../../domain/forecast';
 import { DEFAULT_PARAMS_FILE, loadForecastParams } from '../../forecast/params';
 import type { CliCommand } from '../io';
 
@@ -91,19 +92,24 @@ export const runBacktest: CliCommand = async (argv, io) => {
   try {
     const funding = args.funding ? readFundingFile(args.funding) : undefined;
     let policy: Partial<BookOptions> = {};
+    let appParams: ForecastParams | null = null;
     if (args.policy === 'app') {
       const loaded = loadForecastParams(args.params ?? DEFAULT_PARAMS_FILE);
       if (loaded.warning) {
         io.stderr.write(`backtest: ${loaded.warning}; use --policy walk-forward or --params FILE\n`);
         return 2;
       }
-      policy = { modelSigma: loaded.params.sigmaTermStructure ? V3_MODEL_SIGMA : undefined, fixedCalibration: loaded.params.calibration };
+      appParams = loaded.params;
+      policy = { modelSigma: loaded.params.sigmaTermStructure ? V3_MODEL_SIGMA : undefined };
     }
     const totals = new BacktestTotals();
     for (const file of args.candles) {
       const series = readCandleFile(file, { allowGaps: args.allowGaps });
+      // The app's maps for this file's symbol (its calibration class), as the app would pick them.
+      const symbol = /_([A-Z0-9]+USDT)_/.exec(series.name)?.[1];
       const book = {
         ...policy,
+        ...(appParams ? { fixedCalibration: calibrationFor(appParams, symbol ? [symbol] : []) } : {}),
         ...(args.mmr !== null ? { mmr: args.mmr } : {}),
         ...(args.openEveryMin !== null ? { openEveryMin: args.openEveryMin } : {}),
         ...(args.holdMin !== null ? { holdMin: args.holdMin } : {}),
