@@ -25,6 +25,7 @@ import {
   type PooledParams,
   type PoolScheme,
 } from '../src/backtest/pooled';
+import { interpolateAtBudget } from '../src/backtest/metrics';
 import { DEFAULT_BOOK, type BookOptions } from '../src/backtest/replay';
 import {
   BacktestTotals,
@@ -55,6 +56,11 @@ export interface FileResult {
   best: Record<RuleName, { recall15m: number | null; threshold: number | null; fa: number | null }>;
   /** Share of position-bars in alert at the best point (≥ ALWAYS_ON = the always-on artefact). */
   bestShare?: Record<RuleName, number | null>;
+  /**
+   * recall@15 interpolated at exactly the budget between the two grid points around it (null when even
+   * the loosest point stays under the budget, i.e. the rule never spends it: the always-on case).
+   */
+  atBudget?: Record<RuleName, number | null>;
   /** The same reading with always-on points excluded (every rule alike). */
   bestReal?: Record<RuleName, { recall15m: number | null; threshold: number | null; fa: number | null }>;
   brierSkill: Record<string, number | null>;
@@ -197,6 +203,13 @@ function summarise(file: string, json: BacktestJson, totals: BacktestTotals): Fi
         RULE_ORDER.map((r) => [
           r,
           best[r].threshold === null ? null : (shares[r][THRESHOLDS[r].indexOf(best[r].threshold!)] ?? null),
+        ]),
+      ) as Record<RuleName, number | null>,
+      atBudget: Object.fromEntries(
+        RULE_ORDER.map((r) => [
+          r,
+          interpolateAtBudget(pop.rules[r].operatingPoints, EVAL_BUDGET, (p) => ({ recall15m: p.recall15m }))
+            ?.recall15m ?? null,
         ]),
       ) as Record<RuleName, number | null>,
       bestReal: Object.fromEntries(
@@ -382,7 +395,7 @@ async function main(): Promise<void> {
   const files = candleFiles(args.data, args.match);
   if (files.length === 0) throw new Error('no candle files matched');
   const started = Date.now();
-  const pool = async <T>(label: string, run: (file: string) => Promise<T>): Promise<T[]> => {
+  const pool = async <T,>(label: string, run: (file: string) => Promise<T>): Promise<T[]> => {
     const results: T[] = new Array(files.length);
     let next = 0;
     const worker = async (): Promise<void> => {
