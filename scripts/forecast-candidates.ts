@@ -4,7 +4,9 @@
 //     fitted on the other assets (leave one asset out), signed buckets vs |z| buckets, QLIKE loss;
 //   - jump clustering: is a jump (|1-minute return| ≥ 4 σ) more likely in the next hour after a recent
 //     jump than the σ state alone says (same σ_fast/σ_slow bucket)?
-//   npx tsx scripts/forecast-candidates.ts --data DIR [--data DIR2] [--match SUBSTR ...] [--cache DIR]
+//   - market-wide stress (with --leader BTC 5m/15m files overlapping the alt months): the alt's next hour
+//     after a BTC bar, by the BTC bar's z and whether the alt itself had already moved.
+//   npx tsx scripts/forecast-candidates.ts --data DIR [--data DIR2] [--match SUBSTR ...] [--cache DIR] [--leader FILE ...]
 // Every 15 minutes after a one-day warm-up; σ = the v3 model's 1-hour σ (horizon term structure).
 import { basename } from 'node:path';
 import { assetClassOf, assetOfFile } from '../src/backtest/pooled';
@@ -168,4 +170,72 @@ for (const cls of classes) {
     };
     console.log(`| ${label(R_EDGES, b)} | ${cell(false)} | ${cell(true)} |`);
   }
+}
+
+// Market-wide stress: does a BTC move in the last leader bar (5 or 15 min) predict an alt's adverse
+// hour beyond the alt's own σ, in particular when the alt itself has not moved yet? Leader files are
+// the BTC perpetual 5m/15m files overlapping the alt months (--leader FILE ...).
+const leaders = all('--leader').map((f) => loadSeries(f, cache));
+if (leaders.length > 0) {
+  const Z_L = [-Infinity, -2, -1, 1, 2, Infinity];
+  const rows = Z_L.slice(0, -1).map(() => ({ n: 0, down: 0, nQuiet: 0, downQuiet: 0, up: 0 }));
+  let altsUsed: string[] = [];
+  for (const f of files) {
+    const a = loadSeries(f, cache);
+    if (a.intervalMin !== 1 || assetClassOf(assetOfFile(basename(f))) !== 'alts') continue;
+    const L = leaders.find((l) => l.time[0]! <= a.time[0]! && l.time[l.time.length - 1]! >= a.time[a.time.length - 1]!);
+    if (!L) continue;
+    altsUsed.push(`${basename(f)} (leader ${L.name})`);
+    const iv = L.intervalMin;
+    // Alt σ per bar (v3 1-hour σ) indexed by open time.
+    const n = a.close.length;
+    const sig60 = new Float64Array(n);
+    const sigNow = new Float64Array(n);
+    const vol = newVolState();
+    for (let i = 1; i < n; i++) {
+      updateVol(vol, Math.log(a.close[i]! / a.close[i - 1]!), 1, config);
+      sig60[i] = horizonSigmaPerMin(vol, config, H);
+      sigNow[i] = Math.sqrt(Math.max(vol.fastVar, vol.slowVar));
+    }
+    const idx = new Map<number, number>();
+    for (let i = 0; i < n; i++) idx.set(a.time[i]!, i);
+    const lv = newVolState();
+    const lcfg: VolConfig = { ...config, minReturns: 30 };
+    for (let k = 1; k < L.close.length; k++) {
+      const r = Math.log(L.close[k]! / L.close[k - 1]!);
+      const before = Math.sqrt(Math.max(lv.fastVar, lv.slowVar));
+      const ready = lv.count >= lcfg.minReturns && before > 0;
+      updateVol(lv, r, iv, lcfg);
+      if (!ready) continue;
+      // The alt bar that closes when the leader bar closes.
+      const t = idx.get(L.time[k]! + (iv - 1) * 60_000);
+      if (t === undefined || t < 1440 || t + H >= n || !(sig60[t]! > 0)) continue;
+      const zL = r / (before * Math.sqrt(iv));
+      const zA = Math.log(a.close[t]! / a.close[t - iv]!) / (sigNow[t]! * Math.sqrt(iv));
+      const scale = sig60[t]! * Math.sqrt(H);
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = t + 1; i <= t + H; i++) {
+        lo = Math.min(lo, a.low[i]!);
+        hi = Math.max(hi, a.high[i]!);
+      }
+      const down = Math.log(lo / a.close[t]!) <= -2 * scale;
+      const row = rows[bucketOf(Z_L, zL)]!;
+      row.n++;
+      if (down) row.down++;
+      if (Math.log(hi / a.close[t]!) >= 2 * scale) row.up++;
+      if (zA > -1) {
+        row.nQuiet++;
+        if (down) row.downQuiet++;
+      }
+    }
+  }
+  console.log(`\n# market-wide stress: alt's next hour after the last BTC bar, by BTC z (alts: ${altsUsed.join(', ')})`);
+  console.log('| BTC bar z | samples | P(alt down ≥ 2σ√H) % | P(alt up ≥ 2σ√H) % | alt not yet down (own z > −1): samples, P(down) % |');
+  console.log('|---|---|---|---|---|');
+  rows.forEach((r, b) => {
+    if (r.n === 0) return;
+    console.log(`| ${label(Z_L, b)} | ${r.n} | ${pct(r.down / r.n)} | ${pct(r.up / r.n)} | ${r.nQuiet}, ${r.nQuiet > 0 ? pct(r.downQuiet / r.nQuiet) : '—'} |`);
+  });
+  altsUsed = [];
 }
