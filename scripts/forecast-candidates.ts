@@ -1,4 +1,4 @@
-// Evidence for two candidates of issue 12 not built into the model (FORECAST.md §8.9):
+// Evidence for three candidates of issue 12 not built into the model (FORECAST.md §8.9):
 //   - asymmetric volatility: after a fall, does the next hour's variance exceed the model's σ more than
 //     after a rise of the same size? Scored out of sample: variance multipliers per past-return bucket
 //     fitted on the other assets (leave one asset out), signed buckets vs |z| buckets, QLIKE loss;
