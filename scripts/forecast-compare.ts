@@ -79,5 +79,7 @@ if (withInterp.length > 0) {
   });
   const ia = ib.filter((r) => isAlt(r.a.file) && r.margin !== null);
   console.log('');
+  const mi = (k: 'model' | 'fixedDistance' | 'volScaled' | 'mr80'): string => pct(mean(ia.map((r) => r.a.atBudget![k] ?? 0)));
+  console.log(`interpolated at the budget, alts (${ia.length}) mean: model ${mi('model')}, fixed distance ${mi('fixedDistance')}, vol-scaled ${mi('volScaled')}, MR family ${mi('mr80')}`);
   console.log(`interpolated at the budget: model ≥ max(fixed, vol) − 1 on ${ia.filter((r) => r.margin! >= -0.01).length} of ${ia.length} alt files with a model value`);
 }
