@@ -83,6 +83,12 @@ function parseArgs(argv: string[]): Args | string {
   return a;
 }
 
+/** The app's maps for a candle file's symbol ("…_FILUSDT_…" → the alts class); no symbol → the pooled maps. */
+export function appCalibrationForFile(params: ForecastParams, fileName: string): ForecastParams['calibration'] {
+  const symbol = /_([A-Z0-9]+USDT)_/.exec(fileName)?.[1];
+  return calibrationFor(params, symbol ? [symbol] : []);
+}
+
 export const runBacktest: CliCommand = async (argv, io) => {
   const args = parseArgs(argv);
   if (typeof args === 'string') {
@@ -105,11 +111,9 @@ export const runBacktest: CliCommand = async (argv, io) => {
     const totals = new BacktestTotals();
     for (const file of args.candles) {
       const series = readCandleFile(file, { allowGaps: args.allowGaps });
-      // The app's maps for this file's symbol (its calibration class), as the app would pick them.
-      const symbol = /_([A-Z0-9]+USDT)_/.exec(series.name)?.[1];
       const book = {
         ...policy,
-        ...(appParams ? { fixedCalibration: calibrationFor(appParams, symbol ? [symbol] : []) } : {}),
+        ...(appParams ? { fixedCalibration: appCalibrationForFile(appParams, series.name) } : {}),
         ...(args.mmr !== null ? { mmr: args.mmr } : {}),
         ...(args.openEveryMin !== null ? { openEveryMin: args.openEveryMin } : {}),
         ...(args.holdMin !== null ? { holdMin: args.holdMin } : {}),

@@ -7,7 +7,10 @@ import { parseCandleCsv } from '../../../src/backtest/candles';
 import { assetOfFile, buildFolds, fitPooled, foldFor, poolBookFor, type FileContribution } from '../../../src/backtest/pooled';
 import { episodes } from '../../../src/backtest/run';
 import { MarketState } from '../../../src/forecast/marketState';
+import { appCalibrationForFile } from '../../../src/cli/commands/backtest';
+import { loadForecastParams } from '../../../src/forecast/params';
 import {
+  applyCalibration,
   calibrationFor,
   DEFAULT_PARAMS,
   forecastParamsSchema,
@@ -19,6 +22,7 @@ import {
   newVolState,
   rawHitProbability,
   sigmaPerMin,
+  symbolParams,
   updateVol,
   type MarketView,
   type VolConfig,
@@ -197,6 +201,22 @@ describe('calibration per class (calibrationFor)', () => {
     const p60 = (f: ReturnType<typeof run>) => f.levels[0]!.probabilities.find((x) => x.horizonMin === 60)!.probability;
     expect(p60(run(params))).toBeCloseTo(0.1, 6);
     expect(p60(run({ ...params, symbols: { ...params.symbols, BTC: sym('alts') } }))).toBeCloseTo(0.9, 6);
+  });
+});
+
+describe('shipped params.json: classes and the backtest policy', () => {
+  const loaded = loadForecastParams(join(__dirname, '../../../resources/forecast/params.json'));
+  it('loads without warning, with majors and alts maps, and the CLI picks the file symbol\'s class', () => {
+    expect(loaded.warning).toBeNull();
+    const p = loaded.params;
+    expect(Object.keys(p.classCalibration ?? {}).sort()).toEqual(['alts', 'majors']);
+    expect(symbolParams(p, 'BTCUSDT').calibrationClass).toBe('majors');
+    expect(symbolParams(p, 'SOLUSDT').calibrationClass).toBe('alts');
+    expect(appCalibrationForFile(p, 'binance_um_FILUSDT_perp_1m_202306.csv.gz')).toBe(p.classCalibration!.alts);
+    expect(appCalibrationForFile(p, 'binance_spot_ETHUSDT_1m_20210505-20210520.csv')).toBe(p.classCalibration!.majors);
+    expect(appCalibrationForFile(p, 'candles.csv')).toBe(p.calibration);
+    // The majors map lifts a raw probability that the alts map lowers (the v3 finding, §8.8).
+    expect(applyCalibration(p.classCalibration!.majors!['60']!, 0.05)).toBeGreaterThan(applyCalibration(p.classCalibration!.alts!['60']!, 0.05));
   });
 });
 
