@@ -102,6 +102,23 @@ export interface HistoryPoint {
   marginRatio: string | null;
   /** Smallest |distance to liquidation| across positions, signed as in the report. */
   minDistanceToLiquidation: string | null;
+  /**
+   * Additive: each isolated position's and the cross book's distance to its trigger at this point
+   * (absent from older services; empty when the stored report has no position).
+   */
+  subjects?: HistorySubjectDistance[];
+}
+
+/** One subject's distance to its trigger at a history point. */
+export interface HistorySubjectDistance {
+  /** Machine key (`position:BTCUSDT:long`, `cross`); the UI shows it in plain words. */
+  subject: string;
+  /** The symbol whose price triggers it (a cross book: its nearest leg). */
+  symbol: string;
+  /** |distance| from mark to the trigger, fraction of the mark ("0.0123"). */
+  distance: string;
+  /** The trigger (liquidation) price, null when the engine has none. */
+  price: string | null;
 }
 
 export interface HistoryResult {

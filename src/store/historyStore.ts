@@ -3,6 +3,7 @@
 import type { Db } from './db';
 import type { AccountSnapshot, MarginReport } from '../domain/contracts';
 import type { AlertLevel } from '../domain/alerts/levels';
+import { decodeSubjectDistances, encodeSubjectDistances, subjectDistances, subjectDistancesOfJson, type SubjectDistance } from './subjectDistances';
 
 /** One charted point as stored (the api's HistoryPoint has the same shape; the store does not import the api). */
 export interface HistoryPoint {
@@ -10,6 +11,8 @@ export interface HistoryPoint {
   equity: string;
   marginRatio: string | null;
   minDistanceToLiquidation: string | null;
+  /** Each isolated position's and the cross book's |distance| to its trigger, and the trigger price. */
+  subjects: SubjectDistance[];
 }
 
 /** Rollup periods, finest first: 5 minutes and 1 hour. */
@@ -48,12 +51,13 @@ export class HistoryStore {
   constructor(private readonly db: Db) {
     this.insertSnapshotStmt = db.prepare('INSERT INTO snapshots (account_id, as_of_ms, json) VALUES (?, ?, ?)');
     this.insertReportStmt = db.prepare(
-      'INSERT INTO reports (account_id, as_of_ms, equity, margin_ratio, min_distance, level, json) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO reports (account_id, as_of_ms, equity, margin_ratio, min_distance, level, json, subject_distances) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertErrorStmt = db.prepare('INSERT INTO input_errors (account_id, at_ms, message) VALUES (?, ?, ?)');
     // SQLite returns the bare columns of the row holding MAX(): each bucket keeps its worst moment.
     this.rangeStmt = db.prepare(
-      `SELECT MAX(COALESCE(CAST(margin_ratio AS REAL), -1)) AS worst, as_of_ms, equity, margin_ratio, min_distance
+      `SELECT MAX(COALESCE(CAST(margin_ratio AS REAL), -1)) AS worst, as_of_ms, equity, margin_ratio, min_distance,
+              subject_distances, CASE WHEN subject_distances IS NULL THEN json END AS json
        FROM reports WHERE account_id = ? AND as_of_ms >= ? AND as_of_ms <= ?
        GROUP BY CAST((as_of_ms - ?) / ? AS INTEGER) ORDER BY as_of_ms`,
     );
@@ -61,14 +65,15 @@ export class HistoryStore {
     this.latestErrorStmt = db.prepare('SELECT at_ms, message FROM input_errors WHERE account_id = ? ORDER BY at_ms DESC LIMIT 1');
     // Keeps, per hour, the report with the worst margin ratio (ties: the later one).
     this.upsertRollupStmt = db.prepare(
-      `INSERT INTO report_rollups (account_id, period_ms, slot_ms, worst, as_of_ms, equity, margin_ratio, min_distance)
-       VALUES (@accountId, @periodMs, @slotMs, @worst, @asOfMs, @equity, @marginRatio, @minDistance)
+      `INSERT INTO report_rollups (account_id, period_ms, slot_ms, worst, as_of_ms, equity, margin_ratio, min_distance, subject_distances)
+       VALUES (@accountId, @periodMs, @slotMs, @worst, @asOfMs, @equity, @marginRatio, @minDistance, @subjectDistances)
        ON CONFLICT(account_id, period_ms, slot_ms) DO UPDATE SET worst = excluded.worst, as_of_ms = excluded.as_of_ms,
-         equity = excluded.equity, margin_ratio = excluded.margin_ratio, min_distance = excluded.min_distance
+         equity = excluded.equity, margin_ratio = excluded.margin_ratio, min_distance = excluded.min_distance,
+         subject_distances = excluded.subject_distances
        WHERE excluded.worst >= report_rollups.worst`,
     );
     this.rollupRangeStmt = db.prepare(
-      `SELECT MAX(worst) AS worst, as_of_ms, equity, margin_ratio, min_distance
+      `SELECT MAX(worst) AS worst, as_of_ms, equity, margin_ratio, min_distance, subject_distances
        FROM report_rollups WHERE account_id = ? AND period_ms = ? AND slot_ms >= ? AND slot_ms <= ?
        GROUP BY CAST((slot_ms - ?) / ? AS INTEGER) ORDER BY as_of_ms`,
     );
@@ -101,7 +106,8 @@ export class HistoryStore {
   saveReport(accountId: string, report: MarginReport, level: AlertLevel): void {
     const asOfMs = Date.parse(report.asOf);
     const distance = minDistance(report);
-    this.insertReportStmt.run(accountId, asOfMs, report.account.marginBalance, report.account.marginRatio, distance, level, JSON.stringify(report));
+    const subjects = encodeSubjectDistances(subjectDistances(report));
+    this.insertReportStmt.run(accountId, asOfMs, report.account.marginBalance, report.account.marginRatio, distance, level, JSON.stringify(report), subjects);
     const ratio = report.account.marginRatio === null ? -1 : Number(report.account.marginRatio);
     for (const periodMs of ROLLUP_PERIODS_MS) {
       this.upsertRollupStmt.run({
@@ -113,6 +119,7 @@ export class HistoryStore {
         equity: report.account.marginBalance,
         marginRatio: report.account.marginRatio,
         minDistance: distance,
+        subjectDistances: subjects,
       });
     }
   }
@@ -198,6 +205,9 @@ interface HistoryRow {
   equity: string;
   margin_ratio: string | null;
   min_distance: string | null;
+  subject_distances: string | null;
+  /** The report itself, selected only for rows stored before per-subject distances were kept. */
+  json?: string | null;
 }
 
 function toPoint(row: HistoryRow): HistoryPoint {
@@ -206,6 +216,7 @@ function toPoint(row: HistoryRow): HistoryPoint {
     equity: row.equity,
     marginRatio: row.margin_ratio,
     minDistanceToLiquidation: row.min_distance,
+    subjects: decodeSubjectDistances(row.subject_distances) ?? subjectDistancesOfJson(row.json ?? null),
   };
 }
 

@@ -1,19 +1,12 @@
 // Against a synthetic service whose pushes the test controls: the account page's collateral breakdown
 // and collateral-risk sentences (only when the report has collateral), and the storage health banners
 // (red while the database cannot save, amber on low disk) appearing and clearing with the status.
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHeadlessServer, type HeadlessServer } from '../../src/headless/server';
-import {
-  launchChromium,
-  repoRoot,
-  runAxe,
-  screenshot,
-  seriousOnly,
-  watchPageProblems,
-} from './support/browser';
+import type { HeadlessServer } from '../../src/headless/server';
+import { runAxe, screenshot, seriousOnly } from './support/browser';
 import { SyntheticMonitor } from './support/synthetic-monitor';
+import { closeSyntheticWindow, openSyntheticWindow } from './support/synthetic-window';
 
 describe('account collateral and storage health in the window', () => {
   let api: SyntheticMonitor;
@@ -23,20 +16,13 @@ describe('account collateral and storage health in the window', () => {
   let problems: string[];
 
   beforeAll(async () => {
-    api = new SyntheticMonitor({ accounts: 1, positionsPerAccount: 2, historyDays: 1 });
-    server = await startHeadlessServer({ api, port: 0, staticDir: resolve(repoRoot, 'dist-ui') });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    problems = watchPageProblems(page);
-    await page.goto(server.url);
-    await page.waitForSelector('[data-testid="positions-table"] tbody tr[data-key]');
+    ({ api, server, browser, page, problems } = await openSyntheticWindow({
+      monitor: { accounts: 1, positionsPerAccount: 2, historyDays: 1 },
+      viewport: { width: 1280, height: 900 },
+    }));
   });
 
-  afterAll(async () => {
-    api?.stop();
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => closeSyntheticWindow({ api, server, browser }));
 
   it('shows the collateral breakdown and its risk sentences only when the report has collateral', async () => {
     await page.evaluate(() => (location.hash = '#/account/syn-0'));

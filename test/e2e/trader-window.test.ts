@@ -2,20 +2,13 @@
 // pushes the test controls exactly: the positions table at 1024 px, browser notifications and the
 // audible alarm (window.Notification and AudioContext stubbed and recorded), the tab title and
 // favicon, toasts, the unreached-critical banner, keyboard focus and the disconnected state.
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHeadlessServer, type HeadlessServer } from '../../src/headless/server';
-import {
-  launchChromium,
-  repoRoot,
-  runAxe,
-  screenshot,
-  seriousOnly,
-  watchPageProblems,
-} from './support/browser';
+import type { HeadlessServer } from '../../src/headless/server';
+import { runAxe, screenshot, seriousOnly } from './support/browser';
 import { browserRecord, stubBrowserChannels } from './support/browser-stubs';
 import { SyntheticMonitor } from './support/synthetic-monitor';
+import { closeSyntheticWindow, openSyntheticWindow } from './support/synthetic-window';
 
 const recorded = browserRecord;
 
@@ -29,21 +22,14 @@ describe('the trader window in a browser tab', () => {
   let problems: string[];
 
   beforeAll(async () => {
-    api = new SyntheticMonitor({ accounts: 1, positionsPerAccount: 12, historyDays: 1 });
-    server = await startHeadlessServer({ api, port: 0, staticDir: resolve(repoRoot, 'dist-ui') });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
-    problems = watchPageProblems(page);
-    await page.addInitScript(stubBrowserChannels('granted'));
-    await page.goto(server.url);
-    await page.waitForSelector('[data-testid="positions-table"] tbody tr[data-key]');
+    ({ api, server, browser, page, problems } = await openSyntheticWindow({
+      monitor: { accounts: 1, positionsPerAccount: 12, historyDays: 1 },
+      viewport: { width: 1024, height: 700 },
+      initScript: stubBrowserChannels('granted'),
+    }));
   });
 
-  afterAll(async () => {
-    api?.stop();
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => closeSyntheticWindow({ api, server, browser }));
 
   it('fits 1024 px with no horizontal scroll, level first and visible on every row, most endangered first', async () => {
     api.pushAlert(SyntheticMonitor.alert('w1', 'warning', 'position:SYN7USDT:both'));

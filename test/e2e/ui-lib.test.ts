@@ -13,15 +13,19 @@ import {
   formatStep,
 } from '../../src/ui/lib/format';
 import { worstDanger } from '../../src/ui/lib/danger';
-import { alertsCsv, historyCsv, seriesOf } from '../../src/ui/lib/history';
+import { alertMarkers, alertsCsv, historyCsv, seriesOf, subjectSeries } from '../../src/ui/lib/history';
 import { thresholdsFrom } from '../../src/ui/lib/levels';
 import { isNews, nextToasts } from '../../src/ui/lib/monitor.svelte';
 import {
   filterRows,
   nextLevelForecast,
   positionRows,
+  DISTANCE_TOLERANCE,
+  RERANK_MS,
+  RowOrder,
   sortRows,
   type PositionRow,
+  type SortKey,
 } from '../../src/ui/lib/positions';
 import { channelLabel, deliveryWords, subjectLabel } from '../../src/ui/lib/subjects';
 import { parseRoute } from '../../src/ui/lib/router.svelte';
@@ -300,6 +304,53 @@ describe('history CSV', () => {
     // The distance chart plots |distance|: a long and a short never zig-zag across 0.
     expect(seriesOf(result.points, 'minDistanceToLiquidation', true).map((p) => p.value)).toEqual([0.1]);
   });
+
+  it('one series and one percent column per subject, named in words, with its liquidation marker', () => {
+    const point = (at: string, cross: string, btc: string | null) => ({
+      at,
+      equity: '1000',
+      marginRatio: '0.3',
+      minDistanceToLiquidation: btc ?? cross,
+      subjects: [
+        { subject: 'cross', symbol: 'ETHUSDT', distance: cross, price: '4000' },
+        ...(btc === null
+          ? []
+          : [{ subject: 'position:BTCUSDT:short', symbol: 'BTCUSDT', distance: btc, price: '70000' }]),
+      ],
+    });
+    const result: HistoryResult = {
+      accountId: 'a1',
+      from: '2024-05-01T00:00:00Z',
+      to: '2024-05-01T01:00:00Z',
+      alerts: [
+        alertView({
+          openedAt: '2024-05-01T00:01:00.000Z',
+          subject: 'liquidated:position:BTCUSDT:short',
+          title: 'Liquidated',
+        }),
+      ],
+      points: [
+        point('2024-05-01T00:00:00.000Z', '0.2', '0.0123'),
+        point('2024-05-01T00:02:00.000Z', '0.19', null),
+      ],
+    };
+    const series = subjectSeries(result.points, account());
+    expect(series.map((s) => [s.subject, s.label, s.points.map((p) => p.value)])).toEqual([
+      ['cross', 'cross book', [0.2, 0.19]],
+      ['position:BTCUSDT:short', 'BTCUSDT short (isolated)', [0.0123]],
+    ]);
+    expect(alertMarkers(result.alerts)[0]).toMatchObject({
+      tone: 'liquidation',
+      subject: 'position:BTCUSDT:short',
+    });
+    expect(historyCsv(result, account()).split('\r\n').slice(0, 3)).toEqual([
+      'time_utc,equity,margin_ratio_pct,distance_to_liquidation_pct,distance_pct cross book,distance_pct BTCUSDT short (isolated),alerts',
+      '2024-05-01T00:00:00.000Z,1000,30,1.23,20,1.23,',
+      '2024-05-01T00:02:00.000Z,1000,30,19,19,,Critical: Liquidated',
+    ]);
+    // An older service: no per-subject series (the view falls back to the closest position).
+    expect(subjectSeries([{ ...result.points[0]!, subjects: undefined }])).toEqual([]);
+  });
 });
 
 function alertView(overrides: Partial<AlertView> = {}): AlertView {
@@ -348,6 +399,56 @@ describe('trader-facing positions table', () => {
       'warn-never-far',
       'ok-near',
     ]);
+  });
+
+  it('holds the row order through small moves, re-ranks at once on a level change or a real crossing', () => {
+    const base = positionRows([account()], [])[0]!;
+    const row = (key: string, level: PositionRow['level'], distance: string) => ({
+      ...base,
+      key,
+      level,
+      medianMinutes: null,
+      distanceToLiquidation: distance,
+    });
+    const order = new RowOrder();
+    const keys = (rows: PositionRow[]) => rows.map((r) => r.key);
+    const at = (rows: PositionRow[], key: SortKey = 'danger', t = 0) => keys(order.apply(rows, key, 1, t));
+    expect(at([row('a', 'ok', '0.100'), row('b', 'ok', '0.101'), row('c', 'ok', '-0.3')])).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+    // Jitter of a few basis points: the order holds and the figures are the new ones.
+    const jitter = [row('a', 'ok', '0.102'), row('b', 'ok', '-0.099'), row('c', 'ok', '0.3')];
+    expect(at(jitter)).toEqual(['a', 'b', 'c']);
+    expect(order.apply(jitter, 'danger', 1, 0)[1]!.distanceToLiquidation).toBe('-0.099');
+    // b is now clearly closer than a (more than DISTANCE_TOLERANCE): re-ranked at once.
+    const b = 0.102 * (1 - DISTANCE_TOLERANCE) - 0.001;
+    expect(at([row('a', 'ok', '0.102'), row('b', 'ok', String(b)), row('c', 'ok', '0.3')])).toEqual([
+      'b',
+      'a',
+      'c',
+    ]);
+    // A level change is never held back.
+    expect(at([row('a', 'ok', '0.102'), row('b', 'ok', '0.1'), row('c', 'warning', '0.3')])).toEqual([
+      'c',
+      'b',
+      'a',
+    ]);
+    // Nor is a new row.
+    const four = [
+      row('a', 'ok', '0.1'),
+      row('b', 'ok', '0.1'),
+      row('c', 'warning', '0.3'),
+      row('d', 'critical', '0.5'),
+    ];
+    expect(at(four)).toEqual(['d', 'c', 'a', 'b']);
+    // Other sorts re-rank every RERANK_MS.
+    const bySymbol = keys(sortRows(four, 'symbol', 1));
+    expect(at(four, 'symbol', 10)).toEqual(bySymbol);
+    const renamed = four.map((r) => ({ ...r, symbol: r.key === 'd' ? 'AAA' : r.symbol }));
+    expect(at(renamed, 'symbol', 10 + RERANK_MS - 1)).toEqual(bySymbol);
+    expect(at(renamed, 'symbol', 10 + RERANK_MS)[0]).toBe('d');
   });
 
   it('adds P&L, ROE, leverage, margin, funding, units and the distance to the margin-call trigger', () => {

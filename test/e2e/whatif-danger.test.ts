@@ -1,20 +1,13 @@
 // Against a synthetic service whose pushes the test controls: the what-if view's per-asset shocks
 // (positions' base assets and collateral assets, each sent under the keys the service applies) next to
 // the default single shock, and the danger strip's collateral-risk line and "or …" alternatives.
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DangerSubjectView } from '../../src/api/messages';
-import { startHeadlessServer, type HeadlessServer } from '../../src/headless/server';
-import {
-  launchChromium,
-  repoRoot,
-  runAxe,
-  screenshot,
-  seriousOnly,
-  watchPageProblems,
-} from './support/browser';
+import type { HeadlessServer } from '../../src/headless/server';
+import { runAxe, screenshot, seriousOnly } from './support/browser';
 import { SyntheticMonitor } from './support/synthetic-monitor';
+import { closeSyntheticWindow, openSyntheticWindow } from './support/synthetic-window';
 
 function subject(overrides: Partial<DangerSubjectView>): DangerSubjectView {
   return {
@@ -45,40 +38,42 @@ describe('what-if per asset and the danger strip extras', () => {
   let problems: string[];
 
   beforeAll(async () => {
-    api = new SyntheticMonitor({ accounts: 1, positionsPerAccount: 2, historyDays: 1 });
-    api.updateAccount(0, (a) => ({
-      ...a,
-      report: a.report && {
-        ...a.report,
-        account: {
-          ...a.report.account,
-          collateral: [
-            { asset: 'USDT', amount: '1000', price: '1', value: '1000', haircut: '0', linkedSymbol: null },
-            {
-              asset: 'BTC',
-              amount: '0.5',
-              price: '60000',
-              value: '28500',
-              haircut: '0.05',
-              linkedSymbol: null,
+    ({ api, server, browser, page, problems } = await openSyntheticWindow({
+      monitor: { accounts: 1, positionsPerAccount: 2, historyDays: 1 },
+      viewport: { width: 1280, height: 900 },
+      prepare: (synthetic) => {
+        synthetic.updateAccount(0, (a) => ({
+          ...a,
+          report: a.report && {
+            ...a.report,
+            account: {
+              ...a.report.account,
+              collateral: [
+                {
+                  asset: 'USDT',
+                  amount: '1000',
+                  price: '1',
+                  value: '1000',
+                  haircut: '0',
+                  linkedSymbol: null,
+                },
+                {
+                  asset: 'BTC',
+                  amount: '0.5',
+                  price: '60000',
+                  value: '28500',
+                  haircut: '0.05',
+                  linkedSymbol: null,
+                },
+              ],
             },
-          ],
-        },
+          },
+        }));
       },
     }));
-    server = await startHeadlessServer({ api, port: 0, staticDir: resolve(repoRoot, 'dist-ui') });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    problems = watchPageProblems(page);
-    await page.goto(server.url);
-    await page.waitForSelector('[data-testid="positions-table"] tbody tr[data-key]');
   });
 
-  afterAll(async () => {
-    api?.stop();
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => closeSyntheticWindow({ api, server, browser }));
 
   it('keeps the single shock as the default and shocks each asset, collateral included, on request', async () => {
     await page.evaluate(() => (location.hash = '#/whatif/syn-0'));

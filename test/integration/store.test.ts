@@ -113,6 +113,52 @@ describe('SQLite store', () => {
     migrated.close();
   });
 
+  it('keeps per-subject distances with each point, raw and rolled up', () => {
+    const db = openDatabase(tempFile());
+    const store = new HistoryStore(db);
+    const withPositions = (asOfMs: number, ratio: string, solDistance: string): MarginReport => ({
+      ...report(asOfMs, ratio),
+      positions: [
+        { symbol: 'BTCUSDT', positionSide: 'both', marginMode: 'cross', notional: '1', unrealizedPnl: '0', initialMargin: '1', maintenanceRate: '0', maintenanceAmount: '0', maintenanceMargin: '0', liquidationPrice: '50000', bankruptcyPrice: null, distanceToLiquidation: '-0.2', reduceToTarget: null, triggerPrices: [], discrepancy: null },
+        { symbol: 'SOLUSDT', positionSide: 'both', marginMode: 'isolated', notional: '1', unrealizedPnl: '0', initialMargin: '1', maintenanceRate: '0', maintenanceAmount: '0', maintenanceMargin: '0', liquidationPrice: '150', bankruptcyPrice: null, distanceToLiquidation: solDistance, reduceToTarget: null, triggerPrices: [], discrepancy: null },
+      ],
+    });
+    for (let i = 0; i < 48; i++) store.saveReport('a', withPositions(i * 300_000, i === 30 ? '0.9' : '0.2', i === 30 ? '0.01' : '0.05'), 'ok');
+    const raw = store.history('a', 0, 48 * 300_000, 1000);
+    expect(raw[30]!.subjects).toEqual([
+      { subject: 'cross', symbol: 'BTCUSDT', distance: '0.2', price: '50000' },
+      { subject: 'position:SOLUSDT:both', symbol: 'SOLUSDT', distance: '0.01', price: '150' },
+    ]);
+    // Hourly buckets (from the rollups) carry the distances of the report they keep (its worst moment).
+    const hourly = store.history('a', 0, 4 * 3_600_000 - 1, 4);
+    expect(hourly[2]!.marginRatio).toBe('0.9');
+    expect(hourly[2]!.subjects.find((d) => d.subject === 'position:SOLUSDT:both')?.distance).toBe('0.01');
+    db.close();
+  });
+
+  it('migrates an older file: rollups get per-subject distances from their reports, old raw rows read from their JSON', () => {
+    const file = tempFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const old = new Database(file);
+    for (const m of MIGRATIONS.filter((m) => m.version <= 5)) m.up(old);
+    old.pragma('user_version = 5');
+    const stored = {
+      ...report(60_000, '0.5'),
+      positions: [{ symbol: 'ETHUSDT', positionSide: 'short', marginMode: 'isolated', notional: '1', unrealizedPnl: '0', initialMargin: '1', maintenanceRate: '0', maintenanceAmount: '0', maintenanceMargin: '0', liquidationPrice: '4100', bankruptcyPrice: null, distanceToLiquidation: '0.025', reduceToTarget: null, triggerPrices: [], discrepancy: null }],
+    };
+    old.prepare("INSERT INTO reports (account_id, as_of_ms, equity, margin_ratio, min_distance, level, json) VALUES ('a', 60000, '1000', '0.5', '0.025', 'ok', ?)").run(JSON.stringify(stored));
+    old.prepare("INSERT INTO reports (account_id, as_of_ms, equity, margin_ratio, min_distance, level, json) VALUES ('a', 120000, '1000', '0.4', NULL, 'ok', 'not json')").run();
+    old.prepare("INSERT INTO report_rollups (account_id, period_ms, slot_ms, worst, as_of_ms, equity, margin_ratio, min_distance) VALUES ('a', 3600000, 0, 0.5, 60000, '1000', '0.5', '0.025')").run();
+    old.close();
+    const db = openDatabase(file);
+    const rollup = db.prepare('SELECT subject_distances FROM report_rollups').get() as { subject_distances: string };
+    expect(JSON.parse(rollup.subject_distances)).toEqual([['position:ETHUSDT:short', 'ETHUSDT', '0.025', '4100']]);
+    const points = new HistoryStore(db).history('a', 0, 180_000, 100);
+    expect(points.map((p) => p.subjects)).toEqual([[{ subject: 'position:ETHUSDT:short', symbol: 'ETHUSDT', distance: '0.025', price: '4100' }], []]);
+    expect(points.map((p) => p.marginRatio)).toEqual(['0.5', '0.4']);
+    db.close();
+  });
+
   it('keeps 1-minute mark candles, widening a minute seen twice, and merges them for long ranges', () => {
     const db = openDatabase(tempFile());
     const store = new HistoryStore(db);

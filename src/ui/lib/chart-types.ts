@@ -12,4 +12,13 @@ export interface ChartMarker {
   time: number;
   text: string;
   tone: 'alert' | 'closed' | 'liquidation';
+  /** The subject it is about (`position:BTCUSDT:long`, `cross`): drawn on that subject's series when shown. */
+  subject?: string;
+}
+/** One line of a multi-series chart, named in plain words. */
+export interface ChartSeries {
+  label: string;
+  /** Machine key of what it plots, to put that subject's markers on it. */
+  subject?: string;
+  points: ChartPoint[];
 }

@@ -4,7 +4,7 @@
 import type { AccountView } from '../../api/messages';
 import { levelRank, type AlertLevel } from './levels';
 import type { PositionRow } from './positions';
-import { sortRows } from './positions';
+import { mostEndangered } from './positions';
 
 /** The fields of the danger model's per-subject verdict the strip shows. */
 export interface DangerSubjectLike {
@@ -119,11 +119,7 @@ export function worstDanger(accounts: AccountView[], rowsOf: () => PositionRow[]
     if (verdict) item = verdict.worst ? fromVerdict(account, verdict.worst) : null;
     else {
       rows ??= rowsOf();
-      const top = sortRows(
-        rows.filter((r) => r.accountId === account.id),
-        'danger',
-        1,
-      )[0];
+      const top = mostEndangered(rows.filter((r) => r.accountId === account.id));
       item = top ? fromRow(top, account) : null;
     }
     if (item && (!best || worse(item, best))) best = item;

@@ -27,20 +27,26 @@ function parse(value: string | null | undefined): Decimal | null {
   }
 }
 
-/** A price or size rounded to the instrument's step (tick or lot) when known, else to `fallbackDp`. */
-export function formatStep(value: string | null | undefined, step?: string | null, fallbackDp = 2): string {
-  // Live tables re-render the same strings many times a second: remember recent results.
-  const key = `${value}|${step}|${fallbackDp}`;
-  const cached = stepCache.get(key);
-  if (cached !== undefined) return cached;
-  const text = formatStepUncached(value, step, fallbackDp);
-  if (stepCache.size >= STEP_CACHE_LIMIT) stepCache.clear();
-  stepCache.set(key, text);
-  return text;
+/**
+ * Live tables re-render the same decimal strings many times a second, and decimal.js is the costly
+ * part of a frame: remember recent results of the pure string → string helpers below.
+ */
+const CACHE_LIMIT = 20_000;
+const textCache = new Map<string, string | null>();
+
+function remembered<T extends string | null>(key: string, compute: () => T): T {
+  const cached = textCache.get(key);
+  if (cached !== undefined) return cached as T;
+  const value = compute();
+  if (textCache.size >= CACHE_LIMIT) textCache.clear();
+  textCache.set(key, value);
+  return value;
 }
 
-const STEP_CACHE_LIMIT = 20_000;
-const stepCache = new Map<string, string>();
+/** A price or size rounded to the instrument's step (tick or lot) when known, else to `fallbackDp`. */
+export function formatStep(value: string | null | undefined, step?: string | null, fallbackDp = 2): string {
+  return remembered(`step|${value}|${step}|${fallbackDp}`, () => formatStepUncached(value, step, fallbackDp));
+}
 
 function formatStepUncached(
   value: string | null | undefined,
@@ -70,6 +76,10 @@ export function formatMoney(value: string | null | undefined, asset?: string): s
 /** A ratio string ("0.4636") as a percentage ("46.36 %"). */
 export function formatPercent(value: string | number | null | undefined, dp = 2): string {
   if (value === null || value === undefined) return DASH;
+  return remembered(`pct|${typeof value}|${value}|${dp}`, () => formatPercentUncached(value, dp));
+}
+
+function formatPercentUncached(value: string | number, dp: number): string {
   const d = typeof value === 'number' ? (Number.isFinite(value) ? new Decimal(value) : null) : parse(value);
   if (!d) return DASH;
   return `${group(d.times(100).toFixed(dp, Decimal.ROUND_HALF_UP))} %`;
@@ -124,10 +134,12 @@ export function formatAmount(value: string | null | undefined, asset: string | n
 
 /** A signed ratio as a percentage with an explicit sign ("+1.25 %", "−3.00 %"). */
 export function formatSignedPercent(value: string | null | undefined, dp = 2): string {
-  const d = parse(value);
-  if (!d) return DASH;
-  const text = formatPercent(value, dp);
-  return d.gt(0) ? `+${text}` : text;
+  return remembered(`signed|${value}|${dp}`, () => {
+    const d = parse(value);
+    if (!d) return DASH;
+    const text = formatPercent(value, dp);
+    return d.gt(0) ? `+${text}` : text;
+  });
 }
 
 /** A ratio of two decimal strings (e.g. P&L over margin), null when either is missing or the divisor is 0. */
@@ -135,10 +147,11 @@ export function ratioOf(
   numerator: string | null | undefined,
   denominator: string | null | undefined,
 ): string | null {
-  const n = parse(numerator);
-  const d = parse(denominator);
-  if (!n || !d || d.isZero()) return null;
-  return n.div(d).toString();
+  return remembered(`ratio|${numerator}|${denominator}`, () => {
+    const n = parse(numerator);
+    const d = parse(denominator);
+    return !n || !d || d.isZero() ? null : n.div(d).toString();
+  });
 }
 
 /** Relative distance from `from` to `to` ((to − from) / from), null when either is missing. */
@@ -146,10 +159,11 @@ export function relativeDistance(
   from: string | null | undefined,
   to: string | null | undefined,
 ): string | null {
-  const a = parse(from);
-  const b = parse(to);
-  if (!a || !b || a.isZero()) return null;
-  return b.minus(a).div(a).toString();
+  return remembered(`dist|${from}|${to}`, () => {
+    const a = parse(from);
+    const b = parse(to);
+    return !a || !b || a.isZero() ? null : b.minus(a).div(a).toString();
+  });
 }
 
 /** Local clock time "14:05:09" (connection-lost notes, tooltips). */

@@ -1,10 +1,10 @@
 // Turns a HistoryResult into chart series and CSV. Values are the service's; we only reformat them.
 import Decimal from 'decimal.js';
 import type { AccountView, AlertView, HistoryPoint, HistoryResult } from '../../api/messages';
-import type { ChartMarker, ChartPoint } from './chart-types';
+import type { ChartMarker, ChartPoint, ChartSeries } from './chart-types';
 import { LEVEL_LABELS } from './levels';
 import { toNumber } from './format';
-import { channelLabel, isLiquidationAlert, subjectLabel } from './subjects';
+import { baseSubject, channelLabel, isLiquidationAlert, subjectLabel } from './subjects';
 
 export type HistoryField = 'equity' | 'marginRatio' | 'minDistanceToLiquidation';
 
@@ -20,6 +20,35 @@ export function seriesOf(points: HistoryPoint[], field: HistoryField, absolute =
   return out;
 }
 
+/** Subjects seen in the range: the cross book first, then positions by name. */
+function subjectsIn(points: HistoryPoint[]): string[] {
+  const seen = new Set<string>();
+  for (const p of points) for (const d of p.subjects ?? []) seen.add(d.subject);
+  return [...seen].sort((a, b) => (a === 'cross' ? -1 : b === 'cross' ? 1 : a.localeCompare(b)));
+}
+
+/**
+ * One series per subject (each isolated position, the cross book): its absolute distance to its
+ * trigger over time. Empty when the service keeps no per-subject history (older services).
+ */
+export function subjectSeries(points: HistoryPoint[], account?: AccountView): ChartSeries[] {
+  const bySubject = new Map<string, ChartPoint[]>(subjectsIn(points).map((s) => [s, []]));
+  for (const p of points) {
+    const ms = Date.parse(p.at);
+    if (!Number.isFinite(ms)) continue;
+    for (const d of p.subjects ?? []) {
+      const value = toNumber(d.distance);
+      if (value !== null) bySubject.get(d.subject)?.push({ time: ms / 1000, value: Math.abs(value) });
+    }
+  }
+  return [...bySubject].map(([subject, series]) => {
+    const label = subjectLabel(subject, account);
+    // A position with its own history line is an isolated one, even once it is closed.
+    const named = subject.startsWith('position:') && !label.includes('(') ? `${label} (isolated)` : label;
+    return { subject, label: named, points: series };
+  });
+}
+
 /** Alert openings (level word), closings (small, unlabelled) and liquidations as chart markers. */
 export function alertMarkers(alerts: AlertView[]): ChartMarker[] {
   const out: ChartMarker[] = [];
@@ -28,11 +57,17 @@ export function alertMarkers(alerts: AlertView[]): ChartMarker[] {
     if (Number.isFinite(opened))
       out.push(
         isLiquidationAlert(a)
-          ? { time: opened / 1000, text: 'Liquidated', tone: 'liquidation' }
-          : { time: opened / 1000, text: LEVEL_LABELS[a.level], tone: 'alert' },
+          ? { time: opened / 1000, text: 'Liquidated', tone: 'liquidation', subject: baseSubject(a.subject) }
+          : {
+              time: opened / 1000,
+              text: LEVEL_LABELS[a.level],
+              tone: 'alert',
+              subject: baseSubject(a.subject),
+            },
       );
     const closed = a.closedAt ? Date.parse(a.closedAt) : NaN;
-    if (Number.isFinite(closed)) out.push({ time: closed / 1000, text: '', tone: 'closed' });
+    if (Number.isFinite(closed))
+      out.push({ time: closed / 1000, text: '', tone: 'closed', subject: baseSubject(a.subject) });
   }
   return out;
 }
@@ -55,11 +90,21 @@ function percentOf(value: string | null, absolute = false): string | null {
 }
 
 /**
- * RFC 4180 CSV with UTC ISO times: equity as stored, ratio and distance in percent (exact), and the
- * alerts opened since the previous row ("Critical: title").
+ * RFC 4180 CSV with UTC ISO times: equity as stored, ratio and distances in percent (exact): the
+ * closest position's, then one column per subject (named in words), and the alerts opened since the
+ * previous row ("Critical: title").
  */
-export function historyCsv(result: HistoryResult): string {
-  const lines = ['time_utc,equity,margin_ratio_pct,distance_to_liquidation_pct,alerts'];
+export function historyCsv(result: HistoryResult, account?: AccountView): string {
+  const subjects = subjectsIn(result.points);
+  const header = [
+    'time_utc',
+    'equity',
+    'margin_ratio_pct',
+    'distance_to_liquidation_pct',
+    ...subjects.map((s) => `distance_pct ${subjectLabel(s, account)}`),
+    'alerts',
+  ];
+  const lines = [header.map(csvCell).join(',')];
   const opened = result.alerts
     .map((a) => ({ ms: Date.parse(a.openedAt), text: `${LEVEL_LABELS[a.level]}: ${a.title}` }))
     .filter((a) => Number.isFinite(a.ms))
@@ -70,7 +115,14 @@ export function historyCsv(result: HistoryResult): string {
     const here: string[] = [];
     while (next < opened.length && opened[next]!.ms <= at) here.push(opened[next++]!.text);
     lines.push(
-      [p.at, p.equity, percentOf(p.marginRatio), percentOf(p.minDistanceToLiquidation, true), here.join('; ')]
+      [
+        p.at,
+        p.equity,
+        percentOf(p.marginRatio),
+        percentOf(p.minDistanceToLiquidation, true),
+        ...subjects.map((s) => percentOf(p.subjects?.find((d) => d.subject === s)?.distance ?? null, true)),
+        here.join('; '),
+      ]
         .map((v) => csvCell(v === '' ? null : v))
         .join(','),
     );

@@ -244,6 +244,13 @@ function compareDanger(a: PositionRow, b: PositionRow): number {
   return a.key.localeCompare(b.key);
 }
 
+/** The most endangered row (first in the danger order) without sorting them all; null when none. */
+export function mostEndangered(rows: PositionRow[]): PositionRow | null {
+  let best: PositionRow | null = null;
+  for (const row of rows) if (!best || compareDanger(row, best) < 0) best = row;
+  return best;
+}
+
 export function sortRows(rows: PositionRow[], key: SortKey, direction: 1 | -1): PositionRow[] {
   if (key === 'danger') {
     const sorted = [...rows].sort(compareDanger);
@@ -286,4 +293,73 @@ export function filterRows(rows: PositionRow[], text: string, minLevel: AlertLev
       (needle === '' ||
         `${r.venue} ${r.symbol} ${r.side} ${r.accountName} ${r.marginMode}`.toLowerCase().includes(needle)),
   );
+}
+
+/** How long a held order may lag under a column sort other than danger before the rows are re-ranked. */
+export const RERANK_MS = 2000;
+/**
+ * Under the danger sort, a held order stands while no row sits below one more than this much farther
+ * (relative) from liquidation: distances jittering by a few basis points do not reshuffle the table.
+ */
+export const DISTANCE_TOLERANCE = 0.05;
+
+/** Level and time to trigger only: the part of the danger order that is never held back. */
+function compareUrgency(a: PositionRow, b: PositionRow): number {
+  const byLevel = levelRank(b.level) - levelRank(a.level);
+  if (byLevel !== 0) return byLevel;
+  const ta = a.medianMinutes ?? Infinity;
+  const tb = b.medianMinutes ?? Infinity;
+  return ta === tb ? 0 : ta < tb ? -1 : 1;
+}
+
+/**
+ * The table's row order, kept between updates so rows do not jump under the trader's eye (and the
+ * window does not rewrite every row) on each tick. It re-sorts at once when the sort or the set of rows
+ * changes; under the danger sort when levels or times to trigger fall out of order or a distance moves
+ * past DISTANCE_TOLERANCE; under any other sort every RERANK_MS.
+ */
+export class RowOrder {
+  private keys: string[] = [];
+  private sortedAt = -Infinity;
+  private sortKey: SortKey | null = null;
+  private direction: 1 | -1 = 1;
+
+  apply(rows: PositionRow[], key: SortKey, direction: 1 | -1, nowMs: number): PositionRow[] {
+    const byKey = new Map(rows.map((r) => [r.key, r]));
+    const sameRows =
+      key === this.sortKey &&
+      direction === this.direction &&
+      this.keys.length === rows.length &&
+      this.keys.every((k) => byKey.has(k));
+    if (sameRows) {
+      const held = this.keys.map((k) => byKey.get(k)!);
+      const stands =
+        key === 'danger'
+          ? dangerOrderHolds(direction === 1 ? held : [...held].reverse())
+          : nowMs - this.sortedAt < RERANK_MS;
+      if (stands) return held;
+    }
+    const sorted = sortRows(rows, key, direction);
+    this.keys = sorted.map((r) => r.key);
+    this.sortedAt = nowMs;
+    this.sortKey = key;
+    this.direction = direction;
+    return sorted;
+  }
+}
+
+/** Most endangered first, up to DISTANCE_TOLERANCE on the distance to liquidation. */
+function dangerOrderHolds(rows: PositionRow[]): boolean {
+  let farthest = -Infinity;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (i > 0 && compareUrgency(rows[i - 1]!, row) !== 0) {
+      if (compareUrgency(rows[i - 1]!, row) > 0) return false;
+      farthest = -Infinity; // a new tier: distances compare within it
+    }
+    const d = absOrNull(row.distanceToLiquidation) ?? Infinity;
+    if (d < farthest * (1 - DISTANCE_TOLERANCE)) return false;
+    farthest = Math.max(farthest, d);
+  }
+  return true;
 }

@@ -84,3 +84,11 @@ export async function runAxe(page: Page): Promise<AxeViolation[]> {
 export function seriousOnly(violations: AxeViolation[]): AxeViolation[] {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/** Clicks a download button and returns the downloaded file's lines (CRLF-separated, trailing end trimmed). */
+export async function downloadedLines(page: Page, selector: string): Promise<string[]> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return readFileSync((await download.path())!, 'utf8')
+    .trim()
+    .split('\r\n');
+}

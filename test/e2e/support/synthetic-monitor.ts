@@ -36,6 +36,8 @@ export class SyntheticMonitor implements MonitorApi {
   private accounts: AccountView[];
   private rand = mulberry32(42);
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** Account events pushed by startTicking since construction. */
+  eventsPushed = 0;
   /** Minute points in the last history range before thinning. */
   lastHistoryRawPoints = 0;
   /** Params of every whatif.run call, oldest first (the test checks what the window asked for). */
@@ -141,7 +143,10 @@ export class SyntheticMonitor implements MonitorApi {
     this.timer = setInterval(() => {
       step++;
       this.accounts = this.accounts.map((_, a) => this.account(a, 1 + Math.sin(step / 50) * 0.01));
-      for (const account of this.accounts) this.emit({ type: 'account', account });
+      for (const account of this.accounts) {
+        this.emit({ type: 'account', account });
+        this.eventsPushed++;
+      }
     }, intervalMs);
   }
 
@@ -218,9 +223,26 @@ export class SyntheticMonitor implements MonitorApi {
         equity: equity.toFixed(2),
         marginRatio: (0.3 + 0.2 * Math.sin(t / 3.6e6)).toFixed(4),
         minDistanceToLiquidation: (-0.1 - 0.05 * Math.cos(t / 3.6e6)).toFixed(4),
+        // The cross book (nearest leg SYN0USDT) and one isolated position (SYN3USDT).
+        subjects: [
+          {
+            subject: 'cross',
+            symbol: 'SYN0USDT',
+            distance: (0.1 + 0.05 * Math.cos(t / 3.6e6)).toFixed(4),
+            price: '90.00',
+          },
+          {
+            subject: 'position:SYN3USDT:both',
+            symbol: 'SYN3USDT',
+            distance: (0.2 + 0.1 * Math.sin(t / 7.2e6)).toFixed(4),
+            price: '133.10',
+          },
+        ],
       });
     }
-    const alerts: AlertView[] = [];
+    const alerts = this.alerts.filter(
+      (a) => a.accountId === accountId && a.openedAt >= from && a.openedAt <= to,
+    );
     this.lastHistoryRawPoints = points.length;
     const stride = Math.max(1, Math.ceil(points.length / maxPoints));
     return { accountId, from, to, points: points.filter((_, i) => i % stride === 0), alerts };
