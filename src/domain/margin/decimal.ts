@@ -17,6 +17,24 @@ export function dec(value: string | number | Dec): Dec {
   return new Dec(value);
 }
 
+const MAX_SHARED = 4096;
+const shared = new Map<string, Dec>();
+
+/**
+ * One Dec per distinct string for reference data that repeats across positions and snapshots
+ * (leverage, contract size, fee rates): read once, not once per position. Decimals are immutable, so
+ * sharing one is the same as building a new one from the same string.
+ */
+export function sharedDec(text: string): Dec {
+  let value = shared.get(text);
+  if (value === undefined) {
+    if (shared.size >= MAX_SHARED) shared.clear();
+    value = new Dec(text);
+    shared.set(text, value);
+  }
+  return value;
+}
+
 /** Plain decimal string without exponent; "-0" is normalised to "0". */
 export function plain(value: Dec): string {
   const s = value.toFixed();
