@@ -79,18 +79,52 @@ export interface PrintRule {
 }
 
 export function printWith(rule: PrintRule, value: Dec): string {
-  // Round the plain (unrounded) digit string ourselves: toFixed(decimals, mode) builds a second Decimal
-  // and costs ~4× as much, and a report prints ~10 figures per position. Same result by construction:
-  // truncation drops digits, half-up adds one unit at the last kept decimal when the next digit is ≥ 5
-  // (on the magnitude, i.e. away from zero); checked against toFixed in test/unit/margin/print.test.ts.
-  const text = value.toFixed();
-  const dot = text.indexOf('.');
-  if (dot < 0) return text === '-0' ? '0' : text;
-  const cut = dot + 1 + rule.decimals;
-  if (text.length <= cut) return trimZeros(text);
-  const kept = text.slice(0, rule.decimals === 0 ? dot : cut);
-  const roundUp = rule.mode === 'half-up' && text.charCodeAt(cut) >= 53; // '5'
-  return trimZeros(roundUp ? incrementLastDigit(kept) : kept);
+  // Round the coefficient digits ourselves, reading only as many of decimal.js's base-1e7 words (the
+  // documented read-only d, e, s) as the printed decimals reach: toFixed(decimals, mode) builds a
+  // second Decimal and the full digit string, and a report prints ~8 figures per position. Same result
+  // by construction: truncation drops digits; half-up adds one unit at the last kept decimal when the
+  // first dropped digit is ≥ 5 (on the magnitude, i.e. away from zero). Checked against toFixed in
+  // test/unit/margin/print.test.ts.
+  const words = value.d;
+  if (!words || words.length === 0) return plainRounded(rule, value); // not finite: never from the engine
+  if (words[0] === 0) return '0';
+  // Coefficient digits 0.c₀c₁c₂… × 10^(e+1): `kept` of them reach the last printed decimal.
+  const kept = value.e + 1 + rule.decimals;
+  let digits = String(words[0]);
+  for (let i = 1; digits.length <= kept && i < words.length; i++) {
+    const word = String(words[i]);
+    digits += ZEROS.slice(word.length) + word;
+  }
+  let scaled = kept <= 0 ? '' : digits.length >= kept ? digits.slice(0, kept) : digits + '0'.repeat(kept - digits.length);
+  if (rule.mode === 'half-up' && kept >= 0 && kept < digits.length && digits.charCodeAt(kept) >= 53) {
+    scaled = scaled === '' ? '1' : incrementLastDigit(scaled); // '5'
+  }
+  return fromScaled(scaled, rule.decimals, value.s < 0);
+}
+
+const ZEROS = '0000000';
+
+/** "12345" with 2 decimals → "123.45"; trailing zeros trimmed, "-0" never written. */
+function fromScaled(scaled: string, decimals: number, negative: boolean): string {
+  let end = scaled.length;
+  let trimmed = 0;
+  while (trimmed < decimals && end > 0 && scaled.charCodeAt(end - 1) === 48) {
+    end--;
+    trimmed++;
+  }
+  if (end === 0) return '0';
+  const fraction = decimals - trimmed;
+  let text: string;
+  if (fraction === 0) text = scaled.slice(0, end);
+  else if (end > fraction) text = `${scaled.slice(0, end - fraction)}.${scaled.slice(end - fraction, end)}`;
+  else text = `0.${'0'.repeat(fraction - end)}${scaled.slice(0, end)}`;
+  return negative ? `-${text}` : text;
+}
+
+/** The toFixed path, for values the digit reader does not handle (non-finite). */
+function plainRounded(rule: PrintRule, value: Dec): string {
+  const fixed = value.toFixed(rule.decimals, rule.mode === 'truncate' ? Dec.ROUND_DOWN : Dec.ROUND_HALF_UP);
+  return trimZeros(fixed);
 }
 
 /** "12.50" → "12.5", "3.000" → "3", "-0.0" → "0": figures read "0.025", not "0.02500000". */
