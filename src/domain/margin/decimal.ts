@@ -97,7 +97,7 @@ export function printWith(rule: PrintRule, value: Dec): string {
   }
   let scaled = kept <= 0 ? '' : digits.length >= kept ? digits.slice(0, kept) : digits + '0'.repeat(kept - digits.length);
   if (rule.mode === 'half-up' && kept >= 0 && kept < digits.length && digits.charCodeAt(kept) >= 53) {
-    scaled = scaled === '' ? '1' : incrementLastDigit(scaled); // '5'
+    scaled = incrementDigits(scaled); // '5'
   }
   return fromScaled(scaled, rule.decimals, value.s < 0);
 }
@@ -138,23 +138,13 @@ function trimZeros(fixed: string): string {
   return trimmed === '-0' ? '0' : trimmed;
 }
 
-/** Adds one unit in the last written digit of a (possibly signed) decimal string, carrying left. */
-function incrementLastDigit(text: string): string {
-  const chars = text.split('');
-  let i = chars.length - 1;
-  for (; i >= 0; i--) {
-    const c = chars[i]!;
-    if (c === '.') continue;
-    if (c === '-') break;
-    if (c !== '9') {
-      chars[i] = String.fromCharCode(c.charCodeAt(0) + 1);
-      return chars.join('');
-    }
-    chars[i] = '0';
-  }
-  // Every digit was 9: a new leading 1 after the sign.
-  chars.splice(i + 1, 0, '1');
-  return chars.join('');
+/** Adds one to a string of digits, carrying left: "129" → "130", "99" → "100", "" → "1". */
+function incrementDigits(digits: string): string {
+  let i = digits.length - 1;
+  while (i >= 0 && digits.charCodeAt(i) === 57) i--; // '9'
+  const zeros = '0'.repeat(digits.length - 1 - i);
+  if (i < 0) return `1${zeros}`;
+  return `${digits.slice(0, i)}${String.fromCharCode(digits.charCodeAt(i) + 1)}${zeros}`;
 }
 
 /** Number of decimals written in a decimal string ("64846.98753790" → 8). */
