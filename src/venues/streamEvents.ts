@@ -1,5 +1,6 @@
 // What a venue's stream adapter turns its raw WebSocket messages into: one typed union the session
 // engine understands for every venue. Adapters parse and validate; the engine only applies events.
+import type Decimal from 'decimal.js';
 import type { Position } from '../domain/contracts';
 
 /** A position as the stream carries it: the fields the venue sends, keyed by symbol (and hedge side). */
@@ -31,6 +32,9 @@ export interface MarkTickEvent {
   time: number;
   symbol: string;
   price: string;
+  /** Funding the tick carries too (Binance markPriceUpdate r/T), when it does. */
+  fundingRate?: string;
+  nextFundingTime?: number;
 }
 
 /**
@@ -63,6 +67,8 @@ export interface HeartbeatEvent {
 export interface AccountChangedEvent {
   kind: 'account-changed';
   time: number;
+  /** Why, when the message was unusable (logged): a payload that failed validation. */
+  reason?: string;
 }
 
 export type StreamEvent = PositionDelta | BalanceDelta | MarkTickEvent | OrderEvent | HeartbeatEvent | AccountChangedEvent;
@@ -77,4 +83,22 @@ export interface StreamDown {
   /** Our own age-limit reconnect, not a failure: the data is not in doubt. */
   planned: boolean;
   cause?: unknown;
+}
+
+type DeltaFields = NonNullable<PositionDelta['fields']>;
+
+/**
+ * A PositionDelta from a venue row: amount zero = closed; otherwise the size is |amount| and the side is
+ * the venue's (`side`), else the hedge leg's, else the sign of a one-way amount. `fields` is read only for
+ * an open position (a closed row may carry empty prices).
+ */
+export function positionDelta(
+  at: Pick<PositionDelta, 'time' | 'symbol' | 'positionSide'>,
+  amount: Decimal,
+  fields: () => Omit<DeltaFields, 'side' | 'size'>,
+  side?: DeltaFields['side'],
+): PositionDelta {
+  if (amount.isZero()) return { kind: 'position', ...at, fields: null };
+  const leg = side ?? (at.positionSide === 'both' ? (amount.isNegative() ? 'short' : 'long') : at.positionSide);
+  return { kind: 'position', ...at, fields: { side: leg, size: amount.abs().toFixed(), ...fields() } };
 }

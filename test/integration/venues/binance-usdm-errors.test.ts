@@ -48,7 +48,7 @@ describe('Binance USDⓈ-M errors', () => {
     h.server.clockOffsetMs = offset;
     const snap = await h.session.fetchSnapshot();
     expect(snap.positions).toHaveLength(1);
-    expect(Math.abs(h.session.client.clockOffsetMs + offset)).toBeLessThan(1_000);
+    expect(Math.abs(h.client.clockOffsetMs + offset)).toBeLessThan(1_000);
     expect(h.server.requests.filter((r) => r.path === '/fapi/v1/time')).toHaveLength(1);
   });
 

@@ -70,7 +70,7 @@ describe('Binance USDⓈ-M snapshot', () => {
 
   it('reads hedge mode and a short leg from the docs example rows', async () => {
     h = await startHarness();
-    const account = h.server.account(h.session.client.exchange.apiKey);
+    const account = h.server.account(h.client.exchange.apiKey);
     account.positions[0]!.positionSide = 'SHORT';
     account.positions[0]!.positionAmt = '-0.009';
     const snap = await h.session.fetchSnapshot();

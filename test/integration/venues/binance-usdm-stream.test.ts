@@ -25,20 +25,54 @@ async function startLive(tuning = {}): Promise<Harness> {
 }
 
 describe('Binance USDⓈ-M streams', () => {
-  it('ACCOUNT_UPDATE becomes a snapshot at once; stale reported figures are dropped until REST refreshes them', async () => {
-    h = await startLive();
+  it('ACCOUNT_UPDATE is applied to the snapshot at once, without a REST read; Binance\'s own figures come back with the reconciliation', async () => {
+    h = await startLive({ resyncIntervalMs: 1_500 });
+    await new Promise((r) => setTimeout(r, 300)); // let the post-connect reconciliation finish
+    const restReads = (): number => h!.server.requests.filter((r) => r.path === '/fapi/v3/positionRisk' || r.path === '/fapi/v2/account').length;
+    const readsAtSnapshot: number[] = [];
     const before = h.snapshots.length;
+    const push = h.snapshots.push.bind(h.snapshots);
+    h.snapshots.push = (...s) => (readsAtSnapshot.push(restReads()), push(...s));
+    const readsAtPush = restReads();
     h.server.pushAccountUpdate(API_KEY, update('0.02', '67000', '4.72964781'));
     await waitFor(() => h!.snapshots.slice(before).some((s) => s.positions[0]?.size === '0.02'), 2_000, 'update snapshot');
-    const streamed = h.snapshots.slice(before).find((s) => s.positions[0]?.size === '0.02')!;
+    const k = h.snapshots.slice(before).findIndex((s) => s.positions[0]?.size === '0.02');
+    const streamed = h.snapshots[before + k]!;
+    expect(readsAtSnapshot[k]).toBe(readsAtPush); // the position came by stream, not by a REST read
     expect(streamed.positions[0]!.entryPrice).toBe('67000');
+    // As fresh as the delta: the snapshot's time is the event's time.
+    expect(Date.parse(streamed.asOf)).toBeGreaterThanOrEqual(Date.parse(h.snapshots[before - 1]!.asOf));
     // USDT wallet went up by 1 → the cross wallet (USDT in Multi-Assets) moves by the same amount;
     // the USDC collateral stays as REST read it.
     expect(streamed.crossWalletBalance).toBe('4.72964781');
     expect(streamed.collateral?.[0]).toMatchObject({ asset: 'USDC', amount: '22' });
     expect(streamed.positions[0]!.reported).toBeUndefined();
-    // The follow-up REST resync brings back Binance's own figures.
-    await waitFor(() => h!.snapshots.at(-1)!.positions[0]!.reported?.maintenanceMargin !== undefined, 4_000, 'resync');
+    // The periodic REST reconciliation brings back Binance's own figures.
+    await waitFor(() => h!.snapshots.at(-1)!.positions[0]!.reported?.maintenanceMargin !== undefined, 4_000, 'reconciliation');
+    expect(h.snapshots.at(-1)!.positions[0]!.size).toBe('0.02');
+  });
+
+  it('a stream state that disagrees with the exchange is corrected by the periodic REST reconciliation', async () => {
+    h = await startLive({ resyncIntervalMs: 1_000 });
+    const truth = h.snapshots.at(-1)!.positions[0]!;
+    // The event alone, REST unchanged: the stream now says something the exchange does not hold.
+    h.server.pushAccountUpdate(API_KEY, update('0.07', '65000', '3.72964781'), 'ORDER', { rest: false });
+    await waitFor(() => h!.snapshots.at(-1)!.positions[0]!.size === '0.07', 2_000, 'drifted snapshot');
+    const reads = h.server.requests.filter((r) => r.path === '/fapi/v3/positionRisk').length;
+    await waitFor(() => h!.snapshots.at(-1)!.positions[0]!.size === truth.size, 4_000, 'corrected snapshot');
+    expect(h.server.requests.filter((r) => r.path === '/fapi/v3/positionRisk').length).toBeGreaterThan(reads);
+    expect(h.snapshots.at(-1)!.positions[0]!.entryPrice).toBe(truth.entryPrice);
+    expect(h.snapshots.at(-1)!.crossWalletBalance).toBe(h.snapshots[0]!.crossWalletBalance);
+  });
+
+  it('an unreadable ACCOUNT_UPDATE is rejected with a REST read instead, and the session keeps running', async () => {
+    h = await startLive();
+    const reads = h.server.requests.filter((r) => r.path === '/fapi/v3/positionRisk').length;
+    h.server.pushAccountUpdate(API_KEY, { B: [], P: [{ ...update('0.02', '67000', '1').P[0]!, pa: 'lots' }] }, 'ORDER', { rest: false });
+    await waitFor(() => h!.server.requests.filter((r) => r.path === '/fapi/v3/positionRisk').length > reads, 2_000, 'REST read');
+    expect(h.snapshots.at(-1)!.positions[0]!.size).not.toBe('lots');
+    h.server.pushAccountUpdate(API_KEY, update('0.04', '66000', '3.72964781'));
+    await waitFor(() => h!.snapshots.at(-1)!.positions[0]!.size === '0.04', 2_000, 'later update applied');
   });
 
   it('mark ticks reach onMarkTick and the snapshot', async () => {
@@ -92,6 +126,17 @@ describe('Binance USDⓈ-M streams', () => {
     await waitFor(() => h!.health.at(-1)!.state === 'live', 5_000, 'live');
     h.server.pushAccountUpdate(API_KEY, update('0.03', '66000', '3.72964781'));
     await waitFor(() => h!.snapshots.at(-1)!.positions[0]!.size === '0.03', 2_000, 'update on new key');
+  });
+
+  it('a failed keepalive (-1125: the exchange forgot the key) gets a new key and user data flows again', async () => {
+    h = await startLive({ listenKeyKeepaliveMs: 200 });
+    const [oldKey] = h.server.activeListenKeys(API_KEY);
+    h.server.dropListenKey(oldKey!); // silently: no event, the socket stays open, user data stops
+    await waitFor(() => h!.server.activeListenKeys(API_KEY).some((k) => k !== oldKey), 3_000, 'new key');
+    expect(h.server.requests.some((r) => r.method === 'PUT' && r.path === '/fapi/v1/listenKey' && r.status === 400)).toBe(true);
+    await waitFor(() => h!.health.at(-1)!.state === 'live', 5_000, 'live');
+    h.server.pushAccountUpdate(API_KEY, update('0.05', '66000', '3.72964781'));
+    await waitFor(() => h!.snapshots.at(-1)!.positions[0]!.size === '0.05', 2_000, 'update on new key');
   });
 
   it('keeps the listen key alive and reconnects before the connection age limit, without a stale flicker', async () => {

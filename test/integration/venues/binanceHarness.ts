@@ -2,7 +2,9 @@
 // session pointed at it with short timings.
 import type { AccountSnapshot } from '../../../src/domain/contracts';
 import { createVenueSession, type SessionTuning } from '../../../src/venues/exchanges';
-import type { BinanceUsdmSession } from '../../../src/venues/exchanges/binance/usdmSession';
+import type { BinanceReader } from '../../../src/venues/exchanges/binance/reader';
+import type { BinanceClient } from '../../../src/venues/exchanges/binance/client';
+import type { SessionEngine } from '../../../src/venues/exchanges/shared/sessionEngine';
 import type { AccountConfig, VenueHealth } from '../../../src/venues/types';
 import { capturedBinanceAccount } from '../../servers/binance/fixtures';
 import { startBinanceServer, type BinanceServerOptions, type BinanceTestServer } from '../../servers/binance/server';
@@ -27,7 +29,9 @@ export const FAST: Partial<SessionTuning> = {
 export interface Harness {
   server: BinanceTestServer;
   config: AccountConfig;
-  session: BinanceUsdmSession;
+  session: SessionEngine;
+  /** The reader's rate-budgeted CCXT client (clock offset, API key). */
+  client: BinanceClient;
   snapshots: AccountSnapshot[];
   health: VenueHealth[];
   close(): Promise<void>;
@@ -46,11 +50,12 @@ export async function startHarness(
   };
   const session = createVenueSession(config, opts.secret ?? { apiKey: API_KEY, secret: API_SECRET }, {
     tuning: { ...FAST, ...opts.tuning },
-  }) as BinanceUsdmSession;
+  }) as SessionEngine;
   const h: Harness = {
     server,
     config,
     session,
+    client: (session.reader as BinanceReader).client,
     snapshots: [],
     health: [],
     async close() {
@@ -61,7 +66,7 @@ export async function startHarness(
   return h;
 }
 
-export function listenTo(h: Harness): Parameters<BinanceUsdmSession['start']>[0] {
+export function listenTo(h: Harness): Parameters<SessionEngine['start']>[0] {
   return { onSnapshot: (s) => h.snapshots.push(s), onHealth: (x) => h.health.push(x) };
 }
 

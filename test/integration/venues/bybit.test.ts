@@ -9,6 +9,7 @@ import { startBybitServer, type BybitTestServer } from '../../servers/bybit/serv
 import { MARKET_1M } from '../../fixtures';
 import { klinesFromCsv } from '../../servers/binance/fixtures';
 import { FAST, waitFor } from './binanceHarness';
+import { expectDeltaThenReconciliation, recorder } from './streamDeltaCheck';
 
 const KEY = 'bybitKeyXYZ123';
 const SECRET = 'bybitSecret-unique-ABC987';
@@ -94,7 +95,18 @@ describe('Bybit v5', () => {
     expect(server!.requests.filter((r) => r.retCode === 10002).length).toBeGreaterThanOrEqual(1);
   });
 
-  it('streams: live with marks folded in, position events trigger a REST read, stalls fall back to polling', async () => {
+  it('a position on the private stream is applied without a REST read; REST reconciliation corrects a stream that drifted', async () => {
+    const config = await setup();
+    session = createVenueSession(config, { apiKey: KEY, secret: SECRET }, { tuning: { ...FAST, resyncIntervalMs: 1_000 } });
+    const reads = (): number => server!.requests.filter((r) => r.path === '/v5/position/list').length;
+    const r = recorder(reads);
+    await session.start(r.listener);
+    await waitFor(() => r.health.at(-1)?.state === 'live', 5_000, 'live');
+    const truth = r.snaps.at(-1)!.positions[0]!.size;
+    await expectDeltaThenReconciliation(r, reads, () => server!.pushPosition(KEY, 'BTCUSD', { size: '777' }, { rest: false }), '777', truth);
+  });
+
+  it('streams: live with marks folded in, position events applied, stalls fall back to polling', async () => {
     const config = await setup();
     session = createVenueSession(config, { apiKey: KEY, secret: SECRET }, { tuning: FAST });
     const health: VenueHealth[] = [];
@@ -107,10 +119,8 @@ describe('Bybit v5', () => {
     expect(ticks).toContain('29000.5');
     // Mark-dependent venue figures are dropped until the next REST read; the venue's uPnL was one.
     expect(snaps.at(-1)!.positions[0]!.reported?.unrealizedPnl).toBeUndefined();
-    const reads = server!.requests.filter((r) => r.path === '/v5/position/list').length;
     server!.pushPosition(KEY, 'BTCUSD', { size: '400' });
-    await waitFor(() => snaps.at(-1)?.positions[0]?.size === '400', 3_000, 'position by REST after event');
-    expect(server!.requests.filter((r) => r.path === '/v5/position/list').length).toBeGreaterThan(reads);
+    await waitFor(() => snaps.at(-1)?.positions[0]?.size === '400', 3_000, 'position by stream');
     server!.stall(true);
     await waitFor(() => health.at(-1)?.state === 'polling' || health.at(-1)?.state === 'stale', 3_000, 'stream loss noticed');
     server!.stall(false);

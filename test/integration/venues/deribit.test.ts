@@ -7,6 +7,8 @@ import type { AccountConfig, VenueHealth, VenueSession } from '../../../src/venu
 import { deribitAccount, deribitMarket } from '../../servers/deribit/fixtures';
 import { startDeribitServer, type DeribitTestServer } from '../../servers/deribit/server';
 import { FAST, waitFor } from './binanceHarness';
+import { expectDeltaThenReconciliation, recorder } from './streamDeltaCheck';
+import { num } from '../../servers/shared/jsonText';
 
 const SECRET = { apiKey: 'deribitClient', secret: 'deribitSecret-UNIQUE-77' };
 let server: DeribitTestServer | null = null;
@@ -44,7 +46,20 @@ describe('Deribit', () => {
     expect(snap.positions[0]!.reported).toEqual({ liquidationPrice: '34521.77', maintenanceMargin: '0.0151', initialMargin: '0.0283', unrealizedPnl: '-0.00207672' });
   });
 
-  it('streams: signed WS auth, marks from the ticker folded in, user.changes trigger a REST read', async () => {
+  it('a position in user.changes is applied without a REST read (USD size → contracts); REST reconciliation corrects a stream that drifted', async () => {
+    const config = await setup();
+    session = createVenueSession(config, SECRET, { tuning: { ...FAST, resyncIntervalMs: 1_000 } });
+    const reads = (): number => server!.requests.filter((r) => r.path === '/api/v2/private/get_positions').length;
+    const r = recorder(reads);
+    await session.start(r.listener);
+    await waitFor(() => r.health.at(-1)?.state === 'live', 5_000, 'live');
+    const truth = r.snaps.at(-1)!.positions[0]!.size;
+    // A bare JSON number with more digits than a float holds stays exact (lossless stream parsing).
+    const push = (): void => server!.pushPositionChange(SECRET.apiKey, 'BTC-PERPETUAL', { size: 70000, average_price: num('64123.123456789012345') }, { rest: false });
+    await expectDeltaThenReconciliation(r, reads, push, '7000', truth, (s) => expect(s.positions[0]!.entryPrice).toBe('64123.123456789012345'));
+  });
+
+  it('streams: signed WS auth, marks from the ticker folded in, user.changes positions applied', async () => {
     const config = await setup();
     session = createVenueSession(config, SECRET, { tuning: FAST });
     const health: VenueHealth[] = [];
@@ -54,7 +69,7 @@ describe('Deribit', () => {
     server!.setMarkPrice('BTC-PERPETUAL', '64000.5');
     await waitFor(() => snaps.at(-1)?.positions[0]?.markPrice === '64000.5', 3_000, 'mark by stream');
     server!.pushPositionChange(SECRET.apiKey, 'BTC-PERPETUAL', { size: 30000 });
-    await waitFor(() => snaps.at(-1)?.positions[0]?.size === '3000', 3_000, 'position via REST after event');
+    await waitFor(() => snaps.at(-1)?.positions[0]?.size === '3000', 3_000, 'position by stream');
     server!.stall(true);
     await waitFor(() => health.at(-1)?.state === 'polling' || health.at(-1)?.state === 'stale', 3_000, 'stream loss noticed');
     server!.stall(false);

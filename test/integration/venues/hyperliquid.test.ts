@@ -11,6 +11,7 @@ import { startHyperliquidServer, type HyperliquidTestServer } from '../../server
 import { MARKET_1M } from '../../fixtures';
 import { klinesFromCsv } from '../../servers/binance/fixtures';
 import { FAST, waitFor } from './binanceHarness';
+import { expectDeltaThenReconciliation, recorder } from './streamDeltaCheck';
 
 let server: HyperliquidTestServer | null = null;
 let session: VenueSession | null = null;
@@ -86,7 +87,20 @@ describe('Hyperliquid', () => {
     expect(bad.message).toMatch(/wallet address/);
   });
 
-  it('streams: live, marks from activeAssetCtx folded in, userEvents trigger a REST read, stall noticed', async () => {
+  it('a position in webData2 is applied without a REST read; REST reconciliation corrects a stream that drifted', async () => {
+    const config = await setup();
+    session = createVenueSession(config, null, { tuning: { ...FAST, resyncIntervalMs: 1_000 } });
+    const reads = (): number => server!.requests.filter((r) => r.type === 'clearinghouseState').length;
+    const r = recorder(reads);
+    await session.start(r.listener);
+    await waitFor(() => r.health.at(-1)?.state === 'live', 5_000, 'live');
+    const truth = r.snaps.at(-1)!.positions[0]!.size;
+    const drifted = capturedClearinghouseState() as { assetPositions: Array<{ position: Record<string, unknown> }> };
+    drifted.assetPositions[0]!.position.szi = '0.0777';
+    await expectDeltaThenReconciliation(r, reads, () => server!.pushWebData(HL_WALLET, drifted), '0.0777', truth);
+  });
+
+  it('streams: live, marks from activeAssetCtx folded in, webData2 positions applied, stall noticed', async () => {
     const config = await setup();
     session = createVenueSession(config, null, { tuning: FAST });
     const health: VenueHealth[] = [];
@@ -98,7 +112,7 @@ describe('Hyperliquid', () => {
     const state = capturedClearinghouseState() as { assetPositions: Array<{ position: Record<string, unknown> }> };
     state.assetPositions[0]!.position.szi = '0.0435';
     server!.pushUserEvent(HL_WALLET, state);
-    await waitFor(() => snaps.at(-1)?.positions[0]?.size === '0.0435', 3_000, 'position via REST after event');
+    await waitFor(() => snaps.at(-1)?.positions[0]?.size === '0.0435', 3_000, 'position by stream');
     server!.stall(true);
     await waitFor(() => health.at(-1)?.state === 'polling' || health.at(-1)?.state === 'stale', 3_000, 'stream loss noticed');
     server!.stall(false);

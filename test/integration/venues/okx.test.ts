@@ -10,6 +10,7 @@ import { klinesFromCsv } from '../../servers/binance/fixtures';
 import { capturedOkxAccount, capturedOkxPosition, okxMarket } from '../../servers/okx/fixtures';
 import { startOkxServer, type OkxTestServer } from '../../servers/okx/server';
 import { FAST, waitFor } from './binanceHarness';
+import { expectDeltaThenReconciliation, recorder } from './streamDeltaCheck';
 
 const SECRET = { apiKey: 'okxKey-1', secret: 'okxSecret-UNIQUE-42', passphrase: 'okxPass-7' };
 let server: OkxTestServer | null = null;
@@ -86,7 +87,18 @@ describe('OKX v5', () => {
     expect(server!.requests.some((r) => r.code === '50102')).toBe(true);
   });
 
-  it('streams: login, marks folded in, position events trigger a REST read, stall falls back to polling', async () => {
+  it('a cross position on the positions channel is applied without a REST read; REST reconciliation corrects a stream that drifted', async () => {
+    const config = await setup();
+    session = createVenueSession(config, SECRET, { tuning: { ...FAST, resyncIntervalMs: 1_000 } });
+    const reads = (): number => server!.requests.filter((r) => r.path === '/api/v5/account/positions').length;
+    const r = recorder(reads);
+    await session.start(r.listener);
+    await waitFor(() => r.health.at(-1)?.state === 'live', 5_000, 'live');
+    const truth = r.snaps.at(-1)!.positions[0]!.size;
+    await expectDeltaThenReconciliation(r, reads, () => server!.pushPosition(SECRET.apiKey, 'BTC-USDT-SWAP', { pos: '7' }, { rest: false }), '7', truth);
+  });
+
+  it('streams: login, marks folded in, position events applied, stall falls back to polling', async () => {
     const config = await setup();
     session = createVenueSession(config, SECRET, { tuning: FAST });
     const health: VenueHealth[] = [];
@@ -96,7 +108,7 @@ describe('OKX v5', () => {
     server!.setMarkPrice('BTC-USDT-SWAP', '35000.1');
     await waitFor(() => snaps.at(-1)?.positions[0]?.markPrice === '35000.1', 3_000, 'mark by stream');
     server!.pushPosition(SECRET.apiKey, 'BTC-USDT-SWAP', { pos: '3' });
-    await waitFor(() => snaps.at(-1)?.positions[0]?.size === '3', 3_000, 'position via REST after event');
+    await waitFor(() => snaps.at(-1)?.positions[0]?.size === '3', 3_000, 'position by stream');
     server!.stall(true);
     await waitFor(() => health.at(-1)?.state === 'polling' || health.at(-1)?.state === 'stale', 3_000, 'stream loss noticed');
     server!.stall(false);

@@ -172,9 +172,30 @@ export class BinanceTestServer {
     return [...this.listenKeys.entries()].filter(([, v]) => v.apiKey === apiKey && v.alive).map(([k]) => k);
   }
 
-  /** Applies a balance/position change to the REST state and pushes ACCOUNT_UPDATE to its streams. */
-  pushAccountUpdate(apiKey: string, update: RawAccountUpdate, reason = 'ORDER'): void {
+  /**
+   * Forgets a listen key without telling the client (Binance after 60 min without keepalive): the
+   * connection stays open but user data stops; only the next keepalive (-1125) notices.
+   */
+  dropListenKey(listenKey: string): void {
+    const entry = this.listenKeys.get(listenKey);
+    if (entry) entry.alive = false;
+  }
+
+  /**
+   * Applies a balance/position change to the REST state and pushes ACCOUNT_UPDATE to its streams;
+   * `{ rest: false }` pushes the event alone, so the stream and REST disagree (drift for reconciliation tests).
+   */
+  pushAccountUpdate(apiKey: string, update: RawAccountUpdate, reason = 'ORDER', { rest = true }: { rest?: boolean } = {}): void {
     const account = this.account(apiKey);
+    if (rest) this.applyAccountUpdate(account, update);
+    const event = { e: 'ACCOUNT_UPDATE', E: this.now(), T: this.now(), a: { m: reason, B: update.B, P: update.P } };
+    for (const c of this.conns) {
+      const key = this.listenKeys.get(c.listenKey);
+      if (key?.apiKey === apiKey && key.alive) this.send(c, event);
+    }
+  }
+
+  private applyAccountUpdate(account: BinanceAccountState, update: RawAccountUpdate): void {
     for (const b of update.B) {
       const asset = account.assets.find((a) => a.asset === b.a);
       if (asset) {
@@ -193,11 +214,6 @@ export class BinanceTestServer {
       row.entryPrice = p.ep;
       row.unRealizedProfit = p.up;
       row.isolatedWallet = p.iw;
-    }
-    const event = { e: 'ACCOUNT_UPDATE', E: this.now(), T: this.now(), a: { m: reason, B: update.B, P: update.P } };
-    for (const c of this.conns) {
-      const key = this.listenKeys.get(c.listenKey);
-      if (key?.apiKey === apiKey && key.alive) this.send(c, event);
     }
   }
 

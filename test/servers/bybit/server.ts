@@ -201,14 +201,18 @@ export class BybitTestServer {
     t.markPrice = price;
   }
 
-  /** Changes a position in the REST state and pushes a position event to the account's private streams. */
-  pushPosition(apiKey: string, symbol: string, changes: Record<string, unknown>): void {
+  /**
+   * Changes a position in the REST state and pushes a position event to the account's private streams;
+   * `{ rest: false }` pushes the event alone (stream and REST disagree: drift for reconciliation tests).
+   */
+  pushPosition(apiKey: string, symbol: string, changes: Record<string, unknown>, { rest = true }: { rest?: boolean } = {}): void {
     const account = this.options.accounts.find((a) => a.apiKey === apiKey);
     const row = account?.positions.find((p) => p.symbol === symbol);
     if (!account || !row) throw new Error(`no position ${symbol}`);
-    Object.assign(row, changes);
+    if (rest) Object.assign(row, changes);
+    const pushed = { ...row, ...changes };
     for (const c of this.conns) {
-      if (c.kind === 'private' && c.apiKey === apiKey && c.topics.has('position')) this.wsSend(c.ws, { id: 'p1', topic: 'position', creationTime: this.now(), data: [{ ...row, category: 'inverse' }] });
+      if (c.kind === 'private' && c.apiKey === apiKey && c.topics.has('position')) this.wsSend(c.ws, { id: 'p1', topic: 'position', creationTime: this.now(), data: [{ ...pushed, category: 'inverse' }] });
     }
   }
 

@@ -178,15 +178,19 @@ export class DeribitTestServer {
     t.mark_price = num(price);
   }
 
-  /** Changes a position in the REST state and pushes user.changes to the account's sockets. */
-  pushPositionChange(clientId: string, name: string, changes: Record<string, unknown>): void {
+  /**
+   * Changes a position in the REST state and pushes user.changes to the account's sockets;
+   * `{ rest: false }` pushes the event alone (stream and REST disagree: drift for reconciliation tests).
+   */
+  pushPositionChange(clientId: string, name: string, changes: Record<string, unknown>, { rest = true }: { rest?: boolean } = {}): void {
     const account = this.options.accounts.find((a) => a.clientId === clientId);
     const row = account?.positions.find((p) => p.instrument_name === name);
     if (!account || !row) throw new Error(`no position ${name}`);
-    Object.assign(row, changes);
+    if (rest) Object.assign(row, changes);
+    const pushed = { ...row, ...changes };
     for (const c of this.conns) {
       const channel = [...c.channels].find((x) => x.startsWith('user.changes.'));
-      if (c.account === account && channel) this.wsSend(c.ws, { jsonrpc: '2.0', method: 'subscription', params: { channel, data: { trades: [], orders: [], positions: [row] } } });
+      if (c.account === account && channel) this.wsSend(c.ws, { jsonrpc: '2.0', method: 'subscription', params: { channel, data: { trades: [], orders: [], positions: [pushed] } } });
     }
   }
 

@@ -31,7 +31,7 @@ export class HyperliquidTestServer {
   private faults: HyperliquidFault[] = [];
   private readonly http: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
-  private readonly conns = new Set<{ ws: WebSocket; users: Set<string>; coins: Set<string> }>();
+  private readonly conns = new Set<{ ws: WebSocket; users: Set<string>; coins: Set<string>; webData: Set<string> }>();
   private ctxTimer: NodeJS.Timeout | null = null;
   private stalled = false;
 
@@ -85,7 +85,7 @@ export class HyperliquidTestServer {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = { ws, users: new Set<string>(), coins: new Set<string>() };
+      const conn = { ws, users: new Set<string>(), coins: new Set<string>(), webData: new Set<string>() };
       this.conns.add(conn);
       ws.on('close', () => this.conns.delete(conn));
       ws.on('error', () => this.conns.delete(conn));
@@ -101,7 +101,14 @@ export class HyperliquidTestServer {
         if (msg.method === 'subscribe' && msg.subscription) {
           if (msg.subscription.type === 'userEvents' && msg.subscription.user) conn.users.add(msg.subscription.user.toLowerCase());
           if (msg.subscription.type === 'activeAssetCtx' && msg.subscription.coin) conn.coins.add(msg.subscription.coin);
-          return this.wsSend(ws, { channel: 'subscriptionResponse', data: { method: 'subscribe', subscription: msg.subscription } });
+          this.wsSend(ws, { channel: 'subscriptionResponse', data: { method: 'subscribe', subscription: msg.subscription } });
+          // webData2 starts with the current state, as Hyperliquid's does.
+          if (msg.subscription.type === 'webData2' && msg.subscription.user) {
+            const user = msg.subscription.user.toLowerCase();
+            conn.webData.add(user);
+            this.wsSend(ws, { channel: 'webData2', data: { user, clearinghouseState: this.options.states[user] } });
+          }
+          return;
         }
       });
     });
@@ -132,10 +139,16 @@ export class HyperliquidTestServer {
     ctxs[i]!.markPx = markPx;
   }
 
-  /** Replaces a wallet's clearinghouseState and pushes a fill on its userEvents stream. */
+  /** Replaces a wallet's clearinghouseState, pushes a fill on its userEvents stream and the new state on webData2. */
   pushUserEvent(user: string, state: unknown): void {
     this.options.states[user] = state;
     for (const c of this.conns) if (c.users.has(user)) this.wsSend(c.ws, { channel: 'userEvents', data: { fills: [{ coin: 'ETH', px: '2990.0', sz: '0.01', side: 'B', time: Date.now() }] } });
+    this.pushWebData(user, state);
+  }
+
+  /** Pushes a clearinghouseState on webData2 alone (REST keeps its state: drift for reconciliation tests). */
+  pushWebData(user: string, state: unknown): void {
+    for (const c of this.conns) if (c.webData.has(user)) this.wsSend(c.ws, { channel: 'webData2', data: { user, clearinghouseState: state } });
   }
 
   stall(on = true): void {

@@ -203,14 +203,18 @@ export class OkxTestServer {
     m.markPx = markPx;
   }
 
-  /** Changes a position in the REST state and pushes it on the account's positions channel. */
-  pushPosition(apiKey: string, instId: string, changes: Record<string, unknown>): void {
+  /**
+   * Changes a position in the REST state and pushes it on the account's positions channel;
+   * `{ rest: false }` pushes the event alone (stream and REST disagree: drift for reconciliation tests).
+   */
+  pushPosition(apiKey: string, instId: string, changes: Record<string, unknown>, { rest = true }: { rest?: boolean } = {}): void {
     const account = this.options.accounts.find((a) => a.apiKey === apiKey);
     const row = account?.positions.find((p) => p.instId === instId);
     if (!account || !row) throw new Error(`no position ${instId}`);
-    Object.assign(row, changes);
+    if (rest) Object.assign(row, changes);
+    const pushed = { ...row, ...changes };
     for (const c of this.conns) {
-      if (c.kind === 'private' && c.account === account && c.channels.has('positions')) this.wsSend(c.ws, { arg: { channel: 'positions', instType: 'SWAP' }, data: [row] });
+      if (c.kind === 'private' && c.account === account && c.channels.has('positions')) this.wsSend(c.ws, { arg: { channel: 'positions', instType: 'SWAP' }, data: [pushed] });
     }
   }
 

@@ -1,5 +1,5 @@
-// Binance USD-M and COIN-M: one session class for both products (usdmSession.ts); key rights from
-// /sapi/v1/account/apiRestrictions (permissions.ts).
+// Binance USD-M and COIN-M: one reader for both products (reader.ts, streams.ts) on the shared session
+// engine; key rights from /sapi/v1/account/apiRestrictions (permissions.ts).
 import type { VenueAdapter } from '../adapter';
 import { invalidKey, type KeyCheck } from '../shared/keyVerdict';
 import type { SessionDeps } from '../shared/sessionOptions';
@@ -9,7 +9,8 @@ import { binanceHosts, BinanceClient } from './client';
 import { binanceCoinmDescriptor, binanceUsdmDescriptor } from './descriptor';
 import { checkBinanceKey } from './permissions';
 import { COINM, USDM, type BinanceProduct } from './product';
-import { BINANCE_WEIGHT_LIMIT, BinanceUsdmSession } from './usdmSession';
+import { BINANCE_WEIGHT_LIMIT, BinanceReader } from './reader';
+import { SessionEngine } from '../shared/sessionEngine';
 
 async function checkKey(product: BinanceProduct, config: AccountConfig, secret: VenueSecret | null, deps: SessionDeps): Promise<KeyCheck> {
   if (!secret) return invalidKey(binanceUsdmDescriptor.keyHint);
@@ -40,7 +41,7 @@ async function checkKey(product: BinanceProduct, config: AccountConfig, secret: 
 
 export const binanceUsdmAdapter: VenueAdapter = {
   descriptor: binanceUsdmDescriptor,
-  createSession: (config, secret, deps) => new BinanceUsdmSession(config.id, binanceHosts(config.options, USDM), secret, deps, USDM),
+  createSession: (config, secret, deps) => new SessionEngine(config.id, new BinanceReader(config.id, binanceHosts(config.options, USDM), secret, deps, USDM), deps),
   checkKey: (config, secret, deps) => checkKey(USDM, config, secret, deps),
 };
 
@@ -48,6 +49,6 @@ export const binanceCoinmAdapter: VenueAdapter = {
   descriptor: binanceCoinmDescriptor,
   // One account view per margin coin (option settleAsset, default BTC).
   createSession: (config, secret, deps) =>
-    new BinanceUsdmSession(config.id, binanceHosts(config.options, COINM), secret, deps, COINM, config.options.settleAsset ?? 'BTC'),
+    new SessionEngine(config.id, new BinanceReader(config.id, binanceHosts(config.options, COINM), secret, deps, COINM, config.options.settleAsset ?? 'BTC'), deps),
   checkKey: (config, secret, deps) => checkKey(COINM, config, secret, deps),
 };

@@ -36,7 +36,6 @@ export function buildCoinmSnapshot(raw: BinanceUsdmRaw): AccountSnapshot {
     const sideField = stringField(risk.positionSide, `${at}.positionSide`);
     const positionSide = sideField === 'LONG' ? 'long' : sideField === 'SHORT' ? 'short' : 'both';
     const isolated = risk.marginType === 'isolated';
-    const changed = raw.streamChanged?.get(`${symbol}:${sideField}`);
     const accountRow = ((raw.account.positions ?? []) as Row[]).find((p) => p.symbol === symbol && p.positionSide === sideField);
     const position: Position = {
       symbol,
@@ -50,12 +49,10 @@ export function buildCoinmSnapshot(raw: BinanceUsdmRaw): AccountSnapshot {
       markPrice: decimalField(risk.markPrice, `${at}.markPrice`),
       leverage: decimalField(risk.leverage ?? accountRow?.leverage, `${at}.leverage`),
     };
-    if (changed !== 'position') {
-      position.reported = {
-        liquidationPrice: decimalField(risk.liquidationPrice, `${at}.liquidationPrice`),
-        ...(changed === 'mark' ? {} : { unrealizedPnl: decimalField(risk.unRealizedProfit, `${at}.unRealizedProfit`) }),
-      };
-    }
+    position.reported = {
+      liquidationPrice: decimalField(risk.liquidationPrice, `${at}.liquidationPrice`),
+      unrealizedPnl: decimalField(risk.unRealizedProfit, `${at}.unRealizedProfit`),
+    };
     if (isolated) position.isolatedMargin = decimalField(risk.isolatedWallet, `${at}.isolatedWallet`);
     const brackets = raw.brackets.get(symbol);
     if (brackets) position.tiers = coinmTiers(brackets, `leverageBracket[${symbol}].brackets`);

@@ -25,12 +25,6 @@ export interface BinanceUsdmRaw {
   settleAsset?: string;
   /** Exchange time the data reflects (ms). */
   asOfMs: number;
-  /**
-   * Rows changed by the stream since the last REST read, keyed `SYMBOL:positionSide`: 'position'
-   * when size/entry changed (every reported figure is stale), 'mark' when only the mark moved
-   * (mark-dependent figures are stale; Binance's liquidation price does not depend on the mark).
-   */
-  streamChanged?: Map<string, 'position' | 'mark'>;
 }
 
 function rows(value: unknown, path: string): Row[] {
@@ -38,7 +32,7 @@ function rows(value: unknown, path: string): Row[] {
   return value as Row[];
 }
 
-// Tier tables only change with a REST resync (new row arrays), so stream-driven rebuilds reuse them.
+// Tier tables only change with a REST read (new row arrays); an unchanged payload reuses them.
 const tierCache = new WeakMap<Row[], Tier[]>();
 
 export function bracketTiers(brackets: Row[], path: string): Tier[] {
@@ -75,7 +69,6 @@ export function buildUsdmSnapshot(raw: BinanceUsdmRaw): AccountSnapshot {
     const brackets = raw.brackets.get(symbol);
     const filters = raw.filters.get(symbol);
     const liquidation = decimalOf(risk.liquidationPrice, `${at}.liquidationPrice`);
-    const changed = raw.streamChanged?.get(`${symbol}:${sideField}`);
     const position: Position = {
       symbol,
       contractType: 'linear',
@@ -88,20 +81,14 @@ export function buildUsdmSnapshot(raw: BinanceUsdmRaw): AccountSnapshot {
       markPrice: decimalField(risk.markPrice, `${at}.markPrice`),
       leverage: decimalField(accountRow.leverage, `account.positions[${symbol}].leverage`),
     };
-    if (changed !== 'position') {
-      position.reported = {
-        // Binance writes "0" when no price can liquidate the position; passed on as "0" so the
-        // engine can cross-check that too.
-        liquidationPrice: liquidation.toFixed(),
-        ...(changed === 'mark'
-          ? {}
-          : {
-              maintenanceMargin: decimalField(risk.maintMargin, `${at}.maintMargin`),
-              initialMargin: decimalField(risk.initialMargin, `${at}.initialMargin`),
-              unrealizedPnl: decimalField(risk.unRealizedProfit, `${at}.unRealizedProfit`),
-            }),
-      };
-    }
+    position.reported = {
+      // Binance writes "0" when no price can liquidate the position; passed on as "0" so the
+      // engine can cross-check that too.
+      liquidationPrice: liquidation.toFixed(),
+      maintenanceMargin: decimalField(risk.maintMargin, `${at}.maintMargin`),
+      initialMargin: decimalField(risk.initialMargin, `${at}.initialMargin`),
+      unrealizedPnl: decimalField(risk.unRealizedProfit, `${at}.unRealizedProfit`),
+    };
     if (isolated) position.isolatedMargin = decimalField(risk.isolatedWallet, `${at}.isolatedWallet`);
     if (brackets) position.tiers = bracketTiers(brackets, `leverageBracket[${symbol}].brackets`);
     if (premium) {

@@ -1,7 +1,7 @@
 // Bybit: polled reader plus private/public streams (reader.ts, streams.ts); key rights from /v5/user/query-api.
 import type { VenueAdapter } from '../adapter';
 import { invalidKey, keyVerdict, type KeyCheck } from '../shared/keyVerdict';
-import { PollingSession } from '../shared/pollingSession';
+import { SessionEngine } from '../shared/sessionEngine';
 import { checkKeyWithReader } from '../shared/readerKeyCheck';
 import { bybitDescriptor } from './descriptor';
 import { BybitReader } from './reader';
@@ -19,7 +19,7 @@ export function bybitKeyVerdict(info: Record<string, unknown>): KeyCheck {
 
 export const bybitAdapter: VenueAdapter = {
   descriptor: bybitDescriptor,
-  createSession: (config, secret, deps) => new PollingSession(config.id, new BybitReader({ ...deps, options: config.options, secret }), deps),
+  createSession: (config, secret, deps) => new SessionEngine(config.id, new BybitReader({ ...deps, options: config.options, secret }), deps),
   checkKey: async (config, secret, deps) => {
     if (!secret) return invalidKey(bybitDescriptor.keyHint);
     return checkKeyWithReader(new BybitReader({ ...deps, options: config.options, secret }), async (r) => bybitKeyVerdict(await r.permissions()));

@@ -7,7 +7,7 @@ import { CcxtReader, type ReaderContext } from '../shared/ccxtReader';
 import { streamUrl } from '../shared/streamUrl';
 import { klineRow } from '../shared/candleRows';
 import { VenueFailure } from '../shared/errors';
-import type { VenueReader } from '../shared/pollingSession';
+import type { VenueReader } from '../shared/sessionEngine';
 import { classifyBybitError } from './errors';
 import { buildBybitSnapshot, type BybitRaw } from './snapshot';
 import { bybitStreams } from './streams';

@@ -1,7 +1,7 @@
 // Deribit: polled reader plus streams (reader.ts, streams.ts); key rights from the token's scopes.
 import type { VenueAdapter } from '../adapter';
 import { invalidKey, keyVerdict, type KeyCheck } from '../shared/keyVerdict';
-import { PollingSession } from '../shared/pollingSession';
+import { SessionEngine } from '../shared/sessionEngine';
 import { checkKeyWithReader } from '../shared/readerKeyCheck';
 import { deribitDescriptor } from './descriptor';
 import { DeribitReader } from './reader';
@@ -13,7 +13,7 @@ export function deribitKeyVerdict(scopes: string[]): KeyCheck {
 
 export const deribitAdapter: VenueAdapter = {
   descriptor: deribitDescriptor,
-  createSession: (config, secret, deps) => new PollingSession(config.id, new DeribitReader({ ...deps, options: config.options, secret }), deps),
+  createSession: (config, secret, deps) => new SessionEngine(config.id, new DeribitReader({ ...deps, options: config.options, secret }), deps),
   checkKey: async (config, secret, deps) => {
     if (!secret) return invalidKey(deribitDescriptor.keyHint);
     return checkKeyWithReader(new DeribitReader({ ...deps, options: config.options, secret }), async (r) => deribitKeyVerdict(await r.scopes()));

@@ -10,7 +10,7 @@ import { CcxtReader, type ReaderContext } from '../shared/ccxtReader';
 import { streamUrl } from '../shared/streamUrl';
 import { redact, USER_MESSAGES, VenueFailure } from '../shared/errors';
 import type { VenueErrorCode } from '../../types';
-import type { VenueReader } from '../shared/pollingSession';
+import type { VenueReader } from '../shared/sessionEngine';
 import { buildDeribitSnapshot } from './snapshot';
 import { deribitStreams } from './streams';
 import type { VenueStreams } from '../shared/venueStreams';
@@ -112,6 +112,6 @@ export class DeribitReader extends CcxtReader implements VenueReader {
   }
 
   streams(): VenueStreams | null {
-    return this.ctx.secret && this.wsUrl ? deribitStreams(this.wsUrl, this.currency, this.ctx.secret, this.ctx.now, this.ctx.random, this.ctx.tuning) : null;
+    return this.ctx.secret && this.wsUrl ? deribitStreams(this.wsUrl, this.currency, this.ctx.secret, (name) => this.instruments?.value.get(name), this.ctx.now, this.ctx.random, this.ctx.tuning) : null;
   }
 }

@@ -1,7 +1,7 @@
 // Hyperliquid: read by wallet address (no key); an address grants no rights to trade or withdraw.
 import type { VenueAdapter } from '../adapter';
 import type { KeyCheck } from '../shared/keyVerdict';
-import { PollingSession } from '../shared/pollingSession';
+import { SessionEngine } from '../shared/sessionEngine';
 import { hyperliquidDescriptor } from './descriptor';
 import { HyperliquidReader, hyperliquidWallet } from './reader';
 
@@ -9,7 +9,7 @@ const READS: KeyCheck = { ok: true, permissions: { read: true, trade: false, wit
 
 export const hyperliquidAdapter: VenueAdapter = {
   descriptor: hyperliquidDescriptor,
-  createSession: (config, _secret, deps) => new PollingSession(config.id, new HyperliquidReader({ ...deps, options: config.options, secret: null }), deps),
+  createSession: (config, _secret, deps) => new SessionEngine(config.id, new HyperliquidReader({ ...deps, options: config.options, secret: null }), deps),
   checkKey: async (config, _secret, deps) => {
     try {
       hyperliquidWallet(config.options);

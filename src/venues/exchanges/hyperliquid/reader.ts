@@ -8,7 +8,7 @@ import { CcxtReader, type ReaderContext } from '../shared/ccxtReader';
 import { streamUrl } from '../shared/streamUrl';
 import { decimalField, millisField } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
-import type { VenueReader } from '../shared/pollingSession';
+import type { VenueReader } from '../shared/sessionEngine';
 import { buildHyperliquidSnapshot } from './snapshot';
 import { hyperliquidStreams } from './streams';
 import type { VenueStreams } from '../shared/venueStreams';

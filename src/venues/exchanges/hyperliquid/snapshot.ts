@@ -47,6 +47,11 @@ export function hyperliquidTiers(tableId: number, tables: Map<number, Row[]>, pa
   return tiers;
 }
 
+/** HL-ACCOUNT: the cross wallet = cross accountValue − Σ cross uPnL (accountValue includes the uPnL). */
+export function hyperliquidCrossWallet(crossMarginSummary: Row, crossUpnl: Decimal): string {
+  return decimalOf(crossMarginSummary.accountValue, 'crossMarginSummary.accountValue').minus(crossUpnl).toFixed();
+}
+
 export function buildHyperliquidSnapshot(raw: HyperliquidRaw): AccountSnapshot {
   const universe = (raw.meta.universe ?? []) as Row[];
   if (!Array.isArray(universe)) throw new VenueFailure('malformed-payload', 'exchange sent no meta.universe');
@@ -109,7 +114,7 @@ export function buildHyperliquidSnapshot(raw: HyperliquidRaw): AccountSnapshot {
     positionMode: 'oneway',
     settleAsset: 'USDC',
     // Cross account value includes cross positions' uPnL; the contract wants it excluded.
-    crossWalletBalance: decimalOf(cross.accountValue, 'crossMarginSummary.accountValue').minus(crossUpnl).toFixed(),
+    crossWalletBalance: hyperliquidCrossWallet(cross, crossUpnl),
     positions,
   };
   const parsed = parseWith(accountSnapshotSchema, snapshot);

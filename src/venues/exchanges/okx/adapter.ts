@@ -1,7 +1,7 @@
 // OKX: polled reader plus private/public streams (reader.ts, streams.ts); key rights from the account config's perm.
 import type { VenueAdapter } from '../adapter';
 import { invalidKey, keyVerdict, type KeyCheck } from '../shared/keyVerdict';
-import { PollingSession } from '../shared/pollingSession';
+import { SessionEngine } from '../shared/sessionEngine';
 import { checkKeyWithReader } from '../shared/readerKeyCheck';
 import { okxDescriptor } from './descriptor';
 import { OkxReader } from './reader';
@@ -13,7 +13,7 @@ export function okxKeyVerdict(perm: string[]): KeyCheck {
 
 export const okxAdapter: VenueAdapter = {
   descriptor: okxDescriptor,
-  createSession: (config, secret, deps) => new PollingSession(config.id, new OkxReader({ ...deps, options: config.options, secret }), deps),
+  createSession: (config, secret, deps) => new SessionEngine(config.id, new OkxReader({ ...deps, options: config.options, secret }), deps),
   checkKey: async (config, secret, deps) => {
     if (!secret?.passphrase) return invalidKey(okxDescriptor.keyHint);
     return checkKeyWithReader(new OkxReader({ ...deps, options: config.options, secret }), async (r) => okxKeyVerdict(await r.permissions()));

@@ -9,7 +9,7 @@ import { streamUrl } from '../shared/streamUrl';
 import { klineRow } from '../shared/candleRows';
 import { decimalField } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
-import type { VenueReader } from '../shared/pollingSession';
+import type { VenueReader } from '../shared/sessionEngine';
 import { classifyOkxError } from './errors';
 import { buildOkxSnapshot, type OkxRaw } from './snapshot';
 import { okxStreams } from './streams';

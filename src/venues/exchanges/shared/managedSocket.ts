@@ -18,6 +18,8 @@ export interface ManagedSocketOptions {
   random: () => number;
   /** Venues with an application-level ping (Bybit {"op":"ping"}): sent instead of a ping frame; any reply counts. */
   appPing?: () => unknown;
+  /** Message text → value; default JSON.parse (a venue sending money as bare JSON numbers passes a lossless parser). */
+  parse?: (text: string) => unknown;
   onOpen(socket: ManagedSocket): void;
   onMessage(data: unknown, receivedAtMs: number): void;
   /** Called when the connection is lost or judged dead; `attempt` counts consecutive failures. */
@@ -129,7 +131,7 @@ export class ManagedSocket {
       this.awaitingPongSince = null; // any traffic proves the connection alive
       let data: unknown;
       try {
-        data = JSON.parse(raw.toString());
+        data = (this.options.parse ?? JSON.parse)(raw.toString());
       } catch {
         return; // a garbled frame is dropped; the idle deadline catches a stream that only sends garbage
       }

@@ -6,6 +6,7 @@
 // messages become StreamEvents.
 import type { StreamDown, StreamEvent } from '../../streamEvents';
 import { decimalField, millisField } from './decimals';
+import { parseLosslessJson } from './losslessJson';
 import { ManagedSocket, tunedSocketOptions } from './managedSocket';
 import type { SessionTuning } from './sessionOptions';
 import type { StreamHandlers, VenueStreams } from './venueStreams';
@@ -25,15 +26,24 @@ export interface SocketContext {
 export interface StreamSocketAdapter {
   /** Name used in health details and logs ("private stream: pong timeout"); '' for a venue's only socket. */
   name: string;
-  url: string;
-  /** Application-level ping (Bybit {"op":"ping"}, OKX "ping", ...); any reply counts as the pong. */
-  appPing: () => unknown;
+  /** The socket's address; a function when it is made per connection (Binance: a fresh listen key). */
+  url: string | (() => Promise<string>);
+  /** Application-level ping (Bybit {"op":"ping"}, OKX "ping", ...); any reply counts as the pong. Absent: WebSocket ping frames. */
+  appPing?: () => unknown;
+  /** The venue sends money as bare JSON numbers (Deribit): keep them as their exact text, never a float. */
+  lossless?: boolean;
+  /** No message for this long = silent stall (0 or absent: rely on pings), e.g. while marks must tick. */
+  idleTimeoutMs?: (symbols: ReadonlySet<string>) => number;
   /** Authenticate and/or subscribe on every (re)connect. */
   onOpen(ctx: SocketContext): void;
   /** The message subscribing marks of newly held symbols on this socket (an array: several messages). */
   subscribeMarks?(symbols: string[]): unknown;
-  /** A raw message → the events it carries (none for acks and pongs). */
+  /** A raw message → the events it carries (none for acks and pongs); a throw means "unusable, read REST". */
   onMessage(message: Row, ctx: SocketContext): StreamEvent[];
+  /** The connection went down (clear per-connection timers). */
+  onClose?(): void;
+  /** The session stops for good (give back server-side resources, e.g. delete a listen key). */
+  onStop?(): Promise<void>;
 }
 
 /** A mark tick as an event, or none when the venue sent an unreadable number (the REST resync carries the mark). */
@@ -52,7 +62,7 @@ export interface StreamSetDeps {
 }
 
 export class StreamSet implements VenueStreams {
-  private sockets: { adapter: StreamSocketAdapter; socket: ManagedSocket; up: boolean; ctx: SocketContext }[] = [];
+  private sockets: { adapter: StreamSocketAdapter; socket: ManagedSocket; up: boolean; connections: number; ctx: SocketContext }[] = [];
   private symbols = new Set<string>();
   private handlers: StreamHandlers | null = null;
 
@@ -78,10 +88,12 @@ export class StreamSet implements VenueStreams {
     }
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     for (const s of this.sockets) s.socket.stop();
     this.sockets = [];
     this.handlers = null;
+    for (const a of this.adapters) a.onClose?.();
+    await Promise.all(this.adapters.map((a) => a.onStop?.().catch(() => undefined)));
   }
 
   private get allUp(): boolean {
@@ -90,7 +102,7 @@ export class StreamSet implements VenueStreams {
 
   private open(adapter: StreamSocketAdapter) {
     const label = (reason: string): string => (adapter.name ? `${adapter.name} stream: ${reason}` : reason);
-    const entry = { adapter, up: false } as (typeof this.sockets)[number];
+    const entry = { adapter, up: false, connections: 0 } as (typeof this.sockets)[number];
     const confirm = (): void => {
       if (entry.up) return;
       const wasUp = this.allUp;
@@ -98,23 +110,35 @@ export class StreamSet implements VenueStreams {
       if (!wasUp && this.allUp) this.handlers?.onUp();
     };
     entry.socket = new ManagedSocket({
-      url: async () => adapter.url,
+      url: typeof adapter.url === 'string' ? async () => adapter.url as string : adapter.url,
       ...tunedSocketOptions(this.deps.tuning, this.deps.random, this.deps.now),
-      appPing: adapter.appPing,
+      ...(adapter.idleTimeoutMs ? { idleTimeoutMs: () => adapter.idleTimeoutMs!(this.symbols) } : {}),
+      ...(adapter.appPing ? { appPing: adapter.appPing } : {}),
+      ...(adapter.lossless ? { parse: parseLosslessJson } : {}),
       onOpen: (socket) => {
         entry.up = false;
+        const connection = ++entry.connections;
         adapter.onOpen(entry.ctx);
         const timer = setTimeout(() => {
-          if (!entry.up && this.handlers) socket.restart('no auth/subscribe confirmation');
+          // Only this connection's deadline: an earlier connection's timer must not restart a newer one.
+          if (!entry.up && this.handlers && entry.connections === connection) socket.restart('no auth/subscribe confirmation');
         }, this.deps.tuning.pongTimeoutMs * 2);
         timer.unref?.();
       },
       onMessage: (data) => {
         if (typeof data !== 'object' || data === null || !this.handlers) return;
-        for (const event of adapter.onMessage(data as Row, entry.ctx)) this.handlers?.onEvent(event);
+        let events: StreamEvent[];
+        try {
+          events = adapter.onMessage(data as Row, entry.ctx);
+        } catch (error) {
+          // An unusable payload never crashes the session: REST carries the account instead.
+          events = [{ kind: 'account-changed', time: this.deps.now(), reason: label(error instanceof Error ? error.message : String(error)) }];
+        }
+        for (const event of events) this.handlers?.onEvent(event);
       },
       onDown: (reason, attempt, retryInMs, cause, planned) => {
         entry.up = false;
+        adapter.onClose?.();
         const down: StreamDown = { reason: label(reason), attempt, retryInMs, planned: planned ?? false, ...(cause !== undefined ? { cause } : {}) };
         this.handlers?.onDown(down);
       },

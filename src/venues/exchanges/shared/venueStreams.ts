@@ -13,5 +13,6 @@ export interface VenueStreams {
   start(handlers: StreamHandlers, symbols: string[]): void;
   /** Positions opened/closed: subscribe marks for the new symbol set. */
   setSymbols(symbols: string[]): void;
-  stop(): void;
+  /** Close every socket and give back server-side resources (a listen key). */
+  stop(): Promise<void>;
 }
