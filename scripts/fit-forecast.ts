@@ -8,14 +8,14 @@
 //     floor over all their minutes);
 //   - defaults (any other symbol, i.e. an alt the app has no data for): the alt class — tails pooled over
 //     the alt months, floor = median of the alt floors;
-//   - isotonic maps per horizon pooled over EVERY 1-minute file (alts and BTC/ETH months: months, not
-//     days), from the backtest's pass-1 pairs with the shipped model σ (term structure + floor quantile).
+//   - isotonic maps per horizon per calibration class (majors = BTC/ETH months, alts = the alt months;
+//     months, not days) and one pooled over every 1-minute file as the fallback, from the backtest's pass-1 pairs with the shipped model σ (term structure + floor quantile).
 // The backtest's out-of-sample figures (scripts/forecast-eval.ts --mode pooled) use the same pooling
 // with the scored asset or file left out; these shipped maps use everything.
 import { writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { readCandleFile, type CandleSeries } from '../src/backtest/candles';
-import { fitPooled, assetOfFile, type FileContribution } from '../src/backtest/pooled';
+import { fitPooled, assetClassOf, assetOfFile, type FileContribution } from '../src/backtest/pooled';
 import { adverseWindows, DEFAULT_BOOK, V3_MODEL_SIGMA } from '../src/backtest/replay';
 import { DEFAULT_PARAMS, fitJumpTail, forecastParamsSchema, newVolState, sigmaPerMin, updateVol, type CalibrationMap, type ForecastParams, type SymbolParams } from '../src/domain/forecast';
 import { candleFiles, contribute, loadSeries } from './forecast-data';
@@ -103,26 +103,35 @@ const contribs: FileContribution[] = calFiles.map((f) => {
   console.log(`calibration pairs from ${basename(f)}`);
   return c;
 });
-const fitted = fitPooled(contribs, DEFAULT_BOOK.tailX0, DEFAULT_BOOK.tailPrior);
-const calibration: Record<string, CalibrationMap> = {};
-for (const [h, m] of Object.entries(fitted.calibration)) {
-  // Rounding can merge neighbours: keep x strictly increasing and y non-decreasing.
-  const x = m.x.map((v) => +v.toPrecision(6));
-  const y = m.y.map((v) => +v.toPrecision(6));
-  const keep = x.map((v, i) => i === 0 || v > x[i - 1]!);
-  const xs = x.filter((_, i) => keep[i]);
-  const ys = y.filter((_, i) => keep[i]);
-  for (let i = 1; i < ys.length; i++) ys[i] = Math.max(ys[i]!, ys[i - 1]!);
-  calibration[h] = { x: xs, y: ys };
+/** Isotonic maps pooled over these files; rounding can merge neighbours: keep x increasing, y non-decreasing. */
+function shippedMaps(files: readonly FileContribution[]): Record<string, CalibrationMap> {
+  const out: Record<string, CalibrationMap> = {};
+  for (const [h, m] of Object.entries(fitPooled(files, DEFAULT_BOOK.tailX0, DEFAULT_BOOK.tailPrior).calibration)) {
+    const x = m.x.map((v) => +v.toPrecision(6));
+    const y = m.y.map((v) => +v.toPrecision(6));
+    const keep = x.map((v, i) => i === 0 || v > x[i - 1]!);
+    const xs = x.filter((_, i) => keep[i]);
+    const ys = y.filter((_, i) => keep[i]);
+    for (let i = 1; i < ys.length; i++) ys[i] = Math.max(ys[i]!, ys[i - 1]!);
+    out[h] = { x: xs, y: ys };
+  }
+  return out;
 }
+const calibration = shippedMaps(contribs);
+// One map set per calibration class (majors / alts, §8.8); any symbol without fitted parameters is an alt.
+const classCalibration: Record<string, Record<string, CalibrationMap>> = {};
+for (const cls of ['majors', 'alts'] as const) classCalibration[cls] = shippedMaps(contribs.filter((c) => assetClassOf(assetOfFile(c.file)) === cls));
+for (const [k, v] of Object.entries(symbols)) v.calibrationClass = assetClassOf(k);
+defaults.calibrationClass = 'alts';
 
 const params: ForecastParams = {
   ...DEFAULT_PARAMS,
   symbols,
   defaults,
   calibration,
+  classCalibration,
   sigmaTermStructure: SHIPPED_MODEL_SIGMA.termStructure,
-  provenance: `fitted by scripts/fit-forecast.ts on ${new Date().toISOString().slice(0, 10)}: BTC/ETH tails and σ floor (median σ of the last 90 days) from binance_um_{BTC,ETH}USDT_perp_markprice_1h.csv; ${altAssets.join('/')} tails and floor from their 1-minute perp months; defaults = alt class; calibration pooled over ${calFiles.map((f) => basename(f)).join(', ')} (last-price candles, synthetic isolated book 5–100x, model σ: horizon term structure, floor = median past σ)`,
+  provenance: `fitted by scripts/fit-forecast.ts on ${new Date().toISOString().slice(0, 10)}: BTC/ETH tails and σ floor (median σ of the last 90 days) from binance_um_{BTC,ETH}USDT_perp_markprice_1h.csv; ${altAssets.join('/')} tails and floor from their 1-minute perp months; defaults = alt class; calibration per class (majors = BTC/ETH, alts = the rest) and pooled (fallback) over ${calFiles.map((f) => basename(f)).join(', ')} (last-price candles, synthetic isolated book 5–100x, model σ: horizon term structure, floor = median past σ)`,
 };
 const check = forecastParamsSchema.safeParse(params);
 if (!check.success) throw new Error(`fitted parameters do not validate: ${check.error.message}`);

@@ -43,3 +43,43 @@ console.log(`held-out proxy: model ≥ fixed distance − 1 point on ${alts.filt
 console.log(`target: BTC/ETH no worse than before by > 1 point: ${majors.map((r) => `${r.a.file.slice(0, 30)} ${((((r.a.best.model.recall15m ?? 0) - (r.b?.best.model.recall15m ?? 0)) * 100).toFixed(1))}`).join('; ')}`);
 console.log(`target: Brier skill > 0 on every file: ${rows.filter((r) => (r.a.brierSkill.model ?? -1) > 0).length} of ${rows.length}`);
 console.log(`target: calibration 0.67–1.5 in every bin ≥ 1 % with ≥ 30 events (1 h and 15 min): ${rows.filter((r) => r.calOk).length} of ${rows.length} files`);
+
+// The always-on artefact (§8.8): the same reading with every rule's always-on points excluded.
+const withReal = rows.filter((r) => r.a.bestReal && r.a.bestShare);
+if (withReal.length > 0) {
+  const share = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(0)} %`);
+  console.log('');
+  console.log('| file | share in alert at best point: model / fixed / vol | model | fixed distance | vol-scaled | MR family | model − max(fixed, vol) |');
+  console.log('|---|---|---|---|---|---|---|');
+  const real = withReal.map(({ a }) => {
+    const br = a.bestReal!;
+    const margin = (br.model.recall15m ?? 0) - Math.max(br.fixedDistance.recall15m ?? 0, br.volScaled.recall15m ?? 0);
+    console.log(`| ${a.file} | ${share(a.bestShare!.model)} / ${share(a.bestShare!.fixedDistance)} / ${share(a.bestShare!.volScaled)} | ${pct(br.model.recall15m)} | ${pct(br.fixedDistance.recall15m)} | ${pct(br.volScaled.recall15m)} | ${pct(br.mr80.recall15m)} | ${(margin * 100).toFixed(1)} |`);
+    return { a, margin, fixedMargin: (br.model.recall15m ?? 0) - (br.fixedDistance.recall15m ?? 0) };
+  });
+  const ra = real.filter((r) => isAlt(r.a.file));
+  const mr = (k: 'model' | 'fixedDistance' | 'volScaled' | 'mr80'): number => mean(ra.map((r) => r.a.bestReal![k].recall15m ?? 0));
+  console.log('');
+  console.log(`without always-on points, alts (${ra.length}) mean: model ${pct(mr('model'))}, fixed distance ${pct(mr('fixedDistance'))}, vol-scaled ${pct(mr('volScaled'))}, MR family ${pct(mr('mr80'))}`);
+  console.log(`without always-on points: model ≥ max(fixed, vol) − 1 on ${ra.filter((r) => r.margin >= -0.01).length} of ${ra.length} alt files; ≥ fixed − 1 on ${ra.filter((r) => r.fixedMargin >= -0.01).length} of ${ra.length}`);
+}
+
+// Grid-free reading: recall@15 interpolated at exactly the budget (null = the rule never spends it).
+const withInterp = rows.filter((r) => r.a.atBudget);
+if (withInterp.length > 0) {
+  console.log('');
+  console.log('| file | model | fixed distance | vol-scaled | MR family | model − max(fixed, vol) |');
+  console.log('|---|---|---|---|---|---|');
+  const ib = withInterp.map(({ a }) => {
+    const x = a.atBudget!;
+    const base = Math.max(x.fixedDistance ?? 0, x.volScaled ?? 0);
+    const margin = x.model === null ? null : x.model - base;
+    console.log(`| ${a.file} | ${pct(x.model)} | ${pct(x.fixedDistance)} | ${pct(x.volScaled)} | ${pct(x.mr80)} | ${margin === null ? '—' : (margin * 100).toFixed(1)} |`);
+    return { a, margin };
+  });
+  const ia = ib.filter((r) => isAlt(r.a.file) && r.margin !== null);
+  console.log('');
+  const mi = (k: 'model' | 'fixedDistance' | 'volScaled' | 'mr80'): string => pct(mean(ia.map((r) => r.a.atBudget![k] ?? 0)));
+  console.log(`interpolated at the budget, alts (${ia.length}) mean: model ${mi('model')}, fixed distance ${mi('fixedDistance')}, vol-scaled ${mi('volScaled')}, MR family ${mi('mr80')}`);
+  console.log(`interpolated at the budget: model ≥ max(fixed, vol) − 1 on ${ia.filter((r) => r.margin! >= -0.01).length} of ${ia.length} alt files with a model value`);
+}

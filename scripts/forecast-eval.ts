@@ -17,12 +17,35 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { candleFiles, contribute, fundingFor, loadSeries, type EvalOptions } from './forecast-data';
-import { buildFolds, loadPooledParams, poolBookFor, type FileContribution, type PooledParams, type PoolScheme } from '../src/backtest/pooled';
+import {
+  buildFolds,
+  loadPooledParams,
+  poolBookFor,
+  type FileContribution,
+  type PooledParams,
+  type PoolScheme,
+} from '../src/backtest/pooled';
+import { interpolateAtBudget } from '../src/backtest/metrics';
 import { DEFAULT_BOOK, type BookOptions } from '../src/backtest/replay';
-import { BacktestTotals, buildJson, runBacktestFile, type BacktestJson, type PopulationJson, type RuleName } from '../src/backtest/run';
+import {
+  BacktestTotals,
+  buildJson,
+  runBacktestFile,
+  THRESHOLDS,
+  type BacktestJson,
+  type PopulationJson,
+  type RuleName,
+} from '../src/backtest/run';
 
 export const EVAL_BUDGET = 0.3;
-const RULE_LABEL: Record<RuleName, string> = { model: 'model', fixedDistance: 'fixedDist', volScaled: 'volScaled', mr80: 'MRfamily' };
+/** An operating point that alerts on at least this share of all position-bars is "always on" (§8.8). */
+export const ALWAYS_ON = 0.9;
+const RULE_LABEL: Record<RuleName, string> = {
+  model: 'model',
+  fixedDistance: 'fixedDist',
+  volScaled: 'volScaled',
+  mr80: 'MRfamily',
+};
 const RULE_ORDER: RuleName[] = ['model', 'fixedDistance', 'volScaled', 'mr80'];
 
 export interface FileResult {
@@ -31,6 +54,15 @@ export interface FileResult {
   positionDays: number;
   breaches: number;
   best: Record<RuleName, { recall15m: number | null; threshold: number | null; fa: number | null }>;
+  /** Share of position-bars in alert at the best point (≥ ALWAYS_ON = the always-on artefact). */
+  bestShare?: Record<RuleName, number | null>;
+  /**
+   * recall@15 interpolated at exactly the budget between the two grid points around it (null when even
+   * the loosest point stays under the budget, i.e. the rule never spends it: the always-on case).
+   */
+  atBudget?: Record<RuleName, number | null>;
+  /** The same reading with always-on points excluded (every rule alike). */
+  bestReal?: Record<RuleName, { recall15m: number | null; threshold: number | null; fa: number | null }>;
   brierSkill: Record<string, number | null>;
   reliability: PopulationJson['scores'][string]['reliability'];
   reliability15: PopulationJson['scores'][string]['reliability'];
@@ -50,10 +82,26 @@ interface Args {
   scheme: PoolScheme;
   termStructure: boolean;
   floorQuantile: number;
+  byClass: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { data: [], match: [], fundingDir: null, cache: null, jobs: 1, mode: 'walk-forward', poolParams: null, json: null, child: null, childPhase: 'score', scheme: 'leave-one-asset-out', termStructure: false, floorQuantile: 0.1 };
+  const a: Args = {
+    data: [],
+    match: [],
+    fundingDir: null,
+    cache: null,
+    jobs: 1,
+    mode: 'walk-forward',
+    poolParams: null,
+    json: null,
+    child: null,
+    childPhase: 'score',
+    scheme: 'leave-one-asset-out',
+    termStructure: false,
+    floorQuantile: 0.1,
+    byClass: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i]!;
     const v = argv[i + 1];
@@ -77,74 +125,179 @@ function parseArgs(argv: string[]): Args {
     else if (f === '--child-phase') a.childPhase = need() === 'contribute' ? 'contribute' : 'score';
     else if (f === '--scheme') {
       const m = need();
-      if (m !== 'loao' && m !== 'loco') throw new Error('--scheme is loao (leave one asset out) or loco (leave one crash out)');
+      if (m !== 'loao' && m !== 'loco')
+        throw new Error('--scheme is loao (leave one asset out) or loco (leave one crash out)');
       a.scheme = m === 'loao' ? 'leave-one-asset-out' : 'leave-one-crash-out';
     } else if (f === '--term-structure') a.termStructure = true;
+    else if (f === '--class-calibration') a.byClass = true;
     else if (f === '--floor-quantile') {
       const q = Number(need());
       if (!(q > 0 && q < 1)) throw new Error('--floor-quantile is in (0, 1)');
       a.floorQuantile = q;
-    }
-    else throw new Error(`unknown option ${f}`);
+    } else throw new Error(`unknown option ${f}`);
   }
-  if (a.data.length === 0 && !a.child) throw new Error('at least one --data DIR is required (no default data path)');
+  if (a.data.length === 0 && !a.child)
+    throw new Error('at least one --data DIR is required (no default data path)');
   return a;
 }
 
 /** The issue's reading: the best recall@15 min among operating points within the budget. */
-export function bestWithinBudget(pop: PopulationJson, rule: RuleName, budget: number): { recall15m: number | null; threshold: number | null; fa: number | null } {
-  let best: { recall15m: number | null; threshold: number | null; fa: number | null } = { recall15m: null, threshold: null, fa: null };
-  for (const p of pop.rules[rule].operatingPoints) {
+export function bestWithinBudget(
+  pop: PopulationJson,
+  rule: RuleName,
+  budget: number,
+  share?: readonly number[],
+  maxShare = Infinity,
+): { recall15m: number | null; threshold: number | null; fa: number | null } {
+  let best: { recall15m: number | null; threshold: number | null; fa: number | null } = {
+    recall15m: null,
+    threshold: null,
+    fa: null,
+  };
+  for (const [i, p] of pop.rules[rule].operatingPoints.entries()) {
     if (p.falseAlarmsPerPositionDay > budget || p.recall15m === null) continue;
-    if (best.recall15m === null || p.recall15m > best.recall15m) best = { recall15m: p.recall15m, threshold: p.threshold, fa: p.falseAlarmsPerPositionDay };
+    if (share && (share[i] ?? 0) >= maxShare) continue;
+    if (best.recall15m === null || p.recall15m > best.recall15m)
+      best = { recall15m: p.recall15m, threshold: p.threshold, fa: p.falseAlarmsPerPositionDay };
   }
   return best;
 }
 
-function summarise(file: string, json: BacktestJson): FileResult[] {
-  const pops: ['all' | 'le50', PopulationJson][] = [['all', json]];
-  if (json.byLeverage?.le50) pops.push(['le50', json.byLeverage.le50]);
-  return pops.map(([population, pop]) => ({
-    file: basename(file),
-    population,
-    positionDays: pop.positionDays,
-    breaches: pop.rules.model.operatingPoints[0]?.breaches ?? 0,
-    best: Object.fromEntries(RULE_ORDER.map((r) => [r, bestWithinBudget(pop, r, EVAL_BUDGET)])) as FileResult['best'],
-    brierSkill: Object.fromEntries(Object.entries(pop.scores).map(([k, s]) => [k, s.brierSkill])),
-    reliability: pop.scores.model!.reliability,
-    reliability15: pop.scoresByHorizon['15']!.reliability,
-  }));
+/** Per rule and threshold: share of the population's position-bars in alert (not part of the backtest JSON). */
+export function alertShares(totals: BacktestTotals, levs: number[]): Record<RuleName, number[]> {
+  return Object.fromEntries(
+    RULE_ORDER.map((r) => [
+      r,
+      THRESHOLDS[r].map((_, ti) => {
+        let on = 0;
+        let all = 0;
+        for (const l of levs) {
+          const a = totals.alerts.get(l)?.[r][ti];
+          if (a) {
+            on += a.onBars;
+            all += a.bars;
+          }
+        }
+        return all > 0 ? on / all : 0;
+      }),
+    ]),
+  ) as Record<RuleName, number[]>;
+}
+
+function summarise(file: string, json: BacktestJson, totals: BacktestTotals): FileResult[] {
+  const levs = [...totals.positionDays.keys()];
+  const pops: ['all' | 'le50', PopulationJson, number[]][] = [['all', json, levs]];
+  if (json.byLeverage?.le50) pops.push(['le50', json.byLeverage.le50, levs.filter((l) => l <= 50)]);
+  return pops.map(([population, pop, popLevs]) => {
+    const shares = alertShares(totals, popLevs);
+    const best = Object.fromEntries(
+      RULE_ORDER.map((r) => [r, bestWithinBudget(pop, r, EVAL_BUDGET)]),
+    ) as FileResult['best'];
+    return {
+      file: basename(file),
+      population,
+      positionDays: pop.positionDays,
+      breaches: pop.rules.model.operatingPoints[0]?.breaches ?? 0,
+      best,
+      bestShare: Object.fromEntries(
+        RULE_ORDER.map((r) => [
+          r,
+          best[r].threshold === null ? null : (shares[r][THRESHOLDS[r].indexOf(best[r].threshold!)] ?? null),
+        ]),
+      ) as Record<RuleName, number | null>,
+      atBudget: Object.fromEntries(
+        RULE_ORDER.map((r) => [
+          r,
+          interpolateAtBudget(pop.rules[r].operatingPoints, EVAL_BUDGET, (p) => ({ recall15m: p.recall15m }))
+            ?.recall15m ?? null,
+        ]),
+      ) as Record<RuleName, number | null>,
+      bestReal: Object.fromEntries(
+        RULE_ORDER.map((r) => [r, bestWithinBudget(pop, r, EVAL_BUDGET, shares[r], ALWAYS_ON)]),
+      ) as FileResult['best'],
+      brierSkill: Object.fromEntries(Object.entries(pop.scores).map(([k, s]) => [k, s.brierSkill])),
+      reliability: pop.scores.model!.reliability,
+      reliability15: pop.scoresByHorizon['15']!.reliability,
+    };
+  });
 }
 
 export function evaluateFile(file: string, opts: EvalOptions): FileResult[] {
   const series = loadSeries(file, opts.cache);
   const funding = fundingFor(file, opts.fundingDir);
-  const book: Partial<BookOptions> = { modelSigma: opts.modelSigma, ...(opts.mode === 'pooled' && opts.pooled ? poolBookFor(opts.pooled, basename(file)) : {}) };
+  const book: Partial<BookOptions> = {
+    modelSigma: opts.modelSigma,
+    ...(opts.mode === 'pooled' && opts.pooled ? poolBookFor(opts.pooled, basename(file)) : {}),
+  };
   const totals = new BacktestTotals();
   runBacktestFile({ series, funding, book }, totals);
-  return summarise(file, buildJson(totals, true));
+  return summarise(file, buildJson(totals, true), totals);
 }
 
 const pct = (v: number | null): string => (v === null ? '  — ' : (v * 100).toFixed(1).padStart(5));
 
 export function formatResults(results: FileResult[]): string {
   const lines: string[] = [];
-  lines.push(`best recall@15m among operating points with ≤ ${EVAL_BUDGET} false-alert episodes per position-day (%), Brier skill at 1 h`);
-  lines.push(['population', 'file'.padEnd(46), ...RULE_ORDER.map((r) => RULE_LABEL[r].padStart(9)), '  BSS model', 'BSS fixD', 'BSS volS', '  calibration obs/pred 1h (bins ≥1% with ≥30 events)'].join(' '));
+  lines.push(
+    `best recall@15m among operating points with ≤ ${EVAL_BUDGET} false-alert episodes per position-day (%), Brier skill at 1 h`,
+  );
+  lines.push(
+    [
+      'population',
+      'file'.padEnd(46),
+      ...RULE_ORDER.map((r) => RULE_LABEL[r].padStart(9)),
+      '  BSS model',
+      'BSS fixD',
+      'BSS volS',
+      '  calibration obs/pred 1h (bins ≥1% with ≥30 events)',
+    ].join(' '),
+  );
   for (const r of results) {
     const bins = r.reliability
       .filter((b) => b.lo >= 0.01 && b.events >= 30 && b.predicted)
-      .map((b) => `${(b.lo * 100).toFixed(0)}–${(b.hi * 100).toFixed(0)}%:${(b.observed! / b.predicted!).toFixed(2)}`)
+      .map(
+        (b) =>
+          `${(b.lo * 100).toFixed(0)}–${(b.hi * 100).toFixed(0)}%:${(b.observed! / b.predicted!).toFixed(2)}`,
+      )
       .join(' ');
-    const bss = (k: string): string => (r.brierSkill[k] === null || r.brierSkill[k] === undefined ? '   —  ' : r.brierSkill[k]!.toFixed(3).padStart(7));
-    lines.push([r.population.padEnd(10), r.file.padEnd(46), ...RULE_ORDER.map((k) => pct(r.best[k].recall15m).padStart(9)), `   ${bss('model')}`, ` ${bss('fixedDistance')}`, ` ${bss('volScaled')}`, `  ${bins}`].join(' '));
+    const bss = (k: string): string =>
+      r.brierSkill[k] === null || r.brierSkill[k] === undefined
+        ? '   —  '
+        : r.brierSkill[k]!.toFixed(3).padStart(7);
+    lines.push(
+      [
+        r.population.padEnd(10),
+        r.file.padEnd(46),
+        ...RULE_ORDER.map((k) => pct(r.best[k].recall15m).padStart(9)),
+        `   ${bss('model')}`,
+        ` ${bss('fixedDistance')}`,
+        ` ${bss('volScaled')}`,
+        `  ${bins}`,
+      ].join(' '),
+    );
   }
   for (const pop of ['all', 'le50'] as const) {
     const rs = results.filter((r) => r.population === pop && r.best.model.recall15m !== null);
     if (rs.length === 0) continue;
     const mean = (k: RuleName): number => rs.reduce((s, r) => s + (r.best[k].recall15m ?? 0), 0) / rs.length;
-    const below = rs.filter((r) => (r.best.model.recall15m ?? 0) < (r.best.fixedDistance.recall15m ?? 0) - 0.03).length;
-    lines.push(`${pop}: mean over ${rs.length} files: ${RULE_ORDER.map((k) => `${RULE_LABEL[k]} ${pct(mean(k))}`).join(', ')}; model below fixed distance by > 3 points in ${below} of ${rs.length}`);
+    const below = rs.filter(
+      (r) => (r.best.model.recall15m ?? 0) < (r.best.fixedDistance.recall15m ?? 0) - 0.03,
+    ).length;
+    lines.push(
+      `${pop}: mean over ${rs.length} files: ${RULE_ORDER.map((k) => `${RULE_LABEL[k]} ${pct(mean(k))}`).join(', ')}; model below fixed distance by > 3 points in ${below} of ${rs.length}`,
+    );
+  }
+  // The always-on artefact: the same reading with every rule's always-on points excluded.
+  lines.push(
+    `without always-on points (≥ ${ALWAYS_ON * 100} % of position-bars in alert), same budget; [share in alert at the best point above]`,
+  );
+  for (const r of results) {
+    if (!r.bestReal || !r.bestShare) continue;
+    const cells = RULE_ORDER.map(
+      (k) =>
+        `${pct(r.bestReal![k].recall15m).padStart(9)} [${r.bestShare![k] === null ? ' — ' : (r.bestShare![k]! * 100).toFixed(0).padStart(3)}%]`,
+    );
+    lines.push([r.population.padEnd(10), r.file.padEnd(46), ...cells].join(' '));
   }
   lines.push(...classReliability(results));
   return lines.join('\n');
@@ -168,15 +321,37 @@ export function classReliability(results: FileResult[]): string[] {
           bins[i]!.p += (b.predicted ?? 0) * b.count;
           bins[i]!.y += b.events;
         });
-      const cells = bins.filter((b) => b.n > 0).map((b) => `${(b.lo * 100).toFixed(1)}–${(b.hi * 100).toFixed(0)}%: pred ${((b.p / b.n) * 100).toFixed(2)}% obs ${((b.y / b.n) * 100).toFixed(2)}% (${b.y} ev, ratio ${b.p > 0 ? (b.y / b.p).toFixed(2) : '—'})`);
+      const cells = bins
+        .filter((b) => b.n > 0)
+        .map(
+          (b) =>
+            `${(b.lo * 100).toFixed(1)}–${(b.hi * 100).toFixed(0)}%: pred ${((b.p / b.n) * 100).toFixed(2)}% obs ${((b.y / b.n) * 100).toFixed(2)}% (${b.y} ev, ratio ${b.p > 0 ? (b.y / b.p).toFixed(2) : '—'})`,
+        );
       lines.push(`reliability ${cls} ${label} (${rs.length} files, all leverages): ${cells.join('; ')}`);
     }
   }
   return lines;
 }
 
-async function runChild<T>(script: string, file: string, args: Args, phase: 'score' | 'contribute', poolFile: string | null): Promise<T> {
-  const childArgs = [...process.execArgv, script, '--child', file, '--child-phase', phase, '--mode', args.mode, '--floor-quantile', String(args.floorQuantile)];
+async function runChild<T>(
+  script: string,
+  file: string,
+  args: Args,
+  phase: 'score' | 'contribute',
+  poolFile: string | null,
+): Promise<T> {
+  const childArgs = [
+    ...process.execArgv,
+    script,
+    '--child',
+    file,
+    '--child-phase',
+    phase,
+    '--mode',
+    args.mode,
+    '--floor-quantile',
+    String(args.floorQuantile),
+  ];
   if (args.termStructure) childArgs.push('--term-structure');
   if (args.cache) childArgs.push('--cache', args.cache);
   if (args.fundingDir) childArgs.push('--funding-dir', args.fundingDir);
@@ -186,7 +361,9 @@ async function runChild<T>(script: string, file: string, args: Args, phase: 'sco
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
     child.on('error', rej);
-    child.on('exit', (code) => (code === 0 ? res(JSON.parse(out) as T) : rej(new Error(`${basename(file)}: child exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? res(JSON.parse(out) as T) : rej(new Error(`${basename(file)}: child exited with ${code}`)),
+    );
   });
 }
 
@@ -199,17 +376,26 @@ async function main(): Promise<void> {
     return;
   }
   const args = parseArgs(process.argv.slice(2));
-  const opts = (pooled: PooledParams | null): EvalOptions => ({ cache: args.cache, fundingDir: args.fundingDir, mode: args.mode, pooled, modelSigma: { termStructure: args.termStructure, floorQuantile: args.floorQuantile } });
+  const opts = (pooled: PooledParams | null): EvalOptions => ({
+    cache: args.cache,
+    fundingDir: args.fundingDir,
+    mode: args.mode,
+    pooled,
+    modelSigma: { termStructure: args.termStructure, floorQuantile: args.floorQuantile },
+  });
   if (args.child) {
     const pooled = args.poolParams ? loadPooledParams(resolve(args.poolParams)) : null;
-    const out = args.childPhase === 'contribute' ? contribute(args.child, opts(null)) : evaluateFile(args.child, opts(pooled));
+    const out =
+      args.childPhase === 'contribute'
+        ? contribute(args.child, opts(null))
+        : evaluateFile(args.child, opts(pooled));
     process.stdout.write(JSON.stringify(out));
     return;
   }
   const files = candleFiles(args.data, args.match);
   if (files.length === 0) throw new Error('no candle files matched');
   const started = Date.now();
-  const pool = async <T>(label: string, run: (file: string) => Promise<T>): Promise<T[]> => {
+  const pool = async <T,>(label: string, run: (file: string) => Promise<T>): Promise<T[]> => {
     const results: T[] = new Array(files.length);
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -226,18 +412,41 @@ async function main(): Promise<void> {
   let poolFile: string | null = args.poolParams;
   if (args.mode === 'pooled' && !poolFile) {
     // Phase 1: every file's pass-1 pairs; phase 2 scores each file with the fold that excludes it.
-    const contribs = await pool('pairs', async (f) => (args.jobs > 1 ? runChild<FileContribution>(process.argv[1]!, f, args, 'contribute', null) : contribute(f, opts(null))));
-    const folds = buildFolds(args.scheme, contribs, DEFAULT_BOOK.tailX0, DEFAULT_BOOK.tailPrior);
-    poolFile = join(args.cache ?? '.', `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}.json`);
+    const contribs = await pool('pairs', async (f) =>
+      args.jobs > 1
+        ? runChild<FileContribution>(process.argv[1]!, f, args, 'contribute', null)
+        : contribute(f, opts(null)),
+    );
+    const folds = buildFolds(
+      args.scheme,
+      contribs,
+      DEFAULT_BOOK.tailX0,
+      DEFAULT_BOOK.tailPrior,
+      args.byClass,
+    );
+    poolFile = join(
+      args.cache ?? '.',
+      `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}${args.byClass ? '.class' : ''}.json`,
+    );
     writeFileSync(poolFile, JSON.stringify(folds));
     process.stderr.write(`folds written to ${poolFile}\n`);
   }
   const pooled = poolFile ? loadPooledParams(resolve(poolFile)) : null;
-  const results = await pool('score', async (f) => (args.jobs > 1 ? runChild<FileResult[]>(process.argv[1]!, f, args, 'score', poolFile) : evaluateFile(f, opts(pooled))));
+  const results = await pool('score', async (f) =>
+    args.jobs > 1
+      ? runChild<FileResult[]>(process.argv[1]!, f, args, 'score', poolFile)
+      : evaluateFile(f, opts(pooled)),
+  );
   const flat = results.flat();
-  console.log(`mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
   console.log(formatResults(flat));
-  if (args.json) writeFileSync(args.json, JSON.stringify({ mode: args.mode, budget: EVAL_BUDGET, results: flat }, null, 1) + '\n');
+  if (args.json)
+    writeFileSync(
+      args.json,
+      JSON.stringify({ mode: args.mode, budget: EVAL_BUDGET, results: flat }, null, 1) + '\n',
+    );
 }
 
 main().catch((e: unknown) => {

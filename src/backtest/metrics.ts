@@ -81,6 +81,14 @@ export class AlertAccumulator {
   crashBreaches = 0;
   readonly crashWarned = new Float64Array(RECALL_LEADS_MIN.length);
   readonly byCrashDay = new Map<string, { breaches: number; warned: Float64Array }>();
+  /** Position-bars in alert and in total: an operating point alerting on (nearly) every bar is "always on". */
+  onBars = 0;
+  bars = 0;
+
+  addCoverage(onBars: number, bars: number): void {
+    this.onBars += onBars;
+    this.bars += bars;
+  }
 
   addPosition(falseEpisodes: number, breach: { leadMin: number | null; crashDay: string | null } | null): void {
     this.falseEpisodes += falseEpisodes;
@@ -110,6 +118,8 @@ export class AlertAccumulator {
     this.falseEpisodes += o.falseEpisodes;
     this.breaches += o.breaches;
     this.crashBreaches += o.crashBreaches;
+    this.onBars += o.onBars;
+    this.bars += o.bars;
     for (let i = 0; i < RECALL_LEADS_MIN.length; i++) {
       this.warned[i]! += o.warned[i]!;
       this.crashWarned[i]! += o.crashWarned[i]!;

@@ -18,6 +18,8 @@ export interface PooledFold {
   calibration: Record<string, CalibrationMap>;
   tailDown: JumpTail;
   tailUp: JumpTail;
+  /** Set when the calibration maps were fitted on this class only. */
+  assetClass?: AssetClass;
 }
 
 export interface PooledParams {
@@ -30,6 +32,13 @@ export function assetOfFile(fileName: string): string {
   const m = /_([A-Z0-9]+?)USDT_/.exec(fileName);
   if (!m) throw new Error(`cannot tell the asset of ${fileName}`);
   return m[1]!;
+}
+
+/** Calibration classes (§8.8): the majors, and everything else — an unseen symbol is an alt. */
+export const MAJOR_ASSETS: readonly string[] = ['BTC', 'ETH'];
+export type AssetClass = 'majors' | 'alts';
+export function assetClassOf(asset: string): AssetClass {
+  return MAJOR_ASSETS.includes(asset) ? 'majors' : 'alts';
 }
 
 export function foldFor(params: PooledParams, fileName: string): PooledFold {
@@ -48,8 +57,10 @@ export function poolBookFor(params: PooledParams, fileName: string): Partial<Boo
 
 export function loadPooledParams(file: string): PooledParams {
   const json = JSON.parse(readFileSync(file, 'utf8')) as PooledParams;
-  if (json.scheme !== 'leave-one-asset-out' && json.scheme !== 'leave-one-crash-out') throw new Error(`${file}: scheme must be leave-one-asset-out or leave-one-crash-out`);
-  if (!Array.isArray(json.folds) || json.folds.length === 0) throw new Error(`${file}: folds must be a non-empty array`);
+  if (json.scheme !== 'leave-one-asset-out' && json.scheme !== 'leave-one-crash-out')
+    throw new Error(`${file}: scheme must be leave-one-asset-out or leave-one-crash-out`);
+  if (!Array.isArray(json.folds) || json.folds.length === 0)
+    throw new Error(`${file}: folds must be a non-empty array`);
   return json;
 }
 
@@ -67,10 +78,19 @@ export function contributionOf(file: string, ctx: ReplayContext): FileContributi
   const calibration = modelAcc.map((blocks) => {
     const merged = new CalibrationAccumulator();
     for (const b of blocks) merged.merge(b);
-    return { count: Array.from(merged.count), positives: Array.from(merged.positives), sumX: Array.from(merged.sumX) };
+    return {
+      count: Array.from(merged.count),
+      positives: Array.from(merged.positives),
+      sumX: Array.from(merged.sumX),
+    };
   });
   const w = adverseWindows(ctx.series);
-  return { file, calibration, windowsDown: w.map((x) => round(x.down, 6)), windowsUp: w.map((x) => round(x.up, 6)) };
+  return {
+    file,
+    calibration,
+    windowsDown: w.map((x) => round(x.down, 6)),
+    windowsUp: w.map((x) => round(x.up, 6)),
+  };
 }
 
 function accumulatorOf(bins: FileContribution['calibration'][number]): CalibrationAccumulator {
@@ -82,7 +102,11 @@ function accumulatorOf(bins: FileContribution['calibration'][number]): Calibrati
 }
 
 /** Calibration maps and tails fitted on a set of contributions (pooled: months of several assets). */
-export function fitPooled(contribs: readonly FileContribution[], tailX0: number, prior: JumpTail): { calibration: Record<string, CalibrationMap>; tailDown: JumpTail; tailUp: JumpTail } {
+export function fitPooled(
+  contribs: readonly FileContribution[],
+  tailX0: number,
+  prior: JumpTail,
+): { calibration: Record<string, CalibrationMap>; tailDown: JumpTail; tailUp: JumpTail } {
   const calibration: Record<string, CalibrationMap> = {};
   HORIZONS_MIN.forEach((h, hi) => {
     const acc = new CalibrationAccumulator();
@@ -92,16 +116,43 @@ export function fitPooled(contribs: readonly FileContribution[], tailX0: number,
   });
   const down = contribs.flatMap((c) => c.windowsDown);
   const up = contribs.flatMap((c) => c.windowsUp);
-  return { calibration, tailDown: fitJumpTail(down, 60, tailX0, prior), tailUp: fitJumpTail(up, 60, tailX0, prior) };
+  return {
+    calibration,
+    tailDown: fitJumpTail(down, 60, tailX0, prior),
+    tailUp: fitJumpTail(up, 60, tailX0, prior),
+  };
 }
 
-/** One fold per held-out asset (or file), each fitted on every OTHER contribution. */
-export function buildFolds(scheme: PoolScheme, contribs: readonly FileContribution[], tailX0: number, prior: JumpTail): PooledParams {
+/**
+ * One fold per held-out asset (or file), each fitted on every OTHER contribution. With byClass the
+ * calibration maps use only the other files of the held-out file's class (majors / alts); the tail
+ * priors still pool every other file.
+ */
+export function buildFolds(
+  scheme: PoolScheme,
+  contribs: readonly FileContribution[],
+  tailX0: number,
+  prior: JumpTail,
+  byClass = false,
+): PooledParams {
   const keyOf = (file: string): string => (scheme === 'leave-one-asset-out' ? assetOfFile(file) : file);
+  const classOfFile = (file: string): AssetClass => assetClassOf(assetOfFile(file));
   const keys = [...new Set(contribs.map((c) => keyOf(c.file)))];
   const folds = keys.map((holdOut) => {
     const train = contribs.filter((c) => keyOf(c.file) !== holdOut);
-    return { holdOut, trainedOn: train.map((c) => c.file), ...fitPooled(train, tailX0, prior) };
+    const fitted = fitPooled(train, tailX0, prior);
+    if (!byClass) return { holdOut, trainedOn: train.map((c) => c.file), ...fitted };
+    const cls = classOfFile(contribs.find((c) => keyOf(c.file) === holdOut)!.file);
+    const sameClass = train.filter((c) => classOfFile(c.file) === cls);
+    if (sameClass.length === 0) throw new Error(`no other ${cls} file to fit the calibration of ${holdOut}`);
+    return {
+      holdOut,
+      assetClass: cls,
+      trainedOn: train.map((c) => c.file),
+      calibration: fitPooled(sameClass, tailX0, prior).calibration,
+      tailDown: fitted.tailDown,
+      tailUp: fitted.tailUp,
+    };
   });
   return { scheme, folds };
 }

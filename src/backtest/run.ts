@@ -158,6 +158,7 @@ export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): v
         THRESHOLDS[rule].forEach((thr, ti) => {
           const res = episodes(count, (j) => on(j, thr), alertTime, p.breachTime, hystBars);
           acc[rule][ti]!.addPosition(res.falseEpisodes, p.breachTime !== null ? { leadMin: res.leadMin, crashDay } : null);
+          acc[rule][ti]!.addCoverage(res.onBars, count);
         });
       };
       // Alerts: every rule at the bar's worst price, credited from the bar's open (see ReplayPosition).
@@ -216,13 +217,15 @@ function crashDayOf(t: number): string | null {
 }
 
 /** Alert episodes (start on the rising edge, end after hysteresis quiet bars) of one rule on one position. */
-export function episodes(count: number, on: (j: number) => boolean, alertTime: (j: number) => number, breachTime: number | null, hystBars: number): { falseEpisodes: number; leadMin: number | null } {
+export function episodes(count: number, on: (j: number) => boolean, alertTime: (j: number) => number, breachTime: number | null, hystBars: number): { falseEpisodes: number; leadMin: number | null; onBars: number } {
   let active = false;
+  let onBars = 0;
   let start = 0;
   let quiet = 0;
   let falseEpisodes = 0;
   for (let j = 0; j < count; j++) {
     if (on(j)) {
+      onBars++;
       if (!active) {
         active = true;
         start = alertTime(j);
@@ -233,8 +236,8 @@ export function episodes(count: number, on: (j: number) => boolean, alertTime: (
       falseEpisodes++;
     }
   }
-  if (breachTime !== null) return { falseEpisodes, leadMin: active && start <= breachTime ? (breachTime - start) / 60_000 : null };
-  return { falseEpisodes: falseEpisodes + (active ? 1 : 0), leadMin: null };
+  if (breachTime !== null) return { falseEpisodes, leadMin: active && start <= breachTime ? (breachTime - start) / 60_000 : null, onBars };
+  return { falseEpisodes: falseEpisodes + (active ? 1 : 0), leadMin: null, onBars };
 }
 
 // ---------- JSON in the shape ----------

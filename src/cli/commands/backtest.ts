@@ -10,6 +10,7 @@ import { CandleFileError, readCandleFile, readFundingFile } from '../../backtest
 import { formatResult } from '../../backtest/format';
 import { V3_MODEL_SIGMA, type BookOptions } from '../../backtest/replay';
 import { BacktestTotals, buildJson, runBacktestFile } from '../../backtest/run';
+import { calibrationFor, type ForecastParams } from '../../domain/forecast';
 import { DEFAULT_PARAMS_FILE, loadForecastParams } from '../../forecast/params';
 import type { CliCommand } from '../io';
 
@@ -82,6 +83,12 @@ function parseArgs(argv: string[]): Args | string {
   return a;
 }
 
+/** The app's maps for a candle file's symbol ("…_FILUSDT_…" → the alts class); no symbol → the pooled maps. */
+export function appCalibrationForFile(params: ForecastParams, fileName: string): ForecastParams['calibration'] {
+  const symbol = /_([A-Z0-9]+USDT)_/.exec(fileName)?.[1];
+  return calibrationFor(params, symbol ? [symbol] : []);
+}
+
 export const runBacktest: CliCommand = async (argv, io) => {
   const args = parseArgs(argv);
   if (typeof args === 'string') {
@@ -91,19 +98,22 @@ export const runBacktest: CliCommand = async (argv, io) => {
   try {
     const funding = args.funding ? readFundingFile(args.funding) : undefined;
     let policy: Partial<BookOptions> = {};
+    let appParams: ForecastParams | null = null;
     if (args.policy === 'app') {
       const loaded = loadForecastParams(args.params ?? DEFAULT_PARAMS_FILE);
       if (loaded.warning) {
         io.stderr.write(`backtest: ${loaded.warning}; use --policy walk-forward or --params FILE\n`);
         return 2;
       }
-      policy = { modelSigma: loaded.params.sigmaTermStructure ? V3_MODEL_SIGMA : undefined, fixedCalibration: loaded.params.calibration };
+      appParams = loaded.params;
+      policy = { modelSigma: loaded.params.sigmaTermStructure ? V3_MODEL_SIGMA : undefined };
     }
     const totals = new BacktestTotals();
     for (const file of args.candles) {
       const series = readCandleFile(file, { allowGaps: args.allowGaps });
       const book = {
         ...policy,
+        ...(appParams ? { fixedCalibration: appCalibrationForFile(appParams, series.name) } : {}),
         ...(args.mmr !== null ? { mmr: args.mmr } : {}),
         ...(args.openEveryMin !== null ? { openEveryMin: args.openEveryMin } : {}),
         ...(args.holdMin !== null ? { holdMin: args.holdMin } : {}),

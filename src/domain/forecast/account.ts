@@ -2,7 +2,7 @@
 // books by the one-dimensional reduction D_k = equity − k·MM (FORECAST.md §1.2), worst-of otherwise.
 import type { AccountSnapshot, MarginReport, Position, PositionReport } from '../contracts';
 import { forecastBarrier, worstOf, type BarrierInput, type FundingEvent } from './barrier';
-import { symbolParams, type ForecastParams } from './params';
+import { calibrationFor, symbolParams, type ForecastParams } from './params';
 import { jumpIntensity } from './tail';
 import type { AccountForecast, LevelForecast, PositionForecast } from './types';
 
@@ -107,6 +107,7 @@ function forecastPosition(ctx: Ctx, p: Position, pr: PositionReport): PositionFo
   const mark = num(p.markPrice)!;
   const sigma = sigmaFor(ctx, p.symbol);
   const sp = symbolParams(params, p.symbol);
+  const calibration = calibrationFor(params, [p.symbol]);
   const rate = num(p.fundingRate) ?? 0;
   const times = fundingTimes(p, nowMs, params.fundingIntervalMin);
   const out: LevelForecast[] = [];
@@ -118,7 +119,7 @@ function forecastPosition(ctx: Ctx, p: Position, pr: PositionReport): PositionFo
     }
     if (trigger.price === null || !(trigger.price > 0)) {
       // The engine says no price reaches this level (e.g. fully collateralised): nothing to forecast.
-      out.push(forecastBarrier(level, { distance: Infinity, sigmaPerMin: sigma, funding: [], jumpsPerMin: 0 }, params.calibration));
+      out.push(forecastBarrier(level, { distance: Infinity, sigmaPerMin: sigma, funding: [], jumpsPerMin: 0 }, calibration));
       continue;
     }
     // A trigger on the wrong side of the mark for the exposure means it is already reached.
@@ -129,7 +130,7 @@ function forecastPosition(ctx: Ctx, p: Position, pr: PositionReport): PositionFo
     const funding: FundingEvent[] = times.map((offsetMin) => ({ offsetMin, loss: payer }));
     const tail = below ? sp.tailDown : sp.tailUp;
     const barrier: BarrierInput = { distance: distance > 0 ? distance : 0, sigmaPerMin: sigma, funding, jumpsPerMin: jumpIntensity(tail, distance), sigmaAtHorizon: termStructure(ctx, p.symbol, sigma) };
-    out.push(forecastBarrier(level, barrier, params.calibration));
+    out.push(forecastBarrier(level, barrier, calibration));
   }
   return { symbol: p.symbol, positionSide: p.positionSide, levels: out };
 }
@@ -174,6 +175,7 @@ function forecastCrossBook(ctx: Ctx, cross: { p: Position; pr: PositionReport }[
   };
   // Funding: each settlement lowers D by rate·q·S (longs pay positive rates).
   const fundingByPosition = cross.map(({ p }) => ({ rate: num(p.fundingRate) ?? 0, times: fundingTimes(p, nowMs, params.fundingIntervalMin) }));
+  const calibration = calibrationFor(params, symbols);
   const out: LevelForecast[] = [];
   for (const level of levels) {
     const lv = num(level);
@@ -199,7 +201,7 @@ function forecastCrossBook(ctx: Ctx, cross: { p: Position; pr: PositionReport }[
     fundingByPosition.forEach(({ rate, times }, i) => {
       for (const offsetMin of times) funding.push({ offsetMin, loss: rate * exposure[i]! });
     });
-    out.push(forecastBarrier(level, { distance: d, sigmaPerMin: Math.sqrt(Math.max(varD, 0)), funding, jumpsPerMin: jumps }, params.calibration));
+    out.push(forecastBarrier(level, { distance: d, sigmaPerMin: Math.sqrt(Math.max(varD, 0)), funding, jumpsPerMin: jumps }, calibration));
   }
   return out;
 }

@@ -11,6 +11,8 @@ export interface SymbolParams {
   /** Adverse moves down (hurt longs) and up (hurt shorts). */
   tailDown: JumpTail;
   tailUp: JumpTail;
+  /** Key into ForecastParams.classCalibration ("majors", "alts"); absent = the pooled maps. */
+  calibrationClass?: string;
 }
 
 export interface ForecastParams {
@@ -27,6 +29,11 @@ export interface ForecastParams {
   defaults: SymbolParams;
   /** Isotonic maps keyed by horizon in minutes ("15", "60", "240", "1440"); absent = raw. */
   calibration: Record<string, CalibrationMap>;
+  /**
+   * Isotonic maps per calibration class (issue 12: one pooled map over-predicts on alts and
+   * under-predicts on BTC/ETH). A symbol uses its class's maps; `calibration` stays the pooled fallback.
+   */
+  classCalibration?: Record<string, Record<string, CalibrationMap>>;
   /** Where the numbers came from (file names, dates), for docs and the UI's "about". */
   provenance: string;
   /** Isolated positions use the horizon σ term structure (horizonSigmaPerMin) instead of max(fast, slow). */
@@ -52,13 +59,15 @@ export const DEFAULT_PARAMS: ForecastParams = {
 
 const finitePositive = z.number().finite().positive();
 const tailSchema = z.strictObject({ ratePerMin: z.number().finite().nonnegative(), x0: finitePositive, alpha: finitePositive });
-const symbolSchema = z.strictObject({ volFloorPerMin: z.number().finite().nonnegative(), tailDown: tailSchema, tailUp: tailSchema });
+const symbolSchema = z.strictObject({ volFloorPerMin: z.number().finite().nonnegative(), tailDown: tailSchema, tailUp: tailSchema, calibrationClass: z.string().min(1).optional() });
 const mapSchema = z
   .strictObject({ x: z.array(z.number().finite().min(0).max(1)), y: z.array(z.number().finite().min(0).max(1)) })
   .refine((m) => m.x.length === m.y.length && m.x.length > 0, { error: 'x and y must have the same non-zero length' })
   .refine((m) => m.x.every((v, i) => i === 0 || v > m.x[i - 1]!) && m.y.every((v, i) => i === 0 || v >= m.y[i - 1]!), {
     error: 'x must increase and y must not decrease',
   });
+
+const horizonMaps = z.record(z.enum(FORECAST_HORIZONS_MIN.map(String) as [string, ...string[]]), mapSchema);
 
 export const forecastParamsSchema = z.strictObject({
   fastHalfLifeMin: finitePositive,
@@ -69,13 +78,25 @@ export const forecastParamsSchema = z.strictObject({
   fundingIntervalMin: finitePositive,
   symbols: z.record(z.string(), symbolSchema),
   defaults: symbolSchema,
-  calibration: z.record(z.enum(FORECAST_HORIZONS_MIN.map(String) as [string, ...string[]]), mapSchema),
+  calibration: horizonMaps,
+  classCalibration: z.record(z.string().min(1), horizonMaps).optional(),
   provenance: z.string(),
   sigmaTermStructure: z.boolean().optional(),
 });
 
 export function symbolParams(params: ForecastParams, symbol: string): SymbolParams {
   return params.symbols[symbol] ?? params.symbols[baseAssetKey(symbol)] ?? params.defaults;
+}
+
+/**
+ * Calibration maps for a forecast over these symbols: their class's maps when they all share one
+ * class that has maps, otherwise (mixed cross book, no class) the pooled maps.
+ */
+export function calibrationFor(params: ForecastParams, symbols: readonly string[]): Record<string, CalibrationMap> {
+  const classes = new Set(symbols.map((s) => symbolParams(params, s).calibrationClass));
+  if (classes.size !== 1) return params.calibration;
+  const cls = [...classes][0];
+  return (cls !== undefined ? params.classCalibration?.[cls] : undefined) ?? params.calibration;
 }
 
 /** "BTCUSDT", "BTC/USDT:USDT", "BTC-USDT-SWAP" → "BTC": fitted tails are per base asset. */

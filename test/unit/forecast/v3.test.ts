@@ -4,10 +4,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCandleCsv } from '../../../src/backtest/candles';
-import { assetOfFile, buildFolds, foldFor, poolBookFor, type FileContribution } from '../../../src/backtest/pooled';
+import { assetOfFile, buildFolds, fitPooled, foldFor, poolBookFor, type FileContribution } from '../../../src/backtest/pooled';
+import { episodes } from '../../../src/backtest/run';
 import { MarketState } from '../../../src/forecast/marketState';
+import { appCalibrationForFile } from '../../../src/cli/commands/backtest';
+import { loadForecastParams } from '../../../src/forecast/params';
 import {
+  applyCalibration,
+  calibrationFor,
   DEFAULT_PARAMS,
+  forecastParamsSchema,
   displayProbability,
   forecastAccountV1,
   horizonSigmaPerMin,
@@ -16,6 +22,7 @@ import {
   newVolState,
   rawHitProbability,
   sigmaPerMin,
+  symbolParams,
   updateVol,
   type MarketView,
   type VolConfig,
@@ -135,6 +142,24 @@ describe('out-of-sample folds', () => {
     expect(() => foldFor(p, 'binance_um_AVAXUSDT_perp_1m_202502.csv.gz')).toThrow(/no leave-one-crash-out fold/);
   });
 
+  it('per class: the maps of a held-out file are fitted on other files of its class only, the tails on all others', () => {
+    const withEth = [...files, contrib('binance_spot_ETHUSDT_1m_20210505-20210520.csv', 40)];
+    const plain = buildFolds('leave-one-asset-out', withEth, 0.02, prior);
+    const byClass = buildFolds('leave-one-asset-out', withEth, 0.02, prior, true);
+    const btc = foldFor(byClass, 'binance_spot_BTCUSDT_1m_20210505-20210520.csv');
+    const fil = foldFor(byClass, 'binance_um_FILUSDT_perp_1m_202306.csv.gz');
+    expect(btc.assetClass).toBe('majors');
+    expect(fil.assetClass).toBe('alts');
+    // BTC's maps come from ETH alone, FIL's from NEAR alone; without classes FIL's pool BTC and ETH too.
+    expect(btc.calibration).toEqual(fitPooled([withEth[4]!], 0.02, prior).calibration);
+    expect(fil.calibration).toEqual(fitPooled([files[2]!], 0.02, prior).calibration);
+    const pooledFil = foldFor(plain, 'binance_um_FILUSDT_perp_1m_202306.csv.gz').calibration['60']!;
+    expect(pooledFil).not.toEqual(fil.calibration['60']);
+    expect(btc.tailDown).toEqual(foldFor(plain, 'binance_spot_BTCUSDT_1m_20210505-20210520.csv').tailDown);
+    // A class with no other file cannot be calibrated out of sample: an error, not a silent fallback.
+    expect(() => buildFolds('leave-one-asset-out', files, 0.02, prior, true)).toThrow(/no other majors file/);
+  });
+
   it('pooled maps are monotone and in [0, 1]', () => {
     const p = buildFolds('leave-one-asset-out', files, 0.02, prior);
     for (const f of p.folds) {
@@ -146,6 +171,61 @@ describe('out-of-sample folds', () => {
         }
       }
     }
+  });
+});
+
+describe('calibration per class (calibrationFor)', () => {
+  const map = (y: number) => Object.fromEntries(['15', '60', '240', '1440'].map((h) => [h, { x: [0, 1], y: [y, y] }]));
+  const tail = { ratePerMin: 0, x0: 0.02, alpha: 3 };
+  const sym = (cls?: string) => ({ volFloorPerMin: 0, tailDown: tail, tailUp: tail, ...(cls ? { calibrationClass: cls } : {}) });
+  const params = bareParams({ calibration: map(0.5), classCalibration: { majors: map(0.1), alts: map(0.9) }, symbols: { BTC: sym('majors'), ETH: sym('majors'), FIL: sym('alts') }, defaults: sym('alts') });
+
+  it('picks the class of the symbol, an unknown symbol gets the defaults class, a mixed book the pooled maps', () => {
+    expect(calibrationFor(params, ['BTCUSDT'])['60']!.y[0]).toBe(0.1);
+    expect(calibrationFor(params, ['BTCUSDT', 'ETHUSDT'])['60']!.y[0]).toBe(0.1);
+    expect(calibrationFor(params, ['FILUSDT'])['60']!.y[0]).toBe(0.9);
+    expect(calibrationFor(params, ['DOGEUSDT'])['60']!.y[0]).toBe(0.9);
+    expect(calibrationFor(params, ['BTCUSDT', 'FILUSDT'])['60']!.y[0]).toBe(0.5);
+    expect(calibrationFor(params, [])['60']!.y[0]).toBe(0.5);
+    expect(calibrationFor(bareParams({ calibration: map(0.5) }), ['BTCUSDT'])['60']!.y[0]).toBe(0.5);
+  });
+
+  it('the schema accepts class maps and rejects a bad one', () => {
+    expect(forecastParamsSchema.safeParse(params).success).toBe(true);
+    expect(forecastParamsSchema.safeParse({ ...params, classCalibration: { majors: { ...map(0.1), '60': { x: [0, 1], y: [0.5, 0.1] } } } }).success).toBe(false);
+  });
+
+  it('the isolated forecast uses the class maps (same raw input, different calibrated output)', () => {
+    const pr = positionReport({ liquidationPrice: (50000 * Math.exp(-0.03)).toFixed(8) });
+    const run = (p: typeof params) => forecastAccountV1({ snapshot: snapshot([position()]), report: report([pr]), market: market({ BTCUSDT: 1e-3 }), params: p, levels: ['1'], nowMs: 0 });
+    const p60 = (f: ReturnType<typeof run>) => f.levels[0]!.probabilities.find((x) => x.horizonMin === 60)!.probability;
+    expect(p60(run(params))).toBeCloseTo(0.1, 6);
+    expect(p60(run({ ...params, symbols: { ...params.symbols, BTC: sym('alts') } }))).toBeCloseTo(0.9, 6);
+  });
+});
+
+describe('shipped params.json: classes and the backtest policy', () => {
+  const loaded = loadForecastParams(join(__dirname, '../../../resources/forecast/params.json'));
+  it('loads without warning, with majors and alts maps, and the CLI picks the file symbol\'s class', () => {
+    expect(loaded.warning).toBeNull();
+    const p = loaded.params;
+    expect(Object.keys(p.classCalibration ?? {}).sort()).toEqual(['alts', 'majors']);
+    expect(symbolParams(p, 'BTCUSDT').calibrationClass).toBe('majors');
+    expect(symbolParams(p, 'SOLUSDT').calibrationClass).toBe('alts');
+    expect(appCalibrationForFile(p, 'binance_um_FILUSDT_perp_1m_202306.csv.gz')).toBe(p.classCalibration!.alts);
+    expect(appCalibrationForFile(p, 'binance_spot_ETHUSDT_1m_20210505-20210520.csv')).toBe(p.classCalibration!.majors);
+    expect(appCalibrationForFile(p, 'candles.csv')).toBe(p.calibration);
+    // The majors map lifts a raw probability that the alts map lowers (the v3 finding, §8.8).
+    expect(applyCalibration(p.classCalibration!.majors!['60']!, 0.05)).toBeGreaterThan(applyCalibration(p.classCalibration!.alts!['60']!, 0.05));
+  });
+});
+
+describe('alert coverage (the always-on artefact)', () => {
+  it('counts the bars in alert', () => {
+    const on = [false, true, true, false, false, true];
+    const r = episodes(on.length, (j) => on[j]!, (j) => j * 60_000, null, 2);
+    expect(r.onBars).toBe(3);
+    expect(r.falseEpisodes).toBe(2);
   });
 });
 
