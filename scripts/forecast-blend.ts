@@ -4,15 +4,16 @@
 // operating points chosen on the OTHER files only (loao: other assets; loco: other files).
 //
 //   npx tsx scripts/forecast-blend.ts --data DIR [--data DIR2] [--match SUBSTR ...] --pool-params FOLDS.json
-//       --scheme loao|loco [--funding-dir DIR] [--cache DIR] [--jobs 1|2] [--compare EVAL.json] [--json OUT]
+//       --scheme loao|loco [--objective pooled|per-file] [--funding-dir DIR] [--cache DIR] [--jobs 1|2] [--compare EVAL.json] [--json OUT]
 //
+// --objective: how training files are combined when choosing each point (pooled counts by default).
 // --compare: a forecast-eval.ts --json run on the same folds, for the model/fixed/vol/MR columns.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { candleFiles, fundingFor, loadSeries } from './forecast-data';
 import type { FileResult } from './forecast-eval';
-import { blendGridOfFile, blendPointOn, BLEND_D, BLEND_P, selectBlendSweep, type BlendGrid } from '../src/backtest/blend';
+import { blendGridOfFile, blendPointOn, BLEND_D, BLEND_P, selectBlendSweep, type BlendGrid, type BlendObjective } from '../src/backtest/blend';
 import { interpolateAtBudget } from '../src/backtest/metrics';
 import { assetOfFile, loadPooledParams, poolBookFor } from '../src/backtest/pooled';
 import { V3_MODEL_SIGMA } from '../src/backtest/replay';
@@ -32,10 +33,11 @@ interface Args {
   compare: string | null;
   json: string | null;
   child: string | null;
+  objective: BlendObjective;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { data: [], match: [], poolParams: '', scheme: 'loao', fundingDir: null, cache: null, jobs: 1, compare: null, json: null, child: null };
+  const a: Args = { data: [], match: [], poolParams: '', scheme: 'loao', fundingDir: null, cache: null, jobs: 1, compare: null, json: null, child: null, objective: 'pooled' };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i]!;
     const need = (): string => {
@@ -56,6 +58,11 @@ function parseArgs(argv: string[]): Args {
     else if (f === '--compare') a.compare = need();
     else if (f === '--json') a.json = need();
     else if (f === '--child') a.child = need();
+    else if (f === '--objective') {
+      const o = need();
+      if (o !== 'pooled' && o !== 'per-file') throw new Error('--objective is pooled or per-file');
+      a.objective = o;
+    }
     else throw new Error(`unknown option ${f}`);
   }
   if (!a.poolParams) throw new Error('--pool-params FOLDS.json is required (the blend is scored out of sample only)');
@@ -99,9 +106,9 @@ export interface BlendResult {
   fixedAtBudget: number | null;
 }
 
-function scoreFile(g: BlendGrid, all: readonly BlendGrid[], scheme: 'loao' | 'loco'): BlendResult {
+function scoreFile(g: BlendGrid, all: readonly BlendGrid[], scheme: 'loao' | 'loco', objective: BlendObjective): BlendResult {
   const train = all.filter((o) => (scheme === 'loao' ? assetOfFile(o.file) !== assetOfFile(g.file) : o.file !== g.file));
-  const sweep = selectBlendSweep(train, ALWAYS_ON);
+  const sweep = selectBlendSweep(train, ALWAYS_ON, objective);
   const points = sweep.map((s) => {
     const r = blendPointOn(g, s.pi, s.di);
     return { budget: s.budget, p: s.p, d: s.d, trainFa: s.trainFa, fa: r.fa, recall15m: r.recall[2]!, share: r.share };
@@ -198,9 +205,9 @@ async function main(): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: Math.min(args.jobs, files.length) }, worker));
-  const results = grids.map((g) => scoreFile(g, grids, args.scheme));
+  const results = grids.map((g) => scoreFile(g, grids, args.scheme, args.objective));
   const compare = args.compare ? (JSON.parse(readFileSync(args.compare, 'utf8')) as { results: FileResult[] }).results : null;
-  console.log(report(results, compare, args.scheme));
+  console.log(report(results, compare, `${args.scheme}, ${args.objective} training objective`));
   if (args.json) writeFileSync(args.json, JSON.stringify({ scheme: args.scheme, budget: EVAL_BUDGET, results }, null, 1) + '\n');
 }
 

@@ -98,27 +98,41 @@ export interface BlendPoint {
 /** Training budgets of the blend sweep, strict → loose. */
 export const BLEND_BUDGETS = [0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.8, 1, 1.5, 2, 3];
 
+/** How training files are combined: pooled counts (big files weigh more) or per-file means (each alike). */
+export type BlendObjective = 'pooled' | 'per-file';
+
 /**
- * For each training budget, the (p, d) cell with the best pooled recall@15 over the training grids
- * with pooled false alerts ≤ budget, never an always-on cell (≥ maxShare of position-bars in alert).
- * The scored file must not be among `train` (the caller's fold excludes it).
+ * For each training budget, the (p, d) cell with the best recall@15 over the training grids with false
+ * alerts ≤ budget (pooled counts, or per-file means), never an always-on cell (≥ maxShare of
+ * position-bars in alert; per-file: on any training file). The scored file must not be among `train`
+ * (the caller's fold excludes it).
  */
-export function selectBlendSweep(train: readonly BlendGrid[], maxShare = 0.9): BlendPoint[] {
+export function selectBlendSweep(train: readonly BlendGrid[], maxShare = 0.9, objective: BlendObjective = 'pooled'): BlendPoint[] {
   const days = train.reduce((s, g) => s + g.positionDays, 0);
   const breaches = train.reduce((s, g) => s + g.breaches, 0);
   const bars = train.reduce((s, g) => s + g.bars, 0);
   const k15 = RECALL_LEADS_MIN.indexOf(15);
+  const mean = (f: (g: BlendGrid) => number): number => train.reduce((s, g) => s + f(g), 0) / train.length;
+  const read = (c: number): { fa: number; rec: number; share: number } =>
+    objective === 'pooled'
+      ? {
+          fa: train.reduce((s, g) => s + g.falseEpisodes[c]!, 0) / days,
+          rec: train.reduce((s, g) => s + g.warned[c]![k15]!, 0) / breaches,
+          share: train.reduce((s, g) => s + g.onBars[c]!, 0) / bars,
+        }
+      : {
+          fa: mean((g) => g.falseEpisodes[c]! / g.positionDays),
+          rec: mean((g) => g.warned[c]![k15]! / g.breaches),
+          share: Math.max(...train.map((g) => g.onBars[c]! / g.bars)),
+        };
   const out: BlendPoint[] = [];
   for (const budget of BLEND_BUDGETS) {
     let best: BlendPoint | null = null;
     for (let pi = -1; pi < BLEND_P.length; pi++)
       for (let di = -1; di < BLEND_D.length; di++) {
-        const c = blendCell(pi, di);
         if (pi < 0 && di < 0) continue;
-        const fa = train.reduce((s, g) => s + g.falseEpisodes[c]!, 0) / days;
-        const share = train.reduce((s, g) => s + g.onBars[c]!, 0) / bars;
+        const { fa, rec, share } = read(blendCell(pi, di));
         if (fa > budget || share >= maxShare) continue;
-        const rec = train.reduce((s, g) => s + g.warned[c]![k15]!, 0) / breaches;
         if (!best || rec > best.trainRecall15m || (rec === best.trainRecall15m && fa < best.trainFa))
           best = { budget, pi, di, p: pi < 0 ? null : BLEND_P[pi]!, d: di < 0 ? null : BLEND_D[di]!, trainFa: round(fa, 6), trainRecall15m: round(rec, 6) };
       }

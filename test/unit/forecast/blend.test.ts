@@ -74,13 +74,17 @@ describe('blend grid (P ≥ p OR distance ≤ d)', () => {
 
   it('chooses each point within its training budget, never an always-on cell, and is loosening', () => {
     const other: BlendGrid = { ...grid, file: 'other' };
-    const sweep = selectBlendSweep([grid, other], 0.9);
-    expect(sweep.length).toBeGreaterThan(3);
-    for (const s of sweep) {
-      expect(s.trainFa).toBeLessThanOrEqual(s.budget);
-      expect(blendPointOn(grid, s.pi, s.di).share).toBeLessThan(0.9);
+    for (const objective of ['pooled', 'per-file'] as const) {
+      const sweep = selectBlendSweep([grid, other], 0.9, objective);
+      expect(sweep.length).toBeGreaterThan(3);
+      for (const s of sweep) {
+        expect(s.trainFa).toBeLessThanOrEqual(s.budget);
+        // Two copies of one grid: pooled and per-file readings are the grid's own point.
+        expect(s.trainFa).toBeCloseTo(blendPointOn(grid, s.pi, s.di).fa, 5);
+        expect(blendPointOn(grid, s.pi, s.di).share).toBeLessThan(0.9);
+      }
+      for (let i = 1; i < sweep.length; i++) expect(sweep[i]!.trainRecall15m).toBeGreaterThanOrEqual(sweep[i - 1]!.trainRecall15m);
     }
-    for (let i = 1; i < sweep.length; i++) expect(sweep[i]!.trainRecall15m).toBeGreaterThanOrEqual(sweep[i - 1]!.trainRecall15m);
   });
 
   it('refuses to run without out-of-sample calibration maps', () => {
