@@ -18,6 +18,12 @@ export interface RemoteChannelsResult {
   problems: string[];
 }
 
+/** Retry policy and wait (tests inject one) for every remote channel. */
+export interface RemoteChannelOptions {
+  retry?: RetryPolicy;
+  wait?: (ms: number) => Promise<void>;
+}
+
 /** Remote channels carry alerts from `minLevel` up, plus every urgent (critical or blind) one. */
 function fromLevel(
   channel: NotificationChannel,
@@ -32,7 +38,7 @@ function fromLevel(
 export function remoteChannelsFromSettings(
   settings: ChannelSettings,
   secrets: ChannelSecrets,
-  options: { retry?: RetryPolicy; wait?: (ms: number) => Promise<void> } = {},
+  options: RemoteChannelOptions = {},
 ): RemoteChannelsResult {
   const channels: NotificationChannel[] = [];
   const problems: string[] = [];
@@ -40,34 +46,33 @@ export function remoteChannelsFromSettings(
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.wait ? { wait: options.wait } : {}),
   };
+  const add = (channel: NotificationChannel, minLevel: OutgoingNotification['level']): void => {
+    channels.push(fromLevel(channel, minLevel));
+  };
   const { webhook, ntfy, telegram } = settings;
   if (webhook.enabled) {
     if (!webhook.url) problems.push('channels.webhook.url: required when the webhook is enabled');
     else
-      channels.push(
-        fromLevel(
-          webhookChannel({
-            ...common,
-            url: webhook.url,
-            ...(secrets.webhookSecret ? { secret: secrets.webhookSecret } : {}),
-          }),
-          webhook.minLevel,
-        ),
+      add(
+        webhookChannel({
+          ...common,
+          url: webhook.url,
+          ...(secrets.webhookSecret ? { secret: secrets.webhookSecret } : {}),
+        }),
+        webhook.minLevel,
       );
   }
   if (ntfy.enabled) {
     if (!ntfy.topic) problems.push('channels.ntfy.topic: required when ntfy is enabled');
     else
-      channels.push(
-        fromLevel(
-          ntfyChannel({
-            ...common,
-            baseUrl: ntfy.baseUrl,
-            topic: ntfy.topic,
-            ...(secrets.ntfyToken ? { token: secrets.ntfyToken } : {}),
-          }),
-          ntfy.minLevel,
-        ),
+      add(
+        ntfyChannel({
+          ...common,
+          baseUrl: ntfy.baseUrl,
+          topic: ntfy.topic,
+          ...(secrets.ntfyToken ? { token: secrets.ntfyToken } : {}),
+        }),
+        ntfy.minLevel,
       );
   }
   if (telegram.enabled) {
@@ -75,16 +80,14 @@ export function remoteChannelsFromSettings(
     else if (!secrets.telegramBotToken)
       problems.push('channels.telegram: bot token missing (enter it in settings; it is stored encrypted)');
     else
-      channels.push(
-        fromLevel(
-          telegramChannel({
-            ...common,
-            baseUrl: telegram.baseUrl,
-            botToken: secrets.telegramBotToken,
-            chatId: telegram.chatId,
-          }),
-          telegram.minLevel,
-        ),
+      add(
+        telegramChannel({
+          ...common,
+          baseUrl: telegram.baseUrl,
+          botToken: secrets.telegramBotToken,
+          chatId: telegram.chatId,
+        }),
+        telegram.minLevel,
       );
   }
   return { channels, problems };
@@ -99,7 +102,7 @@ export function channelsFromSettings(
   settings: ChannelSettings,
   local: { os?: NotificationChannel; sound?: NotificationChannel },
   secrets: ChannelSecrets,
-  options: { retry?: RetryPolicy; wait?: (ms: number) => Promise<void> } = {},
+  options: RemoteChannelOptions = {},
 ): RemoteChannelsResult {
   const remote = remoteChannelsFromSettings(settings, secrets, options);
   const channels: NotificationChannel[] = [];

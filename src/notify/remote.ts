@@ -39,7 +39,7 @@ export function webhookChannel(
         postJson(options.url, payload, {
           label,
           headers: { 'idempotency-key': n.key, ...signature, ...(options.headers ?? {}) },
-          ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+          ...timeoutOf(options),
         }),
       );
     },
@@ -56,7 +56,7 @@ export function ntfyChannel(
   options: CommonOptions & { baseUrl?: string; topic: string; token?: string },
 ): NotificationChannel {
   const label = options.id ?? 'ntfy';
-  const base = (options.baseUrl ?? 'https://ntfy.sh').replace(/\/+$/, '');
+  const base = baseUrlOf(options, 'https://ntfy.sh');
   return {
     id: label,
     send: (n) =>
@@ -74,7 +74,7 @@ export function ntfyChannel(
           {
             label,
             headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
-            ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+            ...timeoutOf(options),
           },
         ),
       ),
@@ -85,7 +85,7 @@ export function telegramChannel(
   options: CommonOptions & { baseUrl?: string; botToken: string; chatId: string },
 ): NotificationChannel {
   const label = options.id ?? 'telegram';
-  const base = (options.baseUrl ?? 'https://api.telegram.org').replace(/\/+$/, '');
+  const base = baseUrlOf(options, 'https://api.telegram.org');
   return {
     id: label,
     send: (n) =>
@@ -97,7 +97,7 @@ export function telegramChannel(
             text: `${n.title}\n${n.body}`,
             disable_notification: n.urgency !== 'critical' && n.level !== 'margin-call',
           },
-          { label, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) },
+          { label, ...timeoutOf(options) },
         );
         // Telegram answers {"ok": false, "description": ...} on logical errors.
         if (outcome.ok && outcome.text && !/"ok"\s*:\s*true/.test(outcome.text)) {
@@ -106,6 +106,16 @@ export function telegramChannel(
         return outcome;
       }),
   };
+}
+
+/** The configured base URL (self-hosted, proxy, test server) or the public one, without trailing slashes. */
+function baseUrlOf(options: { baseUrl?: string }, fallback: string): string {
+  return (options.baseUrl ?? fallback).replace(/\/+$/, '');
+}
+
+/** The per-request timeout when one is set (postJson's own default otherwise). */
+function timeoutOf(options: CommonOptions): { timeoutMs?: number } {
+  return options.timeoutMs ? { timeoutMs: options.timeoutMs } : {};
 }
 
 async function run(options: CommonOptions, attempt: () => ReturnType<typeof postJson>): Promise<SendResult> {

@@ -7,6 +7,7 @@ import type { AccountView, DangerView } from '../api/messages';
 import type { AccountConfig, VenueHealth, VenueSession } from '../venues/types';
 import type { OrderEvent } from '../venues/streamEvents';
 import type { LiquidationEvent } from '../domain/alerts/types';
+import type { AlertEvaluationInput } from '../domain/alerts/reducer';
 import { CROSS_SUBJECT, positionSubjectOf, subjectKey } from '../domain/contracts/subject';
 import type { HistoryStore } from '../store/historyStore';
 import type { StoredCandle } from '../store/historyStore';
@@ -30,21 +31,7 @@ export interface Forecaster {
 }
 
 export interface AlertSink {
-  evaluate(
-    accountId: string,
-    input: {
-      report: MarginReport | null;
-      forecast: AccountForecast | null;
-      health: VenueHealth;
-      accountName?: string;
-      keyPermissionsNotice?: string | null;
-      snapshot?: AccountSnapshot | null;
-      volatility?: Record<string, number | null>;
-      venueEvents?: readonly LiquidationEvent[];
-      closedByTrader?: readonly string[];
-      traderOrdersVisible?: boolean;
-    },
-  ): Promise<void>;
+  evaluate(accountId: string, input: AlertEvaluationInput): Promise<void>;
   /** The current danger verdict of the account (worst subject, levels, advice), or null before data. */
   danger?(accountId: string): DangerView | null;
   /** Worst open level alert of the account and its positions. */

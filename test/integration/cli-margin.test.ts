@@ -81,6 +81,42 @@ describe('margin CLI', () => {
     expect(lines[3].schema).toBe('marginwatch.report/1');
   });
 
+  it('--jsonl: the lines one read completes get one write; a line that arrives alone is answered before the next read', async () => {
+    const good = JSON.stringify(faqSnapshot());
+    const writes: string[] = [];
+    let released = false;
+    let answeredBeforeRelease = 0;
+    // Chunk 1 completes three lines (one with "\r\n"); chunk 2 waits until the answer to line 4 is out.
+    async function* feed(): AsyncGenerator<Buffer> {
+      yield Buffer.from(`${good}\n${good}\r\nnot json\n${good}`);
+      yield Buffer.from('\n');
+      while (writes.length < 2) await new Promise((r) => setTimeout(r, 5));
+      answeredBeforeRelease = writes.length;
+      released = true;
+      yield Buffer.from(`${good}\n`);
+    }
+    const io: CliIo = {
+      stdin: Readable.from(feed()),
+      stdout: { write: (s: string) => writes.push(s) },
+      stderr: { write: () => undefined },
+      env: {},
+    };
+    expect(await main(['margin', '--jsonl'], io)).toBe(0);
+    expect(released).toBe(true);
+    expect(answeredBeforeRelease).toBe(2);
+    expect(writes.map((w) => w.split('\n').length - 1)).toEqual([3, 1, 1]);
+    const lines = writes.join('').trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.schema ?? l.path)).toEqual([
+      'marginwatch.report/1',
+      'marginwatch.report/1',
+      '',
+      'marginwatch.report/1',
+      'marginwatch.report/1',
+    ]);
+    // Every report line is the same report: batching changes the writes, not the answers.
+    expect(new Set([lines[0], lines[1], lines[3], lines[4]].map((l) => JSON.stringify(l))).size).toBe(1);
+  });
+
   it('runs as a real subprocess: npx tsx src/cli/main.ts margin -', () => {
     const result = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'margin', '-'], {
       cwd: repoRoot,

@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 import type { MarginReport } from '../../domain/contracts';
 import { ContractError } from '../../domain/contracts';
 import { computeMarginReport, parseSnapshot } from '../../domain/margin';
-import { type CliCommand, formatBytes, InputTooLargeError, MAX_INPUT_BYTES, readAll, readLines } from '../io';
+import { type CliCommand, formatBytes, InputTooLargeError, MAX_INPUT_BYTES, readAll, readLineBatches } from '../io';
 
 const USAGE = 'usage: margin FILE|-   or   margin --jsonl  (snapshots one per line on standard input)';
 
@@ -14,7 +14,8 @@ type Outcome = { ok: true; report: MarginReport } | { ok: false; error: Contract
 export function evaluateSnapshotText(text: string): Outcome {
   let json: unknown;
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, '')); // editors on Windows may save a BOM
+    // Editors on Windows may save a BOM (checked on the first character: no regex over a long line).
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     return {
       ok: false,
@@ -34,16 +35,23 @@ export function evaluateSnapshotText(text: string): Outcome {
   }
 }
 
-/** Line by line as the lines arrive: memory holds one snapshot, not the whole stream. */
+/** One output line: the compact report, or the problem naming its field. */
+function answerLine(line: { text: string } | { tooLarge: true }): string {
+  const outcome =
+    'text' in line
+      ? evaluateSnapshotText(line.text)
+      : { ok: false as const, error: new ContractError('', `line is larger than ${formatBytes(MAX_INPUT_BYTES)} (the limit for one snapshot)`) };
+  return `${JSON.stringify(outcome.ok ? outcome.report : { error: outcome.error.reason, path: outcome.error.path })}\n`;
+}
+
+/**
+ * Line by line as the lines arrive: memory holds one snapshot, not the whole stream. The lines one
+ * read completes are answered with one write (not one per line); a line that arrives alone is still
+ * answered before the next read waits.
+ */
 async function runBatch(stdin: NodeJS.ReadableStream, write: (s: string) => unknown): Promise<void> {
-  for await (const line of readLines(stdin)) {
-    const outcome =
-      'text' in line
-        ? evaluateSnapshotText(line.text)
-        : { ok: false as const, error: new ContractError('', `line is larger than ${formatBytes(MAX_INPUT_BYTES)} (the limit for one snapshot)`) };
-    write(
-      `${JSON.stringify(outcome.ok ? outcome.report : { error: outcome.error.reason, path: outcome.error.path })}\n`,
-    );
+  for await (const batch of readLineBatches(stdin)) {
+    write(batch.length === 1 ? answerLine(batch[0]!) : batch.map(answerLine).join(''));
   }
 }
 

@@ -35,18 +35,13 @@ export interface MonitorStatus {
   resumedAfterGapMs: number | null;
 }
 
-export interface AlertInput {
-  accountId: string;
-  /** Shown in titles; defaults to the id. */
-  accountName?: string;
+/** What the data path knows about an account at one evaluation (the service hands this in). */
+export interface AlertEvaluationInput {
   report: MarginReport | null;
   forecast: AccountForecast | null;
   health: VenueHealth;
-  settings: AlertSettings;
-  nowMs: number;
-  /** Minutes east of UTC for quiet hours (the pipeline passes the OS time zone). */
-  utcOffsetMin?: number;
-  monitor?: MonitorStatus;
+  /** Shown in notification titles; defaults to the account id. */
+  accountName?: string;
   /** Set when a periodic re-check finds the key's permissions widened since it was added (e.g. trading or withdrawals enabled). */
   keyPermissionsNotice?: string | null;
   /** The snapshot the report was computed from (marks, sizes for advice). */
@@ -59,6 +54,16 @@ export interface AlertInput {
   closedByTrader?: readonly string[];
   /** The venue stream that carries the trader's orders was live, so "no order from you" is a fact. */
   traderOrdersVisible?: boolean;
+}
+
+/** One evaluation: the account's data plus the settings, clock and monitor state it is judged with. */
+export interface AlertInput extends AlertEvaluationInput {
+  accountId: string;
+  settings: AlertSettings;
+  nowMs: number;
+  /** Minutes east of UTC for quiet hours (the pipeline passes the OS time zone). */
+  utcOffsetMin?: number;
+  monitor?: MonitorStatus;
 }
 
 const UNREACHABLE_CODES = new Set([

@@ -3,34 +3,60 @@
 // then shared by reference, so later snapshots skip its zod and semantic checks and the engine's
 // per-table conversion (a WeakMap by reference, margin/tiers.ts) runs once per table, not per position.
 // A hit means the exact same strings passed every check before, so results and errors are unchanged.
+//
+// Finding a known table must cost far less than checking it: no key string is built. Tables are filed
+// under the last tier's maintenanceAmount (a string the input already holds; it differs between
+// venues' and symbols' tables), and a candidate is compared field by field.
 import type { Tier } from './snapshot';
 
 const MAX_TABLES = 1024;
 const FIELDS = ['floor', 'cap', 'maintenanceRate', 'maintenanceAmount', 'maxLeverage'] as const;
-const tables = new Map<string, readonly Tier[]>();
+/** Known tables by their last tier's maintenanceAmount; several tables may share one. */
+const byAnchor = new Map<string, (readonly Tier[])[]>();
+/** Known tables, oldest first (eviction order). */
+const order: (readonly Tier[])[] = [];
 const known = new WeakSet<readonly Tier[]>();
 
-/** The table's content as a key, or null when it is not a plain table of five string fields per tier. */
-export function tierTableKey(tiers: unknown): string | null {
-  if (!Array.isArray(tiers) || tiers.length === 0) return null;
-  let key = '';
-  for (const t of tiers) {
-    if (typeof t !== 'object' || t === null || Array.isArray(t) || Object.keys(t).length !== FIELDS.length) return null;
-    const row = t as Record<string, unknown>;
-    for (const field of FIELDS) {
-      const value = row[field];
-      // Valid decimals never contain the separators, so a key cannot be forged by a malformed table.
-      if (typeof value !== 'string' || value.includes('|') || value.includes(';')) return null;
-      key += `${value}|`;
-    }
-    key += ';';
-  }
-  return key;
+function anchorOf(tiers: readonly unknown[]): string | undefined {
+  const last = tiers[tiers.length - 1];
+  if (typeof last !== 'object' || last === null) return undefined;
+  const amount = (last as { maintenanceAmount?: unknown }).maintenanceAmount;
+  return typeof amount === 'string' ? amount : undefined;
 }
 
-/** A table with this content that already passed every check, or undefined. */
-export function knownTierTable(key: string): readonly Tier[] | undefined {
-  return tables.get(key);
+/**
+ * True when `raw` has exactly `table`'s content: as many tiers, each a plain object with exactly the
+ * five fields, each the same string. Anything else (an extra field, a number, a different digit) is not
+ * a hit and goes through every check.
+ */
+function sameContent(raw: readonly unknown[], table: readonly Tier[]): boolean {
+  if (raw.length !== table.length) return false;
+  for (let k = 0; k < raw.length; k++) {
+    const row = raw[k];
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) return false;
+    const mine = table[k]!;
+    const theirs = row as Record<string, unknown>;
+    let fields = 0;
+    // Own enumerable keys only (inherited enumerable ones would not be seen by Object.keys either).
+    for (const key in theirs) {
+      if (!Object.prototype.hasOwnProperty.call(theirs, key)) return false;
+      fields++;
+    }
+    if (fields !== FIELDS.length) return false;
+    for (const field of FIELDS) if (theirs[field] !== mine[field]) return false;
+  }
+  return true;
+}
+
+/** The one checked copy of a table with exactly this content, or undefined (never seen, or not plain). */
+export function knownTierTable(raw: unknown): readonly Tier[] | undefined {
+  if (!Array.isArray(raw) || raw.length === 0) return undefined;
+  const anchor = anchorOf(raw);
+  if (anchor === undefined) return undefined;
+  const candidates = byAnchor.get(anchor);
+  if (candidates === undefined) return undefined;
+  for (const table of candidates) if (sameContent(raw, table)) return table;
+  return undefined;
 }
 
 /** True for a table returned by `knownTierTable`/`rememberTierTable` (already checked). */
@@ -39,12 +65,26 @@ export function isCheckedTierTable(tiers: readonly Tier[] | undefined): boolean 
 }
 
 /** Keeps a table that passed every check; returns the one shared copy of its content (frozen). */
-export function rememberTierTable(key: string, tiers: readonly Tier[]): readonly Tier[] {
-  const existing = tables.get(key);
+export function rememberTierTable(tiers: readonly Tier[]): readonly Tier[] {
+  if (known.has(tiers)) return tiers;
+  const existing = knownTierTable(tiers);
   if (existing) return existing;
-  if (tables.size >= MAX_TABLES) tables.delete(tables.keys().next().value!); // oldest first
+  const anchor = anchorOf(tiers);
+  if (anchor === undefined) return tiers; // an empty table: nothing to share
+  if (order.length >= MAX_TABLES) forget(order.shift()!); // oldest first
   const frozen = Object.freeze(tiers.map((t) => Object.freeze({ ...t })));
-  tables.set(key, frozen);
+  const list = byAnchor.get(anchor);
+  if (list) list.push(frozen);
+  else byAnchor.set(anchor, [frozen]);
+  order.push(frozen);
   known.add(frozen);
   return frozen;
+}
+
+function forget(table: readonly Tier[]): void {
+  const anchor = anchorOf(table)!;
+  const list = byAnchor.get(anchor)!.filter((t) => t !== table);
+  if (list.length === 0) byAnchor.delete(anchor);
+  else byAnchor.set(anchor, list);
+  // Still recognised as checked by reference: its content did pass every check.
 }

@@ -2,8 +2,8 @@
 // carrying their margin, one-way vs hedge consistency, one entry per position, venue contract types.
 // Each failure names the field's path (`positions[0].tiers[1].floor`).
 import DecimalJs from 'decimal.js';
-import { type AccountSnapshot, type Position, type Tier, type VenueId, accountSnapshotSchema, positionSchema } from './snapshot';
-import { isCheckedTierTable, knownTierTable, rememberTierTable, tierTableKey } from './referenceTables';
+import { type AccountSnapshot, type Tier, type VenueId, accountSnapshotSchema } from './snapshot';
+import { isCheckedTierTable, knownTierTable, rememberTierTable } from './referenceTables';
 import { ContractError, type Parsed, parseWith } from './validation';
 
 const CONTRACT_TYPES: Record<VenueId, ReadonlyArray<'linear' | 'inverse'>> = {
@@ -49,28 +49,32 @@ function checkTiers(snapshot: AccountSnapshot, i: number): ContractError | null 
   return null;
 }
 
+/** `positions[i].field` (a top-level function: no closure built per position). */
+function positionPath(i: number, field: string): string {
+  return `positions[${i}].${field}`;
+}
+
 function checkPosition(snapshot: AccountSnapshot, i: number): ContractError | null {
   const p = snapshot.positions[i]!;
-  const at = (field: string): string => `positions[${i}].${field}`;
   if (!CONTRACT_TYPES[snapshot.venue].includes(p.contractType)) {
     return new ContractError(
-      at('contractType'),
+      positionPath(i, 'contractType'),
       `${snapshot.venue} lists only ${CONTRACT_TYPES[snapshot.venue].join('/')} contracts`,
     );
   }
   if (p.option && snapshot.venue !== 'deribit')
-    return new ContractError(at('option'), 'options are supported on deribit only');
+    return new ContractError(positionPath(i, 'option'), 'options are supported on deribit only');
   if (p.option && p.contractType !== 'inverse')
-    return new ContractError(at('contractType'), 'Deribit options are coin-settled: use "inverse"');
+    return new ContractError(positionPath(i, 'contractType'), 'Deribit options are coin-settled: use "inverse"');
   if (p.marginMode === 'isolated' && p.isolatedMargin === undefined)
-    return new ContractError(at('isolatedMargin'), 'is required for an isolated position');
+    return new ContractError(positionPath(i, 'isolatedMargin'), 'is required for an isolated position');
   if (snapshot.positionMode === 'oneway' && p.positionSide !== 'both')
-    return new ContractError(at('positionSide'), 'must be "both" in oneway position mode');
+    return new ContractError(positionPath(i, 'positionSide'), 'must be "both" in oneway position mode');
   if (snapshot.positionMode === 'hedge') {
     if (p.positionSide === 'both')
-      return new ContractError(at('positionSide'), 'must be "long" or "short" in hedge position mode');
+      return new ContractError(positionPath(i, 'positionSide'), 'must be "long" or "short" in hedge position mode');
     if (p.positionSide !== p.side)
-      return new ContractError(at('positionSide'), `is "${p.positionSide}" but side is "${p.side}"`);
+      return new ContractError(positionPath(i, 'positionSide'), `is "${p.positionSide}" but side is "${p.side}"`);
   }
   return checkTiers(snapshot, i);
 }
@@ -153,38 +157,37 @@ export function checkSnapshotSemantics(snapshot: AccountSnapshot): ContractError
  */
 export function parseSnapshot(input: unknown): Parsed<AccountSnapshot> {
   const positions = (input as { positions?: unknown } | null)?.positions;
-  const keys: (string | null)[] = Array.isArray(positions) ? positions.map((p) => tierTableKey((p as { tiers?: unknown } | null)?.tiers)) : [];
-  const hits = keys.map((key) => (key === null ? undefined : knownTierTable(key)));
-  // Known tables are taken out before zod and put back (the shared copy) after it.
-  const unchecked = hits.some((t) => t !== undefined)
-    ? { ...(input as object), positions: (positions as unknown[]).map((p, i) => (hits[i] ? withoutTiers(p) : p)) }
-    : input;
+  // Known tables are swapped for an empty one before zod (which accepts it at no cost, keeping the
+  // field where zod's output puts it) and the shared copy is put back after.
+  let hits: (readonly Tier[] | undefined)[] | null = null;
+  let unchecked = input;
+  if (Array.isArray(positions)) {
+    let copies: unknown[] | null = null;
+    for (let i = 0; i < positions.length; i++) {
+      const p: unknown = positions[i];
+      const table = knownTierTable((p as { tiers?: unknown } | null)?.tiers);
+      if (table === undefined) continue;
+      hits ??= new Array<readonly Tier[] | undefined>(positions.length);
+      hits[i] = table;
+      copies ??= positions.slice();
+      copies[i] = { ...(p as object), tiers: NO_TIERS };
+    }
+    if (copies) unchecked = { ...(input as object), positions: copies };
+  }
   const parsed = parseWith(accountSnapshotSchema, unchecked);
   if (!parsed.ok) return parsed;
   const snapshot = parsed.value;
-  snapshot.positions = snapshot.positions.map((p, i) => (hits[i] ? withTiers(p, hits[i]) : p));
+  if (hits) {
+    for (let i = 0; i < snapshot.positions.length; i++) {
+      const table = hits[i];
+      if (table) snapshot.positions[i]!.tiers = table as Tier[];
+    }
+  }
   const error = checkSnapshotSemantics(snapshot);
   if (error) return { ok: false, error };
-  snapshot.positions = snapshot.positions.map((p, i) => {
-    const key = keys[i];
-    return key && p.tiers && !hits[i] ? { ...p, tiers: rememberTierTable(key, p.tiers) as Tier[] } : p;
-  });
+  for (const p of snapshot.positions) if (p.tiers && p.tiers.length > 0) p.tiers = rememberTierTable(p.tiers) as Tier[];
   return { ok: true, value: snapshot };
 }
 
-const POSITION_KEYS = Object.keys(positionSchema.shape) as (keyof Position)[];
-
-/** The position with its tiers back in the place zod's output gives them (the schema's field order). */
-function withTiers(position: Position, tiers: readonly Tier[]): Position {
-  const out: Record<string, unknown> = {};
-  for (const key of POSITION_KEYS) {
-    const value = key === 'tiers' ? tiers : position[key];
-    if (value !== undefined) out[key] = value;
-  }
-  return out as Position;
-}
-
-function withoutTiers(position: unknown): unknown {
-  const { tiers: _tiers, ...rest } = position as { tiers?: unknown };
-  return rest;
-}
+/** Stands in for a known table during the zod pass (an empty table is valid and costs nothing). */
+const NO_TIERS: readonly never[] = Object.freeze([]);

@@ -2,7 +2,7 @@
 // The engine's input. Every number is a decimal string; unknown fields are rejected.
 // Fields beyond CONTRACTS.md are optional and additive (documented in docs/CONTRACTS.md).
 import { z } from 'zod';
-import { decimalOutOfRange } from './decimalBounds';
+import { type DecimalSign, decimalInputProblem } from './decimalBounds';
 
 export const SNAPSHOT_SCHEMA = 'marginwatch.snapshot/1' as const;
 
@@ -24,21 +24,23 @@ export const decimalString = z
   .string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a decimal string') })
   .regex(DECIMAL_RE, { error: 'must be a decimal string such as "123.45"' });
 
-/** A decimal input inside the range the engine computes exactly (docs/CONTRACTS.md "Number range"). */
-const inputDecimal = (positive: boolean) =>
-  decimalString.superRefine((s, ctx) => {
-    const problem = decimalOutOfRange(s, positive);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, abort: true });
-  });
+/**
+ * A decimal input inside the range the engine computes exactly (docs/CONTRACTS.md "Number range"), with
+ * its sign rule. Format, range and sign are one check (decimalInputProblem): the same first message as
+ * the format regex, range and sign refinements would give one after the other, at a third of zod's
+ * per-check cost on the ~1,000 numbers of a 100-position snapshot.
+ */
+const inputDecimal = (sign: DecimalSign) =>
+  z
+    .string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a decimal string') })
+    .check((ctx) => {
+      const problem = decimalInputProblem(ctx.value, sign);
+      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+    });
 
-const boundedDecimal = inputDecimal(false);
-const nonNegativeDecimal = boundedDecimal.refine((s) => !s.trim().startsWith('-'), {
-  error: 'must not be negative',
-});
-const positiveDecimal = inputDecimal(true).refine(
-  (s) => !s.trim().startsWith('-') && /[1-9]/.test(s.split(/[eE]/)[0] ?? ''),
-  { error: 'must be greater than zero' },
-);
+const boundedDecimal = inputDecimal('any');
+const nonNegativeDecimal = inputDecimal('nonNegative');
+const positiveDecimal = inputDecimal('positive');
 
 export const tierSchema = z.strictObject({
   floor: nonNegativeDecimal,

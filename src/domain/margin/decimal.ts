@@ -17,6 +17,24 @@ export function dec(value: string | number | Dec): Dec {
   return new Dec(value);
 }
 
+const MAX_SHARED = 4096;
+const shared = new Map<string, Dec>();
+
+/**
+ * One Dec per distinct string for reference data that repeats across positions and snapshots
+ * (leverage, contract size, fee rates): read once, not once per position. Decimals are immutable, so
+ * sharing one is the same as building a new one from the same string.
+ */
+export function sharedDec(text: string): Dec {
+  let value = shared.get(text);
+  if (value === undefined) {
+    if (shared.size >= MAX_SHARED) shared.clear();
+    value = new Dec(text);
+    shared.set(text, value);
+  }
+  return value;
+}
+
 /** Plain decimal string without exponent; "-0" is normalised to "0". */
 export function plain(value: Dec): string {
   const s = value.toFixed();
@@ -61,18 +79,52 @@ export interface PrintRule {
 }
 
 export function printWith(rule: PrintRule, value: Dec): string {
-  // Round the plain (unrounded) digit string ourselves: toFixed(decimals, mode) builds a second Decimal
-  // and costs ~4× as much, and a report prints ~10 figures per position. Same result by construction:
-  // truncation drops digits, half-up adds one unit at the last kept decimal when the next digit is ≥ 5
-  // (on the magnitude, i.e. away from zero); checked against toFixed in test/unit/margin/print.test.ts.
-  const text = value.toFixed();
-  const dot = text.indexOf('.');
-  if (dot < 0) return text === '-0' ? '0' : text;
-  const cut = dot + 1 + rule.decimals;
-  if (text.length <= cut) return trimZeros(text);
-  const kept = text.slice(0, rule.decimals === 0 ? dot : cut);
-  const roundUp = rule.mode === 'half-up' && text.charCodeAt(cut) >= 53; // '5'
-  return trimZeros(roundUp ? incrementLastDigit(kept) : kept);
+  // Round the coefficient digits ourselves, reading only as many of decimal.js's base-1e7 words (the
+  // documented read-only d, e, s) as the printed decimals reach: toFixed(decimals, mode) builds a
+  // second Decimal and the full digit string, and a report prints ~8 figures per position. Same result
+  // by construction: truncation drops digits; half-up adds one unit at the last kept decimal when the
+  // first dropped digit is ≥ 5 (on the magnitude, i.e. away from zero). Checked against toFixed in
+  // test/unit/margin/print.test.ts.
+  const words = value.d;
+  if (!words || words.length === 0) return plainRounded(rule, value); // not finite: never from the engine
+  if (words[0] === 0) return '0';
+  // Coefficient digits 0.c₀c₁c₂… × 10^(e+1): `kept` of them reach the last printed decimal.
+  const kept = value.e + 1 + rule.decimals;
+  let digits = String(words[0]);
+  for (let i = 1; digits.length <= kept && i < words.length; i++) {
+    const word = String(words[i]);
+    digits += ZEROS.slice(word.length) + word;
+  }
+  let scaled = kept <= 0 ? '' : digits.length >= kept ? digits.slice(0, kept) : digits + '0'.repeat(kept - digits.length);
+  if (rule.mode === 'half-up' && kept >= 0 && kept < digits.length && digits.charCodeAt(kept) >= 53) {
+    scaled = incrementDigits(scaled); // '5'
+  }
+  return fromScaled(scaled, rule.decimals, value.s < 0);
+}
+
+const ZEROS = '0000000';
+
+/** "12345" with 2 decimals → "123.45"; trailing zeros trimmed, "-0" never written. */
+function fromScaled(scaled: string, decimals: number, negative: boolean): string {
+  let end = scaled.length;
+  let trimmed = 0;
+  while (trimmed < decimals && end > 0 && scaled.charCodeAt(end - 1) === 48) {
+    end--;
+    trimmed++;
+  }
+  if (end === 0) return '0';
+  const fraction = decimals - trimmed;
+  let text: string;
+  if (fraction === 0) text = scaled.slice(0, end);
+  else if (end > fraction) text = `${scaled.slice(0, end - fraction)}.${scaled.slice(end - fraction, end)}`;
+  else text = `0.${'0'.repeat(fraction - end)}${scaled.slice(0, end)}`;
+  return negative ? `-${text}` : text;
+}
+
+/** The toFixed path, for values the digit reader does not handle (non-finite). */
+function plainRounded(rule: PrintRule, value: Dec): string {
+  const fixed = value.toFixed(rule.decimals, rule.mode === 'truncate' ? Dec.ROUND_DOWN : Dec.ROUND_HALF_UP);
+  return trimZeros(fixed);
 }
 
 /** "12.50" → "12.5", "3.000" → "3", "-0.0" → "0": figures read "0.025", not "0.02500000". */
@@ -86,23 +138,13 @@ function trimZeros(fixed: string): string {
   return trimmed === '-0' ? '0' : trimmed;
 }
 
-/** Adds one unit in the last written digit of a (possibly signed) decimal string, carrying left. */
-function incrementLastDigit(text: string): string {
-  const chars = text.split('');
-  let i = chars.length - 1;
-  for (; i >= 0; i--) {
-    const c = chars[i]!;
-    if (c === '.') continue;
-    if (c === '-') break;
-    if (c !== '9') {
-      chars[i] = String.fromCharCode(c.charCodeAt(0) + 1);
-      return chars.join('');
-    }
-    chars[i] = '0';
-  }
-  // Every digit was 9: a new leading 1 after the sign.
-  chars.splice(i + 1, 0, '1');
-  return chars.join('');
+/** Adds one to a string of digits, carrying left: "129" → "130", "99" → "100", "" → "1". */
+function incrementDigits(digits: string): string {
+  let i = digits.length - 1;
+  while (i >= 0 && digits.charCodeAt(i) === 57) i--; // '9'
+  const zeros = '0'.repeat(digits.length - 1 - i);
+  if (i < 0) return `1${zeros}`;
+  return `${digits.slice(0, i)}${String.fromCharCode(digits.charCodeAt(i) + 1)}${zeros}`;
 }
 
 /** Number of decimals written in a decimal string ("64846.98753790" → 8). */

@@ -146,6 +146,33 @@ function requirementLine(prepared: PreparedGroup, terms: readonly MaintenanceTer
 }
 
 /**
+ * How far from zero (relative to the operands) a difference computed on doubles must be for its sign to
+ * be the exact one: the doubles are within ~1e-15 of the 34-digit values (approxNumber), so 1e-9 leaves
+ * six orders of magnitude to spare (as tiers.ts's DECISION_MARGIN).
+ */
+const SIGN_MARGIN = 1e-9;
+
+/**
+ * True only when L·MB0 − B0 and B1 − L·MB1 are certainly both non-zero and of opposite signs, so the
+ * exact computation would return null (no positive price at this level). Decided on double
+ * approximations; false whenever either difference is within SIGN_MARGIN of zero (the caller then
+ * computes the exact values, as it always did).
+ */
+export function surelyNoPrice(level: Dec, mb0: Dec, mb1: Dec, b0: Dec, b1: Dec): boolean {
+  const l = approxNumber(level);
+  const la0 = l * approxNumber(mb0);
+  const la1 = l * approxNumber(mb1);
+  const b0a = approxNumber(b0);
+  const b1a = approxNumber(b1);
+  const numerator = la0 - b0a;
+  const denominator = b1a - la1;
+  // NaN (a value outside the doubles' safe range) fails every comparison below: not sure.
+  if (!(Math.abs(numerator) > SIGN_MARGIN * (Math.abs(la0) + Math.abs(b0a)))) return false;
+  if (!(Math.abs(denominator) > SIGN_MARGIN * (Math.abs(b1a) + Math.abs(la1)))) return false;
+  return numerator < 0 !== denominator < 0;
+}
+
+/**
  * Mark price of the group's symbol at which the bucket's requirement / margin balance equals `level`.
  * null when no positive price does (e.g. a long whose collateral covers it entirely).
  */
@@ -163,8 +190,6 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
     // operations, so 1 × a is a itself: skip it for the liquidation.
     const mb0 = collateralLine ? a0.plus(collateralLine.intercept) : a0;
     const mb1 = collateralLine ? a1.plus(collateralLine.slope) : a1;
-    const levelA0 = level === ONE ? mb0 : level.times(mb0);
-    const levelA1 = level === ONE ? mb1 : level.times(mb1);
     const key = terms.length === 1 ? terms[0]!.key : terms.map(keyOf).join('|');
     let line = prepared.lines.get(key);
     if (!line) {
@@ -172,6 +197,11 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
       prepared.lines.set(key, line);
     }
     const { b0, b1 } = line;
+    // No positive price at this level (e.g. a long the balance covers down to 0) is the answer the exact
+    // signs below would give; when the doubles already say so beyond doubt, skip the 34-digit products.
+    if (surelyNoPrice(level, mb0, mb1, b0, b1)) return null;
+    const levelA0 = level === ONE ? mb0 : level.times(mb0);
+    const levelA1 = level === ONE ? mb1 : level.times(mb1);
     // u = (L·A0 − B0) / (B1 − L·A1).
     const numerator = levelA0.minus(b0);
     const denominator = b1.minus(levelA1);

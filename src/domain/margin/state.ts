@@ -2,7 +2,7 @@
 // buckets (the cross account, or one bucket per isolated position), with bucket totals kept so that
 // per-position results never loop over the other positions (O(n) per report, not O(n²)).
 import type { AccountSnapshot, Position } from '../contracts';
-import { Dec, ZERO, approxNumber, dec } from './decimal';
+import { Dec, ZERO, approxNumber, dec, sharedDec } from './decimal';
 import { type MaintenanceTerms, type Rulebook, type TierLookupInput, silent } from './rulebook';
 import { rulebookFor } from './rulebooks';
 import { optionMargins } from './rulebooks/deribit-options';
@@ -306,7 +306,7 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
       state.isolated.push(bucket);
     }
     const size = dec(position.size);
-    const qty = size.times(position.contractSize);
+    const qty = size.times(sharedDec(position.contractSize));
     const entry = dec(position.entryPrice);
     const inverse = position.contractType === 'inverse';
     const p: PositionState = {
@@ -319,7 +319,7 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
       qtyApprox: approxNumber(qty),
       entry,
       entryValue: inverse ? qty.div(entry) : qty.times(entry),
-      leverage: dec(position.leverage),
+      leverage: sharedDec(position.leverage),
       feeRate: rulebook.feeRate(position),
       valueAt: rulebook.maintenanceValueAt(position),
       bucket,
@@ -327,7 +327,7 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
       optionModel: position.option ? optionModelOf(snapshot, position, warn) : null,
       currency: baseAssetOf(position.symbol),
       tierContractsOthers: ZERO,
-      tierContracts: size.plus(ZERO),
+      tierContracts: size,
       mark: ZERO,
       notional: ZERO,
       upnl: ZERO,

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSnapshot } from '../../../src/domain/contracts';
 import { computeMarginReport } from '../../../src/domain/margin';
-import { tierTableKey } from '../../../src/domain/contracts/referenceTables';
+import { knownTierTable } from '../../../src/domain/contracts/referenceTables';
 import { BENCH_VENUES, benchAccount, lcg } from '../margin/fixtures/bench-accounts';
 
 /** A random account on one rulebook: fresh tier tables (new content), random sizes and marks. */
@@ -52,7 +52,7 @@ describe('reference tables parsed once', () => {
     expect(r2.ok ? '' : r2.error.path).toBe('positions[0].tiers[2].floor');
     const numeric = JSON.parse(text);
     numeric.positions[0].tiers[0].cap = 5;
-    expect(tierTableKey(numeric.positions[0].tiers)).toBeNull();
+    expect(knownTierTable(numeric.positions[0].tiers)).toBeUndefined();
     const r3 = parseSnapshot(numeric);
     expect(r3.ok ? '' : r3.error.path).toBe('positions[0].tiers[0].cap');
   });

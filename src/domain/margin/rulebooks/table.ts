@@ -1,6 +1,6 @@
 // Shared building block: a rulebook whose maintenance terms come from the account's own tier table.
 import type { Position } from '../../contracts';
-import { Dec, ZERO } from '../decimal';
+import { Dec, ZERO, sharedDec } from '../decimal';
 import { type MaintenanceTerms, type Rulebook, type TierLookupInput, silent } from '../rulebook';
 import { beyondLastCap, fallbackTerms, tierAt, tierAtApprox } from '../tiers';
 
@@ -37,7 +37,7 @@ export const sameRatio = (): null => null;
 
 /** Taker fee rate from the snapshot; venues whose trigger includes the closing fee need it. */
 export function takerFee(position: Position): Dec {
-  return position.takerFeeRate === undefined ? ZERO : new Dec(position.takerFeeRate);
+  return position.takerFeeRate === undefined ? ZERO : sharedDec(position.takerFeeRate);
 }
 
 export type { Rulebook };

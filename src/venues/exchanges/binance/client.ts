@@ -2,9 +2,9 @@
 // errors turned into VenueFailure. We use CCXT's implicit API methods (raw exchange payloads): its
 // unified fields are floats, and margin figures must stay exact decimals.
 import ccxt from 'ccxt';
-import { parseLosslessJson } from '../shared/losslessJson';
 import { VenueFailure, USER_MESSAGES, redact } from '../shared/errors';
-import { acquireSharedBudget, type WeightBudget } from '../shared/weightBudget';
+import { acquireClientBudget, type SharedBudget, type WeightBudget } from '../shared/weightBudget';
+import { useLosslessJson } from '../shared/ccxtErrors';
 import type { VenueSecret } from '../secret';
 import { USDM, type BinanceProduct } from './product';
 import { streamUrl } from '../shared/streamUrl';
@@ -46,7 +46,7 @@ type Implicit = (params?: Record<string, unknown>) => Promise<unknown>;
 export class BinanceClient {
   readonly exchange: InstanceType<typeof ccxt.binanceusdm> | InstanceType<typeof ccxt.binancecoinm>;
   readonly product: BinanceProduct;
-  private held: ReturnType<typeof acquireSharedBudget>;
+  private held: SharedBudget;
   private released = false;
   requestCount = 0;
 
@@ -64,25 +64,12 @@ export class BinanceClient {
       const host = key.startsWith(this.product.urlPrefix) ? options.hosts.rest : /^(sapi|public|private|v1)/.test(key) ? options.hosts.spot : null;
       if (host) api[key] = api[key]!.replace(/^https?:\/\/[^/]+/, host);
     }
-    // Keep every number exactly as sent (leverageBracket sends bare JSON numbers).
-    (this.exchange as unknown as { parseJson: (text: string) => unknown }).parseJson = (text: string) => {
-      try {
-        return parseLosslessJson(text);
-      } catch {
-        return undefined; // CCXT then reports a BadResponse, which we map to malformed-payload
-      }
-    };
+    useLosslessJson(this.exchange); // leverageBracket sends bare JSON numbers
     this.held = this.acquire();
   }
 
-  private acquire(): ReturnType<typeof acquireSharedBudget> {
-    return acquireSharedBudget(`${this.options.hosts.rest}|${this.options.weightLimit}|${this.options.windowMs}`, {
-      limit: this.options.weightLimit,
-      windowMs: this.options.windowMs,
-      headroom: 0.8,
-      now: this.options.now,
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    });
+  private acquire(): SharedBudget {
+    return acquireClientBudget(this.options.hosts.rest, this.options);
   }
 
   get budget(): WeightBudget {

@@ -2,23 +2,17 @@
 // Pure. Positions from /dapi/v1/positionRisk (leverage and marginType are on the row), brackets
 // from /dapi/v2/leverageBracket in coin notional (qtyFloor/qtyCap), contract size (USD per
 // contract) and margin asset from exchangeInfo, cross wallet from the coin's asset row.
-import { accountSnapshotSchema, parseWith, SNAPSHOT_SCHEMA, type AccountSnapshot, type Position, type Tier } from '../../../domain/contracts';
-import { absDecimal, decimalField, decimalOf, millisField, stringField } from '../shared/decimals';
+import { SNAPSHOT_SCHEMA, type AccountSnapshot, type Position, type Tier } from '../../../domain/contracts';
+import { absDecimal, decimalField, decimalOf, stringField } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
+import { validSnapshot } from '../shared/validSnapshot';
+import { addMarketFacts, tiersFrom } from './snapshotParts';
 import type { BinanceUsdmRaw } from './usdmSnapshot';
 
 type Row = Record<string, unknown>;
 
 export function coinmTiers(brackets: Row[], path: string): Tier[] {
-  return brackets
-    .map((b, i) => ({
-      floor: decimalField(b.qtyFloor, `${path}[${i}].qtyFloor`),
-      cap: decimalField(b.qtyCap, `${path}[${i}].qtyCap`),
-      maintenanceRate: decimalField(b.maintMarginRatio, `${path}[${i}].maintMarginRatio`),
-      maintenanceAmount: decimalField(b.cum, `${path}[${i}].cum`),
-      maxLeverage: decimalField(b.initialLeverage, `${path}[${i}].initialLeverage`),
-    }))
-    .sort((a, b) => decimalOf(a.floor, 'floor').cmp(decimalOf(b.floor, 'floor')));
+  return tiersFrom(brackets, path, 'qtyFloor', 'qtyCap');
 }
 
 export function buildCoinmSnapshot(raw: BinanceUsdmRaw): AccountSnapshot {
@@ -56,18 +50,11 @@ export function buildCoinmSnapshot(raw: BinanceUsdmRaw): AccountSnapshot {
     if (isolated) position.isolatedMargin = decimalField(risk.isolatedWallet, `${at}.isolatedWallet`);
     const brackets = raw.brackets.get(symbol);
     if (brackets) position.tiers = coinmTiers(brackets, `leverageBracket[${symbol}].brackets`);
-    const premium = raw.premium.get(symbol);
-    if (premium) {
-      position.fundingRate = decimalField(premium.lastFundingRate, `premiumIndex[${symbol}].lastFundingRate`);
-      const next = millisField(premium.nextFundingTime, `premiumIndex[${symbol}].nextFundingTime`);
-      if (next > 0) position.nextFundingTime = new Date(next).toISOString();
-    }
-    if (info.tickSize) position.tickSize = decimalField(info.tickSize, `exchangeInfo[${symbol}].tickSize`);
-    if (info.stepSize) position.lotSize = decimalField(info.stepSize, `exchangeInfo[${symbol}].stepSize`);
+    addMarketFacts(position, raw);
     positions.push(position);
   });
   const asset = ((raw.account.assets ?? []) as Row[]).find((a) => a.asset === settle);
-  const snapshot: AccountSnapshot = {
+  return validSnapshot({
     schema: SNAPSHOT_SCHEMA,
     venue: 'binance-coinm',
     asOf: new Date(raw.asOfMs).toISOString(),
@@ -75,8 +62,5 @@ export function buildCoinmSnapshot(raw: BinanceUsdmRaw): AccountSnapshot {
     settleAsset: settle,
     crossWalletBalance: asset ? decimalField(asset.crossWalletBalance, `account.assets[${settle}].crossWalletBalance`) : '0',
     positions,
-  };
-  const parsed = parseWith(accountSnapshotSchema, snapshot);
-  if (!parsed.ok) throw new VenueFailure('malformed-payload', `exchange data does not form a valid snapshot: ${parsed.error.message}`);
-  return parsed.value;
+  });
 }

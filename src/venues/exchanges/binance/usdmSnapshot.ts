@@ -1,8 +1,10 @@
 // Binance USDⓈ-M raw payloads → AccountSnapshot. Pure: every number is the exact string Binance
 // sent (see MARGIN-FORMULAS.md §1.4 for the field meanings), validated against the contract.
-import { accountSnapshotSchema, parseWith, SNAPSHOT_SCHEMA, type AccountSnapshot, type Position, type Tier } from '../../../domain/contracts';
-import { absDecimal, decimalField, decimalOf, millisField, stringField } from '../shared/decimals';
+import { SNAPSHOT_SCHEMA, type AccountSnapshot, type Position, type Tier } from '../../../domain/contracts';
+import { absDecimal, decimalField, decimalOf, stringField } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
+import { validSnapshot } from '../shared/validSnapshot';
+import { addMarketFacts, tiersFrom } from './snapshotParts';
 import { binanceMultiAssetsCollateral } from './collateral';
 
 type Row = Record<string, unknown>;
@@ -38,15 +40,7 @@ const tierCache = new WeakMap<Row[], Tier[]>();
 export function bracketTiers(brackets: Row[], path: string): Tier[] {
   const cached = tierCache.get(brackets);
   if (cached) return cached.map((t) => ({ ...t }));
-  const tiers = brackets
-    .map((b, i) => ({
-      floor: decimalField(b.notionalFloor, `${path}[${i}].notionalFloor`),
-      cap: decimalField(b.notionalCap, `${path}[${i}].notionalCap`),
-      maintenanceRate: decimalField(b.maintMarginRatio, `${path}[${i}].maintMarginRatio`),
-      maintenanceAmount: decimalField(b.cum, `${path}[${i}].cum`),
-      maxLeverage: decimalField(b.initialLeverage, `${path}[${i}].initialLeverage`),
-    }))
-    .sort((a, b) => decimalOf(a.floor, 'floor').cmp(decimalOf(b.floor, 'floor')));
+  const tiers = tiersFrom(brackets, path, 'notionalFloor', 'notionalCap');
   tierCache.set(brackets, tiers);
   return tiers.map((t) => ({ ...t }));
 }
@@ -65,9 +59,7 @@ export function buildUsdmSnapshot(raw: BinanceUsdmRaw): AccountSnapshot {
     if (!accountRow) throw new VenueFailure('malformed-payload', `account.positions has no row for ${symbol} ${sideField}`);
     const isolated = accountRow.isolated === true || accountRow.isolated === 'true';
     const positionSide = sideField === 'LONG' ? 'long' : sideField === 'SHORT' ? 'short' : 'both';
-    const premium = raw.premium.get(symbol);
     const brackets = raw.brackets.get(symbol);
-    const filters = raw.filters.get(symbol);
     const liquidation = decimalOf(risk.liquidationPrice, `${at}.liquidationPrice`);
     const position: Position = {
       symbol,
@@ -91,20 +83,14 @@ export function buildUsdmSnapshot(raw: BinanceUsdmRaw): AccountSnapshot {
     };
     if (isolated) position.isolatedMargin = decimalField(risk.isolatedWallet, `${at}.isolatedWallet`);
     if (brackets) position.tiers = bracketTiers(brackets, `leverageBracket[${symbol}].brackets`);
-    if (premium) {
-      position.fundingRate = decimalField(premium.lastFundingRate, `premiumIndex[${symbol}].lastFundingRate`);
-      const next = millisField(premium.nextFundingTime, `premiumIndex[${symbol}].nextFundingTime`);
-      if (next > 0) position.nextFundingTime = new Date(next).toISOString();
-    }
-    if (filters?.tickSize) position.tickSize = decimalField(filters.tickSize, `exchangeInfo[${symbol}].tickSize`);
-    if (filters?.stepSize) position.lotSize = decimalField(filters.stepSize, `exchangeInfo[${symbol}].stepSize`);
+    addMarketFacts(position, raw);
     positions.push(position);
   });
 
   // Multi-Assets: USDT stays the cross wallet and every other asset is collateral at the asset
   // index with its haircut, instead of Binance's USD total counted as stable cash.
   const multi = raw.assetIndex ? binanceMultiAssetsCollateral(raw.account, raw.assetIndex) : null;
-  const snapshot: AccountSnapshot = {
+  return validSnapshot({
     schema: SNAPSHOT_SCHEMA,
     venue: 'binance-usdm',
     asOf: new Date(raw.asOfMs).toISOString(),
@@ -114,10 +100,7 @@ export function buildUsdmSnapshot(raw: BinanceUsdmRaw): AccountSnapshot {
     crossWalletBalance: multi ? multi.crossWalletBalance : decimalField(raw.account.totalCrossWalletBalance, 'account.totalCrossWalletBalance'),
     positions,
     ...(multi ? { collateral: multi.collateral } : {}),
-  };
-  const parsed = parseWith(accountSnapshotSchema, snapshot);
-  if (!parsed.ok) throw new VenueFailure('malformed-payload', `exchange data does not form a valid snapshot: ${parsed.error.message}`);
-  return parsed.value;
+  });
 }
 
 /** The account-level margin ratio Binance shows (MM / margin balance), for cross-checking. */

@@ -1,9 +1,8 @@
 // A CCXT instance pointed at the account's host, with lossless number parsing, a shared weight
 // budget per host (limits are per IP) and errors mapped to VenueFailure by a venue classifier.
-import { parseLosslessJson } from './losslessJson';
 import { USER_MESSAGES, VenueFailure } from './errors';
-import { lowerCaseHeaders, overrideCcxtUrls } from './ccxtErrors';
-import { acquireSharedBudget } from './weightBudget';
+import { lowerCaseHeaders, overrideCcxtUrls, useLosslessJson } from './ccxtErrors';
+import { acquireClientBudget, type SharedBudget } from './weightBudget';
 
 type Implicit = (params?: Record<string, unknown>) => Promise<unknown>;
 type Exchange = { urls: Record<string, unknown>; options: Record<string, unknown> };
@@ -22,20 +21,14 @@ export interface CcxtClientOptions {
 }
 
 export class CcxtClient {
-  private held: ReturnType<typeof acquireSharedBudget>;
-  private readonly perEndpoint = new Map<string, ReturnType<typeof acquireSharedBudget>>();
+  private held: SharedBudget;
+  private readonly perEndpoint = new Map<string, SharedBudget>();
   private released = false;
   requestCount = 0;
 
   constructor(private readonly options: CcxtClientOptions) {
     overrideCcxtUrls(options.exchange, options.baseUrl);
-    (options.exchange as unknown as { parseJson: (text: string) => unknown }).parseJson = (text: string) => {
-      try {
-        return parseLosslessJson(text);
-      } catch {
-        return undefined;
-      }
-    };
+    useLosslessJson(options.exchange);
     this.held = this.acquire();
   }
 
@@ -43,14 +36,8 @@ export class CcxtClient {
     return this.options.exchange;
   }
 
-  private acquire(scope = ''): ReturnType<typeof acquireSharedBudget> {
-    return acquireSharedBudget(`${this.options.baseUrl}|${scope}|${this.options.weightLimit}|${this.options.windowMs}`, {
-      limit: this.options.weightLimit,
-      windowMs: this.options.windowMs,
-      headroom: 0.8,
-      now: this.options.now,
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    });
+  private acquire(scope = ''): SharedBudget {
+    return acquireClientBudget(`${this.options.baseUrl}|${scope}`, this.options);
   }
 
   budgetUsers(): number {
@@ -65,7 +52,7 @@ export class CcxtClient {
     this.perEndpoint.clear();
   }
 
-  private budgetFor(method: string): ReturnType<typeof acquireSharedBudget> {
+  private budgetFor(method: string): SharedBudget {
     if (this.options.budgetScope !== 'endpoint') return this.held;
     let held = this.perEndpoint.get(method);
     if (!held) {

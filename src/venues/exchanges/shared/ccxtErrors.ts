@@ -2,6 +2,7 @@
 import ccxt from 'ccxt';
 import type { VenueErrorCode } from '../../types';
 import { redact, USER_MESSAGES, VenueFailure } from './errors';
+import { parseLosslessJson } from './losslessJson';
 
 export function classifyCcxtError(error: unknown, headers: Record<string, string>, venueName: string, detail = '', rateLimitedWaitMs = 10_000): VenueFailure {
   if (error instanceof VenueFailure) return error;
@@ -33,4 +34,15 @@ export function lowerCaseHeaders(exchange: unknown): Record<string, string> {
 export function overrideCcxtUrls(exchange: { urls: Record<string, unknown> }, base: string): void {
   const api = exchange.urls['api'] as Record<string, string>;
   for (const key of Object.keys(api)) api[key] = api[key]!.replace(/^https?:\/\/[^/]+/, base.replace(/\/+$/, ''));
+}
+
+/** Keeps every number exactly as sent (some venues send bare JSON numbers). */
+export function useLosslessJson(exchange: unknown): void {
+  (exchange as { parseJson: (text: string) => unknown }).parseJson = (text: string) => {
+    try {
+      return parseLosslessJson(text);
+    } catch {
+      return undefined; // CCXT then reports a BadResponse, which the classifiers map to malformed-payload
+    }
+  };
 }

@@ -93,3 +93,16 @@ export function acquireSharedBudget(key: string, options: WeightBudgetOptions): 
     },
   };
 }
+
+export type SharedBudget = ReturnType<typeof acquireSharedBudget>;
+
+/** A REST client's share of the budget for `scope` (its host, or host|endpoint): 80 % of the venue's limit, real waits. */
+export function acquireClientBudget(scope: string, o: { weightLimit: number; windowMs: number; now: () => number }): SharedBudget {
+  return acquireSharedBudget(`${scope}|${o.weightLimit}|${o.windowMs}`, {
+    limit: o.weightLimit,
+    windowMs: o.windowMs,
+    headroom: 0.8,
+    now: o.now,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  });
+}
