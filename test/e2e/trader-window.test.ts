@@ -2,40 +2,28 @@
 // pushes the test controls exactly: the positions table at 1024 px, browser notifications and the
 // audible alarm (window.Notification and AudioContext stubbed and recorded), the tab title and
 // favicon, toasts, the unreached-critical banner, keyboard focus and the disconnected state.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HeadlessServer } from '../../src/headless/server';
+import { describe, expect, it } from 'vitest';
 import { runAxe, screenshot, seriousOnly } from './support/browser';
 import { browserRecord, stubBrowserChannels } from './support/browser-stubs';
 import { SyntheticMonitor } from './support/synthetic-monitor';
-import { closeSyntheticWindow, openSyntheticWindow } from './support/synthetic-window';
+import { useSyntheticWindow } from './support/synthetic-window';
 
 const recorded = browserRecord;
 
 const INTERNAL_ID = /\b[a-z]+:(position|system|account|cross)(:[A-Za-z0-9_-]+)+/;
 
 describe('the trader window in a browser tab', () => {
-  let api: SyntheticMonitor;
-  let server: HeadlessServer;
-  let browser: Browser;
-  let page: Page;
-  let problems: string[];
-
-  beforeAll(async () => {
-    ({ api, server, browser, page, problems } = await openSyntheticWindow({
-      monitor: { accounts: 1, positionsPerAccount: 12, historyDays: 1 },
-      viewport: { width: 1024, height: 700 },
-      initScript: stubBrowserChannels('granted'),
-    }));
+  const w = useSyntheticWindow({
+    monitor: { accounts: 1, positionsPerAccount: 12, historyDays: 1 },
+    viewport: { width: 1024, height: 700 },
+    initScript: stubBrowserChannels('granted'),
   });
 
-  afterAll(() => closeSyntheticWindow({ api, server, browser }));
-
   it('fits 1024 px with no horizontal scroll, level first and visible on every row, most endangered first', async () => {
-    api.pushAlert(SyntheticMonitor.alert('w1', 'warning', 'position:SYN7USDT:both'));
-    api.pushAlert(SyntheticMonitor.alert('m1', 'margin-call', 'position:SYN3USDT:both'));
-    await page.waitForSelector('tr[data-key$="/SYN3USDT/both"][data-level="margin-call"]');
-    const layout = await page.evaluate(() => {
+    w.api.pushAlert(SyntheticMonitor.alert('w1', 'warning', 'position:SYN7USDT:both'));
+    w.api.pushAlert(SyntheticMonitor.alert('m1', 'margin-call', 'position:SYN3USDT:both'));
+    await w.page.waitForSelector('tr[data-key$="/SYN3USDT/both"][data-level="margin-call"]');
+    const layout = await w.page.evaluate(() => {
       const table = document.querySelector('[data-testid="positions-table"]')!;
       const viewport = document.querySelector('[data-testid="positions-viewport"]') as HTMLElement;
       const rows = [...table.querySelectorAll('tbody tr[data-key]')] as HTMLElement[];
@@ -56,69 +44,71 @@ describe('the trader window in a browser tab', () => {
     expect(layout.firstHeader).toMatch(/^Level/);
     expect(layout.levels.slice(0, 2)).toEqual(['margin-call', 'warning']);
     expect(layout.levelVisible).toBe(true);
-    await screenshot(page, 'trader-dashboard-1024');
+    await screenshot(w.page, 'trader-dashboard-1024');
     // The full column set at 1440 px.
-    await page.setViewportSize({ width: 1440, height: 900 });
-    const columns = await page.$$eval('[data-testid="positions-table"] thead th', (ths) =>
+    await w.page.setViewportSize({ width: 1440, height: 900 });
+    const columns = await w.page.$$eval('[data-testid="positions-table"] thead th', (ths) =>
       ths.filter((th) => getComputedStyle(th).display !== 'none').map((th) => th.textContent?.trim() ?? ''),
     );
     expect(columns.join('|')).toMatch(/Unrealised P&L.*Size.*Entry.*Margin.*Funding/);
     expect(
-      await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+      await w.page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      ),
     ).toBe(0);
-    await page.setViewportSize({ width: 1024, height: 700 });
+    await w.page.setViewportSize({ width: 1024, height: 700 });
   });
 
   it('shows one browser notification per pushed alert, sounds the alarm, and the title follows a critical alert', async () => {
-    const before = await recorded(page);
-    api.pushAlert(
+    const before = await recorded(w.page);
+    w.api.pushAlert(
       SyntheticMonitor.alert('c1', 'critical', 'position:SYN5USDT:both', { title: 'Liquidation imminent' }),
     );
-    const titleChange = await page.waitForFunction(() => /CRITICAL/.test(document.title), null, {
+    const titleChange = await w.page.waitForFunction(() => /CRITICAL/.test(document.title), null, {
       timeout: 1000,
     });
     await titleChange.dispose();
     // An update of the same alert (no level change) is not a new notification.
-    api.pushAlert(
+    w.api.pushAlert(
       SyntheticMonitor.alert('c1', 'critical', 'position:SYN5USDT:both', { body: 'Still imminent.' }),
     );
-    api.pushAlert(SyntheticMonitor.alert('w2', 'warning', 'position:SYN9USDT:both'));
-    await page.waitForFunction(
+    w.api.pushAlert(SyntheticMonitor.alert('w2', 'warning', 'position:SYN9USDT:both'));
+    await w.page.waitForFunction(
       (n) =>
         (window as unknown as { __record: { notifications: unknown[] } }).__record.notifications.length >= n,
       before.notifications.length + 2,
     );
-    await page.waitForTimeout(300);
-    const after = await recorded(page);
+    await w.page.waitForTimeout(300);
+    const after = await recorded(w.page);
     const fresh = after.notifications.slice(before.notifications.length);
     expect(fresh.map((n) => n.tag)).toEqual(['c1', 'w2']);
     expect(fresh[0]!.body).toContain('SYN5USDT');
     expect(fresh.map((n) => `${n.title} ${n.body}`).join(' ')).not.toMatch(INTERNAL_ID);
     expect(after.tones).toBeGreaterThan(before.tones);
-    expect(await page.title()).toMatch(/^\(\d+\) CRITICAL · MarginWatch$/);
-    expect(await page.getAttribute('link[rel="icon"]', 'data-level')).toBe('critical');
-    expect(await page.getAttribute('link[rel="icon"]', 'href')).toMatch(/^data:image\/svg\+xml,/);
+    expect(await w.page.title()).toMatch(/^\(\d+\) CRITICAL · MarginWatch$/);
+    expect(await w.page.getAttribute('link[rel="icon"]', 'data-level')).toBe('critical');
+    expect(await w.page.getAttribute('link[rel="icon"]', 'href')).toMatch(/^data:image\/svg\+xml,/);
   });
 
   it('turns the alarm off with the visible toggle', async () => {
-    await page.click('[data-testid="sound-toggle"]');
-    expect(await page.getAttribute('[data-testid="sound-toggle"]', 'aria-pressed')).toBe('false');
-    const before = await recorded(page);
-    api.pushAlert(SyntheticMonitor.alert('w3', 'warning', 'position:SYN2USDT:both'));
-    await page.waitForFunction(
+    await w.page.click('[data-testid="sound-toggle"]');
+    expect(await w.page.getAttribute('[data-testid="sound-toggle"]', 'aria-pressed')).toBe('false');
+    const before = await recorded(w.page);
+    w.api.pushAlert(SyntheticMonitor.alert('w3', 'warning', 'position:SYN2USDT:both'));
+    await w.page.waitForFunction(
       (n) =>
         (window as unknown as { __record: { notifications: unknown[] } }).__record.notifications.length > n,
       before.notifications.length,
     );
-    expect((await recorded(page)).tones).toBe(before.tones);
-    await page.click('[data-testid="sound-toggle"]');
+    expect((await recorded(w.page)).tones).toBe(before.tones);
+    await w.page.click('[data-testid="sound-toggle"]');
   });
 
   it('toasts follow their alert, close on Escape, never cover the table, and speak plain words', async () => {
-    await page.waitForSelector('[data-testid="toast"][data-alert="c1"]');
-    expect(await page.textContent('[data-testid="toast"][data-alert="c1"]')).toContain('Still imminent.');
+    await w.page.waitForSelector('[data-testid="toast"][data-alert="c1"]');
+    expect(await w.page.textContent('[data-testid="toast"][data-alert="c1"]')).toContain('Still imminent.');
     // Not over the positions table: the toasts are in the page flow above it.
-    const overlap = await page.evaluate(() => {
+    const overlap = await w.page.evaluate(() => {
       const table = document.querySelector('[data-testid="positions-table"]')!.getBoundingClientRect();
       return [...document.querySelectorAll('[data-testid="toast"]')].some((t) => {
         const b = t.getBoundingClientRect();
@@ -126,27 +116,27 @@ describe('the trader window in a browser tab', () => {
       });
     });
     expect(overlap).toBe(false);
-    const count = await page.$$eval('[data-testid="toast"]', (t) => t.length);
-    await page.keyboard.press('Escape');
-    await page.waitForFunction(
+    const count = await w.page.$$eval('[data-testid="toast"]', (t) => t.length);
+    await w.page.keyboard.press('Escape');
+    await w.page.waitForFunction(
       (n) => document.querySelectorAll('[data-testid="toast"]').length === n - 1,
       count,
     );
     // Closing the alert takes its toast away.
-    api.pushAlert(SyntheticMonitor.alert('w2', 'warning', 'position:SYN9USDT:both', { state: 'closed' }));
-    await page.waitForSelector('[data-testid="toast"][data-alert="w2"]', { state: 'detached' });
-    expect(await page.evaluate(() => document.body.innerText)).not.toMatch(INTERNAL_ID);
-    await page.evaluate(() => (location.hash = '#/alerts'));
-    await page.waitForSelector('[data-testid="alerts-list"]');
-    expect(await page.evaluate(() => document.body.innerText)).not.toMatch(INTERNAL_ID);
-    await screenshot(page, 'trader-alerts-1024');
+    w.api.pushAlert(SyntheticMonitor.alert('w2', 'warning', 'position:SYN9USDT:both', { state: 'closed' }));
+    await w.page.waitForSelector('[data-testid="toast"][data-alert="w2"]', { state: 'detached' });
+    expect(await w.page.evaluate(() => document.body.innerText)).not.toMatch(INTERNAL_ID);
+    await w.page.evaluate(() => (location.hash = '#/alerts'));
+    await w.page.waitForSelector('[data-testid="alerts-list"]');
+    expect(await w.page.evaluate(() => document.body.innerText)).not.toMatch(INTERNAL_ID);
+    await screenshot(w.page, 'trader-alerts-1024');
   });
 
   it('says plainly when a critical alert reached no channel, until it is acknowledged', async () => {
-    const other = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    const other = await w.browser.newPage({ viewport: { width: 1024, height: 700 } });
     await other.addInitScript(stubBrowserChannels('denied'));
-    await other.goto(server.url);
-    api.pushAlert(
+    await other.goto(w.server.url);
+    w.api.pushAlert(
       SyntheticMonitor.alert('c2', 'critical', 'position:SYN1USDT:both', {
         title: 'Liquidation imminent: SYN1USDT',
         deliveries: [
@@ -173,21 +163,21 @@ describe('the trader window in a browser tab', () => {
   });
 
   it('moves focus to the view heading on Alt+1…5 and keeps radio groups one tab stop', async () => {
-    await page.evaluate(() => (location.hash = '#/'));
-    await page.waitForSelector('[data-testid="positions-table"]');
-    await page.keyboard.press('Alt+2');
-    await page.waitForFunction(
+    await w.page.evaluate(() => (location.hash = '#/'));
+    await w.page.waitForSelector('[data-testid="positions-table"]');
+    await w.page.keyboard.press('Alt+2');
+    await w.page.waitForFunction(
       () =>
         document.activeElement?.tagName === 'H1' && document.activeElement.textContent?.trim() === 'Alerts',
     );
-    await page.keyboard.press('Alt+4');
-    await page.waitForFunction(
+    await w.page.keyboard.press('Alt+4');
+    await w.page.waitForFunction(
       () =>
         document.activeElement?.tagName === 'H1' && document.activeElement.textContent?.trim() === 'History',
     );
-    await page.keyboard.press('Alt+3');
-    await page.waitForSelector('input[type="radio"][value="all"]');
-    const names = await page.$$eval('input[type="radio"]', (inputs) =>
+    await w.page.keyboard.press('Alt+3');
+    await w.page.waitForSelector('input[type="radio"][value="all"]');
+    const names = await w.page.$$eval('input[type="radio"]', (inputs) =>
       inputs.map((i) => (i as HTMLInputElement).name),
     );
     expect(new Set(names).size).toBe(1);
@@ -195,20 +185,20 @@ describe('the trader window in a browser tab', () => {
   });
 
   it('dims the figures and says "last update HH:MM:SS" when the service connection drops', async () => {
-    await page.evaluate(() => (location.hash = '#/'));
-    await page.waitForSelector('[data-testid="positions-table"] tbody tr[data-key]');
-    await server.close();
-    const banner = await page.waitForSelector('[data-testid="disconnected"]', { timeout: 20_000 });
+    await w.page.evaluate(() => (location.hash = '#/'));
+    await w.page.waitForSelector('[data-testid="positions-table"] tbody tr[data-key]');
+    await w.server.close();
+    const banner = await w.page.waitForSelector('[data-testid="disconnected"]', { timeout: 20_000 });
     expect(await banner.textContent()).toMatch(/last update \d{2}:\d{2}:\d{2}/);
-    const dimmed = await page.$eval(
+    const dimmed = await w.page.$eval(
       '[data-testid="positions-table"] td.num',
       (td) => getComputedStyle(td).fontStyle,
     );
     expect(dimmed).toBe('italic');
-    await screenshot(page, 'trader-disconnected');
+    await screenshot(w.page, 'trader-disconnected');
   });
 
   it('produced no CSP refusal or page error', () => {
-    expect(problems).toEqual([]);
+    expect(w.problems).toEqual([]);
   });
 });

@@ -1,13 +1,10 @@
 // Against a synthetic service whose pushes the test controls: the what-if view's per-asset shocks
 // (positions' base assets and collateral assets, each sent under the keys the service applies) next to
 // the default single shock, and the danger strip's collateral-risk line and "or …" alternatives.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DangerSubjectView } from '../../src/api/messages';
-import type { HeadlessServer } from '../../src/headless/server';
 import { runAxe, screenshot, seriousOnly } from './support/browser';
-import { SyntheticMonitor } from './support/synthetic-monitor';
-import { closeSyntheticWindow, openSyntheticWindow } from './support/synthetic-window';
+import { useSyntheticWindow } from './support/synthetic-window';
 
 function subject(overrides: Partial<DangerSubjectView>): DangerSubjectView {
   return {
@@ -31,71 +28,65 @@ function subject(overrides: Partial<DangerSubjectView>): DangerSubjectView {
 }
 
 describe('what-if per asset and the danger strip extras', () => {
-  let api: SyntheticMonitor;
-  let server: HeadlessServer;
-  let browser: Browser;
-  let page: Page;
-  let problems: string[];
-
-  beforeAll(async () => {
-    ({ api, server, browser, page, problems } = await openSyntheticWindow({
-      monitor: { accounts: 1, positionsPerAccount: 2, historyDays: 1 },
-      viewport: { width: 1280, height: 900 },
-      prepare: (synthetic) => {
-        synthetic.updateAccount(0, (a) => ({
-          ...a,
-          report: a.report && {
-            ...a.report,
-            account: {
-              ...a.report.account,
-              collateral: [
-                {
-                  asset: 'USDT',
-                  amount: '1000',
-                  price: '1',
-                  value: '1000',
-                  haircut: '0',
-                  linkedSymbol: null,
-                },
-                {
-                  asset: 'BTC',
-                  amount: '0.5',
-                  price: '60000',
-                  value: '28500',
-                  haircut: '0.05',
-                  linkedSymbol: null,
-                },
-              ],
-            },
+  const w = useSyntheticWindow({
+    monitor: { accounts: 1, positionsPerAccount: 2, historyDays: 1 },
+    viewport: { width: 1280, height: 900 },
+    prepare: (synthetic) => {
+      synthetic.updateAccount(0, (a) => ({
+        ...a,
+        report: a.report && {
+          ...a.report,
+          account: {
+            ...a.report.account,
+            collateral: [
+              {
+                asset: 'USDT',
+                amount: '1000',
+                price: '1',
+                value: '1000',
+                haircut: '0',
+                linkedSymbol: null,
+              },
+              {
+                asset: 'BTC',
+                amount: '0.5',
+                price: '60000',
+                value: '28500',
+                haircut: '0.05',
+                linkedSymbol: null,
+              },
+            ],
           },
-        }));
-      },
-    }));
+        },
+      }));
+    },
   });
 
-  afterAll(() => closeSyntheticWindow({ api, server, browser }));
-
   it('keeps the single shock as the default and shocks each asset, collateral included, on request', async () => {
-    await page.evaluate(() => (location.hash = '#/whatif/syn-0'));
-    await page.waitForSelector('[data-testid="whatif-shock-all"]');
-    await page.fill('[data-testid="whatif-shock-all"]', '-10');
-    await page.click('[data-testid="whatif-run"]');
-    await page.waitForSelector('[data-testid="whatif-result"]');
-    expect(api.whatIfCalls.at(-1)).toEqual({ accountId: 'syn-0', shocks: { '*': '-0.1' }, fundingHours: 0 });
+    await w.page.evaluate(() => (location.hash = '#/whatif/syn-0'));
+    await w.page.waitForSelector('[data-testid="whatif-shock-all"]');
+    await w.page.fill('[data-testid="whatif-shock-all"]', '-10');
+    await w.page.click('[data-testid="whatif-run"]');
+    await w.page.waitForSelector('[data-testid="whatif-result"]');
+    expect(w.api.whatIfCalls.at(-1)).toEqual({
+      accountId: 'syn-0',
+      shocks: { '*': '-0.1' },
+      fundingHours: 0,
+    });
 
-    await page.check('input[name="whatif-shock-mode"][value="per-asset"]');
-    const assets = await page.$$eval('[data-testid="whatif-asset"]', (ls) =>
+    await w.page.check('input[name="whatif-shock-mode"][value="per-asset"]');
+    const assets = await w.page.$$eval('[data-testid="whatif-asset"]', (ls) =>
       ls.map((l) => (l as HTMLElement).dataset.asset),
     );
     // Positions' base assets first, then collateral assets.
     expect(assets).toEqual(['SYN0', 'SYN1', 'USDT', 'BTC']);
-    await page.fill('[data-asset="BTC"] input', '-25');
-    await page.fill('[data-asset="SYN1"] input', '5');
-    await page.click('[data-testid="whatif-run"]');
-    await page.waitForSelector('[data-testid="whatif-liquidations"]');
-    expect(api.whatIfCalls).toHaveLength(2);
+    await w.page.fill('[data-asset="BTC"] input', '-25');
+    await w.page.fill('[data-asset="SYN1"] input', '5');
+    await w.page.click('[data-testid="whatif-run"]');
+    await w.page.waitForSelector('[data-testid="whatif-liquidations"]');
+    expect(w.api.whatIfCalls).toHaveLength(2);
     // Each asset under its own name (collateral) and under its positions' symbols (marks).
-    expect(api.whatIfCalls[1]!.shocks).toEqual({
+    expect(w.api.whatIfCalls[1]!.shocks).toEqual({
       SYN0: '0',
       SYN0USDT: '0',
       SYN1: '0.05',
@@ -104,21 +95,21 @@ describe('what-if per asset and the danger strip extras', () => {
       BTC: '-0.25',
     });
     // The view shows the service's answer: after-shock ratio and the liquidation it reports.
-    const state = await api.call('state.get', {});
+    const state = await w.api.call('state.get', {});
     if (!state.ok) throw new Error('state.get failed');
     const nowRatio = Number(state.result.accounts[0]!.report!.account.marginRatio);
-    const raw = await page.$eval('[data-field="whatif-ratio"]', (el) => (el as HTMLElement).dataset.raw);
+    const raw = await w.page.$eval('[data-field="whatif-ratio"]', (el) => (el as HTMLElement).dataset.raw);
     expect(raw).toBe((nowRatio + 0.25).toFixed(4));
-    const liq = (await page.textContent('[data-testid="whatif-liquidations"]')) ?? '';
+    const liq = (await w.page.textContent('[data-testid="whatif-liquidations"]')) ?? '';
     expect(liq).toContain('SYN0USDT long');
-    await screenshot(page, 'whatif-per-asset');
-    expect(seriousOnly(await runAxe(page)), 'serious accessibility violations').toEqual([]);
+    await screenshot(w.page, 'whatif-per-asset');
+    expect(seriousOnly(await runAxe(w.page)), 'serious accessibility violations').toEqual([]);
   });
 
   it('shows the collateral-risk sentence and the alternatives after the primary action in the strip', async () => {
-    await page.evaluate(() => (location.hash = '#/'));
+    await w.page.evaluate(() => (location.hash = '#/'));
     const reason = 'your BTC collateral covers less as BTC falls';
-    api.updateAccount(0, (a) => ({
+    w.api.updateAccount(0, (a) => ({
       ...a,
       report: a.report && {
         ...a.report,
@@ -158,28 +149,28 @@ describe('what-if per asset and the danger strip extras', () => {
         subjects: [],
       },
     }));
-    const strip = await page.waitForSelector('[data-testid="danger-strip"] [data-field="alternative"]');
+    const strip = await w.page.waitForSelector('[data-testid="danger-strip"] [data-field="alternative"]');
     expect(await strip.textContent()).toBe('or reduce SYN1USDT by 7.177 SYN1');
-    const order = await page.$$eval('[data-testid="danger-strip"] [data-field]', (els) =>
+    const order = await w.page.$$eval('[data-testid="danger-strip"] [data-field]', (els) =>
       els.map((e) => (e as HTMLElement).dataset.field),
     );
     expect(order.indexOf('alternative')).toBe(order.indexOf('action') + 1);
-    expect(await page.textContent('[data-testid="danger-strip"] [data-field="collateral-risk"]')).toBe(
+    expect(await w.page.textContent('[data-testid="danger-strip"] [data-field="collateral-risk"]')).toBe(
       reason,
     );
-    await screenshot(page, 'danger-strip-extras');
-    expect(seriousOnly(await runAxe(page)), 'serious accessibility violations').toEqual([]);
+    await screenshot(w.page, 'danger-strip-extras');
+    expect(seriousOnly(await runAxe(w.page)), 'serious accessibility violations').toEqual([]);
 
     // Without them, neither line is shown.
-    api.updateAccount(0, (a) => ({
+    w.api.updateAccount(0, (a) => ({
       ...a,
       report: a.report && { ...a.report, account: { ...a.report.account, collateralRisk: [] } },
       danger: a.danger && { ...a.danger, worst: subject({ action: null }) },
     }));
-    await page.waitForSelector('[data-testid="danger-strip"] [data-field="collateral-risk"]', {
+    await w.page.waitForSelector('[data-testid="danger-strip"] [data-field="collateral-risk"]', {
       state: 'detached',
     });
-    expect(await page.$('[data-testid="danger-strip"] [data-field="alternative"]')).toBeNull();
-    expect(problems).toEqual([]);
+    expect(await w.page.$('[data-testid="danger-strip"] [data-field="alternative"]')).toBeNull();
+    expect(w.problems).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
 // the window through SyntheticMonitor.
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startHeadlessServer, type HeadlessServer } from '../../../src/headless/server';
 import { launchChromium, repoRoot, watchPageProblems } from './browser';
 import { SyntheticMonitor, type SyntheticOptions } from './synthetic-monitor';
@@ -16,14 +17,16 @@ export interface SyntheticWindow {
   problems: string[];
 }
 
-export async function openSyntheticWindow(options: {
+export interface SyntheticWindowOptions {
   monitor: SyntheticOptions;
   viewport: { width: number; height: number };
   /** Changes to the synthetic accounts before the window first loads. */
   prepare?: (api: SyntheticMonitor) => void;
   /** A script run in the page before the app (e.g. stubbed browser channels). */
   initScript?: string;
-}): Promise<SyntheticWindow> {
+}
+
+export async function openSyntheticWindow(options: SyntheticWindowOptions): Promise<SyntheticWindow> {
   const api = new SyntheticMonitor(options.monitor);
   options.prepare?.(api);
   const server = await startHeadlessServer({ api, port: 0, staticDir: resolve(repoRoot, 'dist-ui') });
@@ -41,4 +44,17 @@ export async function closeSyntheticWindow(w: Partial<SyntheticWindow>): Promise
   w.api?.stop();
   await w.browser?.close();
   await w.server?.close();
+}
+
+/**
+ * The window for one describe block: opened before its tests, closed after them. The returned object is
+ * filled in by the suite's beforeAll, so read its fields inside tests, not at collection time.
+ */
+export function useSyntheticWindow(options: SyntheticWindowOptions): SyntheticWindow {
+  const opened = {} as SyntheticWindow;
+  beforeAll(async () => {
+    Object.assign(opened, await openSyntheticWindow(options));
+  });
+  afterAll(() => closeSyntheticWindow(opened));
+  return opened;
 }
