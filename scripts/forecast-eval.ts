@@ -92,6 +92,7 @@ interface Args {
   byClass: boolean;
   leaders: string[];
   leaderFits: string | null;
+  leaderForceMult: number | null;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -112,6 +113,7 @@ function parseArgs(argv: string[]): Args {
     byClass: false,
     leaders: [],
     leaderFits: null,
+    leaderForceMult: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i]!;
@@ -142,6 +144,12 @@ function parseArgs(argv: string[]): Args {
     } else if (f === '--term-structure') a.termStructure = true;
     else if (f === '--leader') a.leaders.push(need());
     else if (f === '--leader-fits') a.leaderFits = need();
+    else if (f === '--leader-force-mult') {
+      // Sensitivity only: multipliers forced instead of fitted (never a reported result).
+      const m = Number(need());
+      if (!(m >= 1 && m <= 3)) throw new Error('--leader-force-mult is in [1, 3]');
+      a.leaderForceMult = m;
+    }
     else if (f === '--class-calibration') a.byClass = true;
     else if (f === '--floor-quantile') {
       const q = Number(need());
@@ -462,9 +470,9 @@ async function main(): Promise<void> {
   }
   const pooled = poolFile ? loadPooledParams(resolve(poolFile)) : null;
   // Market-wide stress: one fit per follower file, on the other files of the scheme only.
-  const fits = args.leaders.length > 0 ? leaderFits(files, args.leaders, args.scheme, args.cache) : [];
+  const fits = args.leaders.length > 0 ? leaderFits(files, args.leaders, args.scheme, args.cache, args.leaderForceMult) : [];
   if (fits.length > 0) {
-    args.leaderFits = join(args.cache ?? '.', `leaderfits.${args.scheme}.json`);
+    args.leaderFits = join(args.cache ?? '.', `leaderfits.${args.scheme}${args.leaderForceMult ? `.force${args.leaderForceMult}` : ''}.json`);
     writeFileSync(args.leaderFits, JSON.stringify(fits));
     for (const f of fits)
       process.stderr.write(

@@ -61,14 +61,22 @@ export function leaderTrainingFiles(scored: string, files: readonly string[], sc
 }
 
 /** One fit per follower file with a leader, each on the other follower files only. */
-export function leaderFits(files: readonly string[], leaders: readonly string[], scheme: PoolScheme, cache: string | null): LeaderFit[] {
+export function leaderFits(
+  files: readonly string[],
+  leaders: readonly string[],
+  scheme: PoolScheme,
+  cache: string | null,
+  /** Sensitivity only (not a fit, not a result): both multipliers forced to this value. */
+  forceMult: number | null = null,
+): LeaderFit[] {
   const pairs = files
     .map((f) => ({ follower: f, leader: leaderFileFor(f, leaders, cache) }))
     .filter((p): p is { follower: string; leader: string } => p.leader !== null);
   const stats = new Map(pairs.map((p) => [p.follower, statsOf(p.follower, p.leader, cache)]));
   return pairs.map((p) => {
     const train = leaderTrainingFiles(p.follower, [...stats.keys()], scheme);
-    const params = fitLeaderParams(train.map((f) => stats.get(f)!), LEADER_SIGNAL);
+    const fitted = fitLeaderParams(train.map((f) => stats.get(f)!), LEADER_SIGNAL);
+    const params = forceMult === null ? fitted : { ...fitted, sigmaMultDown: forceMult, sigmaMultUp: forceMult };
     if (params.trainedOn.includes(basename(p.follower))) throw new Error(`leader fit for ${basename(p.follower)} saw the file itself`);
     return { follower: basename(p.follower), leader: p.leader, params };
   });
