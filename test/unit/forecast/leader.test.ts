@@ -81,7 +81,8 @@ describe('leader signal is causal', () => {
     const T = L.time[cutBar]! + 5 * 60_000; // close of the last unchanged leader bar
     const M = leaderBars();
     for (let i = cutBar + 1; i < M.close.length; i++) M.close[i] = M.close[i]! * Math.exp(-0.03 * (i - cutBar));
-    const collect = (leaderSeries: CandleSeries): Map<string, number[]> => {
+    const after = new Map<string, number[]>();
+    const collect = (leaderSeries: CandleSeries, later?: Map<string, number[]>): Map<string, number[]> => {
       const out = new Map<string, number[]>();
       const z = leaderZSeries(leaderSeries.time, leaderSeries.close, 5);
       const ctx = replayContext({ series: follower, book: { ...book, leader: { z, params: ACTIVE } } });
@@ -89,16 +90,21 @@ describe('leader signal is causal', () => {
         finish(p) {
           p.pRaw.forEach((ps, j) => {
             const t = follower.time[p.openBar + 1 + j]! + 60_000;
-            if (t <= T) out.set(`${p.openTime}/${p.leverage}/${p.side}/${j}`, ps);
+            const key = `${p.openTime}/${p.leverage}/${p.side}/${j}`;
+            if (t <= T) out.set(key, ps);
+            else later?.set(key, ps);
           });
         },
       });
       return out;
     };
-    const a = collect(L);
-    const b = collect(M);
+    const afterM = new Map<string, number[]>();
+    const a = collect(L, after);
+    const b = collect(M, afterM);
     expect(a.size).toBeGreaterThan(1000);
     expect([...b.entries()]).toEqual([...a.entries()]);
+    // ...while the changed leader bars do change what comes after T (the check above can fail).
+    expect([...afterM.entries()]).not.toEqual([...after.entries()]);
   });
 });
 
