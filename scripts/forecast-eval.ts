@@ -16,6 +16,8 @@
 // --leader FILE (repeatable, off by default): market-wide stress (§8.15). Each follower file gets the
 //   finest leader file covering it (scripts/forecast-leader.ts); the multipliers are fitted on the
 //   other files under --scheme (never on the scored file); files without a leader run unchanged.
+// --regime-calibration (pooled only, off by default): each fold also gets isotonic maps per σ/floor
+//   regime bucket (§8.17), fitted on the same files as its calibration maps; thin buckets fall back.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -90,6 +92,7 @@ interface Args {
   termStructure: boolean;
   floorQuantile: number;
   byClass: boolean;
+  byRegime: boolean;
   leaders: string[];
   leaderFits: string | null;
   leaderForceMult: number | null;
@@ -111,6 +114,7 @@ function parseArgs(argv: string[]): Args {
     termStructure: false,
     floorQuantile: 0.1,
     byClass: false,
+    byRegime: false,
     leaders: [],
     leaderFits: null,
     leaderForceMult: null,
@@ -151,6 +155,7 @@ function parseArgs(argv: string[]): Args {
       a.leaderForceMult = m;
     }
     else if (f === '--class-calibration') a.byClass = true;
+    else if (f === '--regime-calibration') a.byRegime = true;
     else if (f === '--floor-quantile') {
       const q = Number(need());
       if (!(q > 0 && q < 1)) throw new Error('--floor-quantile is in (0, 1)');
@@ -460,10 +465,11 @@ async function main(): Promise<void> {
       DEFAULT_BOOK.tailX0,
       DEFAULT_BOOK.tailPrior,
       args.byClass,
+      args.byRegime,
     );
     poolFile = join(
       args.cache ?? '.',
-      `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}${args.byClass ? '.class' : ''}.json`,
+      `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}${args.byClass ? '.class' : ''}${args.byRegime ? '.regime' : ''}.json`,
     );
     writeFileSync(poolFile, JSON.stringify(folds));
     process.stderr.write(`folds written to ${poolFile}\n`);
@@ -486,7 +492,7 @@ async function main(): Promise<void> {
   );
   const flat = results.flat();
   console.log(
-    `${fits.length > 0 ? `market-wide stress on ${fits.length} files (leader fitted per ${args.scheme}); ` : ''}mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `${fits.length > 0 ? `market-wide stress on ${fits.length} files (leader fitted per ${args.scheme}); ` : ''}mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''}${args.byRegime ? ' and σ/floor regime' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   console.log(formatResults(flat));
   if (args.json)

@@ -3,7 +3,7 @@
 // (leave-one-crash-out). A file is only ever scored with the fold that excludes it; a file without a
 // fold is an error, never a silent fallback to parameters fitted on it.
 import { readFileSync } from 'node:fs';
-import { CalibrationAccumulator, fitJumpTail, type CalibrationMap, type JumpTail } from '../domain/forecast';
+import { CalibrationAccumulator, fitJumpTail, fitRegimeMaps, type CalibrationMap, type JumpTail } from '../domain/forecast';
 import { round } from './metrics';
 import { adverseWindows, HORIZONS_MIN, type BookOptions, type ReplayContext } from './replay';
 import { calibrationPass } from './run';
@@ -20,6 +20,8 @@ export interface PooledFold {
   tailUp: JumpTail;
   /** Set when the calibration maps were fitted on this class only. */
   assetClass?: AssetClass;
+  /** Opt-in (§8.17): maps per σ/floor regime bucket, fitted on the same files as `calibration`. */
+  regimeCalibration?: Record<string, CalibrationMap>[];
 }
 
 export interface PooledParams {
@@ -52,7 +54,12 @@ export function foldFor(params: PooledParams, fileName: string): PooledFold {
 /** Book options that make the replay use the fold's parameters instead of the file's own past. */
 export function poolBookFor(params: PooledParams, fileName: string): Partial<BookOptions> {
   const fold = foldFor(params, fileName);
-  return { fixedCalibration: fold.calibration, tailPrior: fold.tailDown, tailPriorUp: fold.tailUp };
+  return {
+    fixedCalibration: fold.calibration,
+    tailPrior: fold.tailDown,
+    tailPriorUp: fold.tailUp,
+    ...(fold.regimeCalibration ? { regimeCalibration: fold.regimeCalibration } : {}),
+  };
 }
 
 export function loadPooledParams(file: string): PooledParams {
@@ -64,36 +71,41 @@ export function loadPooledParams(file: string): PooledParams {
   return json;
 }
 
+type ContributionBins = { count: number[]; positives: number[]; sumX: number[] };
+
+function binsOf(acc: CalibrationAccumulator): ContributionBins {
+  return { count: Array.from(acc.count), positives: Array.from(acc.positives), sumX: Array.from(acc.sumX) };
+}
+
 /** What one file contributes to the folds of the others: pass-1 pairs and 60-minute adverse moves. */
 export interface FileContribution {
   file: string;
   /** Per horizon (HORIZONS_MIN order): bins of CalibrationAccumulator. */
-  calibration: { count: number[]; positives: number[]; sumX: number[] }[];
+  calibration: ContributionBins[];
+  /** Per σ/floor regime bucket, per horizon (§8.17); absent in contributions cached before it. */
+  regime?: ContributionBins[][];
   windowsDown: number[];
   windowsUp: number[];
 }
 
 export function contributionOf(file: string, ctx: ReplayContext): FileContribution {
-  const { modelAcc } = calibrationPass(ctx);
+  const { modelAcc, regimeAcc } = calibrationPass(ctx);
   const calibration = modelAcc.map((blocks) => {
     const merged = new CalibrationAccumulator();
     for (const b of blocks) merged.merge(b);
-    return {
-      count: Array.from(merged.count),
-      positives: Array.from(merged.positives),
-      sumX: Array.from(merged.sumX),
-    };
+    return binsOf(merged);
   });
   const w = adverseWindows(ctx.series);
   return {
     file,
     calibration,
+    regime: regimeAcc.map((perHorizon) => perHorizon.map(binsOf)),
     windowsDown: w.map((x) => round(x.down, 6)),
     windowsUp: w.map((x) => round(x.up, 6)),
   };
 }
 
-function accumulatorOf(bins: FileContribution['calibration'][number]): CalibrationAccumulator {
+function accumulatorOf(bins: ContributionBins): CalibrationAccumulator {
   const acc = new CalibrationAccumulator();
   acc.count.set(bins.count);
   acc.positives.set(bins.positives);
@@ -123,10 +135,25 @@ export function fitPooled(
   };
 }
 
+/** Regime maps (§8.17) pooled over contributions; an error when one was cached without regime bins. */
+export function fitPooledRegime(contribs: readonly FileContribution[]): Record<string, CalibrationMap>[] {
+  const missing = contribs.find((c) => !c.regime);
+  if (missing) throw new Error(`${missing.file}: contribution has no regime bins (recompute it without the old cache)`);
+  const perBucket = contribs[0]!.regime!.map((_, b) =>
+    HORIZONS_MIN.map((_, hi) => {
+      const acc = new CalibrationAccumulator();
+      for (const c of contribs) acc.merge(accumulatorOf(c.regime![b]![hi]!));
+      return acc;
+    }),
+  );
+  return fitRegimeMaps(perBucket, HORIZONS_MIN.map(String));
+}
+
 /**
  * One fold per held-out asset (or file), each fitted on every OTHER contribution. With byClass the
  * calibration maps use only the other files of the held-out file's class (majors / alts); the tail
- * priors still pool every other file.
+ * priors still pool every other file. With byRegime (opt-in, §8.17) each fold also gets maps per σ/floor
+ * bucket fitted on exactly the files of its calibration maps.
  */
 export function buildFolds(
   scheme: PoolScheme,
@@ -134,6 +161,7 @@ export function buildFolds(
   tailX0: number,
   prior: JumpTail,
   byClass = false,
+  byRegime = false,
 ): PooledParams {
   const keyOf = (file: string): string => (scheme === 'leave-one-asset-out' ? assetOfFile(file) : file);
   const classOfFile = (file: string): AssetClass => assetClassOf(assetOfFile(file));
@@ -141,7 +169,8 @@ export function buildFolds(
   const folds = keys.map((holdOut) => {
     const train = contribs.filter((c) => keyOf(c.file) !== holdOut);
     const fitted = fitPooled(train, tailX0, prior);
-    if (!byClass) return { holdOut, trainedOn: train.map((c) => c.file), ...fitted };
+    if (!byClass)
+      return { holdOut, trainedOn: train.map((c) => c.file), ...fitted, ...(byRegime ? { regimeCalibration: fitPooledRegime(train) } : {}) };
     const cls = classOfFile(contribs.find((c) => keyOf(c.file) === holdOut)!.file);
     const sameClass = train.filter((c) => classOfFile(c.file) === cls);
     if (sameClass.length === 0) throw new Error(`no other ${cls} file to fit the calibration of ${holdOut}`);
@@ -150,6 +179,7 @@ export function buildFolds(
       assetClass: cls,
       trainedOn: train.map((c) => c.file),
       calibration: fitPooled(sameClass, tailX0, prior).calibration,
+      ...(byRegime ? { regimeCalibration: fitPooledRegime(sameClass) } : {}),
       tailDown: fitted.tailDown,
       tailUp: fitted.tailUp,
     };

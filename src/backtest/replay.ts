@@ -14,6 +14,7 @@ import {
   newVolState,
   quantileByBisection,
   rawHitProbability,
+  regimeRatio,
   sigmaPerMin,
   updateVol,
   type FundingEvent,
@@ -46,6 +47,11 @@ export interface BookOptions {
    * used for every block instead of the walk-forward maps fitted on this file's past.
    */
   fixedCalibration?: Record<string, CalibrationMap>;
+  /**
+   * Opt-in (§8.17): maps per σ/floor regime bucket fitted on the same other files; a point uses its
+   * bucket's map for a horizon when present, else fixedCalibration. Only with fixedCalibration.
+   */
+  regimeCalibration?: Record<string, CalibrationMap>[];
   /**
    * How the MODEL's σ is formed (the baselines keep σ = max(fast, slow, 10th-percentile floor)):
    * termStructure = horizon-average σ (fast excess decays, horizonSigmaPerMin) instead of the max;
@@ -97,6 +103,9 @@ export interface ReplayPosition {
   distance: number[];
   z: number[];
   pRaw: number[][];
+  /** σ/floor at each bar close (regimeRatio; NaN before a floor exists) and at each alert bar's open. */
+  regime: number[];
+  alertRegime: number[];
   pGauss60: number[];
   /** Model's 10% quantile of the time to liquidation (minutes) at the first bar close, null beyond 24 h. */
   q10AtFirst: number | null;
@@ -211,11 +220,13 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
     const sigmaAtOpen = Math.max(sigmaPerMin(vol, volConfig), floor);
     const modelSigmaAtOpen60 = modelSigma(60);
     const leadOpen = leaderState(barOpen, sigmaPerMin(vol, volConfig));
+    const regimeAtOpen = regimeRatio(sigmaPerMin(vol, volConfig), modelFloor);
     const r = Math.log(series.close[t]! / series.close[t - 1]!);
     updateVol(vol, r, (barOpen - series.time[t - 1]!) / 60_000, volConfig);
     const sigma = Math.max(sigmaPerMin(vol, volConfig), floor);
     const modelSigmas = HORIZONS_MIN.map((h) => modelSigma(h));
     const leadClose = leaderState(barClose, sigmaPerMin(vol, volConfig));
+    const regimeAtClose = regimeRatio(sigmaPerMin(vol, volConfig), modelFloor);
     sigmaHistory[t] = isVolReady(vol, volConfig) ? sigmaPerMin(vol, volConfig) : NaN;
 
     // Funding settled inside this bar: the latest known rate (causal) predicts the next ones.
@@ -235,6 +246,7 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
       const aWorst = p.side > 0 ? Math.log(worst / liq) : Math.log(liq / worst);
       p.alertDistance.push(p.side > 0 ? (worst - liq) / worst : (liq - worst) / worst);
       p.alertZ.push(sigmaAtOpen > 0 ? aWorst / (sigmaAtOpen * Math.sqrt(60)) : aWorst > 0 ? 1e9 : 0);
+      p.alertRegime.push(regimeAtOpen);
       p.alertP60.push(
         rawHitProbability(
           { distance: aWorst, sigmaPerMin: modelSigmaAtOpen60 * leaderMult(leadOpen, p.side, 60), funding: funding ? nextFunding(funding, fundingIdx, barOpen, p.side) : [], jumpsPerMin: jumpIntensity(p.side > 0 ? tailDown : tailUp, aWorst) },
@@ -260,6 +272,7 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
       for (let h = 0; h < HORIZONS_MIN.length; h++) probs[h] = rawHitProbability({ ...input, sigmaPerMin: modelSigmas[h]! * leaderMult(leadClose, p.side, HORIZONS_MIN[h]!) }, HORIZONS_MIN[h]!);
       if (p.distance.length === 1) p.q10AtFirst = quantileByBisection((m) => rawHitProbability(input, m), 0.1, 1440);
       p.pRaw.push(probs);
+      p.regime.push(regimeAtClose);
       p.pGauss60.push(rawHitProbability({ ...input, jumpsPerMin: 0 }, 60));
       if (barClose >= p.expiryTime) {
         p.endTime = barClose;
@@ -288,6 +301,8 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
             distance: [],
             z: [],
             pRaw: [],
+            regime: [],
+            alertRegime: [],
             pGauss60: [],
             q10AtFirst: null,
             entry: close,

@@ -1,6 +1,6 @@
 // The backtest protocol end to end (FORECAST.md §2): replay → walk-forward calibration (pass 1) →
 // alert rules, baselines and scores on the test blocks (pass 2) → JSON in the shape.
-import { applyCalibration, CalibrationAccumulator, normCdf, type CalibrationMap } from '../domain/forecast';
+import { applyCalibration, CalibrationAccumulator, normCdf, REGIME_BUCKETS, regimeBucket, regimeMapFor, type CalibrationMap } from '../domain/forecast';
 import type { CandleSeries, FundingSeries } from './candles';
 import {
   AlertAccumulator,
@@ -102,9 +102,12 @@ export function replayContext(input: BacktestInput): ReplayContext {
 export function calibrationPass(ctx: ReplayContext): {
   modelAcc: CalibrationAccumulator[][];
   baseAcc: Record<(typeof BASELINES)[number], CalibrationAccumulator[]>;
+  /** The model's pairs per σ/floor regime bucket and horizon, all blocks merged (pooled folds only, §8.17). */
+  regimeAcc: CalibrationAccumulator[][];
 } {
   const nb = ctx.blockStarts.length;
   const modelAcc = HORIZONS_MIN.map(() => Array.from({ length: nb }, () => new CalibrationAccumulator()));
+  const regimeAcc = Array.from({ length: REGIME_BUCKETS }, () => HORIZONS_MIN.map(() => new CalibrationAccumulator()));
   const baseAcc = Object.fromEntries(BASELINES.map((b) => [b, Array.from({ length: nb }, () => new CalibrationAccumulator())])) as Record<(typeof BASELINES)[number], CalibrationAccumulator[]>;
   replay(ctx, {
     finish(p) {
@@ -116,12 +119,14 @@ export function calibrationPass(ctx: ReplayContext): {
           const resolved = y ? p.breachTime! : t + h * 60_000;
           const b = ctx.blockOf(resolved);
           modelAcc[hi]![b]!.add(p.pRaw[j]![hi]!, y);
+          const rb = regimeBucket(p.regime[j]!);
+          if (rb >= 0) regimeAcc[rb]![hi]!.add(p.pRaw[j]![hi]!, y);
           if (hi === H60) for (const name of BASELINES) baseAcc[name][b]!.add(baselineRaw[name](p, j), y);
         });
       }
     },
   });
-  return { modelAcc, baseAcc };
+  return { modelAcc, baseAcc, regimeAcc };
 }
 
 export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): void {
@@ -132,6 +137,10 @@ export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): v
   const { modelAcc, baseAcc } = calibrationPass(ctx);
   const fixed = ctx.book.fixedCalibration;
   const modelMaps = fixed ? HORIZONS_MIN.map((h) => Array.from({ length: nb }, () => fixed[String(h)] ?? null)) : modelAcc.map(fitWalkForwardMaps);
+  // Opt-in regime maps (§8.17): only over fixed (pooled, out-of-sample) maps; null = the maps above.
+  const regimeMaps = fixed ? ctx.book.regimeCalibration : undefined;
+  const modelMap = (hi: number, block: number, ratio: number): CalibrationMap | null =>
+    regimeMaps ? regimeMapFor(fixed, regimeMaps, String(HORIZONS_MIN[hi]), regimeBucket(ratio)) : modelMaps[hi]![block]!;
   const baseMaps = Object.fromEntries(BASELINES.map((b) => [b, fitWalkForwardMaps(baseAcc[b])])) as Record<(typeof BASELINES)[number], (CalibrationMap | null)[]>;
 
   // Pass 2: test blocks only (positions opened after the first block).
@@ -148,7 +157,7 @@ export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): v
       const J = p.distance.length;
       const times = Array.from({ length: J }, (_, j) => pointTime(ctx, p, j));
       const blocks = times.map((t) => ctx.blockOf(t));
-      const pCal = HORIZONS_MIN.map((_, hi) => times.map((_, j) => applyCalibration(modelMaps[hi]![blocks[j]!], p.pRaw[j]![hi]!)));
+      const pCal = HORIZONS_MIN.map((_, hi) => times.map((_, j) => applyCalibration(modelMap(hi, blocks[j]!, p.regime[j]!), p.pRaw[j]![hi]!)));
       // Keep calibrated probabilities monotone across horizons, as the app does.
       for (let j = 0; j < J; j++) for (let hi = 1; hi < HORIZONS_MIN.length; hi++) pCal[hi]![j] = Math.max(pCal[hi]![j]!, pCal[hi - 1]![j]!);
       const crashDay = p.breachTime !== null ? crashDayOf(p.breachTime) : null;
@@ -163,7 +172,7 @@ export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): v
       };
       // Alerts: every rule at the bar's worst price, credited from the bar's open (see ReplayPosition).
       const A = p.mrWorst.length;
-      const alertCal = p.alertP60.map((raw, j) => applyCalibration(modelMaps[H60]![ctx.blockOf(barOpenTime(j))], raw));
+      const alertCal = p.alertP60.map((raw, j) => applyCalibration(modelMap(H60, ctx.blockOf(barOpenTime(j)), p.alertRegime[j]!), raw));
       evalRule('model', A, (j, thr) => alertCal[j]! >= thr, barOpenTime);
       evalRule('mr80', A, (j, thr) => p.mrWorst[j]! >= thr, barOpenTime);
       evalRule('fixedDistance', A, (j, thr) => p.alertDistance[j]! <= thr, barOpenTime);

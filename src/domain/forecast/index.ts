@@ -13,3 +13,4 @@ export * from './monteCarlo';
 export * from './monteCarloJob';
 export * from './display';
 export * from './leader';
+export * from './regimeCalibration';
