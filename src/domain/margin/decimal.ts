@@ -105,7 +105,7 @@ export function printWith(rule: PrintRule, value: Dec): string {
 const ZEROS = '0000000';
 
 /** "12345" with 2 decimals → "123.45"; trailing zeros trimmed, "-0" never written. */
-function fromScaled(scaled: string, decimals: number, negative: boolean): string {
+export function fromScaled(scaled: string, decimals: number, negative: boolean): string {
   let end = scaled.length;
   let trimmed = 0;
   while (trimmed < decimals && end > 0 && scaled.charCodeAt(end - 1) === 48) {

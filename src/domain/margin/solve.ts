@@ -108,8 +108,12 @@ function collateralMarkLine(collateral: readonly CollateralState[], mark: Dec): 
   return { slope, intercept, key: keys.join(',') };
 }
 
-/** top / bottom, exact on first use; its double approximation for the solver's tier decisions. */
-class Quotient implements CandidatePrice {
+/**
+ * top / bottom, exact on first use; its double approximation for the solver's tier decisions and for
+ * printing (printApprox). approxNumber is within ~1e-15 of each operand and the division adds half an
+ * ulp, so the approximation is within ~2.2e-15 (relative) of the exact quotient.
+ */
+export class Quotient implements CandidatePrice {
   readonly approx: number;
   private value: Dec | null = null;
   constructor(
@@ -176,7 +180,11 @@ export function surelyNoPrice(level: Dec, mb0: Dec, mb1: Dec, b0: Dec, b1: Dec):
  * Mark price of the group's symbol at which the bucket's requirement / margin balance equals `level`.
  * null when no positive price does (e.g. a long whose collateral covers it entirely).
  */
-export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level: Dec): Dec | null {
+export function priceAtLevel(
+  state: EngineState,
+  prepared: PreparedGroup,
+  level: Dec,
+): CandidatePrice | null {
   const { group, inverse, a0, a1 } = prepared;
   const first = group[0];
   // Options are margined on the underlying, not on their own mark: no closed form here (see state.ts).
@@ -199,7 +207,7 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
     const { b0, b1 } = line;
     // No positive price at this level (e.g. a long the balance covers down to 0) is the answer the exact
     // signs below would give; when the doubles already say so beyond doubt, skip the 34-digit products.
-    if (surelyNoPrice(level, mb0, mb1, b0, b1)) return null;
+    if (!state.exactOnly && surelyNoPrice(level, mb0, mb1, b0, b1)) return null;
     const levelA0 = level === ONE ? mb0 : level.times(mb0);
     const levelA1 = level === ONE ? mb1 : level.times(mb1);
     // u = (L·A0 − B0) / (B1 − L·A1).
@@ -228,7 +236,7 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
     }
     if (stable) {
       prepared.lastTerms = terms;
-      return candidate.exact();
+      return candidate;
     }
     terms = next;
     collateralLine = nextLine;
@@ -238,11 +246,11 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
   state.warn(
     `${first.position.symbol}: liquidation-price tier iteration did not settle; price is approximate near a tier edge`,
   );
-  return last === null ? null : last.exact();
+  return last;
 }
 
 /** Mark price at which the bucket's margin balance reaches zero (bankruptcy). null if none > 0. */
-export function bankruptcyPrice(prepared: PreparedGroup): Dec | null {
+export function bankruptcyPrice(prepared: PreparedGroup): CandidatePrice | null {
   const { inverse, group } = prepared;
   const first = group[0];
   if (!first || first.position.option) return null;
@@ -255,5 +263,5 @@ export function bankruptcyPrice(prepared: PreparedGroup): Dec | null {
   }
   // a0 + a1·u = 0 ⇒ u = −a0 / a1.
   if (a1.isZero() || a0.isZero() || a0.isNegative() === a1.isNegative()) return null;
-  return inverse ? a1.neg().div(a0) : a0.neg().div(a1);
+  return inverse ? new Quotient(a1.neg(), a0) : new Quotient(a0.neg(), a1);
 }

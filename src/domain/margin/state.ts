@@ -110,6 +110,12 @@ export interface EngineState {
   portfolio: PmResult | null;
   readonly warnings: Set<string>;
   readonly warn: (message: string) => void;
+  /**
+   * The reference path: every decision the engine could take on doubles (tier filters, sign filters,
+   * printing from approximations) is taken on the exact decimals instead. Same report, slower; the
+   * property tests compare the two.
+   */
+  readonly exactOnly: boolean;
 }
 
 /** Absolute position value at `price` in the settle asset (linear: quote; inverse: coin). */
@@ -139,6 +145,11 @@ export interface CandidatePrice {
   exact(): Dec;
 }
 
+/** An exactly known price as a candidate (scanned prices): its double from its digits. */
+export function exactPrice(value: Dec | null): CandidatePrice | null {
+  return value === null ? null : { approx: approxNumber(value), exact: () => value };
+}
+
 /**
  * Tier lookup input at a candidate price whose exact value is computed only if the rulebook reads it:
  * table lookups decide on `approxNotional` when no floor is near (tiers.ts), and OKX tiers go by
@@ -149,6 +160,7 @@ class LookupAtPrice implements TierLookupInput {
   constructor(
     private readonly p: PositionState,
     private readonly price: CandidatePrice,
+    private readonly exactOnly: boolean,
   ) {}
   get position(): Position {
     return this.p.position;
@@ -162,7 +174,7 @@ class LookupAtPrice implements TierLookupInput {
   }
   get approxNotional(): number | undefined {
     // Entry-valued maintenance (Bybit classic isolated) has its exact value precomputed already.
-    if (this.p.valueAt === 'entry') return undefined;
+    if (this.p.valueAt === 'entry' || this.exactOnly) return undefined;
     const price = this.price.approx;
     return this.p.inverse ? this.p.qtyApprox / price : this.p.qtyApprox * price;
   }
@@ -170,7 +182,7 @@ class LookupAtPrice implements TierLookupInput {
 
 /** Terms at a candidate price (solver): table warnings only matter at the mark, so none here. */
 export function termsAt(state: EngineState, p: PositionState, price: CandidatePrice): MaintenanceTerms {
-  return state.rulebook.maintenanceTerms(new LookupAtPrice(p, price), silent);
+  return state.rulebook.maintenanceTerms(new LookupAtPrice(p, price, state.exactOnly), silent);
 }
 
 /** MM = value × rate − amount, never below zero (a table whose first floor is above 0 could go negative). */
@@ -264,7 +276,7 @@ function buildCollateral(snapshot: AccountSnapshot): CollateralState[] {
   });
 }
 
-export function buildState(snapshot: AccountSnapshot): EngineState {
+export function buildState(snapshot: AccountSnapshot, exactOnly = false): EngineState {
   const rulebook = rulebookFor(snapshot.venue);
   const warnings = new Set<string>();
   const warn = (message: string): void => {
@@ -285,6 +297,7 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
     portfolio: null,
     warnings,
     warn,
+    exactOnly,
   };
 
   snapshot.positions.forEach((position, index) => {
