@@ -1,37 +1,50 @@
-// Printing a figure from a double that is known to lie within a stated distance of the engine's exact
-// 34-digit value, without computing that value: a venue prints 8 decimals, so the printed text only
-// depends on which side of the nearest print boundary (truncation: a whole unit of the last decimal;
-// half-up: half a unit) the value falls. When the double and its error bound sit on one side, the
-// text is the one printWith would write for the exact value; otherwise the caller computes the exact
-// value (null here). Used for quotients that are printed and nothing else (trigger and bankruptcy
-// prices, the distance to liquidation): a 34-digit division costs 2–5 µs, this a few ns.
+// Printing a figure from a double-double (doubleDouble.ts) known to lie within a stated distance of the
+// engine's exact 34-digit value, without computing that value: a venue prints 8 decimals, so the text
+// only depends on which side of the nearest print boundary (truncation: a whole unit of the last
+// decimal; half-up: half a unit) the value falls. When the approximation and its error bound sit on
+// one side, the text is the one printWith writes for the exact value; otherwise null and the caller
+// computes the exact value, as the reference path always does. Used for quotients that are printed and
+// nothing else (liquidation, trigger and bankruptcy prices, the distance to liquidation): a 34-digit
+// division costs 2–5 µs, this well under one.
 import { type PrintRule, fromScaled } from './decimal';
+import { type DD, ddMulNumber } from './doubleDouble';
 
 /**
- * How far (relative) a CandidatePrice's double may be from its exact value: approxNumber is within
- * ~9e-16 of each operand of a quotient and the division adds half an ulp (≈2.2e-15 in all); nine
- * times that to spare.
+ * How far (relative) a double-double quotient of two Decs may be from the exact 34-digit quotient:
+ * each operand is read within a few units of 2^-104 (≈5e-32), the division adds as much and the
+ * 34-digit rounding 5e-34; 1e-27 leaves four orders of magnitude to spare and still decides every
+ * figure that is not within 1e-27 of a print boundary (in practice: exactly on one).
  */
-export const CANDIDATE_ERROR = 2e-14;
+export const QUOTIENT_ERROR = 1e-27;
 
 /** Doubles hold integers exactly up to 2^53; stay a factor 2 below. */
 const MAX_SCALED = 2 ** 52;
-const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
+const UNITS = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
 
 /**
- * printWith(rule, V) for any V with |V − approx| ≤ error, or null when that interval straddles a print
- * boundary (or the figure is beyond the doubles' exact integers). `error` must bound every rounding
- * that made `approx`; the scaling here adds its own (counted below).
+ * printWith(rule, V) for any V with |V − value| ≤ error, or null when that interval may straddle a
+ * print boundary (or the figure is beyond the doubles' exact integers). `error` must bound every
+ * rounding that made `value`; the scaling and the fraction here add their own (counted below).
  */
-export function printApprox(rule: PrintRule, approx: number, error: number): string | null {
-  const unit = POW10[rule.decimals];
-  if (unit === undefined) return null;
-  const scaled = Math.abs(approx) * unit;
-  if (!(scaled < MAX_SCALED) || !(error >= 0)) return null; // NaN fails both
-  // The scaling's rounding is at most half an ulp of `scaled` (2^-53 relative); count 4 ulps.
-  const margin = error * unit + scaled * 2 ** -50;
-  const whole = Math.floor(scaled);
-  const fraction = scaled - whole; // exact: both operands are doubles of the same binade or whole = 0
+export function printApprox(rule: PrintRule, value: DD, error: number): string | null {
+  const unit = UNITS[rule.decimals];
+  if (unit === undefined || !(error >= 0)) return null;
+  const negative = value.hi < 0;
+  const scaled = ddMulNumber(negative ? { hi: -value.hi, lo: -value.lo } : value, unit);
+  if (!(scaled.hi >= 0 && scaled.hi < MAX_SCALED)) return null; // NaN fails too
+  let whole = Math.floor(scaled.hi);
+  // hi − whole is exact; adding lo rounds by at most 2^-53 (the fraction is below 2).
+  let fraction = scaled.hi - whole + scaled.lo;
+  if (fraction < 0) {
+    whole -= 1;
+    fraction += 1;
+  } else if (fraction >= 1) {
+    whole += 1;
+    fraction -= 1;
+  }
+  // The scaling is within 2^-104 relative (< 2^-52 absolute below 2^52) and the fraction's own
+  // roundings a few 2^-53: 2^-48 covers them all.
+  const margin = error * unit + 2 ** -48;
   let digits: number;
   if (rule.mode === 'truncate') {
     // Boundaries at every whole unit: [whole, whole + 1) must hold the whole interval.
@@ -42,5 +55,5 @@ export function printApprox(rule: PrintRule, approx: number, error: number): str
     if (!(Math.abs(fraction - 0.5) > margin)) return null;
     digits = fraction > 0.5 ? whole + 1 : whole;
   }
-  return fromScaled(String(digits), rule.decimals, approx < 0);
+  return fromScaled(String(digits), rule.decimals, negative);
 }

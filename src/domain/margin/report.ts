@@ -9,8 +9,9 @@ import type {
 } from '../contracts';
 import { REPORT_SCHEMA } from '../contracts';
 import { type BucketTarget, bucketTarget, reduceToTargetFor, topUpFor } from './actions';
-import { Dec, ONE, type PrintRule, ZERO, approxNumber, printWith } from './decimal';
-import { CANDIDATE_ERROR, printApprox } from './printApprox';
+import { Dec, ONE, type PrintRule, ZERO, printWith } from './decimal';
+import { ddAdd, ddDiv, ddNeg, ddOf } from './doubleDouble';
+import { QUOTIENT_ERROR, printApprox } from './printApprox';
 import { findDiscrepancy } from './discrepancy';
 import type { MaintenanceTerms } from './rulebook';
 import { type ResolvedOptions, resolveOptions } from './options';
@@ -80,32 +81,31 @@ function printOrNull(rule: PrintRule, value: Dec | null): string | null {
 }
 
 /**
- * A price that is printed and used for nothing else: from its double when that decides the text
+ * A price that is printed and used for nothing else: from its double-double when that decides the text
  * (printApprox), else from the exact 34-digit value, as the reference path always does.
  */
 function printPrice(state: EngineState, price: CandidatePrice | null): string | null {
   if (price === null) return null;
   const rule = state.rulebook.print;
-  if (!state.exactOnly) {
-    const text = printApprox(rule, price.approx, Math.abs(price.approx) * CANDIDATE_ERROR);
-    if (text !== null) return text;
-  }
-  return printWith(rule, price.exact());
+  const value = state.exactOnly ? null : price.dd();
+  const text = value === null ? null : printApprox(rule, value, Math.abs(value.hi) * QUOTIENT_ERROR);
+  return text ?? printWith(rule, price.exact());
 }
 
 /**
- * (liquidation − mark) / mark, printed. On doubles: the liquidation price within CANDIDATE_ERROR and the
- * mark within ~1e-15 (approxNumber), so the difference is off by at most CANDIDATE_ERROR·(|L| + |M|)
- * and the quotient by that over |M| plus its own few ulps (CANDIDATE_ERROR·|d| covers them).
+ * (liquidation − mark) / mark, printed. On double-doubles: the liquidation price within QUOTIENT_ERROR,
+ * the mark as read (a few 2^-104), so the difference is off by at most QUOTIENT_ERROR·(|L| + |M|), the
+ * quotient by that over |M|, plus its own roundings (QUOTIENT_ERROR·|d| covers them).
  */
 function printDistance(state: EngineState, liquidation: CandidatePrice | null, mark: Dec): string | null {
   if (liquidation === null) return null;
   const rule = state.rulebook.print;
-  if (!state.exactOnly) {
-    const l = liquidation.approx;
-    const m = approxNumber(mark);
-    const d = (l - m) / m;
-    const text = printApprox(rule, d, CANDIDATE_ERROR * ((Math.abs(l) + Math.abs(m)) / Math.abs(m) + Math.abs(d)));
+  const l = state.exactOnly ? null : liquidation.dd();
+  const m = l === null ? null : ddOf(mark);
+  if (l !== null && m !== null) {
+    const d = ddDiv(ddAdd(l, ddNeg(m)), m);
+    const error = QUOTIENT_ERROR * ((Math.abs(l.hi) + Math.abs(m.hi)) / Math.abs(m.hi) + Math.abs(d.hi));
+    const text = printApprox(rule, d, error);
     if (text !== null) return text;
   }
   return printWith(rule, liquidation.exact().minus(mark).div(mark));

@@ -11,6 +11,7 @@
 // found there until it stops changing (BN-UM-LP FAQ note: "iterate").
 import { type CollateralLine, collateralLineAt } from './collateral';
 import { Dec, ONE, ZERO, approxNumber } from './decimal';
+import { type DD, ddDiv, ddOf } from './doubleDouble';
 import type { MaintenanceTerms } from './rulebook';
 import {
   type BucketTotals,
@@ -109,9 +110,8 @@ function collateralMarkLine(collateral: readonly CollateralState[], mark: Dec): 
 }
 
 /**
- * top / bottom, exact on first use; its double approximation for the solver's tier decisions and for
- * printing (printApprox). approxNumber is within ~1e-15 of each operand and the division adds half an
- * ulp, so the approximation is within ~2.2e-15 (relative) of the exact quotient.
+ * top / bottom, exact on first use; its double approximation for the solver's tier decisions, and its
+ * double-double for printing (printApprox: within QUOTIENT_ERROR of the exact quotient).
  */
 export class Quotient implements CandidatePrice {
   readonly approx: number;
@@ -125,6 +125,11 @@ export class Quotient implements CandidatePrice {
   exact(): Dec {
     this.value ??= this.top.div(this.bottom);
     return this.value;
+  }
+  dd(): DD | null {
+    const top = ddOf(this.top);
+    const bottom = ddOf(this.bottom);
+    return top === null || bottom === null ? null : ddDiv(top, bottom);
   }
 }
 

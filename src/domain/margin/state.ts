@@ -3,6 +3,7 @@
 // per-position results never loop over the other positions (O(n) per report, not O(n²)).
 import type { AccountSnapshot, Position } from '../contracts';
 import { Dec, ZERO, approxNumber, dec, sharedDec } from './decimal';
+import { type DD, ddOf } from './doubleDouble';
 import { type MaintenanceTerms, type Rulebook, type TierLookupInput, silent } from './rulebook';
 import { rulebookFor } from './rulebooks';
 import { optionMargins } from './rulebooks/deribit-options';
@@ -143,11 +144,13 @@ export { silent };
 export interface CandidatePrice {
   readonly approx: number;
   exact(): Dec;
+  /** Within QUOTIENT_ERROR (relative) of exact(), for printing (printApprox); null when unknown. */
+  dd(): DD | null;
 }
 
 /** An exactly known price as a candidate (scanned prices): its double from its digits. */
 export function exactPrice(value: Dec | null): CandidatePrice | null {
-  return value === null ? null : { approx: approxNumber(value), exact: () => value };
+  return value === null ? null : { approx: approxNumber(value), exact: () => value, dd: () => ddOf(value) };
 }
 
 /**
