@@ -94,7 +94,20 @@ export function ddOf(value: Dec): DD | null {
   let c: DD = { hi: d[0]!, lo: 0 };
   for (let i = 1; i < d.length; i++) c = ddAdd(ddMulNumber(c, 1e7), { hi: d[i]!, lo: 0 });
   const lead = d[0]!;
-  const leadDigits = lead >= 1e6 ? 7 : lead >= 1e5 ? 6 : lead >= 1e4 ? 5 : lead >= 1e3 ? 4 : lead >= 100 ? 3 : lead >= 10 ? 2 : 1;
+  const leadDigits =
+    lead >= 1e6
+      ? 7
+      : lead >= 1e5
+        ? 6
+        : lead >= 1e4
+          ? 5
+          : lead >= 1e3
+            ? 4
+            : lead >= 100
+              ? 3
+              : lead >= 10
+                ? 2
+                : 1;
   // value = coefficient × 10^x, the coefficient being the words written one after the other.
   const scale = pow10(value.e - (leadDigits - 1) - 7 * (d.length - 1));
   if (scale === null) return null;

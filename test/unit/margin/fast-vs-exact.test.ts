@@ -24,7 +24,8 @@ describe('fast path vs the all-decimal reference', () => {
       if (!parsed.ok) continue;
       const fast = JSON.stringify(computeMarginReport(parsed.value, options));
       const exact = JSON.stringify(computeMarginReportExact(parsed.value, options));
-      if (fast !== exact) expect({ case: i, snapshot, options, fast }).toEqual({ case: i, snapshot, options, fast: exact });
+      if (fast !== exact)
+        expect({ case: i, snapshot, options, fast }).toEqual({ case: i, snapshot, options, fast: exact });
       compared++;
       prices += (fast.match(/"liquidationPrice":"/g) ?? []).length;
     }
@@ -47,7 +48,10 @@ describe('printApprox', () => {
     const boundary = new Dec(fromScaled(whole, rule.decimals, rand() < 0.3)).plus(
       rule.mode === 'half-up' ? new Dec(10).pow(-rule.decimals).div(2) : 0,
     );
-    const offset = rand() < 0.2 ? new Dec(0) : new Dec(10).pow(-rule.decimals - 1 - Math.floor(rand() * 25)).times(rand() - 0.5);
+    const offset =
+      rand() < 0.2
+        ? new Dec(0)
+        : new Dec(10).pow(-rule.decimals - 1 - Math.floor(rand() * 25)).times(rand() - 0.5);
     return boundary.plus(offset);
   }
 
@@ -56,10 +60,16 @@ describe('printApprox', () => {
     let decided = 0;
     for (let i = 0; i < 20000; i++) {
       const rule = pick(rand, RULES);
-      const value = rand() < 0.5 ? nearBoundary(rand, rule) : new Dec(logUniform(rand, -9, 14, 30)).times(rand() < 0.3 ? -1 : 1);
+      const value =
+        rand() < 0.5
+          ? nearBoundary(rand, rule)
+          : new Dec(logUniform(rand, -9, 14, 30)).times(rand() < 0.3 ? -1 : 1);
       const approx = ddOf(value);
       if (approx === null) continue;
-      const error = value.abs().times(10 ** -(20 + Math.floor(rand() * 10))).toNumber();
+      const error = value
+        .abs()
+        .times(10 ** -(20 + Math.floor(rand() * 10)))
+        .toNumber();
       // Any value the error allows: the edges of the interval and a point inside.
       for (const k of [-1, -0.5, 0, 0.7, 1]) {
         const truth = value.plus(new Dec(error).times(k));
