@@ -39,7 +39,10 @@ export interface PreparedGroup {
   /** Tiers at the last solved price: nearby levels usually share them, saving an iteration. */
   lastTerms: MaintenanceTerms[] | null;
   /** MM(u) lines already built, by tier keys: levels usually share tiers. */
-  readonly lines: Map<string, { b0: Dec; b1: Dec }>;
+  readonly lines: Map<string, RequirementLine>;
+  /** a0 and a1 as doubles (approxNumber), read once for every level's sign filter. */
+  readonly a0Approx: number;
+  readonly a1Approx: number;
   /**
    * Cross collateral whose price follows this symbol's mark (its current value is already out of a0):
    * its value re-enters MB as a line in P (wrong-way risk). Linear contracts only; see solveGroup.
@@ -84,6 +87,8 @@ export function prepareGroup(
     a1,
     lastTerms: null,
     lines: new Map(),
+    a0Approx: approxNumber(a0),
+    a1Approx: approxNumber(a1),
     collateral,
   };
 }
@@ -136,8 +141,16 @@ export class Quotient implements CandidatePrice {
 const currentTerms = (p: PositionState): MaintenanceTerms => p.terms;
 const keyOf = (t: MaintenanceTerms): string => t.key;
 
+/** MM(u) = b0 + b1·u, with both as doubles for the sign filter (read once per line, not per level). */
+interface RequirementLine {
+  readonly b0: Dec;
+  readonly b1: Dec;
+  readonly b0Approx: number;
+  readonly b1Approx: number;
+}
+
 /** B0 and B1 of MM(u) for the moving positions with the given tiers. */
-function requirementLine(prepared: PreparedGroup, terms: readonly MaintenanceTerms[]): { b0: Dec; b1: Dec } {
+function requirementLine(prepared: PreparedGroup, terms: readonly MaintenanceTerms[]): RequirementLine {
   let b0 = prepared.othersRequirement;
   let b1 = ZERO;
   prepared.group.forEach((p, i) => {
@@ -151,7 +164,7 @@ function requirementLine(prepared: PreparedGroup, terms: readonly MaintenanceTer
       b1 = b1.plus(p.qty.times(t.rate.plus(p.feeRate)));
     }
   });
-  return { b0, b1 };
+  return { b0, b1, b0Approx: approxNumber(b0), b1Approx: approxNumber(b1) };
 }
 
 /**
@@ -168,11 +181,19 @@ const SIGN_MARGIN = 1e-9;
  * computes the exact values, as it always did).
  */
 export function surelyNoPrice(level: Dec, mb0: Dec, mb1: Dec, b0: Dec, b1: Dec): boolean {
-  const l = approxNumber(level);
-  const la0 = l * approxNumber(mb0);
-  const la1 = l * approxNumber(mb1);
-  const b0a = approxNumber(b0);
-  const b1a = approxNumber(b1);
+  return surelyNoPriceApprox(
+    approxNumber(level),
+    approxNumber(mb0),
+    approxNumber(mb1),
+    approxNumber(b0),
+    approxNumber(b1),
+  );
+}
+
+/** surelyNoPrice on the operands' doubles (approxNumber of each), when the caller has them already. */
+export function surelyNoPriceApprox(l: number, mb0: number, mb1: number, b0a: number, b1a: number): boolean {
+  const la0 = l * mb0;
+  const la1 = l * mb1;
   const numerator = la0 - b0a;
   const denominator = b1a - la1;
   // NaN (a value outside the doubles' safe range) fails every comparison below: not sure.
@@ -198,6 +219,7 @@ export function priceAtLevel(
   let collateralLine: MarkLine | null = linked.length > 0 ? collateralMarkLine(linked, first.mark) : null;
   let terms: MaintenanceTerms[] = prepared.lastTerms ?? group.map(currentTerms);
   let last: Quotient | null = null;
+  const levelApprox = approxNumber(level);
   for (let i = 0; i < MAX_TIER_ITERATIONS; i++) {
     // MB(P) = a0 + a1·P (+ the linked collateral's line). a0 and a1 are results of 34-digit
     // operations, so 1 × a is a itself: skip it for the liquidation.
@@ -212,7 +234,11 @@ export function priceAtLevel(
     const { b0, b1 } = line;
     // No positive price at this level (e.g. a long the balance covers down to 0) is the answer the exact
     // signs below would give; when the doubles already say so beyond doubt, skip the 34-digit products.
-    if (!state.exactOnly && surelyNoPrice(level, mb0, mb1, b0, b1)) return null;
+    if (!state.exactOnly) {
+      const mb0Approx = collateralLine ? approxNumber(mb0) : prepared.a0Approx;
+      const mb1Approx = collateralLine ? approxNumber(mb1) : prepared.a1Approx;
+      if (surelyNoPriceApprox(levelApprox, mb0Approx, mb1Approx, line.b0Approx, line.b1Approx)) return null;
+    }
     const levelA0 = level === ONE ? mb0 : level.times(mb0);
     const levelA1 = level === ONE ? mb1 : level.times(mb1);
     // u = (L·A0 − B0) / (B1 − L·A1).

@@ -247,15 +247,18 @@ function valueOption(p: PositionState, price: Dec): void {
 
 function addToBucket(p: PositionState, direction: 1 | -1): void {
   const b = p.bucket;
+  // A fee of ZERO (venues without one) changes nothing: b.fee starts at +0 and only ever holds sums of
+  // non-negative fees, so b.fee ± 0 is b.fee itself (no −0 to turn into +0).
+  const fee = p.fee !== ZERO;
   if (direction === 1) {
     b.upnl = b.upnl.plus(p.upnl);
     b.maintenance = b.maintenance.plus(p.maintenance);
-    b.fee = b.fee.plus(p.fee);
+    if (fee) b.fee = b.fee.plus(p.fee);
     b.initial = b.initial.plus(p.initial);
   } else {
     b.upnl = b.upnl.minus(p.upnl);
     b.maintenance = b.maintenance.minus(p.maintenance);
-    b.fee = b.fee.minus(p.fee);
+    if (fee) b.fee = b.fee.minus(p.fee);
     b.initial = b.initial.minus(p.initial);
   }
 }
