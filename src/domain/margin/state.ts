@@ -324,9 +324,10 @@ export function buildState(snapshot: AccountSnapshot, exactOnly = false): Engine
       bucket = newBucket('isolated', dec(position.isolatedMargin ?? '0'));
       state.isolated.push(bucket);
     }
-    const size = dec(position.size);
+    // Size and entry repeat from one snapshot of an account to the next (only marks move): read once.
+    const size = sharedDec(position.size);
     const qty = size.times(sharedDec(position.contractSize));
-    const entry = dec(position.entryPrice);
+    const entry = sharedDec(position.entryPrice);
     const inverse = position.contractType === 'inverse';
     const p: PositionState = {
       index,
