@@ -152,7 +152,10 @@ interface RequirementLine {
 /** B0 and B1 of MM(u) for the moving positions with the given tiers. */
 function requirementLine(prepared: PreparedGroup, terms: readonly MaintenanceTerms[]): RequirementLine {
   let b0 = prepared.othersRequirement;
-  let b1 = ZERO;
+  // Sums start from their first term, not from 0 + term: every term is the result of a 34-digit
+  // operation and non-negative, so 0 + term is term itself. Likewise rate + a ZERO fee rate is the
+  // rate (tier rates have at most 34 digits: validated text or 34-digit results).
+  let b1: Dec | null = null;
   prepared.group.forEach((p, i) => {
     const t = terms[i]!;
     if (p.valueAt === 'entry') {
@@ -161,10 +164,12 @@ function requirementLine(prepared: PreparedGroup, terms: readonly MaintenanceTer
       b0 = b0.plus(maintenanceOf(value, t)).plus(value.times(p.feeRate));
     } else {
       b0 = b0.minus(t.amount);
-      b1 = b1.plus(p.qty.times(t.rate.plus(p.feeRate)));
+      const slope = p.qty.times(p.feeRate === ZERO ? t.rate : t.rate.plus(p.feeRate));
+      b1 = b1 === null ? slope : b1.plus(slope);
     }
   });
-  return { b0, b1, b0Approx: approxNumber(b0), b1Approx: approxNumber(b1) };
+  const line = b1 ?? ZERO;
+  return { b0, b1: line, b0Approx: approxNumber(b0), b1Approx: approxNumber(line) };
 }
 
 /**
