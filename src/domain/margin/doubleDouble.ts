@@ -114,3 +114,8 @@ export function ddOf(value: Dec): DD | null {
   const v = ddMul(c, scale);
   return value.s < 0 ? ddNeg(v) : v;
 }
+
+/** ddOf, with zero read as 0 (a zero operand is exact); null only beyond the readable range. */
+export function ddOrZero(value: Dec): DD | null {
+  return value.isZero() ? { hi: 0, lo: 0 } : ddOf(value);
+}

@@ -11,7 +11,8 @@
 // found there until it stops changing (BN-UM-LP FAQ note: "iterate").
 import { type CollateralLine, collateralLineAt } from './collateral';
 import { Dec, ONE, ZERO, approxNumber } from './decimal';
-import { type DD, ddDiv, ddOf } from './doubleDouble';
+import { type DD, ddAdd, ddDiv, ddMul, ddNeg, ddOf, ddOrZero } from './doubleDouble';
+import { QUOTIENT_ERROR } from './printApprox';
 import type { MaintenanceTerms } from './rulebook';
 import {
   type BucketTotals,
@@ -43,6 +44,9 @@ export interface PreparedGroup {
   /** a0 and a1 as doubles (approxNumber), read once for every level's sign filter. */
   readonly a0Approx: number;
   readonly a1Approx: number;
+  /** a0 and a1 as double-doubles, read on first use (levelOnDoubles). */
+  a0DD?: DD | null;
+  a1DD?: DD | null;
   /**
    * Cross collateral whose price follows this symbol's mark (its current value is already out of a0):
    * its value re-enters MB as a line in P (wrong-way risk). Linear contracts only; see solveGroup.
@@ -147,6 +151,8 @@ interface RequirementLine {
   readonly b1: Dec;
   readonly b0Approx: number;
   readonly b1Approx: number;
+  b0DD?: DD | null;
+  b1DD?: DD | null;
 }
 
 /** B0 and B1 of MM(u) for the moving positions with the given tiers. */
@@ -207,6 +213,90 @@ export function surelyNoPriceApprox(l: number, mb0: number, mb1: number, b0a: nu
   return numerator < 0 !== denominator < 0;
 }
 
+/** The operands of one level's equation: u = (L·MB0 − B0) / (B1 − L·MB1). */
+interface LevelOperands {
+  readonly level: Dec;
+  readonly mb0: Dec;
+  readonly mb1: Dec;
+  readonly b0: Dec;
+  readonly b1: Dec;
+  readonly inverse: boolean;
+}
+
+/** The exact numerator and denominator (34-digit operations; L = 1 multiplies nothing). */
+function levelTerms(o: LevelOperands): { numerator: Dec; denominator: Dec } {
+  const levelA0 = o.level === ONE ? o.mb0 : o.level.times(o.mb0);
+  const levelA1 = o.level === ONE ? o.mb1 : o.level.times(o.mb1);
+  return { numerator: levelA0.minus(o.b0), denominator: o.b1.minus(levelA1) };
+}
+
+/**
+ * Each operand is read within a few 2^-104 (≈5e-31 with the scaling, doubleDouble.ts) and each
+ * double-double product or sum adds 2^-104: a difference is within DD_ERROR·(|x| + |y|) of the exact one.
+ */
+const DD_ERROR = 1e-29;
+
+/** How much a difference may cancel (|x| + |y| over |x − y|) for its quotient to stay within QUOTIENT_ERROR. */
+const MAX_CANCELLATION = QUOTIENT_ERROR / (2 * DD_ERROR) / 10;
+
+/**
+ * A level's price from its double-doubles, exact on demand: the same Dec levelTerms + division give,
+ * computed only when a tier lookup or a reported figure needs it.
+ */
+class LevelPrice implements CandidatePrice {
+  readonly approx: number;
+  private value: Dec | null = null;
+  constructor(
+    private readonly top: DD,
+    private readonly bottom: DD,
+    private readonly operands: LevelOperands,
+  ) {
+    this.approx = top.hi / bottom.hi;
+  }
+  exact(): Dec {
+    if (this.value === null) {
+      const { numerator, denominator } = levelTerms(this.operands);
+      this.value = this.operands.inverse ? denominator.div(numerator) : numerator.div(denominator);
+    }
+    return this.value;
+  }
+  dd(): DD {
+    return ddDiv(this.top, this.bottom);
+  }
+}
+
+/**
+ * The level's answer decided on double-doubles: null (no positive price: the signs differ), a
+ * LevelPrice, or undefined when a sign or the quotient's precision is in doubt (the caller then takes
+ * the exact path, as the reference path always does).
+ */
+function levelOnDoubles(
+  prepared: PreparedGroup,
+  line: RequirementLine,
+  level: Dec,
+  levelDD: DD | null,
+  operands: LevelOperands,
+): LevelPrice | null | undefined {
+  const a0 = (prepared.a0DD ??= ddOrZero(prepared.a0));
+  const a1 = (prepared.a1DD ??= ddOrZero(prepared.a1));
+  const b0 = (line.b0DD ??= ddOrZero(line.b0));
+  const b1 = (line.b1DD ??= ddOrZero(line.b1));
+  if (levelDD === null || a0 === null || a1 === null || b0 === null || b1 === null) return undefined;
+  const la0 = level === ONE ? a0 : ddMul(levelDD, a0);
+  const la1 = level === ONE ? a1 : ddMul(levelDD, a1);
+  const numerator = ddAdd(la0, ddNeg(b0));
+  const denominator = ddAdd(b1, ddNeg(la1));
+  const numeratorSpan = Math.abs(la0.hi) + Math.abs(b0.hi);
+  const denominatorSpan = Math.abs(b1.hi) + Math.abs(la1.hi);
+  // Not finite, or cancelled so far that the relative precision is gone: decide exactly.
+  if (!(Math.abs(numerator.hi) * MAX_CANCELLATION > numeratorSpan)) return undefined;
+  if (!(Math.abs(denominator.hi) * MAX_CANCELLATION > denominatorSpan)) return undefined;
+  if (numerator.hi < 0 !== denominator.hi < 0) return null;
+  return operands.inverse
+    ? new LevelPrice(denominator, numerator, operands)
+    : new LevelPrice(numerator, denominator, operands);
+}
+
 /**
  * Mark price of the group's symbol at which the bucket's requirement / margin balance equals `level`.
  * null when no positive price does (e.g. a long whose collateral covers it entirely).
@@ -223,8 +313,9 @@ export function priceAtLevel(
   const linked = prepared.collateral;
   let collateralLine: MarkLine | null = linked.length > 0 ? collateralMarkLine(linked, first.mark) : null;
   let terms: MaintenanceTerms[] = prepared.lastTerms ?? group.map(currentTerms);
-  let last: Quotient | null = null;
+  let last: CandidatePrice | null = null;
   const levelApprox = approxNumber(level);
+  let levelDD: DD | null | undefined;
   for (let i = 0; i < MAX_TIER_ITERATIONS; i++) {
     // MB(P) = a0 + a1·P (+ the linked collateral's line). a0 and a1 are results of 34-digit
     // operations, so 1 × a is a itself: skip it for the liquidation.
@@ -244,17 +335,21 @@ export function priceAtLevel(
       const mb1Approx = collateralLine ? approxNumber(mb1) : prepared.a1Approx;
       if (surelyNoPriceApprox(levelApprox, mb0Approx, mb1Approx, line.b0Approx, line.b1Approx)) return null;
     }
-    const levelA0 = level === ONE ? mb0 : level.times(mb0);
-    const levelA1 = level === ONE ? mb1 : level.times(mb1);
-    // u = (L·A0 − B0) / (B1 − L·A1).
-    const numerator = levelA0.minus(b0);
-    const denominator = b1.minus(levelA1);
-    if (numerator.isZero() || denominator.isZero() || numerator.isNegative() !== denominator.isNegative())
-      return null;
-    // P = u (linear) or 1/u (inverse): one division, done only if this iteration settles — a candidate
-    // whose tier differs is discarded, and the tier check decides on the double approximation whenever
-    // no floor is near it (tiers.ts), so it usually needs no exact value.
-    const candidate = inverse ? new Quotient(denominator, numerator) : new Quotient(numerator, denominator);
+    // The same signs and quotient on double-doubles when they are beyond doubt (no linked collateral).
+    let candidate: CandidatePrice | null | undefined =
+      state.exactOnly || collateralLine !== null
+        ? undefined
+        : levelOnDoubles(prepared, line, level, (levelDD ??= ddOrZero(level)), { mb0, mb1, b0, b1, level, inverse });
+    if (candidate === undefined) {
+      const { numerator, denominator } = levelTerms({ mb0, mb1, b0, b1, level, inverse });
+      if (numerator.isZero() || denominator.isZero() || numerator.isNegative() !== denominator.isNegative())
+        return null;
+      // P = u (linear) or 1/u (inverse): one division, done only if this iteration settles — a candidate
+      // whose tier differs is discarded, and the tier check decides on the double approximation whenever
+      // no floor is near it (tiers.ts), so it usually needs no exact value.
+      candidate = inverse ? new Quotient(denominator, numerator) : new Quotient(numerator, denominator);
+    }
+    if (candidate === null) return null;
     last = candidate;
     // Stable when every moving position's tier at the candidate is the one just used.
     const next: MaintenanceTerms[] = [];
