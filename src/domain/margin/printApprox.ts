@@ -7,7 +7,7 @@
 // nothing else (liquidation, trigger and bankruptcy prices, the distance to liquidation): a 34-digit
 // division costs 2–5 µs, this well under one.
 import { type PrintRule, fromScaled } from './decimal';
-import { type DD, ddMulNumber } from './doubleDouble';
+import type { DD } from './doubleDouble';
 
 /**
  * How far (relative) a double-double quotient of two Decs may be from the exact 34-digit quotient:
@@ -20,6 +20,12 @@ export const QUOTIENT_ERROR = 1e-27;
 /** Doubles hold integers exactly up to 2^53; stay a factor 2 below. */
 const MAX_SCALED = 2 ** 52;
 const UNITS = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
+/** Dekker's split constant 2^27 + 1, and each unit's high half (units up to 1e12 split exactly). */
+const SPLITTER = 134217729;
+const UNIT_HIGH = UNITS.map((u) => {
+  const c = SPLITTER * u;
+  return c - (c - u);
+});
 
 /**
  * printWith(rule, V) for any V with |V − value| ≤ error, or null when that interval may straddle a
@@ -30,11 +36,21 @@ export function printApprox(rule: PrintRule, value: DD, error: number): string |
   const unit = UNITS[rule.decimals];
   if (unit === undefined || !(error >= 0)) return null;
   const negative = value.hi < 0;
-  const scaled = ddMulNumber(negative ? { hi: -value.hi, lo: -value.lo } : value, unit);
-  if (!(scaled.hi >= 0 && scaled.hi < MAX_SCALED)) return null; // NaN fails too
-  let whole = Math.floor(scaled.hi);
-  // hi − whole is exact; adding lo rounds by at most 2^-53 (the fraction is below 2).
-  let fraction = scaled.hi - whole + scaled.lo;
+  const hi = negative ? -value.hi : value.hi;
+  const lo = negative ? -value.lo : value.lo;
+  // |value| × unit as hi·unit (a double) + its exact rounding error + lo·unit, without allocating
+  // (Dekker's product, as doubleDouble.ts's twoProd, with the unit's split precomputed).
+  const product = hi * unit;
+  if (!(product >= 0 && product < MAX_SCALED)) return null; // NaN fails too
+  const split = SPLITTER * hi;
+  const hiHigh = split - (split - hi);
+  const hiLow = hi - hiHigh;
+  const unitHigh = UNIT_HIGH[rule.decimals]!;
+  const unitLow = unit - unitHigh;
+  const productError = hiHigh * unitHigh - product + hiHigh * unitLow + hiLow * unitHigh + hiLow * unitLow;
+  let whole = Math.floor(product);
+  // product − whole is exact; adding the low parts rounds by at most 2^-53 (the fraction is below 2).
+  let fraction = product - whole + (productError + lo * unit);
   if (fraction < 0) {
     whole -= 1;
     fraction += 1;
