@@ -4,8 +4,10 @@
 // moves with funding. At each bar close every open position gets the features all rules need,
 // computed from data up to that close only. Finished positions go to a visitor.
 import {
-
   fitJumpTail,
+  followerWindowZ,
+  leaderSigmaMultiplier,
+  leaderSignalAt,
   horizonSigmaPerMin,
   isVolReady,
   jumpIntensity,
@@ -17,6 +19,8 @@ import {
   type FundingEvent,
   type CalibrationMap,
   type JumpTail,
+  type LeaderParams,
+  type LeaderZ,
   type VolConfig,
 } from '../domain/forecast';
 import type { CandleSeries, FundingSeries } from './candles';
@@ -49,6 +53,11 @@ export interface BookOptions {
    */
   modelSigma?: { termStructure: boolean; floorQuantile: number };
   funding?: FundingSeries;
+  /**
+   * Market-wide stress (§8.15, off when absent): the leader's (BTC's) window z series and the
+   * multipliers fitted on other files; scales the MODEL's σ only (the baselines are unchanged).
+   */
+  leader?: { z: LeaderZ; params: LeaderParams };
 }
 
 export const DEFAULT_BOOK: BookOptions = {
@@ -168,6 +177,15 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
   const openEveryMs = book.openEveryMin * 60_000;
   const funding = book.funding;
   let fundingIdx = 0;
+  const leader = book.leader;
+  /** Leader and follower window z at time t (null when the feature is off or has no signal). */
+  const leaderState = (t: number, followerSigma: number): { lz: number; fz: number } | null => {
+    if (!leader) return null;
+    const sig = leaderSignalAt(leader.z, t);
+    return sig ? { lz: sig.z, fz: followerWindowZ(series, sig.windowStart, t, followerSigma) } : null;
+  };
+  const leaderMult = (st: { lz: number; fz: number } | null, side: 1 | -1, hMin: number): number =>
+    st && leader ? leaderSigmaMultiplier(leader.params, side, st.lz, st.fz, hMin) : 1;
 
   for (let t = 1; t < n; t++) {
     const barOpen = series.time[t]!;
@@ -192,10 +210,12 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
     // σ as known at the bar's open (for the intrabar alert features), then the bar's own return.
     const sigmaAtOpen = Math.max(sigmaPerMin(vol, volConfig), floor);
     const modelSigmaAtOpen60 = modelSigma(60);
+    const leadOpen = leaderState(barOpen, sigmaPerMin(vol, volConfig));
     const r = Math.log(series.close[t]! / series.close[t - 1]!);
     updateVol(vol, r, (barOpen - series.time[t - 1]!) / 60_000, volConfig);
     const sigma = Math.max(sigmaPerMin(vol, volConfig), floor);
     const modelSigmas = HORIZONS_MIN.map((h) => modelSigma(h));
+    const leadClose = leaderState(barClose, sigmaPerMin(vol, volConfig));
     sigmaHistory[t] = isVolReady(vol, volConfig) ? sigmaPerMin(vol, volConfig) : NaN;
 
     // Funding settled inside this bar: the latest known rate (causal) predicts the next ones.
@@ -217,7 +237,7 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
       p.alertZ.push(sigmaAtOpen > 0 ? aWorst / (sigmaAtOpen * Math.sqrt(60)) : aWorst > 0 ? 1e9 : 0);
       p.alertP60.push(
         rawHitProbability(
-          { distance: aWorst, sigmaPerMin: modelSigmaAtOpen60, funding: funding ? nextFunding(funding, fundingIdx, barOpen, p.side) : [], jumpsPerMin: jumpIntensity(p.side > 0 ? tailDown : tailUp, aWorst) },
+          { distance: aWorst, sigmaPerMin: modelSigmaAtOpen60 * leaderMult(leadOpen, p.side, 60), funding: funding ? nextFunding(funding, fundingIdx, barOpen, p.side) : [], jumpsPerMin: jumpIntensity(p.side > 0 ? tailDown : tailUp, aWorst) },
           60,
         ),
       );
@@ -237,7 +257,7 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
       const jumps = jumpIntensity(p.side > 0 ? tailDown : tailUp, a);
       const input = { distance: a, sigmaPerMin: modelSigmas[H60]!, funding: fundingEvents, jumpsPerMin: jumps };
       const probs = new Array<number>(HORIZONS_MIN.length);
-      for (let h = 0; h < HORIZONS_MIN.length; h++) probs[h] = rawHitProbability({ ...input, sigmaPerMin: modelSigmas[h]! }, HORIZONS_MIN[h]!);
+      for (let h = 0; h < HORIZONS_MIN.length; h++) probs[h] = rawHitProbability({ ...input, sigmaPerMin: modelSigmas[h]! * leaderMult(leadClose, p.side, HORIZONS_MIN[h]!) }, HORIZONS_MIN[h]!);
       if (p.distance.length === 1) p.q10AtFirst = quantileByBisection((m) => rawHitProbability(input, m), 0.1, 1440);
       p.pRaw.push(probs);
       p.pGauss60.push(rawHitProbability({ ...input, jumpsPerMin: 0 }, 60));
