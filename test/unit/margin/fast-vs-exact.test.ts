@@ -14,11 +14,11 @@ import { lcg } from './fixtures/bench-accounts';
 import { type Rand, logUniform, pick, randomAccount } from './fixtures/random-accounts';
 
 describe('fast path vs the all-decimal reference', () => {
-  it('serialized reports are byte-identical on 2,000 random accounts', () => {
+  it('serialized reports are byte-identical on 1,500 random accounts', () => {
     const rand = lcg(20261205);
     let compared = 0;
     let prices = 0;
-    for (let i = 0; i < 2000; i++) {
+    for (let i = 0; i < 1500; i++) {
       const { snapshot, options } = randomAccount(rand);
       const parsed = parseSnapshot(JSON.parse(JSON.stringify(snapshot)));
       if (!parsed.ok) continue;
@@ -30,8 +30,8 @@ describe('fast path vs the all-decimal reference', () => {
       prices += (fast.match(/"liquidationPrice":"/g) ?? []).length;
     }
     // The generator must mostly produce valid accounts that have prices to print, or this proves little.
-    expect(compared).toBeGreaterThan(1800);
-    expect(prices).toBeGreaterThan(2000);
+    expect(compared).toBeGreaterThan(1350);
+    expect(prices).toBeGreaterThan(1500);
   });
 });
 
