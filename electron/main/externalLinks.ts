@@ -1,16 +1,10 @@
-// The only pages the app opens in the system browser: the exchanges' API-key pages (where a user
-// makes the read-only key MarginWatch asks for) and the project's documentation. Anything else a
-// page tries to open is refused.
-export const PROJECT_DOCS_URL = 'https://github.com/marginwatch/marginwatch/blob/main/docs/';
+// The only pages the app opens in the system browser: each exchange's API-key page, where the trader
+// makes the read-only key MarginWatch asks for (the add-account form links to it). The list is the
+// venue catalog's, so a new exchange brings its page with its descriptor. Anything else is refused.
+import { VENUE_CATALOG, type VenueDescriptor } from '../../src/venues/catalog';
 
 export const EXTERNAL_LINK_ALLOW_LIST: readonly string[] = [
-  'https://www.binance.com/en/my/settings/api-management',
-  'https://www.binance.com/my/settings/api-management',
-  'https://www.bybit.com/app/user/api-management',
-  'https://www.okx.com/account/my-api',
-  'https://app.hyperliquid.xyz/API',
-  'https://www.deribit.com/account/BTC/api',
-  PROJECT_DOCS_URL,
+  ...new Set((VENUE_CATALOG as readonly VenueDescriptor[]).flatMap((venue) => (venue.keyPage ? [venue.keyPage] : []))),
 ];
 
 /** https only, same host and no port or credentials, and the path is an allowed page or below one. */

@@ -23,6 +23,9 @@ export interface VenueDescriptor<Id extends VenueId = VenueId> {
   needsPassphrase: boolean;
   /** What the key is called in messages ("Bybit needs an API key and secret."). */
   keyHint: string;
+  /** The exchange's page where the trader makes a read-only key (https); the add form links to it and
+   *  the desktop shell opens only these pages in the system browser. Absent for keyless venues. */
+  keyPage?: string;
   /** Account options the trader chooses (margin coin, contract category, wallet address). */
   options: readonly OptionField[];
   /** Host overrides (testnets, proxies, the local test servers); "Advanced" in the form. */

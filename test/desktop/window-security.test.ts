@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { APP_ORIGIN, APP_SCHEME, RENDERER_CSP } from '../../electron/shared';
-import { EXTERNAL_LINK_ALLOW_LIST, isAllowedExternalLink, PROJECT_DOCS_URL } from '../../electron/main/externalLinks';
+import { EXTERNAL_LINK_ALLOW_LIST, isAllowedExternalLink } from '../../electron/main/externalLinks';
+import { VENUE_CATALOG, type VenueDescriptor } from '../../src/venues/catalog';
 import { state } from './fakeElectron';
 import { desktopPerTest, FakeMonitor } from './harness';
 
@@ -60,10 +61,10 @@ describe('main window', () => {
     }
   });
 
-  it('opens only allow-listed pages (exchange API-key pages, the docs) in the system browser', async () => {
+  it('opens only allow-listed pages (the exchanges\' API-key pages) in the system browser', async () => {
     const desktop = await boot({ monitor: new FakeMonitor() });
     const contents = desktop.window().webContents;
-    const allowed = ['https://www.binance.com/en/my/settings/api-management', 'https://www.okx.com/account/my-api?tab=1', `${PROJECT_DOCS_URL}DESKTOP.md`];
+    const allowed = ['https://www.binance.com/en/my/settings/api-management', 'https://www.okx.com/account/my-api?tab=1', 'https://www.deribit.com/account/BTC/api'];
     const refused = [
       'https://evil.example/',
       'http://www.binance.com/en/my/settings/api-management',
@@ -72,12 +73,22 @@ describe('main window', () => {
       'https://user@www.okx.com/account/my-api',
       'https://www.okx.com:8443/account/my-api',
       'https://www.binance.com/en/futures/BTCUSDT',
+      'https://github.com/marginwatch/marginwatch/blob/main/docs/DESKTOP.md',
     ];
     for (const url of [...allowed, ...refused]) expect(contents.windowOpenHandler!({ url })).toEqual({ action: 'deny' });
     expect(contents.fire('will-navigate', 'https://www.bybit.com/app/user/api-management')).toBe(true);
     expect(state().openedExternally).toEqual([...allowed, 'https://www.bybit.com/app/user/api-management']);
     for (const url of refused) expect(isAllowedExternalLink(url), url).toBe(false);
     for (const url of EXTERNAL_LINK_ALLOW_LIST) expect(isAllowedExternalLink(url), url).toBe(true);
+  });
+
+  it('allows exactly the key pages the venue catalog declares, one for every venue that asks for a key', () => {
+    const venues = VENUE_CATALOG as readonly VenueDescriptor[];
+    for (const venue of venues.filter((v) => v.needsKey)) {
+      expect(venue.keyPage, venue.id).toMatch(/^https:\/\//);
+      expect(isAllowedExternalLink(venue.keyPage!), venue.id).toBe(true);
+    }
+    expect([...EXTERNAL_LINK_ALLOW_LIST].sort()).toEqual([...new Set(venues.flatMap((v) => (v.keyPage ? [v.keyPage] : [])))].sort());
   });
 });
 

@@ -13,6 +13,7 @@ import type { BinanceAccountState } from '../servers/binance/state';
 import { ApiClient } from './support/api-client';
 import { launchChromium, runAxe, screenshot, seriousOnly, watchPageProblems } from './support/browser';
 import { startHeadless, type RunningHeadless } from './support/headless-process';
+import { VENUE_CATALOG, type VenueDescriptor } from '../../src/venues/catalog';
 
 // Distinct, recognisable credentials per key kind (64 characters, like Binance's).
 const cred = (tag: string) => ({
@@ -179,6 +180,18 @@ describe('accounts in Settings and the price chart (local Binance server)', () =
     await page.evaluate(() => (location.hash = '#/'));
     await page.waitForSelector('[data-account="demo"]');
     await page.evaluate(() => (location.hash = '#/settings'));
+    // The form links to the chosen exchange's key page from the venue catalog, opened outside the app.
+    for (const venue of VENUE_CATALOG as readonly VenueDescriptor[]) {
+      await page.selectOption('[data-testid="add-source"]', venue.id);
+      const link = page.locator('[data-testid="add-key-page"]');
+      if (!venue.keyPage) {
+        expect(await link.count(), venue.id).toBe(0);
+        continue;
+      }
+      expect(await link.getAttribute('href'), venue.id).toBe(venue.keyPage);
+      expect(await link.getAttribute('rel'), venue.id).toContain('noopener');
+    }
+    await page.selectOption('[data-testid="add-source"]', 'binance-usdm');
     await page.fill('[data-testid="add-name"]', 'Typo');
     await page.fill('[data-testid="add-apikey"]', READ_ONLY.apiKey);
     await page.fill('[data-testid="add-secret"]', READ_ONLY.secret);

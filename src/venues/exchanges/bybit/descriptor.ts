@@ -7,6 +7,7 @@ export const bybitDescriptor: VenueDescriptor<'bybit'> = {
   needsKey: true,
   needsPassphrase: false,
   keyHint: 'Bybit needs an API key and secret.',
+  keyPage: 'https://www.bybit.com/app/user/api-management',
   options: [{ key: 'category', label: 'Contracts', choices: ['linear', 'inverse'] }, coinOption('settleCoin', 'Settle coin', 'USDT')],
   advanced: [urlOption('restUrl', 'REST URL', 'https://api.bybit.com'), wsUrlOption('WebSocket URL', 'wss://stream.bybit.com')],
   rulebook: 'bybit',

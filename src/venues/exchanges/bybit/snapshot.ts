@@ -3,7 +3,8 @@
 // accountMMRate = totalMaintenanceMargin / totalMarginBalance, so the cross wallet is
 // totalWalletBalance (USD value) for linear; for inverse it is the settle coin's own wallet.
 import Decimal from 'decimal.js';
-import { accountSnapshotSchema, parseWith, SNAPSHOT_SCHEMA, type AccountSnapshot, type Collateral, type Position, type Tier } from '../../../domain/contracts';
+import { SNAPSHOT_SCHEMA, type AccountSnapshot, type Collateral, type Position, type Tier } from '../../../domain/contracts';
+import { validSnapshot } from '../shared/validSnapshot';
 import { bybitUtaCollateral } from './collateral';
 import { absDecimal, decimalField, decimalOf, millisField, stringField } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
@@ -129,7 +130,5 @@ export function buildBybitSnapshot(raw: BybitRaw): AccountSnapshot {
     ...(collateral ? { collateral } : {}),
     positions,
   };
-  const parsed = parseWith(accountSnapshotSchema, snapshot);
-  if (!parsed.ok) throw new VenueFailure('malformed-payload', `exchange data does not form a valid snapshot: ${parsed.error.message}`);
-  return parsed.value;
+  return validSnapshot(snapshot);
 }

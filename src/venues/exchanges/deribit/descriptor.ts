@@ -7,6 +7,7 @@ export const deribitDescriptor: VenueDescriptor<'deribit'> = {
   needsKey: true,
   needsPassphrase: false,
   keyHint: 'Deribit needs a client id and client secret.',
+  keyPage: 'https://www.deribit.com/account/BTC/api',
   options: [{ key: 'currency', label: 'Currency', choices: ['BTC', 'ETH', 'USDC', 'USDT'] }],
   advanced: [urlOption('restUrl', 'REST URL', 'https://www.deribit.com'), wsUrlOption('WebSocket URL', 'wss://www.deribit.com/ws/api/v2')],
   rulebook: 'deribit',

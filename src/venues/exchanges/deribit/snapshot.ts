@@ -4,7 +4,8 @@
 // others (MARGIN-FORMULAS.md §7, unverified), so no tier table is given; the venue's own
 // maintenance margin and estimated liquidation price are passed for cross-checking.
 import Decimal from 'decimal.js';
-import { accountSnapshotSchema, parseWith, SNAPSHOT_SCHEMA, type AccountSnapshot, type Position } from '../../../domain/contracts';
+import { SNAPSHOT_SCHEMA, type AccountSnapshot, type Position } from '../../../domain/contracts';
+import { validSnapshot } from '../shared/validSnapshot';
 import { decimalField, decimalOf, stringField } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
 
@@ -73,7 +74,5 @@ export function buildDeribitSnapshot(raw: DeribitRaw): AccountSnapshot {
     crossWalletBalance: decimalField(raw.summary.balance, 'account_summary.balance'),
     positions,
   };
-  const parsed = parseWith(accountSnapshotSchema, snapshot);
-  if (!parsed.ok) throw new VenueFailure('malformed-payload', `exchange data does not form a valid snapshot: ${parsed.error.message}`);
-  return parsed.value;
+  return validSnapshot(snapshot);
 }

@@ -2,7 +2,8 @@
 // (bare JSON numbers like leverage.value are kept as their exact text by the lossless parser).
 // Tiers follow MARGIN-FORMULAS.md §6.1 (HL-MM, HL-TIERS); margin accounting §6.2 (HL-ACCOUNT).
 import Decimal from 'decimal.js';
-import { accountSnapshotSchema, parseWith, SNAPSHOT_SCHEMA, type AccountSnapshot, type Position, type Tier } from '../../../domain/contracts';
+import { SNAPSHOT_SCHEMA, type AccountSnapshot, type Position, type Tier } from '../../../domain/contracts';
+import { validSnapshot } from '../shared/validSnapshot';
 import { absDecimal, decimalField, decimalOf, millisField, stringField } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
 
@@ -117,7 +118,5 @@ export function buildHyperliquidSnapshot(raw: HyperliquidRaw): AccountSnapshot {
     crossWalletBalance: hyperliquidCrossWallet(cross, crossUpnl),
     positions,
   };
-  const parsed = parseWith(accountSnapshotSchema, snapshot);
-  if (!parsed.ok) throw new VenueFailure('malformed-payload', `exchange data does not form a valid snapshot: ${parsed.error.message}`);
-  return parsed.value;
+  return validSnapshot(snapshot);
 }

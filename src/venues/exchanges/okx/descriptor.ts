@@ -7,6 +7,7 @@ export const okxDescriptor: VenueDescriptor<'okx'> = {
   needsKey: true,
   needsPassphrase: true,
   keyHint: 'OKX needs an API key, secret and passphrase.',
+  keyPage: 'https://www.okx.com/account/my-api',
   options: [coinOption('settleCcy', 'Settle currency', 'USDT')],
   advanced: [urlOption('restUrl', 'REST URL', 'https://www.okx.com'), wsUrlOption('WebSocket URL', 'wss://ws.okx.com:8443')],
   rulebook: 'okx',

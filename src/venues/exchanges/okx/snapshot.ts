@@ -4,7 +4,8 @@
 // OKX's mgnRatio (equity / (MM + fee), falling toward danger) is NOT our marginRatio and is not
 // passed as reported.marginRatio.
 import Decimal from 'decimal.js';
-import { accountSnapshotSchema, parseWith, SNAPSHOT_SCHEMA, type AccountSnapshot, type Position, type Tier } from '../../../domain/contracts';
+import { SNAPSHOT_SCHEMA, type AccountSnapshot, type Position, type Tier } from '../../../domain/contracts';
+import { validSnapshot } from '../shared/validSnapshot';
 import { absDecimal, decimalField, decimalOf, millisField, stringField } from '../shared/decimals';
 import { VenueFailure } from '../shared/errors';
 import { okxMultiCurrencyCollateral } from './collateral';
@@ -116,7 +117,5 @@ export function buildOkxSnapshot(raw: OkxRaw): AccountSnapshot {
     positions,
     ...(collateral ? { collateral } : {}),
   };
-  const parsed = parseWith(accountSnapshotSchema, snapshot);
-  if (!parsed.ok) throw new VenueFailure('malformed-payload', `exchange data does not form a valid snapshot: ${parsed.error.message}`);
-  return parsed.value;
+  return validSnapshot(snapshot);
 }
