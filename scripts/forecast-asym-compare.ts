@@ -32,11 +32,12 @@ function calRange(bins: FileResult['reliability']): { text: string; ok: boolean 
   return { text: `${lo.toFixed(2)}–${hi.toFixed(2)}`, ok: lo >= 0.67 && hi <= 1.5 };
 }
 
-const rows = asym.map((a) => {
+// Files scored in only one run (e.g. leave-one-crash-out baselines of the crash months only) are skipped.
+const rows = asym.flatMap((a) => {
   const b = base.find((x) => x.file === a.file);
-  if (!b) throw new Error(`${a.file} is not in ${baseFile}`);
-  return { a, b };
+  return b ? [{ a, b }] : [];
 });
+if (rows.length === 0) throw new Error(`no file of ${asymFile} is in ${baseFile}`);
 const mean = (xs: (number | null)[]): number | null => (xs.some((x) => x === null) ? null : xs.reduce<number>((s, v) => s + v!, 0) / xs.length);
 
 for (const [name, read] of readings) {
