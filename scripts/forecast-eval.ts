@@ -13,6 +13,9 @@
 //   in that many child processes (capped at 2: the machine is shared). --mode pooled scores with the
 //   out-of-sample parameters of --pool-params (see scripts/fit-forecast-pooled.ts): calibration maps and
 //   tail priors fitted on OTHER files (leave-one-asset-out / leave-one-crash-out keys).
+// --leader FILE (repeatable, off by default): market-wide stress (§8.15). Each follower file gets the
+//   finest leader file covering it (scripts/forecast-leader.ts); the multipliers are fitted on the
+//   other files under --scheme (never on the scored file); files without a leader run unchanged.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -28,6 +31,8 @@ import {
 } from '../src/backtest/pooled';
 import { interpolateAtBudget } from '../src/backtest/metrics';
 import { DEFAULT_BOOK, type BookOptions } from '../src/backtest/replay';
+import { leaderZSeries } from '../src/domain/forecast';
+import { leaderFits, type LeaderFit } from './forecast-leader';
 import {
   BacktestTotals,
   buildJson,
@@ -67,6 +72,8 @@ export interface FileResult {
   brierSkill: Record<string, number | null>;
   reliability: PopulationJson['scores'][string]['reliability'];
   reliability15: PopulationJson['scores'][string]['reliability'];
+  /** Set when the market-wide stress feature scored this file: its leader file and fitted multipliers. */
+  leader?: { file: string; sigmaMultDown: number; sigmaMultUp: number; trainedOn: string[] };
 }
 
 interface Args {
@@ -87,6 +94,9 @@ interface Args {
   /** Asymmetric volatility (§8.16): shrinkage of the fitted multipliers; null = off (the default). */
   asymShrink: number | null;
   asymFile: string | null;
+  leaders: string[];
+  leaderFits: string | null;
+  leaderForceMult: number | null;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -107,6 +117,9 @@ function parseArgs(argv: string[]): Args {
     byClass: false,
     asymShrink: null,
     asymFile: null,
+    leaders: [],
+    leaderFits: null,
+    leaderForceMult: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i]!;
@@ -135,6 +148,14 @@ function parseArgs(argv: string[]): Args {
         throw new Error('--scheme is loao (leave one asset out) or loco (leave one crash out)');
       a.scheme = m === 'loao' ? 'leave-one-asset-out' : 'leave-one-crash-out';
     } else if (f === '--term-structure') a.termStructure = true;
+    else if (f === '--leader') a.leaders.push(need());
+    else if (f === '--leader-fits') a.leaderFits = need();
+    else if (f === '--leader-force-mult') {
+      // Sensitivity only: multipliers forced instead of fitted (never a reported result).
+      const m = Number(need());
+      if (!(m >= 1 && m <= 3)) throw new Error('--leader-force-mult is in [1, 3]');
+      a.leaderForceMult = m;
+    }
     else if (f === '--class-calibration') a.byClass = true;
     else if (f === '--asym-shrink') {
       const q = Number(need());
@@ -235,17 +256,31 @@ function summarise(file: string, json: BacktestJson, totals: BacktestTotals): Fi
   });
 }
 
-export function evaluateFile(file: string, opts: EvalOptions): FileResult[] {
+export function evaluateFile(file: string, opts: EvalOptions, fits: readonly LeaderFit[] = []): FileResult[] {
   const series = loadSeries(file, opts.cache);
   const funding = fundingFor(file, opts.fundingDir);
+  const fit = fits.find((f) => f.follower === basename(file));
+  const leaderSeries = fit ? loadSeries(fit.leader, opts.cache) : null;
   const book: Partial<BookOptions> = {
     modelSigma: opts.modelSigma,
     ...(opts.asymmetry ? { asymmetry: opts.asymmetry } : {}),
     ...(opts.mode === 'pooled' && opts.pooled ? poolBookFor(opts.pooled, basename(file)) : {}),
+    ...(fit && leaderSeries
+      ? { leader: { z: leaderZSeries(leaderSeries.time, leaderSeries.close, leaderSeries.intervalMin), params: fit.params } }
+      : {}),
   };
   const totals = new BacktestTotals();
   runBacktestFile({ series, funding, book }, totals);
-  return summarise(file, buildJson(totals, true), totals);
+  const out = summarise(file, buildJson(totals, true), totals);
+  if (fit)
+    for (const r of out)
+      r.leader = {
+        file: basename(fit.leader),
+        sigmaMultDown: fit.params.sigmaMultDown,
+        sigmaMultUp: fit.params.sigmaMultUp,
+        trainedOn: fit.params.trainedOn,
+      };
+  return out;
 }
 
 const pct = (v: number | null): string => (v === null ? '  — ' : (v * 100).toFixed(1).padStart(5));
@@ -371,6 +406,7 @@ async function runChild<T>(
   if (args.fundingDir) childArgs.push('--funding-dir', args.fundingDir);
   if (poolFile) childArgs.push('--pool-params', poolFile);
   if (args.asymFile) childArgs.push('--asym-file', args.asymFile);
+  if (args.leaderFits) childArgs.push('--leader-fits', args.leaderFits);
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, childArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -408,10 +444,11 @@ async function main(): Promise<void> {
   };
   if (args.child) {
     const pooled = args.poolParams ? loadPooledParams(resolve(args.poolParams)) : null;
+    const fits = args.leaderFits ? (JSON.parse(readFileSync(args.leaderFits, 'utf8')) as LeaderFit[]) : [];
     const out =
       args.childPhase === 'contribute'
         ? contribute(args.child, opts(null, args.child))
-        : evaluateFile(args.child, opts(pooled, args.child));
+        : evaluateFile(args.child, opts(pooled, args.child), fits);
     process.stdout.write(JSON.stringify(out));
     return;
   }
@@ -461,14 +498,24 @@ async function main(): Promise<void> {
     process.stderr.write(`folds written to ${poolFile}\n`);
   }
   const pooled = poolFile ? loadPooledParams(resolve(poolFile)) : null;
+  // Market-wide stress: one fit per follower file, on the other files of the scheme only.
+  const fits = args.leaders.length > 0 ? leaderFits(files, args.leaders, args.scheme, args.cache, args.leaderForceMult) : [];
+  if (fits.length > 0) {
+    args.leaderFits = join(args.cache ?? '.', `leaderfits.${args.scheme}${args.leaderForceMult ? `.force${args.leaderForceMult}` : ''}.json`);
+    writeFileSync(args.leaderFits, JSON.stringify(fits));
+    for (const f of fits)
+      process.stderr.write(
+        `leader ${basename(f.leader)} → ${f.follower}: σ× down ${f.params.sigmaMultDown.toFixed(3)}, up ${f.params.sigmaMultUp.toFixed(3)} (fitted on ${f.params.trainedOn.length} other files)\n`,
+      );
+  }
   const results = await pool('score', async (f) =>
     args.jobs > 1
       ? runChild<FileResult[]>(process.argv[1]!, f, args, 'score', poolFile)
-      : evaluateFile(f, opts(pooled, f)),
+      : evaluateFile(f, opts(pooled, f), fits),
   );
   const flat = results.flat();
   console.log(
-    `mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}${args.asymShrink !== null ? `; asymmetric volatility, shrink ${args.asymShrink}` : ''}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `${fits.length > 0 ? `market-wide stress on ${fits.length} files (leader fitted per ${args.scheme}); ` : ''}mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}${args.asymShrink !== null ? `; asymmetric volatility, shrink ${args.asymShrink}` : ''}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   console.log(formatResults(flat));
   if (args.json)

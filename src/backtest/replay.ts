@@ -4,8 +4,10 @@
 // moves with funding. At each bar close every open position gets the features all rules need,
 // computed from data up to that close only. Finished positions go to a visitor.
 import {
-
   fitJumpTail,
+  followerWindowZ,
+  leaderSigmaMultiplier,
+  leaderSignalAt,
   horizonSigmaPerMin,
   isVolReady,
   jumpIntensity,
@@ -17,6 +19,8 @@ import {
   type FundingEvent,
   type CalibrationMap,
   type JumpTail,
+  type LeaderParams,
+  type LeaderZ,
   type VolConfig,
 } from '../domain/forecast';
 import { asymMultiplier, asymMultiplierAt, type AsymParams } from '../domain/forecast/asymmetry';
@@ -56,6 +60,11 @@ export interface BookOptions {
    */
   asymmetry?: AsymParams;
   funding?: FundingSeries;
+  /**
+   * Market-wide stress (§8.15, off when absent): the leader's (BTC's) window z series and the
+   * multipliers fitted on other files; scales the MODEL's σ only (the baselines are unchanged).
+   */
+  leader?: { z: LeaderZ; params: LeaderParams };
 }
 
 export const DEFAULT_BOOK: BookOptions = {
@@ -179,6 +188,15 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
   const openEveryMs = book.openEveryMin * 60_000;
   const funding = book.funding;
   let fundingIdx = 0;
+  const leader = book.leader;
+  /** Leader and follower window z at time t (null when the feature is off or has no signal). */
+  const leaderState = (t: number, followerSigma: number): { lz: number; fz: number } | null => {
+    if (!leader) return null;
+    const sig = leaderSignalAt(leader.z, t);
+    return sig ? { lz: sig.z, fz: followerWindowZ(series, sig.windowStart, t, followerSigma) } : null;
+  };
+  const leaderMult = (st: { lz: number; fz: number } | null, side: 1 | -1, hMin: number): number =>
+    st && leader ? leaderSigmaMultiplier(leader.params, side, st.lz, st.fz, hMin) : 1;
 
   for (let t = 1; t < n; t++) {
     const barOpen = series.time[t]!;
@@ -203,10 +221,12 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
     // σ as known at the bar's open (for the intrabar alert features), then the bar's own return.
     const sigmaAtOpen = Math.max(sigmaPerMin(vol, volConfig), floor);
     const modelSigmaAtOpen60 = modelSigma(60);
+    const leadOpen = leaderState(barOpen, sigmaPerMin(vol, volConfig));
     const r = Math.log(series.close[t]! / series.close[t - 1]!);
     updateVol(vol, r, (barOpen - series.time[t - 1]!) / 60_000, volConfig);
     const sigma = Math.max(sigmaPerMin(vol, volConfig), floor);
     const modelSigmas = HORIZONS_MIN.map((h) => modelSigma(h));
+    const leadClose = leaderState(barClose, sigmaPerMin(vol, volConfig));
     sigmaHistory[t] = isVolReady(vol, volConfig) ? sigmaPerMin(vol, volConfig) : NaN;
 
     // Funding settled inside this bar: the latest known rate (causal) predicts the next ones.
@@ -228,7 +248,7 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
       p.alertZ.push(sigmaAtOpen > 0 ? aWorst / (sigmaAtOpen * Math.sqrt(60)) : aWorst > 0 ? 1e9 : 0);
       p.alertP60.push(
         rawHitProbability(
-          { distance: aWorst, sigmaPerMin: modelSigmaAtOpen60 * asymScale(p.side, t - 1, 60), funding: funding ? nextFunding(funding, fundingIdx, barOpen, p.side) : [], jumpsPerMin: jumpIntensity(p.side > 0 ? tailDown : tailUp, aWorst) },
+          { distance: aWorst, sigmaPerMin: modelSigmaAtOpen60 * leaderMult(leadOpen, p.side, 60) * asymScale(p.side, t - 1, 60), funding: funding ? nextFunding(funding, fundingIdx, barOpen, p.side) : [], jumpsPerMin: jumpIntensity(p.side > 0 ? tailDown : tailUp, aWorst) },
           60,
         ),
       );
@@ -248,7 +268,7 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
       const jumps = jumpIntensity(p.side > 0 ? tailDown : tailUp, a);
       const input = { distance: a, sigmaPerMin: modelSigmas[H60]! * asymScale(p.side, t, 60), funding: fundingEvents, jumpsPerMin: jumps };
       const probs = new Array<number>(HORIZONS_MIN.length);
-      for (let h = 0; h < HORIZONS_MIN.length; h++) probs[h] = rawHitProbability({ ...input, sigmaPerMin: modelSigmas[h]! * asymScale(p.side, t, HORIZONS_MIN[h]!) }, HORIZONS_MIN[h]!);
+      for (let h = 0; h < HORIZONS_MIN.length; h++) probs[h] = rawHitProbability({ ...input, sigmaPerMin: modelSigmas[h]! * leaderMult(leadClose, p.side, HORIZONS_MIN[h]!) * asymScale(p.side, t, HORIZONS_MIN[h]!) }, HORIZONS_MIN[h]!);
       if (p.distance.length === 1) p.q10AtFirst = quantileByBisection((m) => rawHitProbability(input, m), 0.1, 1440);
       p.pRaw.push(probs);
       p.pGauss60.push(rawHitProbability({ ...input, jumpsPerMin: 0 }, 60));

@@ -12,3 +12,4 @@ export * from './rng';
 export * from './monteCarlo';
 export * from './monteCarloJob';
 export * from './display';
+export * from './leader';
