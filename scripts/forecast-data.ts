@@ -85,7 +85,7 @@ export function contribute(file: string, opts: EvalOptions): FileContribution {
  * Asymmetric-volatility multipliers for every file, each fitted on its fold's files only (§8.16), written
  * as { fileName: AsymFold } next to the cache; returns the path. Samples per file are cached.
  */
-export function asymFoldsFor(files: string[], scheme: PoolScheme, shrink: number, cacheDir: string | null): string {
+export function asymFoldsFor(files: string[], scheme: PoolScheme, shrink: number, cacheDir: string | null, raiseOnly = false): string {
   const samples: Record<string, AsymSample[]> = {};
   for (const f of files) {
     const key = cacheDir ? join(cacheDir, `asym-samples.${basename(f)}.json`) : null;
@@ -95,7 +95,7 @@ export function asymFoldsFor(files: string[], scheme: PoolScheme, shrink: number
       if (key) writeFileSync(key, JSON.stringify(samples[basename(f)]));
     }
   }
-  const out = join(cacheDir ?? '.', `asym.${scheme}.${shrink}.json`);
-  writeFileSync(out, JSON.stringify(asymFolds(scheme, samples, shrink), null, 1));
+  const out = join(cacheDir ?? '.', `asym.${scheme}.${shrink}${raiseOnly ? '.raise' : ''}.json`);
+  writeFileSync(out, JSON.stringify(asymFolds(scheme, samples, shrink, raiseOnly), null, 1));
   return out;
 }

@@ -93,6 +93,8 @@ interface Args {
   byClass: boolean;
   /** Asymmetric volatility (§8.16): shrinkage of the fitted multipliers; null = off (the default). */
   asymShrink: number | null;
+  /** Keep only multipliers above 1 (exploratory variant). */
+  asymRaiseOnly: boolean;
   asymFile: string | null;
   leaders: string[];
   leaderFits: string | null;
@@ -116,6 +118,7 @@ function parseArgs(argv: string[]): Args {
     floorQuantile: 0.1,
     byClass: false,
     asymShrink: null,
+    asymRaiseOnly: false,
     asymFile: null,
     leaders: [],
     leaderFits: null,
@@ -162,6 +165,7 @@ function parseArgs(argv: string[]): Args {
       if (!(q >= 0 && q <= 1)) throw new Error('--asym-shrink is in [0, 1]');
       a.asymShrink = q;
     } else if (f === '--asym-file') a.asymFile = need();
+    else if (f === '--asym-raise-only') a.asymRaiseOnly = true;
     else if (f === '--floor-quantile') {
       const q = Number(need());
       if (!(q > 0 && q < 1)) throw new Error('--floor-quantile is in (0, 1)');
@@ -471,7 +475,7 @@ async function main(): Promise<void> {
   };
   if (args.asymShrink !== null) {
     // Multipliers per scored file, fitted on the files of its fold only (asymFolds).
-    args.asymFile = asymFoldsFor(files, args.scheme, args.asymShrink, args.cache);
+    args.asymFile = asymFoldsFor(files, args.scheme, args.asymShrink, args.cache, args.asymRaiseOnly);
     asymByFile = JSON.parse(readFileSync(args.asymFile, 'utf8')) as Record<string, AsymFold>;
     process.stderr.write(`asymmetry multipliers written to ${args.asymFile}\n`);
   }
@@ -492,7 +496,7 @@ async function main(): Promise<void> {
     );
     poolFile = join(
       args.cache ?? '.',
-      `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}${args.byClass ? '.class' : ''}${args.asymShrink !== null ? `.asym${args.asymShrink}` : ''}.json`,
+      `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}${args.byClass ? '.class' : ''}${args.asymShrink !== null ? `.asym${args.asymShrink}${args.asymRaiseOnly ? '.raise' : ''}` : ''}.json`,
     );
     writeFileSync(poolFile, JSON.stringify(folds));
     process.stderr.write(`folds written to ${poolFile}\n`);
@@ -515,7 +519,7 @@ async function main(): Promise<void> {
   );
   const flat = results.flat();
   console.log(
-    `${fits.length > 0 ? `market-wide stress on ${fits.length} files (leader fitted per ${args.scheme}); ` : ''}mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}${args.asymShrink !== null ? `; asymmetric volatility, shrink ${args.asymShrink}` : ''}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `${fits.length > 0 ? `market-wide stress on ${fits.length} files (leader fitted per ${args.scheme}); ` : ''}mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}${args.asymShrink !== null ? `; asymmetric volatility, shrink ${args.asymShrink}${args.asymRaiseOnly ? ', raise only' : ''}` : ''}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   console.log(formatResults(flat));
   if (args.json)

@@ -94,8 +94,9 @@ function invNormUpper(tail: number): number {
  * Fit on samples of training files only: per bucket of z and per side, the variance ratio implied by
  * the bucket's adverse-hit frequency relative to all samples (so the calibration maps keep the level),
  * shrunk geometrically towards 1: m = ratio^(shrink·n/(n+n0)). shrink = 0 gives the identity.
+ * raiseOnly keeps only multipliers above 1 (never calms a state down; an exploratory variant, §8.16).
  */
-export function fitAsymmetry(samples: readonly AsymSample[], shrink: number, n0 = 200): AsymParams {
+export function fitAsymmetry(samples: readonly AsymSample[], shrink: number, n0 = 200, raiseOnly = false): AsymParams {
   if (!(shrink >= 0 && shrink <= 1)) throw new Error('asymmetry shrink must be in [0, 1]');
   const k = ASYM_KNOTS.length;
   const n = new Array<number>(k).fill(0);
@@ -124,7 +125,7 @@ export function fitAsymmetry(samples: readonly AsymSample[], shrink: number, n0 
     // Half an event added to empty cells keeps the ratio finite without inventing a trend.
     const ratio = impliedVarianceRatio((hits + 0.5) / (nb + 1), (all + 0.5) / (nAll + 1));
     const w = (shrink * nb) / (nb + n0);
-    return Math.min(ASYM_MAX, Math.max(ASYM_MIN, Math.exp(w * Math.log(ratio))));
+    return Math.min(ASYM_MAX, Math.max(raiseOnly ? 1 : ASYM_MIN, Math.exp(w * Math.log(ratio))));
   };
   return {
     knots: [...ASYM_KNOTS],

@@ -93,6 +93,14 @@ describe('fitAsymmetry', () => {
     expect(() => fitAsymmetry(samples, 1.5)).toThrow(/shrink/);
   });
 
+  it('raise-only keeps the multipliers above 1 and floors the others at 1', () => {
+    const full = fitAsymmetry(samples, 1);
+    const raise = fitAsymmetry(samples, 1, undefined, true);
+    expect(full.long.some((m) => m < 1)).toBe(true);
+    expect(raise.long).toEqual(full.long.map((m) => Math.max(1, m)));
+    expect(raise.short).toEqual(full.short.map((m) => Math.max(1, m)));
+  });
+
   it('folds never see the scored asset (leave-one-asset-out) or file (leave-one-crash-out)', () => {
     const byFile: Record<string, AsymSample[]> = {
       'binance_um_FILUSDT_perp_1m_202306.csv.gz': skewedSamples(3000, 1),
