@@ -16,31 +16,7 @@ import {
   type LeaderStats,
 } from '../../../src/domain/forecast';
 import { leaderTrainingFiles } from '../../../scripts/forecast-leader';
-
-const T0 = Date.UTC(2024, 0, 1);
-
-/** Seeded random walk; `shock` = [bar index, bars, per-bar log drift]. */
-function walk(n: number, intervalMin: number, seed0: number, vol: number, shock?: [number, number, number]): CandleSeries {
-  const time = new Float64Array(n);
-  const open = new Float64Array(n);
-  const high = new Float64Array(n);
-  const low = new Float64Array(n);
-  const close = new Float64Array(n);
-  let seed = seed0;
-  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5;
-  let px = 100;
-  for (let i = 0; i < n; i++) {
-    const drift = shock && i >= shock[0] && i < shock[0] + shock[1] ? shock[2] : 0;
-    const o = px;
-    px = px * Math.exp(drift + vol * rnd() * 3.4);
-    time[i] = T0 + i * intervalMin * 60_000;
-    open[i] = o;
-    close[i] = px;
-    high[i] = Math.max(o, px) * (1 + Math.abs(rnd()) * vol);
-    low[i] = Math.min(o, px) * (1 - Math.abs(rnd()) * vol);
-  }
-  return { name: `walk${seed0}`, intervalMin, time, open, high, low, close, gaps: [] };
-}
+import { walk } from './synthetic';
 
 // Follower: 3 days of 1-minute bars sliding −12 % from day 2.4; leader: 5-minute bars falling 20 min earlier.
 const SLIDE = Math.round(2.4 * 1440);
