@@ -4,7 +4,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readCandleFile, readFundingFile, type CandleSeries, type FundingSeries } from '../src/backtest/candles';
-import { contributionOf, type FileContribution, type PooledParams } from '../src/backtest/pooled';
+import { contributionOf, type FileContribution, type PooledParams, type PoolScheme } from '../src/backtest/pooled';
+import { asymSamples } from '../src/backtest/asymmetry';
+import { asymFolds } from '../src/backtest/asymFolds';
+import type { AsymSample } from '../src/domain/forecast/asymmetry';
 import type { BookOptions } from '../src/backtest/replay';
 import { replayContext } from '../src/backtest/run';
 
@@ -61,14 +64,38 @@ export interface EvalOptions {
   mode: 'walk-forward' | 'pooled';
   pooled: PooledParams | null;
   modelSigma: BookOptions['modelSigma'];
+  /** Asymmetric-volatility multipliers of the file's fold (§8.16); absent = off. */
+  asymmetry?: BookOptions['asymmetry'];
+  /** Cache tag of that configuration (the pass-1 pairs differ with it). */
+  asymTag?: string;
 }
 
 /** Pass-1 pairs of one file under one model configuration, cached (shared by the loao and loco folds). */
 export function contribute(file: string, opts: EvalOptions): FileContribution {
-  const key = opts.cache ? join(opts.cache, `contrib.${basename(file)}.${opts.modelSigma!.termStructure ? 'ts' : 'max'}.${opts.modelSigma!.floorQuantile}.json`) : null;
+  const key = opts.cache ? join(opts.cache, `contrib.${basename(file)}.${opts.modelSigma!.termStructure ? 'ts' : 'max'}.${opts.modelSigma!.floorQuantile}${opts.asymTag ? `.${opts.asymTag}` : ''}.json`) : null;
   if (key && existsSync(key)) return JSON.parse(readFileSync(key, 'utf8')) as FileContribution;
-  const ctx = replayContext({ series: loadSeries(file, opts.cache), funding: fundingFor(file, opts.fundingDir), book: { modelSigma: opts.modelSigma } });
+  const book: Partial<BookOptions> = { modelSigma: opts.modelSigma, ...(opts.asymmetry ? { asymmetry: opts.asymmetry } : {}) };
+  const ctx = replayContext({ series: loadSeries(file, opts.cache), funding: fundingFor(file, opts.fundingDir), book });
   const c = contributionOf(basename(file), ctx);
   if (key) writeFileSync(key, JSON.stringify(c));
   return c;
+}
+
+/**
+ * Asymmetric-volatility multipliers for every file, each fitted on its fold's files only (§8.16), written
+ * as { fileName: AsymFold } next to the cache; returns the path. Samples per file are cached.
+ */
+export function asymFoldsFor(files: string[], scheme: PoolScheme, shrink: number, cacheDir: string | null, raiseOnly = false): string {
+  const samples: Record<string, AsymSample[]> = {};
+  for (const f of files) {
+    const key = cacheDir ? join(cacheDir, `asym-samples.${basename(f)}.json`) : null;
+    if (key && existsSync(key)) samples[basename(f)] = JSON.parse(readFileSync(key, 'utf8')) as AsymSample[];
+    else {
+      samples[basename(f)] = asymSamples(loadSeries(f, cacheDir));
+      if (key) writeFileSync(key, JSON.stringify(samples[basename(f)]));
+    }
+  }
+  const out = join(cacheDir ?? '.', `asym.${scheme}.${shrink}${raiseOnly ? '.raise' : ''}.json`);
+  writeFileSync(out, JSON.stringify(asymFolds(scheme, samples, shrink, raiseOnly), null, 1));
+  return out;
 }

@@ -21,7 +21,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { candleFiles, contribute, fundingFor, loadSeries, type EvalOptions } from './forecast-data';
+import { asymFoldsFor, candleFiles, contribute, fundingFor, loadSeries, type EvalOptions } from './forecast-data';
+import type { AsymFold } from '../src/backtest/asymFolds';
 import {
   buildFolds,
   loadPooledParams,
@@ -93,6 +94,11 @@ interface Args {
   floorQuantile: number;
   byClass: boolean;
   byRegime: boolean;
+  /** Asymmetric volatility (§8.16): shrinkage of the fitted multipliers; null = off (the default). */
+  asymShrink: number | null;
+  /** Keep only multipliers above 1 (exploratory variant). */
+  asymRaiseOnly: boolean;
+  asymFile: string | null;
   leaders: string[];
   leaderFits: string | null;
   leaderForceMult: number | null;
@@ -115,6 +121,9 @@ function parseArgs(argv: string[]): Args {
     floorQuantile: 0.1,
     byClass: false,
     byRegime: false,
+    asymShrink: null,
+    asymRaiseOnly: false,
+    asymFile: null,
     leaders: [],
     leaderFits: null,
     leaderForceMult: null,
@@ -156,12 +165,20 @@ function parseArgs(argv: string[]): Args {
     }
     else if (f === '--class-calibration') a.byClass = true;
     else if (f === '--regime-calibration') a.byRegime = true;
+    else if (f === '--asym-shrink') {
+      const q = Number(need());
+      if (!(q >= 0 && q <= 1)) throw new Error('--asym-shrink is in [0, 1]');
+      a.asymShrink = q;
+    } else if (f === '--asym-file') a.asymFile = need();
+    else if (f === '--asym-raise-only') a.asymRaiseOnly = true;
     else if (f === '--floor-quantile') {
       const q = Number(need());
       if (!(q > 0 && q < 1)) throw new Error('--floor-quantile is in (0, 1)');
       a.floorQuantile = q;
     } else throw new Error(`unknown option ${f}`);
   }
+  if (a.asymShrink !== null && a.mode !== 'pooled')
+    throw new Error('--asym-shrink needs --mode pooled (its multipliers are fitted on the fold of each file)');
   if (a.data.length === 0 && !a.child)
     throw new Error('at least one --data DIR is required (no default data path)');
   return a;
@@ -255,6 +272,7 @@ export function evaluateFile(file: string, opts: EvalOptions, fits: readonly Lea
   const leaderSeries = fit ? loadSeries(fit.leader, opts.cache) : null;
   const book: Partial<BookOptions> = {
     modelSigma: opts.modelSigma,
+    ...(opts.asymmetry ? { asymmetry: opts.asymmetry } : {}),
     ...(opts.mode === 'pooled' && opts.pooled ? poolBookFor(opts.pooled, basename(file)) : {}),
     ...(fit && leaderSeries
       ? { leader: { z: leaderZSeries(leaderSeries.time, leaderSeries.close, leaderSeries.intervalMin), params: fit.params } }
@@ -396,6 +414,7 @@ async function runChild<T>(
   if (args.cache) childArgs.push('--cache', args.cache);
   if (args.fundingDir) childArgs.push('--funding-dir', args.fundingDir);
   if (poolFile) childArgs.push('--pool-params', poolFile);
+  if (args.asymFile) childArgs.push('--asym-file', args.asymFile);
   if (args.leaderFits) childArgs.push('--leader-fits', args.leaderFits);
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, childArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -417,20 +436,28 @@ async function main(): Promise<void> {
     return;
   }
   const args = parseArgs(process.argv.slice(2));
-  const opts = (pooled: PooledParams | null): EvalOptions => ({
-    cache: args.cache,
-    fundingDir: args.fundingDir,
-    mode: args.mode,
-    pooled,
-    modelSigma: { termStructure: args.termStructure, floorQuantile: args.floorQuantile },
-  });
+  let asymByFile: Record<string, AsymFold> | null = args.asymFile
+    ? (JSON.parse(readFileSync(args.asymFile, 'utf8')) as Record<string, AsymFold>)
+    : null;
+  const opts = (pooled: PooledParams | null, file?: string): EvalOptions => {
+    const asym = asymByFile && file ? asymByFile[basename(file)] : undefined;
+    if (asymByFile && file && !asym) throw new Error(`no asymmetry fold for ${basename(file)}`);
+    return {
+      cache: args.cache,
+      fundingDir: args.fundingDir,
+      mode: args.mode,
+      pooled,
+      modelSigma: { termStructure: args.termStructure, floorQuantile: args.floorQuantile },
+      ...(asym ? { asymmetry: asym, asymTag: basename(args.asymFile ?? 'asym').replace(/\.json$/, '') } : {}),
+    };
+  };
   if (args.child) {
     const pooled = args.poolParams ? loadPooledParams(resolve(args.poolParams)) : null;
     const fits = args.leaderFits ? (JSON.parse(readFileSync(args.leaderFits, 'utf8')) as LeaderFit[]) : [];
     const out =
       args.childPhase === 'contribute'
-        ? contribute(args.child, opts(null))
-        : evaluateFile(args.child, opts(pooled), fits);
+        ? contribute(args.child, opts(null, args.child))
+        : evaluateFile(args.child, opts(pooled, args.child), fits);
     process.stdout.write(JSON.stringify(out));
     return;
   }
@@ -451,13 +478,19 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: Math.min(args.jobs, files.length) }, worker));
     return results;
   };
+  if (args.asymShrink !== null) {
+    // Multipliers per scored file, fitted on the files of its fold only (asymFolds).
+    args.asymFile = asymFoldsFor(files, args.scheme, args.asymShrink, args.cache, args.asymRaiseOnly);
+    asymByFile = JSON.parse(readFileSync(args.asymFile, 'utf8')) as Record<string, AsymFold>;
+    process.stderr.write(`asymmetry multipliers written to ${args.asymFile}\n`);
+  }
   let poolFile: string | null = args.poolParams;
   if (args.mode === 'pooled' && !poolFile) {
     // Phase 1: every file's pass-1 pairs; phase 2 scores each file with the fold that excludes it.
     const contribs = await pool('pairs', async (f) =>
       args.jobs > 1
         ? runChild<FileContribution>(process.argv[1]!, f, args, 'contribute', null)
-        : contribute(f, opts(null)),
+        : contribute(f, opts(null, f)),
     );
     const folds = buildFolds(
       args.scheme,
@@ -469,7 +502,7 @@ async function main(): Promise<void> {
     );
     poolFile = join(
       args.cache ?? '.',
-      `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}${args.byClass ? '.class' : ''}${args.byRegime ? '.regime' : ''}.json`,
+      `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}${args.byClass ? '.class' : ''}${args.byRegime ? '.regime' : ''}${args.asymShrink !== null ? `.asym${args.asymShrink}${args.asymRaiseOnly ? '.raise' : ''}` : ''}.json`,
     );
     writeFileSync(poolFile, JSON.stringify(folds));
     process.stderr.write(`folds written to ${poolFile}\n`);
@@ -488,11 +521,11 @@ async function main(): Promise<void> {
   const results = await pool('score', async (f) =>
     args.jobs > 1
       ? runChild<FileResult[]>(process.argv[1]!, f, args, 'score', poolFile)
-      : evaluateFile(f, opts(pooled), fits),
+      : evaluateFile(f, opts(pooled, f), fits),
   );
   const flat = results.flat();
   console.log(
-    `${fits.length > 0 ? `market-wide stress on ${fits.length} files (leader fitted per ${args.scheme}); ` : ''}mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''}${args.byRegime ? ' and σ/floor regime' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `${fits.length > 0 ? `market-wide stress on ${fits.length} files (leader fitted per ${args.scheme}); ` : ''}mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''}${args.byRegime ? ' and σ/floor regime' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}${args.asymShrink !== null ? `; asymmetric volatility, shrink ${args.asymShrink}${args.asymRaiseOnly ? ', raise only' : ''}` : ''}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   console.log(formatResults(flat));
   if (args.json)

@@ -24,6 +24,8 @@ import {
   type LeaderZ,
   type VolConfig,
 } from '../domain/forecast';
+import { asymMultiplier, asymMultiplierAt, type AsymParams } from '../domain/forecast/asymmetry';
+import { hourZSeries } from './asymmetry';
 import type { CandleSeries, FundingSeries } from './candles';
 
 export const HORIZONS_MIN = [15, 60, 240, 1440] as const;
@@ -58,6 +60,11 @@ export interface BookOptions {
    * floorQuantile = quantile of the file's past σ (≤ 90 days) used as the model's floor.
    */
   modelSigma?: { termStructure: boolean; floorQuantile: number };
+  /**
+   * Asymmetric volatility (§8.16, off when absent): the MODEL's variance is multiplied per position by
+   * asymMultiplier(side, past-hour z), z as known when the probability is computed.
+   */
+  asymmetry?: AsymParams;
   funding?: FundingSeries;
   /**
    * Market-wide stress (§8.15, off when absent): the leader's (BTC's) window z series and the
@@ -180,6 +187,10 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
   const ms = book.modelSigma ?? { termStructure: false, floorQuantile: 0.1 };
   /** The model's σ for a horizon (same as the baselines' σ with the default modelSigma). */
   const modelSigma = (tMin: number): number => (ms.termStructure ? horizonSigmaPerMin(vol, volConfig, tMin, modelFloor) : Math.max(sigmaPerMin(vol, volConfig), modelFloor));
+  const asym = book.asymmetry;
+  const hourZ = asym ? hourZSeries(series, book.fastHalfLifeMin, book.slowHalfLifeMin).z : null;
+  /** σ scale of the model for a position (1 without the option). */
+  const asymScale = (side: 1 | -1, t: number, tMin: number): number => (asym && hourZ && t >= 0 ? Math.sqrt(asymMultiplierAt(asymMultiplier(asym, side, hourZ[t]!), tMin)) : 1);
   let tailDown = book.tailPrior;
   let tailUp = book.tailPriorUp ?? book.tailPrior;
   let open: OpenPos[] = [];
@@ -249,7 +260,7 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
       p.alertRegime.push(regimeAtOpen);
       p.alertP60.push(
         rawHitProbability(
-          { distance: aWorst, sigmaPerMin: modelSigmaAtOpen60 * leaderMult(leadOpen, p.side, 60), funding: funding ? nextFunding(funding, fundingIdx, barOpen, p.side) : [], jumpsPerMin: jumpIntensity(p.side > 0 ? tailDown : tailUp, aWorst) },
+          { distance: aWorst, sigmaPerMin: modelSigmaAtOpen60 * leaderMult(leadOpen, p.side, 60) * asymScale(p.side, t - 1, 60), funding: funding ? nextFunding(funding, fundingIdx, barOpen, p.side) : [], jumpsPerMin: jumpIntensity(p.side > 0 ? tailDown : tailUp, aWorst) },
           60,
         ),
       );
@@ -267,9 +278,9 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
       p.z.push(sigma > 0 ? a / (sigma * Math.sqrt(60)) : 1e9);
       const fundingEvents = funding ? nextFunding(funding, fundingIdx, barClose, p.side) : [];
       const jumps = jumpIntensity(p.side > 0 ? tailDown : tailUp, a);
-      const input = { distance: a, sigmaPerMin: modelSigmas[H60]!, funding: fundingEvents, jumpsPerMin: jumps };
+      const input = { distance: a, sigmaPerMin: modelSigmas[H60]! * asymScale(p.side, t, 60), funding: fundingEvents, jumpsPerMin: jumps };
       const probs = new Array<number>(HORIZONS_MIN.length);
-      for (let h = 0; h < HORIZONS_MIN.length; h++) probs[h] = rawHitProbability({ ...input, sigmaPerMin: modelSigmas[h]! * leaderMult(leadClose, p.side, HORIZONS_MIN[h]!) }, HORIZONS_MIN[h]!);
+      for (let h = 0; h < HORIZONS_MIN.length; h++) probs[h] = rawHitProbability({ ...input, sigmaPerMin: modelSigmas[h]! * leaderMult(leadClose, p.side, HORIZONS_MIN[h]!) * asymScale(p.side, t, HORIZONS_MIN[h]!) }, HORIZONS_MIN[h]!);
       if (p.distance.length === 1) p.q10AtFirst = quantileByBisection((m) => rawHitProbability(input, m), 0.1, 1440);
       p.pRaw.push(probs);
       p.regime.push(regimeAtClose);

@@ -88,6 +88,7 @@ export function printWith(rule: PrintRule, value: Dec): string {
   const words = value.d;
   if (!words || words.length === 0) return plainRounded(rule, value); // not finite: never from the engine
   if (words[0] === 0) return '0';
+  if (value.e + rule.decimals <= 14) return printSmall(rule, words, value.e, value.s < 0);
   // Coefficient digits 0.c₀c₁c₂… × 10^(e+1): `kept` of them reach the last printed decimal.
   const kept = value.e + 1 + rule.decimals;
   let digits = String(words[0]);
@@ -103,9 +104,41 @@ export function printWith(rule: PrintRule, value: Dec): string {
 }
 
 const ZEROS = '0000000';
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14];
+
+/**
+ * printWith for figures whose printed digits number at most 15 (value below 10^(15 − decimals)): the
+ * digits kept are summed as one integer (exact: below 10^15 < 2^53) instead of joined as strings, and
+ * the first dropped digit decides half-up. Each base-1e7 word covers seven powers of ten; `shift` is
+ * the power, in units of the last printed decimal, of the word's last digit.
+ */
+function printSmall(rule: PrintRule, words: number[], e: number, negative: boolean): string {
+  const lead = words[0]!;
+  const leadDigits = lead >= 1e6 ? 7 : lead >= 1e5 ? 6 : lead >= 1e4 ? 5 : lead >= 1e3 ? 4 : lead >= 100 ? 3 : lead >= 10 ? 2 : 1;
+  let shift = e - (leadDigits - 1) + rule.decimals;
+  let kept = 0;
+  let dropped = 0; // the first digit below the last printed decimal
+  for (let i = 0; i < words.length; i++, shift -= 7) {
+    const word = words[i]!;
+    if (shift >= 0) {
+      kept += word * POW10[shift]!;
+      continue;
+    }
+    // This word holds the last printed decimal's neighbour below (at power −1) if it reaches it.
+    if (shift + 6 >= -1) {
+      const below = -shift; // digits of this word under the unit
+      kept += Math.floor(word / POW10[below]!);
+      dropped = Math.floor(word / POW10[below - 1]!) % 10;
+    }
+    break;
+  }
+  if (rule.mode === 'half-up' && dropped >= 5) kept += 1;
+  if (kept === 0) return '0'; // "-0" is never written
+  return fromScaled(String(kept), rule.decimals, negative);
+}
 
 /** "12345" with 2 decimals → "123.45"; trailing zeros trimmed, "-0" never written. */
-function fromScaled(scaled: string, decimals: number, negative: boolean): string {
+export function fromScaled(scaled: string, decimals: number, negative: boolean): string {
   let end = scaled.length;
   let trimmed = 0;
   while (trimmed < decimals && end > 0 && scaled.charCodeAt(end - 1) === 48) {

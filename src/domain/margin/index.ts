@@ -1,5 +1,5 @@
 // The margin engine's public interface (issue 3). Pure: AccountSnapshot in, MarginReport out.
-export { computeMarginReport, MAX_MARGIN_RATIO } from './report';
+export { computeMarginReport, computeMarginReportExact, MAX_MARGIN_RATIO } from './report';
 export { parseSnapshot, checkSnapshotSemantics } from '../contracts/semantic';
 export { shockSnapshot, type ShockSpec } from './shock';
 export { createIncrementalEngine, type IncrementalEngine } from './incremental';

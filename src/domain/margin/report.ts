@@ -10,6 +10,8 @@ import type {
 import { REPORT_SCHEMA } from '../contracts';
 import { type BucketTarget, bucketTarget, reduceToTargetFor, topUpFor } from './actions';
 import { Dec, ONE, type PrintRule, ZERO, printWith } from './decimal';
+import { ddAdd, ddDiv, ddNeg, ddOf } from './doubleDouble';
+import { QUOTIENT_ERROR, printApprox } from './printApprox';
 import { findDiscrepancy } from './discrepancy';
 import type { MaintenanceTerms } from './rulebook';
 import { type ResolvedOptions, resolveOptions } from './options';
@@ -19,12 +21,14 @@ import { bankruptcyPrice, prepareGroup, priceAtLevel } from './solve';
 import {
   type Bucket,
   type BucketTotals,
+  type CandidatePrice,
   type EngineState,
   type PositionState,
   allBuckets,
   buildState,
   bucketTotals,
   collateralLinkedTo,
+  exactPrice,
   marginBalanceOf,
   moveMark,
   moveUnderlying,
@@ -49,8 +53,7 @@ function ratioOf({ requirement, balance }: BucketTotals): Dec {
 }
 
 interface GroupResult {
-  liquidation: Dec | null;
-  bankruptcy: Dec | null;
+  liquidation: CandidatePrice | null;
   /** Printed once per symbol group (hedge legs share them; a level-1 trigger is the liquidation price). */
   liquidationText: string | null;
   bankruptcyText: string | null;
@@ -77,11 +80,42 @@ function printOrNull(rule: PrintRule, value: Dec | null): string | null {
   return value === null ? null : printWith(rule, value);
 }
 
+/**
+ * A price that is printed and used for nothing else: from its double-double when that decides the text
+ * (printApprox), else from the exact 34-digit value, as the reference path always does.
+ */
+function printPrice(state: EngineState, price: CandidatePrice | null): string | null {
+  if (price === null) return null;
+  const rule = state.rulebook.print;
+  const value = state.exactOnly ? null : price.dd();
+  const text = value === null ? null : printApprox(rule, value, Math.abs(value.hi) * QUOTIENT_ERROR);
+  return text ?? printWith(rule, price.exact());
+}
+
+/**
+ * (liquidation − mark) / mark, printed. On double-doubles: the liquidation price within QUOTIENT_ERROR,
+ * the mark as read (a few 2^-104), so the difference is off by at most QUOTIENT_ERROR·(|L| + |M|), the
+ * quotient by that over |M|, plus its own roundings (QUOTIENT_ERROR·|d| covers them).
+ */
+function printDistance(state: EngineState, liquidation: CandidatePrice | null, mark: Dec): string | null {
+  if (liquidation === null) return null;
+  const rule = state.rulebook.print;
+  const l = state.exactOnly ? null : liquidation.dd();
+  const m = l === null ? null : ddOf(mark);
+  if (l !== null && m !== null) {
+    const d = ddDiv(ddAdd(l, ddNeg(m)), m);
+    const error = QUOTIENT_ERROR * ((Math.abs(l.hi) + Math.abs(m.hi)) / Math.abs(m.hi) + Math.abs(d.hi));
+    const text = printApprox(rule, d, error);
+    if (text !== null) return text;
+  }
+  return printWith(rule, liquidation.exact().minus(mark).div(mark));
+}
+
 /** Liquidation, trigger and bankruptcy prices of one symbol group, before printing. */
 interface GroupPrices {
-  liquidation: Dec | null;
-  triggers: (Dec | null)[];
-  bankruptcy: Dec | null;
+  liquidation: CandidatePrice | null;
+  triggers: (CandidatePrice | null)[];
+  bankruptcy: CandidatePrice | null;
 }
 
 function closedFormPrices(
@@ -110,8 +144,10 @@ function scannedPrices(state: EngineState, group: PositionState[], opts: Resolve
   const at = <T>(price: Dec, measure: () => T): T =>
     measureAt(state, state.bySymbol.get(symbol)!, (quiet, p) => moveMark(quiet, symbol, p), price, measure);
   const levels = [ONE, ...opts.levels.map((l) => l.value)];
-  const [liquidation, ...triggers] = scanLevels((p) => at(p, () => bucketRatio(bucket)), first.mark, levels);
-  const [bankruptcy] = scanLevels((p) => at(p, () => marginBalanceOf(bucket)), first.mark, [ZERO]);
+  const [liquidation, ...triggers] = scanLevels((p) => at(p, () => bucketRatio(bucket)), first.mark, levels).map(
+    exactPrice,
+  );
+  const [bankruptcy] = scanLevels((p) => at(p, () => marginBalanceOf(bucket)), first.mark, [ZERO]).map(exactPrice);
   return { liquidation: liquidation ?? null, triggers, bankruptcy: bankruptcy ?? null };
 }
 
@@ -159,7 +195,8 @@ function underlyingPrices(
   const [bankrupt] = scanLevels((u) => at(u, () => marginBalanceOf(bucket)), current, [ZERO]);
   // Underlying → this position's own price scale (futures: mark ∝ underlying).
   const scale = first.position.option ? null : new Dec(first.position.markPrice).div(from);
-  const own = (u: Dec | null | undefined): Dec | null => (u == null ? null : scale ? u.times(scale) : u);
+  const own = (u: Dec | null | undefined): CandidatePrice | null =>
+    exactPrice(u == null ? null : scale ? u.times(scale) : u);
   const [liquidation, ...triggers] = found.map(own);
   return { liquidation: liquidation ?? null, triggers, bankruptcy: own(bankrupt) };
 }
@@ -178,21 +215,19 @@ function solveGroup(
     (linked.length > 0 && first.inverse && !first.position.option
       ? scannedPrices(state, group, opts)
       : closedFormPrices(state, totals, group, opts, linked));
-  const rule = state.rulebook.print;
-  const liquidationText = printOrNull(rule, liquidation);
+  const liquidationText = printPrice(state, liquidation);
   const triggerPrices: TriggerPrice[] = [];
   for (let i = 0; i < opts.levels.length; i++) {
     const price = triggers[i] ?? null;
     triggerPrices.push({
       level: opts.levels[i]!.text,
-      price: price === liquidation ? liquidationText : printOrNull(rule, price),
+      price: price === liquidation ? liquidationText : printPrice(state, price),
     });
   }
   return {
     liquidation,
-    bankruptcy,
     liquidationText,
-    bankruptcyText: printOrNull(rule, bankruptcy),
+    bankruptcyText: printPrice(state, bankruptcy),
     triggerPrices,
   };
 }
@@ -292,7 +327,6 @@ function positionReport(
 ): PositionReport {
   const rule = state.rulebook.print;
   const liquidation = group.liquidation;
-  const distance = liquidation === null ? null : liquidation.minus(p.mark).div(p.mark);
   // The bucket's ratio is only needed to cross-check a reported one (divisions are the dear part).
   const reportedRatio = p.position.reported?.marginRatio !== undefined;
   const venueRatio = reportedRatio
@@ -315,14 +349,15 @@ function positionReport(
     maintenanceMargin: printWith(rule, p.maintenance),
     liquidationPrice: group.liquidationText,
     bankruptcyPrice: group.bankruptcyText,
-    distanceToLiquidation: printOrNull(rule, distance),
+    distanceToLiquidation: printDistance(state, liquidation, p.mark),
     reduceToTarget: printOrNull(rule, reduceToTargetFor(state, p, opts.target, bucket.atTarget)),
     // A fresh array per position: consumers may hold on to one position's list.
     triggerPrices: group.triggerPrices.map((t) => ({ ...t })),
     discrepancy: findDiscrepancy(
       p.position.reported,
       {
-        liquidationPrice: liquidation,
+        // Exact only when there is a reported figure to compare with (findDiscrepancy reads nothing else).
+        liquidationPrice: p.position.reported && liquidation ? liquidation.exact() : null,
         maintenanceMargin: p.maintenance,
         marginRatio: venueRatio ?? ratio,
         unrealizedPnl: p.upnl,
@@ -372,4 +407,13 @@ export function reportFromState(state: EngineState, opts: ResolvedOptions): Marg
 export function computeMarginReport(snapshot: AccountSnapshot, options?: EngineOptions): MarginReport {
   const opts = resolveOptions(options);
   return reportFromState(buildState(snapshot), opts);
+}
+
+/**
+ * The reference path of computeMarginReport: every decision the fast path takes on doubles is taken on
+ * the exact decimals. Byte-identical reports by construction; test/unit/margin/fast-vs-exact.test.ts
+ * checks it on random accounts.
+ */
+export function computeMarginReportExact(snapshot: AccountSnapshot, options?: EngineOptions): MarginReport {
+  return reportFromState(buildState(snapshot, true), resolveOptions(options));
 }

@@ -11,6 +11,8 @@
 // found there until it stops changing (BN-UM-LP FAQ note: "iterate").
 import { type CollateralLine, collateralLineAt } from './collateral';
 import { Dec, ONE, ZERO, approxNumber } from './decimal';
+import { type DD, ddAdd, ddDiv, ddMul, ddNeg, ddOf, ddOrZero } from './doubleDouble';
+import { QUOTIENT_ERROR } from './printApprox';
 import type { MaintenanceTerms } from './rulebook';
 import {
   type BucketTotals,
@@ -38,7 +40,13 @@ export interface PreparedGroup {
   /** Tiers at the last solved price: nearby levels usually share them, saving an iteration. */
   lastTerms: MaintenanceTerms[] | null;
   /** MM(u) lines already built, by tier keys: levels usually share tiers. */
-  readonly lines: Map<string, { b0: Dec; b1: Dec }>;
+  readonly lines: Map<string, RequirementLine>;
+  /** a0 and a1 as doubles (approxNumber), read once for every level's sign filter. */
+  readonly a0Approx: number;
+  readonly a1Approx: number;
+  /** a0 and a1 as double-doubles, read on first use (levelOnDoubles). */
+  a0DD?: DD | null;
+  a1DD?: DD | null;
   /**
    * Cross collateral whose price follows this symbol's mark (its current value is already out of a0):
    * its value re-enters MB as a line in P (wrong-way risk). Linear contracts only; see solveGroup.
@@ -83,6 +91,8 @@ export function prepareGroup(
     a1,
     lastTerms: null,
     lines: new Map(),
+    a0Approx: approxNumber(a0),
+    a1Approx: approxNumber(a1),
     collateral,
   };
 }
@@ -108,8 +118,11 @@ function collateralMarkLine(collateral: readonly CollateralState[], mark: Dec): 
   return { slope, intercept, key: keys.join(',') };
 }
 
-/** top / bottom, exact on first use; its double approximation for the solver's tier decisions. */
-class Quotient implements CandidatePrice {
+/**
+ * top / bottom, exact on first use; its double approximation for the solver's tier decisions, and its
+ * double-double for printing (printApprox: within QUOTIENT_ERROR of the exact quotient).
+ */
+export class Quotient implements CandidatePrice {
   readonly approx: number;
   private value: Dec | null = null;
   constructor(
@@ -122,15 +135,33 @@ class Quotient implements CandidatePrice {
     this.value ??= this.top.div(this.bottom);
     return this.value;
   }
+  dd(): DD | null {
+    const top = ddOf(this.top);
+    const bottom = ddOf(this.bottom);
+    return top === null || bottom === null ? null : ddDiv(top, bottom);
+  }
 }
 
 const currentTerms = (p: PositionState): MaintenanceTerms => p.terms;
 const keyOf = (t: MaintenanceTerms): string => t.key;
 
+/** MM(u) = b0 + b1·u, with both as doubles for the sign filter (read once per line, not per level). */
+interface RequirementLine {
+  readonly b0: Dec;
+  readonly b1: Dec;
+  readonly b0Approx: number;
+  readonly b1Approx: number;
+  b0DD?: DD | null;
+  b1DD?: DD | null;
+}
+
 /** B0 and B1 of MM(u) for the moving positions with the given tiers. */
-function requirementLine(prepared: PreparedGroup, terms: readonly MaintenanceTerms[]): { b0: Dec; b1: Dec } {
+function requirementLine(prepared: PreparedGroup, terms: readonly MaintenanceTerms[]): RequirementLine {
   let b0 = prepared.othersRequirement;
-  let b1 = ZERO;
+  // Sums start from their first term, not from 0 + term: every term is the result of a 34-digit
+  // operation and non-negative, so 0 + term is term itself. Likewise rate + a ZERO fee rate is the
+  // rate (tier rates have at most 34 digits: validated text or 34-digit results).
+  let b1: Dec | null = null;
   prepared.group.forEach((p, i) => {
     const t = terms[i]!;
     if (p.valueAt === 'entry') {
@@ -139,10 +170,12 @@ function requirementLine(prepared: PreparedGroup, terms: readonly MaintenanceTer
       b0 = b0.plus(maintenanceOf(value, t)).plus(value.times(p.feeRate));
     } else {
       b0 = b0.minus(t.amount);
-      b1 = b1.plus(p.qty.times(t.rate.plus(p.feeRate)));
+      const slope = p.qty.times(p.feeRate === ZERO ? t.rate : t.rate.plus(p.feeRate));
+      b1 = b1 === null ? slope : b1.plus(slope);
     }
   });
-  return { b0, b1 };
+  const line = b1 ?? ZERO;
+  return { b0, b1: line, b0Approx: approxNumber(b0), b1Approx: approxNumber(line) };
 }
 
 /**
@@ -159,11 +192,19 @@ const SIGN_MARGIN = 1e-9;
  * computes the exact values, as it always did).
  */
 export function surelyNoPrice(level: Dec, mb0: Dec, mb1: Dec, b0: Dec, b1: Dec): boolean {
-  const l = approxNumber(level);
-  const la0 = l * approxNumber(mb0);
-  const la1 = l * approxNumber(mb1);
-  const b0a = approxNumber(b0);
-  const b1a = approxNumber(b1);
+  return surelyNoPriceApprox(
+    approxNumber(level),
+    approxNumber(mb0),
+    approxNumber(mb1),
+    approxNumber(b0),
+    approxNumber(b1),
+  );
+}
+
+/** surelyNoPrice on the operands' doubles (approxNumber of each), when the caller has them already. */
+export function surelyNoPriceApprox(l: number, mb0: number, mb1: number, b0a: number, b1a: number): boolean {
+  const la0 = l * mb0;
+  const la1 = l * mb1;
   const numerator = la0 - b0a;
   const denominator = b1a - la1;
   // NaN (a value outside the doubles' safe range) fails every comparison below: not sure.
@@ -172,11 +213,99 @@ export function surelyNoPrice(level: Dec, mb0: Dec, mb1: Dec, b0: Dec, b1: Dec):
   return numerator < 0 !== denominator < 0;
 }
 
+/** The operands of one level's equation: u = (L·MB0 − B0) / (B1 − L·MB1). */
+interface LevelOperands {
+  readonly level: Dec;
+  readonly mb0: Dec;
+  readonly mb1: Dec;
+  readonly b0: Dec;
+  readonly b1: Dec;
+  readonly inverse: boolean;
+}
+
+/** The exact numerator and denominator (34-digit operations; L = 1 multiplies nothing). */
+function levelTerms(o: LevelOperands): { numerator: Dec; denominator: Dec } {
+  const levelA0 = o.level === ONE ? o.mb0 : o.level.times(o.mb0);
+  const levelA1 = o.level === ONE ? o.mb1 : o.level.times(o.mb1);
+  return { numerator: levelA0.minus(o.b0), denominator: o.b1.minus(levelA1) };
+}
+
+/**
+ * Each operand is read within a few 2^-104 (≈5e-31 with the scaling, doubleDouble.ts) and each
+ * double-double product or sum adds 2^-104: a difference is within DD_ERROR·(|x| + |y|) of the exact one.
+ */
+const DD_ERROR = 1e-29;
+
+/** How much a difference may cancel (|x| + |y| over |x − y|) for its quotient to stay within QUOTIENT_ERROR. */
+const MAX_CANCELLATION = QUOTIENT_ERROR / (2 * DD_ERROR) / 10;
+
+/**
+ * A level's price from its double-doubles, exact on demand: the same Dec levelTerms + division give,
+ * computed only when a tier lookup or a reported figure needs it.
+ */
+class LevelPrice implements CandidatePrice {
+  readonly approx: number;
+  private value: Dec | null = null;
+  constructor(
+    private readonly top: DD,
+    private readonly bottom: DD,
+    private readonly operands: LevelOperands,
+  ) {
+    this.approx = top.hi / bottom.hi;
+  }
+  exact(): Dec {
+    if (this.value === null) {
+      const { numerator, denominator } = levelTerms(this.operands);
+      this.value = this.operands.inverse ? denominator.div(numerator) : numerator.div(denominator);
+    }
+    return this.value;
+  }
+  dd(): DD {
+    return ddDiv(this.top, this.bottom);
+  }
+}
+
+/**
+ * The level's answer decided on double-doubles: null (no positive price: the signs differ), a
+ * LevelPrice, or undefined when a sign or the quotient's precision is in doubt (the caller then takes
+ * the exact path, as the reference path always does).
+ */
+function levelOnDoubles(
+  prepared: PreparedGroup,
+  line: RequirementLine,
+  level: Dec,
+  levelDD: DD | null,
+  operands: LevelOperands,
+): LevelPrice | null | undefined {
+  const a0 = (prepared.a0DD ??= ddOrZero(prepared.a0));
+  const a1 = (prepared.a1DD ??= ddOrZero(prepared.a1));
+  const b0 = (line.b0DD ??= ddOrZero(line.b0));
+  const b1 = (line.b1DD ??= ddOrZero(line.b1));
+  if (levelDD === null || a0 === null || a1 === null || b0 === null || b1 === null) return undefined;
+  const la0 = level === ONE ? a0 : ddMul(levelDD, a0);
+  const la1 = level === ONE ? a1 : ddMul(levelDD, a1);
+  const numerator = ddAdd(la0, ddNeg(b0));
+  const denominator = ddAdd(b1, ddNeg(la1));
+  const numeratorSpan = Math.abs(la0.hi) + Math.abs(b0.hi);
+  const denominatorSpan = Math.abs(b1.hi) + Math.abs(la1.hi);
+  // Not finite, or cancelled so far that the relative precision is gone: decide exactly.
+  if (!(Math.abs(numerator.hi) * MAX_CANCELLATION > numeratorSpan)) return undefined;
+  if (!(Math.abs(denominator.hi) * MAX_CANCELLATION > denominatorSpan)) return undefined;
+  if (numerator.hi < 0 !== denominator.hi < 0) return null;
+  return operands.inverse
+    ? new LevelPrice(denominator, numerator, operands)
+    : new LevelPrice(numerator, denominator, operands);
+}
+
 /**
  * Mark price of the group's symbol at which the bucket's requirement / margin balance equals `level`.
  * null when no positive price does (e.g. a long whose collateral covers it entirely).
  */
-export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level: Dec): Dec | null {
+export function priceAtLevel(
+  state: EngineState,
+  prepared: PreparedGroup,
+  level: Dec,
+): CandidatePrice | null {
   const { group, inverse, a0, a1 } = prepared;
   const first = group[0];
   // Options are margined on the underlying, not on their own mark: no closed form here (see state.ts).
@@ -184,7 +313,9 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
   const linked = prepared.collateral;
   let collateralLine: MarkLine | null = linked.length > 0 ? collateralMarkLine(linked, first.mark) : null;
   let terms: MaintenanceTerms[] = prepared.lastTerms ?? group.map(currentTerms);
-  let last: Quotient | null = null;
+  let last: CandidatePrice | null = null;
+  const levelApprox = approxNumber(level);
+  let levelDD: DD | null | undefined;
   for (let i = 0; i < MAX_TIER_ITERATIONS; i++) {
     // MB(P) = a0 + a1·P (+ the linked collateral's line). a0 and a1 are results of 34-digit
     // operations, so 1 × a is a itself: skip it for the liquidation.
@@ -199,18 +330,26 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
     const { b0, b1 } = line;
     // No positive price at this level (e.g. a long the balance covers down to 0) is the answer the exact
     // signs below would give; when the doubles already say so beyond doubt, skip the 34-digit products.
-    if (surelyNoPrice(level, mb0, mb1, b0, b1)) return null;
-    const levelA0 = level === ONE ? mb0 : level.times(mb0);
-    const levelA1 = level === ONE ? mb1 : level.times(mb1);
-    // u = (L·A0 − B0) / (B1 − L·A1).
-    const numerator = levelA0.minus(b0);
-    const denominator = b1.minus(levelA1);
-    if (numerator.isZero() || denominator.isZero() || numerator.isNegative() !== denominator.isNegative())
-      return null;
-    // P = u (linear) or 1/u (inverse): one division, done only if this iteration settles — a candidate
-    // whose tier differs is discarded, and the tier check decides on the double approximation whenever
-    // no floor is near it (tiers.ts), so it usually needs no exact value.
-    const candidate = inverse ? new Quotient(denominator, numerator) : new Quotient(numerator, denominator);
+    if (!state.exactOnly) {
+      const mb0Approx = collateralLine ? approxNumber(mb0) : prepared.a0Approx;
+      const mb1Approx = collateralLine ? approxNumber(mb1) : prepared.a1Approx;
+      if (surelyNoPriceApprox(levelApprox, mb0Approx, mb1Approx, line.b0Approx, line.b1Approx)) return null;
+    }
+    // The same signs and quotient on double-doubles when they are beyond doubt (no linked collateral).
+    let candidate: CandidatePrice | null | undefined =
+      state.exactOnly || collateralLine !== null
+        ? undefined
+        : levelOnDoubles(prepared, line, level, (levelDD ??= ddOrZero(level)), { mb0, mb1, b0, b1, level, inverse });
+    if (candidate === undefined) {
+      const { numerator, denominator } = levelTerms({ mb0, mb1, b0, b1, level, inverse });
+      if (numerator.isZero() || denominator.isZero() || numerator.isNegative() !== denominator.isNegative())
+        return null;
+      // P = u (linear) or 1/u (inverse): one division, done only if this iteration settles — a candidate
+      // whose tier differs is discarded, and the tier check decides on the double approximation whenever
+      // no floor is near it (tiers.ts), so it usually needs no exact value.
+      candidate = inverse ? new Quotient(denominator, numerator) : new Quotient(numerator, denominator);
+    }
+    if (candidate === null) return null;
     last = candidate;
     // Stable when every moving position's tier at the candidate is the one just used.
     const next: MaintenanceTerms[] = [];
@@ -228,7 +367,7 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
     }
     if (stable) {
       prepared.lastTerms = terms;
-      return candidate.exact();
+      return candidate;
     }
     terms = next;
     collateralLine = nextLine;
@@ -238,11 +377,11 @@ export function priceAtLevel(state: EngineState, prepared: PreparedGroup, level:
   state.warn(
     `${first.position.symbol}: liquidation-price tier iteration did not settle; price is approximate near a tier edge`,
   );
-  return last === null ? null : last.exact();
+  return last;
 }
 
 /** Mark price at which the bucket's margin balance reaches zero (bankruptcy). null if none > 0. */
-export function bankruptcyPrice(prepared: PreparedGroup): Dec | null {
+export function bankruptcyPrice(prepared: PreparedGroup): CandidatePrice | null {
   const { inverse, group } = prepared;
   const first = group[0];
   if (!first || first.position.option) return null;
@@ -255,5 +394,5 @@ export function bankruptcyPrice(prepared: PreparedGroup): Dec | null {
   }
   // a0 + a1·u = 0 ⇒ u = −a0 / a1.
   if (a1.isZero() || a0.isZero() || a0.isNegative() === a1.isNegative()) return null;
-  return inverse ? a1.neg().div(a0) : a0.neg().div(a1);
+  return inverse ? new Quotient(a1.neg(), a0) : new Quotient(a0.neg(), a1);
 }

@@ -3,6 +3,7 @@
 // per-position results never loop over the other positions (O(n) per report, not O(n²)).
 import type { AccountSnapshot, Position } from '../contracts';
 import { Dec, ZERO, approxNumber, dec, sharedDec } from './decimal';
+import { type DD, ddOf } from './doubleDouble';
 import { type MaintenanceTerms, type Rulebook, type TierLookupInput, silent } from './rulebook';
 import { rulebookFor } from './rulebooks';
 import { optionMargins } from './rulebooks/deribit-options';
@@ -110,6 +111,12 @@ export interface EngineState {
   portfolio: PmResult | null;
   readonly warnings: Set<string>;
   readonly warn: (message: string) => void;
+  /**
+   * The reference path: every decision the engine could take on doubles (tier filters, sign filters,
+   * printing from approximations) is taken on the exact decimals instead. Same report, slower; the
+   * property tests compare the two.
+   */
+  readonly exactOnly: boolean;
 }
 
 /** Absolute position value at `price` in the settle asset (linear: quote; inverse: coin). */
@@ -137,6 +144,13 @@ export { silent };
 export interface CandidatePrice {
   readonly approx: number;
   exact(): Dec;
+  /** Within QUOTIENT_ERROR (relative) of exact(), for printing (printApprox); null when unknown. */
+  dd(): DD | null;
+}
+
+/** An exactly known price as a candidate (scanned prices): its double from its digits. */
+export function exactPrice(value: Dec | null): CandidatePrice | null {
+  return value === null ? null : { approx: approxNumber(value), exact: () => value, dd: () => ddOf(value) };
 }
 
 /**
@@ -149,6 +163,7 @@ class LookupAtPrice implements TierLookupInput {
   constructor(
     private readonly p: PositionState,
     private readonly price: CandidatePrice,
+    private readonly exactOnly: boolean,
   ) {}
   get position(): Position {
     return this.p.position;
@@ -162,7 +177,7 @@ class LookupAtPrice implements TierLookupInput {
   }
   get approxNotional(): number | undefined {
     // Entry-valued maintenance (Bybit classic isolated) has its exact value precomputed already.
-    if (this.p.valueAt === 'entry') return undefined;
+    if (this.p.valueAt === 'entry' || this.exactOnly) return undefined;
     const price = this.price.approx;
     return this.p.inverse ? this.p.qtyApprox / price : this.p.qtyApprox * price;
   }
@@ -170,7 +185,7 @@ class LookupAtPrice implements TierLookupInput {
 
 /** Terms at a candidate price (solver): table warnings only matter at the mark, so none here. */
 export function termsAt(state: EngineState, p: PositionState, price: CandidatePrice): MaintenanceTerms {
-  return state.rulebook.maintenanceTerms(new LookupAtPrice(p, price), silent);
+  return state.rulebook.maintenanceTerms(new LookupAtPrice(p, price, state.exactOnly), silent);
 }
 
 /** MM = value × rate − amount, never below zero (a table whose first floor is above 0 could go negative). */
@@ -232,15 +247,18 @@ function valueOption(p: PositionState, price: Dec): void {
 
 function addToBucket(p: PositionState, direction: 1 | -1): void {
   const b = p.bucket;
+  // A fee of ZERO (venues without one) changes nothing: b.fee starts at +0 and only ever holds sums of
+  // non-negative fees, so b.fee ± 0 is b.fee itself (no −0 to turn into +0).
+  const fee = p.fee !== ZERO;
   if (direction === 1) {
     b.upnl = b.upnl.plus(p.upnl);
     b.maintenance = b.maintenance.plus(p.maintenance);
-    b.fee = b.fee.plus(p.fee);
+    if (fee) b.fee = b.fee.plus(p.fee);
     b.initial = b.initial.plus(p.initial);
   } else {
     b.upnl = b.upnl.minus(p.upnl);
     b.maintenance = b.maintenance.minus(p.maintenance);
-    b.fee = b.fee.minus(p.fee);
+    if (fee) b.fee = b.fee.minus(p.fee);
     b.initial = b.initial.minus(p.initial);
   }
 }
@@ -264,7 +282,7 @@ function buildCollateral(snapshot: AccountSnapshot): CollateralState[] {
   });
 }
 
-export function buildState(snapshot: AccountSnapshot): EngineState {
+export function buildState(snapshot: AccountSnapshot, exactOnly = false): EngineState {
   const rulebook = rulebookFor(snapshot.venue);
   const warnings = new Set<string>();
   const warn = (message: string): void => {
@@ -285,6 +303,7 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
     portfolio: null,
     warnings,
     warn,
+    exactOnly,
   };
 
   snapshot.positions.forEach((position, index) => {
@@ -305,9 +324,10 @@ export function buildState(snapshot: AccountSnapshot): EngineState {
       bucket = newBucket('isolated', dec(position.isolatedMargin ?? '0'));
       state.isolated.push(bucket);
     }
-    const size = dec(position.size);
+    // Size and entry repeat from one snapshot of an account to the next (only marks move): read once.
+    const size = sharedDec(position.size);
     const qty = size.times(sharedDec(position.contractSize));
-    const entry = dec(position.entryPrice);
+    const entry = sharedDec(position.entryPrice);
     const inverse = position.contractType === 'inverse';
     const p: PositionState = {
       index,

@@ -2,35 +2,9 @@
 // fixed-distance operating points, and the sweep is chosen under the training budget only.
 import { describe, expect, it } from 'vitest';
 import { blendCell, blendGridOfFile, blendPointOn, BLEND_D, BLEND_P, selectBlendSweep, type BlendGrid } from '../../../src/backtest/blend';
-import type { CandleSeries } from '../../../src/backtest/candles';
 import { V3_MODEL_SIGMA } from '../../../src/backtest/replay';
 import { BacktestTotals, buildJson, runBacktestFile } from '../../../src/backtest/run';
-
-/** Three days of 1-minute bars: a seeded random walk with a volatility burst and a −12 % slide on day 3. */
-function syntheticSeries(): CandleSeries {
-  const n = 3 * 1440;
-  const t0 = Date.UTC(2024, 0, 1);
-  const time = new Float64Array(n);
-  const open = new Float64Array(n);
-  const high = new Float64Array(n);
-  const low = new Float64Array(n);
-  const close = new Float64Array(n);
-  let seed = 12345;
-  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
-  let px = 100;
-  for (let i = 0; i < n; i++) {
-    const vol = i > 1.5 * 1440 && i < 2 * 1440 ? 0.004 : 0.0012;
-    const drift = i > 2.4 * 1440 && i < 2.4 * 1440 + 120 ? -0.001 : 0;
-    const o = px;
-    px = px * Math.exp(drift + vol * rnd() * 3.4);
-    time[i] = t0 + i * 60_000;
-    open[i] = o;
-    close[i] = px;
-    high[i] = Math.max(o, px) * (1 + Math.abs(rnd()) * vol);
-    low[i] = Math.min(o, px) * (1 - Math.abs(rnd()) * vol);
-  }
-  return { name: 'synthetic', intervalMin: 1, time, open, high, low, close, gaps: [] };
-}
+import { syntheticSeries } from './synthetic';
 
 const calibration = { '60': { x: [0, 0.01, 0.1, 1], y: [0, 0.02, 0.15, 0.9] } };
 const book = { leverages: [20, 50, 100], openEveryMin: 60, holdMin: 720, modelSigma: V3_MODEL_SIGMA, fixedCalibration: calibration };

@@ -1,7 +1,6 @@
 // Small builders for snapshots/reports used by the forecast tests (numbers as decimal strings).
 import type { AccountSnapshot, MarginReport, Position, PositionReport } from '../../../src/domain/contracts';
 import { DEFAULT_PARAMS, type ForecastParams, type MarketView } from '../../../src/domain/forecast';
-import type { CandleSeries } from '../../../src/backtest/candles';
 
 export function position(over: Partial<Position> = {}): Position {
   return {
@@ -88,29 +87,4 @@ export function market(sigmas: Record<string, number>, correlations: Record<stri
 export function bareParams(over: Partial<ForecastParams> = {}): ForecastParams {
   const noTail = { ratePerMin: 0, x0: 0.02, alpha: 3 };
   return { ...DEFAULT_PARAMS, defaults: { volFloorPerMin: 0, tailDown: noTail, tailUp: noTail }, ...over };
-}
-
-const T0 = Date.UTC(2024, 0, 1);
-
-/** Seeded random walk; `shock` = [bar index, bars, per-bar log drift]. */
-export function randomWalk(n: number, intervalMin: number, seed0: number, vol: number, shock?: [number, number, number]): CandleSeries {
-  const time = new Float64Array(n);
-  const open = new Float64Array(n);
-  const high = new Float64Array(n);
-  const low = new Float64Array(n);
-  const close = new Float64Array(n);
-  let seed = seed0;
-  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5;
-  let px = 100;
-  for (let i = 0; i < n; i++) {
-    const drift = shock && i >= shock[0] && i < shock[0] + shock[1] ? shock[2] : 0;
-    const o = px;
-    px = px * Math.exp(drift + vol * rnd() * 3.4);
-    time[i] = T0 + i * intervalMin * 60_000;
-    open[i] = o;
-    close[i] = px;
-    high[i] = Math.max(o, px) * (1 + Math.abs(rnd()) * vol);
-    low[i] = Math.min(o, px) * (1 - Math.abs(rnd()) * vol);
-  }
-  return { name: `walk${seed0}`, intervalMin, time, open, high, low, close, gaps: [] };
 }

@@ -16,7 +16,7 @@ import {
   type LeaderStats,
 } from '../../../src/domain/forecast';
 import { leaderTrainingFiles } from '../../../scripts/forecast-leader';
-import { randomWalk as walk } from './fixtures';
+import { walk } from './synthetic';
 
 // Follower: 3 days of 1-minute bars sliding −12 % from day 2.4; leader: 5-minute bars falling 20 min earlier.
 const SLIDE = Math.round(2.4 * 1440);

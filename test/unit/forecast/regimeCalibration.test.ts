@@ -15,7 +15,7 @@ import {
   regimeRatio,
   type CalibrationMap,
 } from '../../../src/domain/forecast';
-import { randomWalk } from './fixtures';
+import { walk } from './synthetic';
 
 describe('regime buckets', () => {
   it('splits σ/floor at 1 and 2, unknown without a floor', () => {
@@ -47,7 +47,7 @@ describe('regime buckets', () => {
 });
 
 const book: Partial<BookOptions> = { leverages: [20, 50, 100], openEveryMin: 60, holdMin: 720, modelSigma: V3_MODEL_SIGMA };
-const series = randomWalk(4 * 1440, 1, 4242, 0.0012, [Math.round(3 * 1440), 90, -0.0012]);
+const series = walk(4 * 1440, 1, 4242, 0.0012, [Math.round(3 * 1440), 90, -0.0012]);
 
 describe('regime pairs of one file', () => {
   it('file every pair with a known regime under exactly one bucket', () => {
