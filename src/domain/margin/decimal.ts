@@ -47,24 +47,28 @@ export function plain(value: Dec): string {
  * only (never a printed or stored figure): callers must fall back to exact decimals whenever the
  * decision is within a wide margin of its threshold. NaN when the value is outside a safe double range.
  */
+/** How many decimal digits a base-1e7 word of decimal.js has, not counting leading zeros (1…7). */
+export function wordDigits(word: number): number {
+  return word >= 1e6
+    ? 7
+    : word >= 1e5
+      ? 6
+      : word >= 1e4
+        ? 5
+        : word >= 1e3
+          ? 4
+          : word >= 100
+            ? 3
+            : word >= 10
+              ? 2
+              : 1;
+}
+
 export function approxNumber(value: Dec): number {
   const d = value.d;
   if (!d || d.length === 0) return Number.NaN;
   const lead = d[0]!;
-  const digitsBeforeLead =
-    lead >= 1e6
-      ? 6
-      : lead >= 1e5
-        ? 5
-        : lead >= 1e4
-          ? 4
-          : lead >= 1e3
-            ? 3
-            : lead >= 100
-              ? 2
-              : lead >= 10
-                ? 1
-                : 0;
+  const digitsBeforeLead = wordDigits(lead) - 1;
   const exponent = value.e - digitsBeforeLead;
   if (exponent > 280 || exponent < -280) return Number.NaN;
   // Four words hold ≥ 22 significant digits: the digits dropped are far below a double's precision.
@@ -96,7 +100,12 @@ export function printWith(rule: PrintRule, value: Dec): string {
     const word = String(words[i]);
     digits += ZEROS.slice(word.length) + word;
   }
-  let scaled = kept <= 0 ? '' : digits.length >= kept ? digits.slice(0, kept) : digits + '0'.repeat(kept - digits.length);
+  let scaled =
+    kept <= 0
+      ? ''
+      : digits.length >= kept
+        ? digits.slice(0, kept)
+        : digits + '0'.repeat(kept - digits.length);
   if (rule.mode === 'half-up' && kept >= 0 && kept < digits.length && digits.charCodeAt(kept) >= 53) {
     scaled = incrementDigits(scaled); // '5'
   }
@@ -114,7 +123,7 @@ const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 
  */
 function printSmall(rule: PrintRule, words: number[], e: number, negative: boolean): string {
   const lead = words[0]!;
-  const leadDigits = lead >= 1e6 ? 7 : lead >= 1e5 ? 6 : lead >= 1e4 ? 5 : lead >= 1e3 ? 4 : lead >= 100 ? 3 : lead >= 10 ? 2 : 1;
+  const leadDigits = wordDigits(lead);
   let shift = e - (leadDigits - 1) + rule.decimals;
   let kept = 0;
   let dropped = 0; // the first digit below the last printed decimal

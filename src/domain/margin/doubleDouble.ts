@@ -2,7 +2,7 @@
 // transformations) for the figures that are only printed: their 8 printed decimals are decided from
 // a value within ~1e-30 (relative) of the engine's 34-digit result, far cheaper than a 34-digit
 // division. Never a stored figure: see printApprox.ts for how a printed text is proven equal.
-import type { Dec } from './decimal';
+import { wordDigits, type Dec } from './decimal';
 
 export interface DD {
   readonly hi: number;
@@ -94,20 +94,7 @@ export function ddOf(value: Dec): DD | null {
   let c: DD = { hi: d[0]!, lo: 0 };
   for (let i = 1; i < d.length; i++) c = ddAdd(ddMulNumber(c, 1e7), { hi: d[i]!, lo: 0 });
   const lead = d[0]!;
-  const leadDigits =
-    lead >= 1e6
-      ? 7
-      : lead >= 1e5
-        ? 6
-        : lead >= 1e4
-          ? 5
-          : lead >= 1e3
-            ? 4
-            : lead >= 100
-              ? 3
-              : lead >= 10
-                ? 2
-                : 1;
+  const leadDigits = wordDigits(lead);
   // value = coefficient × 10^x, the coefficient being the words written one after the other.
   const scale = pow10(value.e - (leadDigits - 1) - 7 * (d.length - 1));
   if (scale === null) return null;
