@@ -17,7 +17,7 @@ import type { DD } from './doubleDouble';
  */
 export const QUOTIENT_ERROR = 1e-27;
 
-/** Doubles hold integers exactly up to 2^53; stay a factor 2 below. */
+/** Doubles hold integers exactly up to 2^53 (and ⌊hi⌋ + 1 must be one); stay a factor 2 below. */
 const MAX_SCALED = 2 ** 52;
 const UNITS = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
 /** Dekker's split constant 2^27 + 1, and each unit's high half (units up to 1e12 split exactly). */
@@ -37,20 +37,28 @@ export function printApprox(rule: PrintRule, value: DD, error: number): string |
   if (unit === undefined || !(error >= 0)) return null;
   const negative = value.hi < 0;
   const hi = negative ? -value.hi : value.hi;
+  if (!(hi >= 0 && hi < MAX_SCALED)) return null; // NaN fails too
+  // Whole part and fraction apart, so figures whose scaled digits pass 2^53 (8 decimals from ~4.5e7 up)
+  // are decided too: hi − ⌊hi⌋ is exact and twoSum keeps (hi − ⌊hi⌋) + lo exact as fracHi + fracLo.
+  let int = Math.floor(hi);
+  const headHi = hi - int;
   const lo = negative ? -value.lo : value.lo;
-  // |value| × unit as hi·unit (a double) + its exact rounding error + lo·unit, without allocating
+  const fracHi = headHi + lo;
+  const back = fracHi - headHi;
+  const fracLo = headHi - (fracHi - back) + (lo - back);
+  // fracHi × unit as a double + its exact rounding error + fracLo·unit, without allocating
   // (Dekker's product, as doubleDouble.ts's twoProd, with the unit's split precomputed).
-  const product = hi * unit;
-  if (!(product >= 0 && product < MAX_SCALED)) return null; // NaN fails too
-  const split = SPLITTER * hi;
-  const hiHigh = split - (split - hi);
-  const hiLow = hi - hiHigh;
+  const product = fracHi * unit;
+  const split = SPLITTER * fracHi;
+  const hiHigh = split - (split - fracHi);
+  const hiLow = fracHi - hiHigh;
   const unitHigh = UNIT_HIGH[rule.decimals]!;
   const unitLow = unit - unitHigh;
   const productError = hiHigh * unitHigh - product + hiHigh * unitLow + hiLow * unitHigh + hiLow * unitLow;
   let whole = Math.floor(product);
-  // product − whole is exact; adding the low parts rounds by at most 2^-53 (the fraction is below 2).
-  let fraction = product - whole + (productError + lo * unit);
+  // |product| is below 2·unit: product − whole rounds by at most 2^-53 (exact when product ≥ 0), and
+  // adding the low parts by as much (the fraction is below 2).
+  let fraction = product - whole + (productError + fracLo * unit);
   if (fraction < 0) {
     whole -= 1;
     fraction += 1;
@@ -58,8 +66,8 @@ export function printApprox(rule: PrintRule, value: DD, error: number): string |
     whole += 1;
     fraction -= 1;
   }
-  // The scaling is within 2^-104 relative (< 2^-52 absolute below 2^52) and the fraction's own
-  // roundings a few 2^-53: 2^-48 covers them all.
+  // The scaling is within 2^-104 relative and the fraction's own roundings a few 2^-53: 2^-48 covers
+  // them all.
   const margin = error * unit + 2 ** -48;
   let digits: number;
   if (rule.mode === 'truncate') {
@@ -71,5 +79,18 @@ export function printApprox(rule: PrintRule, value: DD, error: number): string |
     if (!(Math.abs(fraction - 0.5) > margin)) return null;
     digits = fraction > 0.5 ? whole + 1 : whole;
   }
-  return fromScaled(String(digits), rule.decimals, negative);
+  // digits are the printed decimals of the fraction, in [−1, unit + 1]: carry into the whole part.
+  while (digits < 0) {
+    int -= 1;
+    digits += unit;
+  }
+  while (digits >= unit) {
+    int += 1;
+    digits -= unit;
+  }
+  if (int < 0) return null;
+  const scaledInt = int * unit;
+  const scaled =
+    scaledInt < MAX_SCALED ? String(scaledInt + digits) : String(int) + String(digits).padStart(rule.decimals, '0');
+  return fromScaled(scaled, rule.decimals, negative);
 }
