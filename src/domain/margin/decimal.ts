@@ -35,6 +35,37 @@ export function sharedDec(text: string): Dec {
   return value;
 }
 
+type Operation = 'times' | 'div';
+const results = { times: new Map<Dec, Map<Dec, Dec>>(), div: new Map<Dec, Map<Dec, Dec>>() };
+let resultCount = 0;
+
+/**
+ * a × b or a / b for operands from sharedDec (or earlier results of this), computed once per pair of
+ * objects: a position's quantity (size × contract size) and entry value repeat across an account's
+ * snapshots. Decimals are immutable, so the cached result is the one the operation would build again.
+ */
+export function sharedResult(operation: Operation, a: Dec, b: Dec): Dec {
+  const byA = results[operation];
+  let byB = byA.get(a);
+  let value = byB?.get(b);
+  if (value === undefined) {
+    if (resultCount >= MAX_SHARED) {
+      results.times.clear();
+      results.div.clear();
+      resultCount = 0;
+      byB = undefined;
+    }
+    value = operation === 'times' ? a.times(b) : a.div(b);
+    if (byB === undefined) {
+      byB = new Map();
+      byA.set(a, byB);
+    }
+    byB.set(b, value);
+    resultCount++;
+  }
+  return value;
+}
+
 /** Plain decimal string without exponent; "-0" is normalised to "0". */
 export function plain(value: Dec): string {
   const s = value.toFixed();

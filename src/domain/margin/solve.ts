@@ -135,10 +135,15 @@ export class Quotient implements CandidatePrice {
     this.value ??= this.top.div(this.bottom);
     return this.value;
   }
+  /** Read once: a group's liquidation price is printed, then read again for each position's distance. */
+  private approxValue: DD | null | undefined;
   dd(): DD | null {
-    const top = ddOf(this.top);
-    const bottom = ddOf(this.bottom);
-    return top === null || bottom === null ? null : ddDiv(top, bottom);
+    if (this.approxValue === undefined) {
+      const top = ddOf(this.top);
+      const bottom = ddOf(this.bottom);
+      this.approxValue = top === null || bottom === null ? null : ddDiv(top, bottom);
+    }
+    return this.approxValue;
   }
 }
 
@@ -260,8 +265,10 @@ class LevelPrice implements CandidatePrice {
     }
     return this.value;
   }
+  private approxValue: DD | null = null;
   dd(): DD {
-    return ddDiv(this.top, this.bottom);
+    this.approxValue ??= ddDiv(this.top, this.bottom);
+    return this.approxValue;
   }
 }
 

@@ -2,7 +2,7 @@
 // buckets (the cross account, or one bucket per isolated position), with bucket totals kept so that
 // per-position results never loop over the other positions (O(n) per report, not O(n²)).
 import type { AccountSnapshot, Position } from '../contracts';
-import { Dec, ZERO, approxNumber, dec, sharedDec } from './decimal';
+import { Dec, ZERO, approxNumber, dec, sharedDec, sharedResult } from './decimal';
 import { type DD, ddOf } from './doubleDouble';
 import { type MaintenanceTerms, type Rulebook, type TierLookupInput, silent } from './rulebook';
 import { rulebookFor } from './rulebooks';
@@ -326,7 +326,7 @@ export function buildState(snapshot: AccountSnapshot, exactOnly = false): Engine
     }
     // Size and entry repeat from one snapshot of an account to the next (only marks move): read once.
     const size = sharedDec(position.size);
-    const qty = size.times(sharedDec(position.contractSize));
+    const qty = sharedResult('times', size, sharedDec(position.contractSize));
     const entry = sharedDec(position.entryPrice);
     const inverse = position.contractType === 'inverse';
     const p: PositionState = {
@@ -338,7 +338,7 @@ export function buildState(snapshot: AccountSnapshot, exactOnly = false): Engine
       qty,
       qtyApprox: approxNumber(qty),
       entry,
-      entryValue: inverse ? qty.div(entry) : qty.times(entry),
+      entryValue: sharedResult(inverse ? 'div' : 'times', qty, entry),
       leverage: sharedDec(position.leverage),
       feeRate: rulebook.feeRate(position),
       valueAt: rulebook.maintenanceValueAt(position),
