@@ -125,7 +125,7 @@ function closedFormPrices(
   opts: ResolvedOptions,
   linked: ReturnType<typeof collateralLinkedTo>,
 ): GroupPrices {
-  const prepared = prepareGroup(totals, group, linked);
+  const prepared = prepareGroup(totals, group, linked, state.exactOnly);
   const liquidation = priceAtLevel(state, prepared, ONE);
   const triggers = opts.levels.map((level) =>
     level.isLiquidation ? liquidation : priceAtLevel(state, prepared, level.value),

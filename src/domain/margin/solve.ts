@@ -32,37 +32,106 @@ const MAX_TIER_ITERATIONS = 16;
 export interface PreparedGroup {
   readonly group: readonly PositionState[];
   readonly inverse: boolean;
-  /** Requirement (MM + fee) of every position not moving. */
-  readonly othersRequirement: Dec;
-  /** MB(u) = a0 + a1·u. */
-  readonly a0: Dec;
-  readonly a1: Dec;
+  /** a0, a1 and othersRequirement (below) as exact decimals: at once, or on first use (sumsOnDoubles). */
+  exactSums: ExactSums | null;
+  /**
+   * The same sums on double-doubles with their spans (the sum of the terms' magnitudes), when every
+   * sum is well conditioned (span ≤ MAX_SUM_CANCELLATION × |sum|); null on the exact path.
+   */
+  readonly sums: DoubleSums | null;
   /** Tiers at the last solved price: nearby levels usually share them, saving an iteration. */
   lastTerms: MaintenanceTerms[] | null;
   /** MM(u) lines already built, by tier keys: levels usually share tiers. */
   readonly lines: Map<string, RequirementLine>;
-  /** a0 and a1 as doubles (approxNumber), read once for every level's sign filter. */
+  /** a0 and a1 as doubles, read once for every level's sign filter. */
   readonly a0Approx: number;
   readonly a1Approx: number;
-  /** a0 and a1 as double-doubles, read on first use (levelOnDoubles). */
-  a0DD?: DD | null;
-  a1DD?: DD | null;
+  /** a0 and a1 as double-doubles, read on first use (levelOnDoubles) on the exact path. */
+  a0Read?: Summed | null;
+  a1Read?: Summed | null;
   /**
    * Cross collateral whose price follows this symbol's mark (its current value is already out of a0):
    * its value re-enters MB as a line in P (wrong-way risk). Linear contracts only; see solveGroup.
    */
   readonly collateral: readonly CollateralState[];
+  /** The bucket totals the sums start from (for the exact sums on demand). */
+  readonly totals: BucketTotals;
+}
+
+interface ExactSums {
+  /** Requirement (MM + fee) of every position not moving. */
+  readonly othersRequirement: Dec;
+  /** MB(u) = a0 + a1·u. */
+  readonly a0: Dec;
+  readonly a1: Dec;
+}
+
+/** A double-double sum and the sum of its terms' magnitudes (its error scales with the latter). */
+interface Summed {
+  readonly value: DD;
+  readonly span: number;
+}
+
+interface DoubleSums {
+  readonly othersRequirement: Summed;
+  readonly a0: Summed;
+  readonly a1: Summed;
 }
 
 /**
- * Takes the moving positions out of the bucket totals and builds MB(u) (independent of tiers). The
- * bucket's margin balance and requirement come in computed once per bucket, not once per symbol.
+ * How far a sum on double-doubles may cancel (span over |sum|) and still stand in for the exact one:
+ * each term is read within a few 2^-104 and each addition adds 2^-104 of the span, so with at most
+ * MAX_SUMMED_POSITIONS positions a sum is within 1e-30 × span of the 34-digit result (whose own roundings
+ * are 5e-34 of the span each); at 50× cancellation that is 5e-29 of the sum: the solver's DD_ERROR
+ * bound (below, counted on spans) and the printer's QUOTIENT_ERROR still hold with room to spare.
  */
-export function prepareGroup(
+const MAX_SUM_CANCELLATION = 50;
+const MAX_SUMMED_POSITIONS = 4;
+
+/** ddOf of decimals that repeat (bucket totals, quantities, entry values, tier terms): read once. */
+const ddRead = new WeakMap<Dec, DD | null>();
+function ddShared(value: Dec): DD | null {
+  let v = ddRead.get(value);
+  if (v === undefined) {
+    v = ddOrZero(value);
+    ddRead.set(value, v);
+  }
+  return v;
+}
+
+/** Accumulates ± terms on double-doubles with their span; null once a term is unreadable. */
+class DoubleSum {
+  value: DD | null;
+  span: number;
+  constructor(first: DD | null, span = first === null ? 0 : Math.abs(first.hi)) {
+    this.value = first;
+    this.span = span;
+  }
+  add(term: DD | null, sign: 1 | -1): void {
+    if (this.value === null || term === null) {
+      this.value = null;
+      return;
+    }
+    this.value = ddAdd(this.value, sign === 1 ? term : ddNeg(term));
+    this.span += Math.abs(term.hi);
+  }
+  /** The sum when well conditioned (zero only as the sum of nothing), else null. */
+  done(): Summed | null {
+    const v = this.value;
+    if (v === null || !Number.isFinite(v.hi) || !Number.isFinite(this.span)) return null;
+    if (this.span === 0) return { value: v, span: 0 };
+    // A sum of magnitudes overstates it by at most a factor of 1 + 2^-52 per term: 1.01 covers it.
+    if (!(Math.abs(v.hi) * MAX_SUM_CANCELLATION > this.span * 1.01)) return null;
+    return { value: v, span: this.span * 1.01 };
+  }
+}
+
+/** The exact sums (the reference path's, and every fallback's). */
+function sumExactly(
   totals: BucketTotals,
   group: readonly PositionState[],
-  collateral: readonly CollateralState[] = [],
-): PreparedGroup {
+  collateral: readonly CollateralState[],
+): ExactSums {
   let a0 = totals.balance;
   for (const c of collateral) a0 = a0.minus(c.value);
   let a1 = ZERO;
@@ -83,17 +152,67 @@ export function prepareGroup(
       a1 = a1.plus(q);
     }
   }
+  return { othersRequirement, a0, a1 };
+}
+
+/** The same sums on double-doubles (no linked collateral), or null when one is ill conditioned. */
+function sumsOnDoubles(totals: BucketTotals, group: readonly PositionState[]): DoubleSums | null {
+  if (group.length > MAX_SUMMED_POSITIONS) return null;
+  const a0 = new DoubleSum(ddShared(totals.balance));
+  const a1 = new DoubleSum({ hi: 0, lo: 0 });
+  const others = new DoubleSum(ddShared(totals.requirement));
+  for (const p of group) {
+    a0.add(ddOrZero(p.upnl), -1);
+    others.add(ddOrZero(p.maintenance), -1);
+    if (!p.fee.isZero()) others.add(ddOrZero(p.fee), -1);
+    const entryValue = ddShared(p.entryValue);
+    const qty = ddShared(p.qty);
+    if (p.inverse) {
+      a0.add(entryValue, p.sign);
+      a1.add(qty, p.sign === 1 ? -1 : 1);
+    } else {
+      a0.add(entryValue, p.sign === 1 ? -1 : 1);
+      a1.add(qty, p.sign);
+    }
+  }
+  const sums = { a0: a0.done(), a1: a1.done(), othersRequirement: others.done() };
+  if (sums.a0 === null || sums.a1 === null || sums.othersRequirement === null) return null;
+  // A sum of nothing is zero exactly only for a1 of an empty group: not a group the solver sees.
+  if (sums.a0.span === 0 || sums.a1.span === 0) return null;
+  return sums as DoubleSums;
+}
+
+/** The exact sums, computed on first use on the double-double path. */
+export function exactSumsOf(prepared: PreparedGroup): ExactSums {
+  prepared.exactSums ??= sumExactly(prepared.totals, prepared.group, prepared.collateral);
+  return prepared.exactSums;
+}
+
+/**
+ * Takes the moving positions out of the bucket totals and builds MB(u) (independent of tiers). The
+ * bucket's margin balance and requirement come in computed once per bucket, not once per symbol. Off
+ * the reference path and without linked collateral the sums are taken on double-doubles, the exact
+ * ones only when a decision or a figure needs them.
+ */
+export function prepareGroup(
+  totals: BucketTotals,
+  group: readonly PositionState[],
+  collateral: readonly CollateralState[] = [],
+  exactOnly = false,
+): PreparedGroup {
+  const sums = exactOnly || collateral.length > 0 ? null : sumsOnDoubles(totals, group);
+  const exactSums = sums === null ? sumExactly(totals, group, collateral) : null;
   return {
     group,
     inverse: group[0]?.inverse ?? false,
-    othersRequirement,
-    a0,
-    a1,
+    exactSums,
+    sums,
     lastTerms: null,
     lines: new Map(),
-    a0Approx: approxNumber(a0),
-    a1Approx: approxNumber(a1),
+    a0Approx: sums ? sums.a0.value.hi : approxNumber(exactSums!.a0),
+    a1Approx: sums ? sums.a1.value.hi : approxNumber(exactSums!.a1),
     collateral,
+    totals,
   };
 }
 
@@ -152,17 +271,20 @@ const keyOf = (t: MaintenanceTerms): string => t.key;
 
 /** MM(u) = b0 + b1·u, with both as doubles for the sign filter (read once per line, not per level). */
 interface RequirementLine {
-  readonly b0: Dec;
-  readonly b1: Dec;
+  readonly terms: readonly MaintenanceTerms[];
   readonly b0Approx: number;
   readonly b1Approx: number;
-  b0DD?: DD | null;
-  b1DD?: DD | null;
+  /** b0 and b1 on double-doubles with their spans, when the group's sums are (sumsOnDoubles). */
+  readonly sums: { readonly b0: Summed; readonly b1: Summed } | null;
+  /** The exact b0 and b1: at once, or on first use (exactLine). */
+  exact: { readonly b0: Dec; readonly b1: Dec } | null;
+  b0Read?: Summed | null;
+  b1Read?: Summed | null;
 }
 
-/** B0 and B1 of MM(u) for the moving positions with the given tiers. */
-function requirementLine(prepared: PreparedGroup, terms: readonly MaintenanceTerms[]): RequirementLine {
-  let b0 = prepared.othersRequirement;
+/** B0 and B1 of MM(u) for the moving positions with the given tiers, exactly. */
+function lineExactly(prepared: PreparedGroup, terms: readonly MaintenanceTerms[]): { b0: Dec; b1: Dec } {
+  let b0 = exactSumsOf(prepared).othersRequirement;
   // Sums start from their first term, not from 0 + term: every term is the result of a 34-digit
   // operation and non-negative, so 0 + term is term itself. Likewise rate + a ZERO fee rate is the
   // rate (tier rates have at most 34 digits: validated text or 34-digit results).
@@ -179,8 +301,49 @@ function requirementLine(prepared: PreparedGroup, terms: readonly MaintenanceTer
       b1 = b1 === null ? slope : b1.plus(slope);
     }
   });
-  const line = b1 ?? ZERO;
-  return { b0, b1: line, b0Approx: approxNumber(b0), b1Approx: approxNumber(line) };
+  return { b0, b1: b1 ?? ZERO };
+}
+
+function exactLine(prepared: PreparedGroup, line: RequirementLine): { b0: Dec; b1: Dec } {
+  line.exact ??= lineExactly(prepared, line.terms);
+  return line.exact;
+}
+
+/** The same line on double-doubles (no entry-valued maintenance), or null when ill conditioned. */
+function lineOnDoubles(
+  sums: DoubleSums,
+  group: readonly PositionState[],
+  terms: readonly MaintenanceTerms[],
+): RequirementLine['sums'] {
+  const b0 = new DoubleSum(sums.othersRequirement.value, sums.othersRequirement.span);
+  const b1 = new DoubleSum({ hi: 0, lo: 0 });
+  for (let i = 0; i < group.length; i++) {
+    const p = group[i]!;
+    const t = terms[i]!;
+    if (p.valueAt === 'entry') return null;
+    b0.add(ddShared(t.amount), -1);
+    // Rates and fee rates are non-negative: their sum and the product cancel nothing.
+    const tierRate = ddShared(t.rate);
+    const feeRate = p.feeRate === ZERO ? null : ddOrZero(p.feeRate);
+    const rate = feeRate === null ? tierRate : tierRate === null ? null : ddAdd(tierRate, feeRate);
+    const qty = ddShared(p.qty);
+    b1.add(rate === null || qty === null ? null : ddMul(qty, rate), 1);
+  }
+  const line = { b0: b0.done(), b1: b1.done() };
+  return line.b0 === null || line.b1 === null ? null : (line as { b0: Summed; b1: Summed });
+}
+
+/** B0 and B1 of MM(u) for the moving positions with the given tiers. */
+function requirementLine(prepared: PreparedGroup, terms: readonly MaintenanceTerms[]): RequirementLine {
+  const sums = prepared.sums === null ? null : lineOnDoubles(prepared.sums, prepared.group, terms);
+  const exact = sums === null ? lineExactly(prepared, terms) : null;
+  return {
+    terms,
+    sums,
+    exact,
+    b0Approx: sums ? sums.b0.value.hi : approxNumber(exact!.b0),
+    b1Approx: sums ? sums.b1.value.hi : approxNumber(exact!.b1),
+  };
 }
 
 /**
@@ -236,8 +399,9 @@ function levelTerms(o: LevelOperands): { numerator: Dec; denominator: Dec } {
 }
 
 /**
- * Each operand is read within a few 2^-104 (≈5e-31 with the scaling, doubleDouble.ts) and each
- * double-double product or sum adds 2^-104: a difference is within DD_ERROR·(|x| + |y|) of the exact one.
+ * Each operand is read within a few 2^-104 (≈5e-31 with the scaling, doubleDouble.ts), or summed within
+ * 1e-30 of its span (sumsOnDoubles), and each double-double product or sum adds 2^-104: a difference is
+ * within DD_ERROR·(span of x + span of y) of the exact one (a span is |x| for an operand read whole).
  */
 const DD_ERROR = 1e-29;
 
@@ -245,36 +409,51 @@ const DD_ERROR = 1e-29;
 const MAX_CANCELLATION = QUOTIENT_ERROR / (2 * DD_ERROR) / 10;
 
 /**
- * A level's price from its double-doubles, exact on demand: the same Dec levelTerms + division give,
- * computed only when a tier lookup or a reported figure needs it.
+ * A price from double-doubles within QUOTIENT_ERROR of the exact quotient, exact on demand (the same
+ * Dec operations the reference path does), computed only when a tier lookup or a reported figure needs
+ * it: a level's price (line and level given) or the bankruptcy price (neither).
  */
-class LevelPrice implements CandidatePrice {
+class DoublePrice implements CandidatePrice {
   readonly approx: number;
   private value: Dec | null = null;
+  private approxValue: DD | null = null;
   constructor(
     private readonly top: DD,
     private readonly bottom: DD,
-    private readonly operands: LevelOperands,
+    private readonly prepared: PreparedGroup,
+    private readonly line: RequirementLine | null,
+    private readonly level: Dec,
   ) {
     this.approx = top.hi / bottom.hi;
   }
   exact(): Dec {
     if (this.value === null) {
-      const { numerator, denominator } = levelTerms(this.operands);
-      this.value = this.operands.inverse ? denominator.div(numerator) : numerator.div(denominator);
+      const { prepared, line } = this;
+      if (line === null) {
+        const { a0, a1 } = exactSumsOf(prepared);
+        this.value = prepared.inverse ? a1.neg().div(a0) : a0.neg().div(a1);
+      } else {
+        const { numerator, denominator } = levelTerms(levelOperands(prepared, line, null, this.level));
+        this.value = prepared.inverse ? denominator.div(numerator) : numerator.div(denominator);
+      }
     }
     return this.value;
   }
-  private approxValue: DD | null = null;
   dd(): DD {
     this.approxValue ??= ddDiv(this.top, this.bottom);
     return this.approxValue;
   }
 }
 
+/** An exact operand read whole as a double-double: its span is itself. */
+function readWhole(value: Dec): Summed | null {
+  const dd = ddOrZero(value);
+  return dd === null ? null : { value: dd, span: Math.abs(dd.hi) };
+}
+
 /**
  * The level's answer decided on double-doubles: null (no positive price: the signs differ), a
- * LevelPrice, or undefined when a sign or the quotient's precision is in doubt (the caller then takes
+ * DoublePrice, or undefined when a sign or the quotient's precision is in doubt (the caller then takes
  * the exact path, as the reference path always does).
  */
 function levelOnDoubles(
@@ -282,26 +461,44 @@ function levelOnDoubles(
   line: RequirementLine,
   level: Dec,
   levelDD: DD | null,
-  operands: LevelOperands,
-): LevelPrice | null | undefined {
-  const a0 = (prepared.a0DD ??= ddOrZero(prepared.a0));
-  const a1 = (prepared.a1DD ??= ddOrZero(prepared.a1));
-  const b0 = (line.b0DD ??= ddOrZero(line.b0));
-  const b1 = (line.b1DD ??= ddOrZero(line.b1));
-  if (levelDD === null || a0 === null || a1 === null || b0 === null || b1 === null) return undefined;
-  const la0 = level === ONE ? a0 : ddMul(levelDD, a0);
-  const la1 = level === ONE ? a1 : ddMul(levelDD, a1);
-  const numerator = ddAdd(la0, ddNeg(b0));
-  const denominator = ddAdd(b1, ddNeg(la1));
-  const numeratorSpan = Math.abs(la0.hi) + Math.abs(b0.hi);
-  const denominatorSpan = Math.abs(b1.hi) + Math.abs(la1.hi);
+): DoublePrice | null | undefined {
+  if (levelDD === null) return undefined;
+  const sums = prepared.sums;
+  const lineSums = line.sums;
+  const a0 = sums ? sums.a0 : (prepared.a0Read ??= readWhole(exactSumsOf(prepared).a0));
+  const a1 = sums ? sums.a1 : (prepared.a1Read ??= readWhole(exactSumsOf(prepared).a1));
+  const b0 = lineSums ? lineSums.b0 : (line.b0Read ??= readWhole(exactLine(prepared, line).b0));
+  const b1 = lineSums ? lineSums.b1 : (line.b1Read ??= readWhole(exactLine(prepared, line).b1));
+  if (a0 === null || a1 === null || b0 === null || b1 === null) return undefined;
+  const la0 = level === ONE ? a0.value : ddMul(levelDD, a0.value);
+  const la1 = level === ONE ? a1.value : ddMul(levelDD, a1.value);
+  const numerator = ddAdd(la0, ddNeg(b0.value));
+  const denominator = ddAdd(b1.value, ddNeg(la1));
+  const levelSize = level === ONE ? 1 : Math.abs(levelDD.hi) * (1 + 2 ** -50);
+  const numeratorSpan = levelSize * a0.span + b0.span;
+  const denominatorSpan = b1.span + levelSize * a1.span;
   // Not finite, or cancelled so far that the relative precision is gone: decide exactly.
   if (!(Math.abs(numerator.hi) * MAX_CANCELLATION > numeratorSpan)) return undefined;
   if (!(Math.abs(denominator.hi) * MAX_CANCELLATION > denominatorSpan)) return undefined;
   if (numerator.hi < 0 !== denominator.hi < 0) return null;
-  return operands.inverse
-    ? new LevelPrice(denominator, numerator, operands)
-    : new LevelPrice(numerator, denominator, operands);
+  return prepared.inverse
+    ? new DoublePrice(denominator, numerator, prepared, line, level)
+    : new DoublePrice(numerator, denominator, prepared, line, level);
+}
+
+/** The exact operands of one level's equation (MB with the linked collateral's line, if any). */
+function levelOperands(
+  prepared: PreparedGroup,
+  line: RequirementLine,
+  collateral: MarkLine | null,
+  level: Dec,
+): LevelOperands {
+  // a0 and a1 are results of 34-digit operations, so 1 × a is a itself: levelTerms skips it at L = 1.
+  const { a0, a1 } = exactSumsOf(prepared);
+  const { b0, b1 } = exactLine(prepared, line);
+  const mb0 = collateral ? a0.plus(collateral.intercept) : a0;
+  const mb1 = collateral ? a1.plus(collateral.slope) : a1;
+  return { mb0, mb1, b0, b1, level, inverse: prepared.inverse };
 }
 
 /**
@@ -313,7 +510,7 @@ export function priceAtLevel(
   prepared: PreparedGroup,
   level: Dec,
 ): CandidatePrice | null {
-  const { group, inverse, a0, a1 } = prepared;
+  const { group, inverse } = prepared;
   const first = group[0];
   // Options are margined on the underlying, not on their own mark: no closed form here (see state.ts).
   if (!first || first.position.option) return null;
@@ -324,31 +521,31 @@ export function priceAtLevel(
   const levelApprox = approxNumber(level);
   let levelDD: DD | null | undefined;
   for (let i = 0; i < MAX_TIER_ITERATIONS; i++) {
-    // MB(P) = a0 + a1·P (+ the linked collateral's line). a0 and a1 are results of 34-digit
-    // operations, so 1 × a is a itself: skip it for the liquidation.
-    const mb0 = collateralLine ? a0.plus(collateralLine.intercept) : a0;
-    const mb1 = collateralLine ? a1.plus(collateralLine.slope) : a1;
     const key = terms.length === 1 ? terms[0]!.key : terms.map(keyOf).join('|');
-    let line = prepared.lines.get(key);
-    if (!line) {
-      line = requirementLine(prepared, terms);
-      prepared.lines.set(key, line);
+    let found = prepared.lines.get(key);
+    if (!found) {
+      found = requirementLine(prepared, terms);
+      prepared.lines.set(key, found);
     }
-    const { b0, b1 } = line;
+    const line = found;
+    const lineCollateral = collateralLine;
+    // MB(P) = a0 + a1·P (+ the linked collateral's line), exactly, only when a decision or figure needs it.
+    let operands = state.exactOnly || lineCollateral ? levelOperands(prepared, line, lineCollateral, level) : null;
     // No positive price at this level (e.g. a long the balance covers down to 0) is the answer the exact
     // signs below would give; when the doubles already say so beyond doubt, skip the 34-digit products.
     if (!state.exactOnly) {
-      const mb0Approx = collateralLine ? approxNumber(mb0) : prepared.a0Approx;
-      const mb1Approx = collateralLine ? approxNumber(mb1) : prepared.a1Approx;
+      const mb0Approx = operands && lineCollateral ? approxNumber(operands.mb0) : prepared.a0Approx;
+      const mb1Approx = operands && lineCollateral ? approxNumber(operands.mb1) : prepared.a1Approx;
       if (surelyNoPriceApprox(levelApprox, mb0Approx, mb1Approx, line.b0Approx, line.b1Approx)) return null;
     }
     // The same signs and quotient on double-doubles when they are beyond doubt (no linked collateral).
     let candidate: CandidatePrice | null | undefined =
-      state.exactOnly || collateralLine !== null
+      state.exactOnly || lineCollateral !== null
         ? undefined
-        : levelOnDoubles(prepared, line, level, (levelDD ??= ddOrZero(level)), { mb0, mb1, b0, b1, level, inverse });
+        : levelOnDoubles(prepared, line, level, (levelDD ??= ddOrZero(level)));
     if (candidate === undefined) {
-      const { numerator, denominator } = levelTerms({ mb0, mb1, b0, b1, level, inverse });
+      operands ??= levelOperands(prepared, line, lineCollateral, level);
+      const { numerator, denominator } = levelTerms(operands);
       if (numerator.isZero() || denominator.isZero() || numerator.isNegative() !== denominator.isNegative())
         return null;
       // P = u (linear) or 1/u (inverse): one division, done only if this iteration settles — a candidate
@@ -392,7 +589,17 @@ export function bankruptcyPrice(prepared: PreparedGroup): CandidatePrice | null 
   const { inverse, group } = prepared;
   const first = group[0];
   if (!first || first.position.option) return null;
-  let { a0, a1 } = prepared;
+  const sums = prepared.sums;
+  if (sums !== null) {
+    // Well conditioned sums (sumsOnDoubles): non-zero, their signs certain, within 5e-29 of the exact.
+    const a0 = sums.a0.value;
+    const a1 = sums.a1.value;
+    if (a0.hi < 0 === a1.hi < 0) return null;
+    return inverse
+      ? new DoublePrice(ddNeg(a1), a0, prepared, null, ZERO)
+      : new DoublePrice(ddNeg(a0), a1, prepared, null, ZERO);
+  }
+  let { a0, a1 } = exactSumsOf(prepared);
   if (prepared.collateral.length > 0) {
     // At the collateral tiers of the current mark (value tiers: exact while no floor is crossed).
     const line = collateralMarkLine(prepared.collateral, first.mark);
