@@ -35,6 +35,50 @@ describe('fast path vs the all-decimal reference', () => {
   });
 });
 
+describe('group sums on double-doubles', () => {
+  // The solver sums a group's a0 = balance − PnL − entry value on double-doubles (solve.ts, sumsOnDoubles)
+  // and must fall back to exact decimals when the sum cancels: here balance and entry value (~1e11, read
+  // within ~1e-20) cancel down to a bankruptcy price within 1e-20 of a print boundary.
+  it('near-cancelling sums print the reference bankruptcy price', () => {
+    const rand = lcg(42);
+    for (let i = 0; i < 300; i++) {
+      const entry = new Dec(Math.floor(1e11 + rand() * 9e11)).plus(new Dec(Math.floor(rand() * 1e4)).div(1e4));
+      const boundary = new Dec(Math.floor(1e6 + rand() * 1e10)).div(1e8);
+      const offset = new Dec(Math.floor(rand() * 19) - 9).times('1e-21');
+      const price = boundary.plus(offset);
+      const snapshot = {
+        schema: 'marginwatch.snapshot/1',
+        venue: 'binance-usdm',
+        asOf: '2026-01-01T00:00:00.000Z',
+        positionMode: 'oneway',
+        settleAsset: 'USDT',
+        crossWalletBalance: entry.minus(price).toFixed(),
+        positions: [
+          {
+            symbol: 'BTCUSDT',
+            contractType: 'linear',
+            marginMode: 'cross',
+            positionSide: 'both',
+            side: 'long',
+            size: '1',
+            contractSize: '1',
+            entryPrice: entry.toFixed(),
+            markPrice: entry.toFixed(),
+            leverage: '10',
+          },
+        ],
+      };
+      const parsed = parseSnapshot(snapshot);
+      expect(parsed.ok).toBe(true);
+      if (!parsed.ok) continue;
+      const fast = computeMarginReport(parsed.value);
+      const exact = computeMarginReportExact(parsed.value);
+      expect([i, fast.positions[0]!.bankruptcyPrice]).toEqual([i, exact.positions[0]!.bankruptcyPrice]);
+      expect([i, JSON.stringify(fast)]).toEqual([i, JSON.stringify(exact)]);
+    }
+  });
+});
+
 describe('printApprox', () => {
   const RULES: PrintRule[] = [
     { decimals: 8, mode: 'truncate' },
