@@ -11,6 +11,10 @@ export interface DD {
 
 /** Dekker's split constant 2^27 + 1. */
 const SPLITTER = 134217729;
+/** 1e7 (a digit word's scale) split as twoProd splits it. */
+const WORD_SPLIT = SPLITTER * 1e7;
+const WORD_HIGH = WORD_SPLIT - (WORD_SPLIT - 1e7);
+const WORD_LOW = 1e7 - WORD_HIGH;
 
 function twoSum(a: number, b: number): DD {
   const s = a + b;
@@ -91,8 +95,33 @@ function pow10(k: number): DD | null {
 export function ddOf(value: Dec): DD | null {
   const d = value.d;
   if (!d || d.length === 0 || d[0] === 0) return null;
-  let c: DD = { hi: d[0]!, lo: 0 };
-  for (let i = 1; i < d.length; i++) c = ddAdd(ddMulNumber(c, 1e7), { hi: d[i]!, lo: 0 });
+  // c = c × 1e7 + word for each word: ddAdd(ddMulNumber(c, 1e7), word) with the same floating-point
+  // operations written out on locals (no object per step: a report reads a few hundred Decs this way).
+  let hi = d[0]!;
+  let lo = 0;
+  for (let i = 1; i < d.length; i++) {
+    const p = hi * 1e7;
+    const split = SPLITTER * hi;
+    const ah = split - (split - hi);
+    const al = hi - ah;
+    const q = ah * WORD_HIGH - p + ah * WORD_LOW + al * WORD_HIGH + al * WORD_LOW + lo * 1e7;
+    const mh = p + q;
+    const ml = q - (mh - p);
+    const w = d[i]!;
+    const s = mh + w;
+    const sb = s - mh;
+    const sl = mh - (s - sb) + (w - sb);
+    const th = ml + 0;
+    const tb = th - ml;
+    const tl = ml - (th - tb) + (0 - tb);
+    const uq = sl + th;
+    const uh = s + uq;
+    const ul = uq - (uh - s);
+    const vq = ul + tl;
+    hi = uh + vq;
+    lo = vq - (hi - uh);
+  }
+  const c: DD = { hi, lo };
   const lead = d[0]!;
   const leadDigits = wordDigits(lead);
   // value = coefficient × 10^x, the coefficient being the words written one after the other.
