@@ -11,6 +11,7 @@ import { Dec, fromScaled, printWith, type PrintRule } from '../../../src/domain/
 import { ddOf } from '../../../src/domain/margin/doubleDouble';
 import { printApprox } from '../../../src/domain/margin/printApprox';
 import { lcg } from './fixtures/bench-accounts';
+import { position, snapshot } from './helpers';
 import { type Rand, logUniform, pick, randomAccount } from './fixtures/random-accounts';
 
 describe('fast path vs the all-decimal reference', () => {
@@ -46,29 +47,12 @@ describe('group sums on double-doubles', () => {
       const boundary = new Dec(Math.floor(1e6 + rand() * 1e10)).div(1e8);
       const offset = new Dec(Math.floor(rand() * 19) - 9).times('1e-21');
       const price = boundary.plus(offset);
-      const snapshot = {
-        schema: 'marginwatch.snapshot/1',
-        venue: 'binance-usdm',
+      const account = snapshot({
         asOf: '2026-01-01T00:00:00.000Z',
-        positionMode: 'oneway',
-        settleAsset: 'USDT',
         crossWalletBalance: entry.minus(price).toFixed(),
-        positions: [
-          {
-            symbol: 'BTCUSDT',
-            contractType: 'linear',
-            marginMode: 'cross',
-            positionSide: 'both',
-            side: 'long',
-            size: '1',
-            contractSize: '1',
-            entryPrice: entry.toFixed(),
-            markPrice: entry.toFixed(),
-            leverage: '10',
-          },
-        ],
-      };
-      const parsed = parseSnapshot(snapshot);
+        positions: [position({ entryPrice: entry.toFixed(), markPrice: entry.toFixed() })],
+      });
+      const parsed = parseSnapshot(account);
       expect(parsed.ok).toBe(true);
       if (!parsed.ok) continue;
       const fast = computeMarginReport(parsed.value);
