@@ -3,6 +3,7 @@
 // (red while the database cannot save, amber on low disk) appearing and clearing with the status.
 import { describe, expect, it } from 'vitest';
 import { runAxe, screenshot, seriousOnly } from './support/browser';
+import { usdtAndBtcCollateral, withReportAccount } from './support/synthetic-monitor';
 import { useSyntheticWindow } from './support/synthetic-window';
 
 describe('account collateral and storage health in the window', () => {
@@ -18,29 +19,14 @@ describe('account collateral and storage health in the window', () => {
     expect(await w.page.$('[data-testid="collateral-risk"]')).toBeNull();
 
     const reason = 'your BTC collateral covers less as BTC falls';
-    w.api.updateAccount(0, (a) => ({
-      ...a,
-      report: a.report && {
-        ...a.report,
-        account: {
-          ...a.report.account,
-          collateral: [
-            { asset: 'USDT', amount: '1000', price: '1', value: '1000', haircut: '0', linkedSymbol: null },
-            {
-              asset: 'BTC',
-              amount: '0.5',
-              price: '60000',
-              value: '28500',
-              haircut: '0.05',
-              linkedSymbol: 'SYN0USDT',
-            },
-          ],
-          collateralRisk: [
-            { asset: 'BTC', symbol: 'SYN0USDT', kind: 'wrong-way', valuePerPercentFall: '-285', reason },
-          ],
-        },
-      },
-    }));
+    w.api.updateAccount(0, (a) =>
+      withReportAccount(a, {
+        collateral: usdtAndBtcCollateral('SYN0USDT'),
+        collateralRisk: [
+          { asset: 'BTC', symbol: 'SYN0USDT', kind: 'wrong-way', valuePerPercentFall: '-285', reason },
+        ],
+      }),
+    );
     await w.page.waitForSelector('section[aria-label="Collateral"] tr[data-asset="BTC"]');
     const assets = await w.page.$$eval('section[aria-label="Collateral"] tbody tr', (trs) =>
       trs.map((tr) => (tr as HTMLElement).dataset.asset),

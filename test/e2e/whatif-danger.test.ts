@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DangerSubjectView } from '../../src/api/messages';
 import { runAxe, screenshot, seriousOnly } from './support/browser';
+import { usdtAndBtcCollateral, withReportAccount } from './support/synthetic-monitor';
 import { useSyntheticWindow } from './support/synthetic-window';
 
 function subject(overrides: Partial<DangerSubjectView>): DangerSubjectView {
@@ -32,33 +33,7 @@ describe('what-if per asset and the danger strip extras', () => {
     monitor: { accounts: 1, positionsPerAccount: 2, historyDays: 1 },
     viewport: { width: 1280, height: 900 },
     prepare: (synthetic) => {
-      synthetic.updateAccount(0, (a) => ({
-        ...a,
-        report: a.report && {
-          ...a.report,
-          account: {
-            ...a.report.account,
-            collateral: [
-              {
-                asset: 'USDT',
-                amount: '1000',
-                price: '1',
-                value: '1000',
-                haircut: '0',
-                linkedSymbol: null,
-              },
-              {
-                asset: 'BTC',
-                amount: '0.5',
-                price: '60000',
-                value: '28500',
-                haircut: '0.05',
-                linkedSymbol: null,
-              },
-            ],
-          },
-        },
-      }));
+      synthetic.updateAccount(0, (a) => withReportAccount(a, { collateral: usdtAndBtcCollateral(null) }));
     },
   });
 
@@ -110,22 +85,17 @@ describe('what-if per asset and the danger strip extras', () => {
     await w.page.evaluate(() => (location.hash = '#/'));
     const reason = 'your BTC collateral covers less as BTC falls';
     w.api.updateAccount(0, (a) => ({
-      ...a,
-      report: a.report && {
-        ...a.report,
-        account: {
-          ...a.report.account,
-          collateralRisk: [
-            {
-              asset: 'BTC',
-              symbol: 'SYN0USDT',
-              kind: 'collateral-moves',
-              valuePerPercentFall: '-285',
-              reason,
-            },
-          ],
-        },
-      },
+      ...withReportAccount(a, {
+        collateralRisk: [
+          {
+            asset: 'BTC',
+            symbol: 'SYN0USDT',
+            kind: 'collateral-moves',
+            valuePerPercentFall: '-285',
+            reason,
+          },
+        ],
+      }),
       danger: {
         level: 'margin-call',
         worst: subject({

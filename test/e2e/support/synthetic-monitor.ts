@@ -322,3 +322,27 @@ export class SyntheticMonitor implements MonitorApi {
     return () => this.listeners.delete(listener);
   }
 }
+
+/** The account with fields of its report's account summary replaced (collateral, collateralRisk, …). */
+export function withReportAccount(
+  account: AccountView,
+  fields: Partial<MarginReport['account']>,
+): AccountView {
+  if (!account.report) return account;
+  return { ...account, report: { ...account.report, account: { ...account.report.account, ...fields } } };
+}
+
+/** 1,000 USDT and 0.5 BTC at 60,000 with a 5 % haircut; `btcLinkedSymbol` ties the BTC to a position. */
+export function usdtAndBtcCollateral(btcLinkedSymbol: string | null): MarginReport['account']['collateral'] {
+  return [
+    { asset: 'USDT', amount: '1000', price: '1', value: '1000', haircut: '0', linkedSymbol: null },
+    {
+      asset: 'BTC',
+      amount: '0.5',
+      price: '60000',
+      value: '28500',
+      haircut: '0.05',
+      linkedSymbol: btcLinkedSymbol,
+    },
+  ];
+}

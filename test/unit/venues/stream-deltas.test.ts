@@ -1,7 +1,7 @@
 // The pure half of "apply the stream's delta directly": venue messages → typed deltas (every field
 // validated, errors name it) and deltas → the next snapshot (or null: only REST can say).
 import { describe, expect, it } from 'vitest';
-import { SNAPSHOT_SCHEMA, type AccountSnapshot } from '../../../src/domain/contracts';
+import type { AccountSnapshot } from '../../../src/domain/contracts';
 import { applyDelta, applyMark } from '../../../src/venues/exchanges/shared/applyStreamEvent';
 import { binanceAccountUpdate, binanceMarkTick } from '../../../src/venues/exchanges/binance/streams';
 import { bybitPositionEvents } from '../../../src/venues/exchanges/bybit/streams';
@@ -9,35 +9,25 @@ import { okxPositionEvents } from '../../../src/venues/exchanges/okx/streams';
 import { deribitPositionEvents } from '../../../src/venues/exchanges/deribit/streams';
 import { hyperliquidStateEvents } from '../../../src/venues/exchanges/hyperliquid/streams';
 import type { PositionDelta } from '../../../src/venues/streamEvents';
+import { position, snapshot as accountSnapshot } from '../margin/helpers';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 
+/** One small cross long with a bracket and the venue's own figures (which a delta must drop). */
 function snapshot(extra: Partial<AccountSnapshot> = {}): AccountSnapshot {
-  return {
-    schema: SNAPSHOT_SCHEMA,
-    venue: 'binance-usdm',
+  return accountSnapshot({
     asOf: new Date(T0).toISOString(),
-    positionMode: 'oneway',
-    settleAsset: 'USDT',
     crossWalletBalance: '1000',
     positions: [
-      {
-        symbol: 'BTCUSDT',
-        contractType: 'linear',
-        marginMode: 'cross',
-        positionSide: 'both',
-        side: 'long',
+      position({
         size: '0.01',
-        contractSize: '1',
-        entryPrice: '60000',
         markPrice: '61000',
-        leverage: '10',
         tiers: [{ floor: '0', cap: '50000', maintenanceRate: '0.004', maintenanceAmount: '0', maxLeverage: '125' }],
         reported: { liquidationPrice: '50000', maintenanceMargin: '2.44', unrealizedPnl: '10' },
-      },
+      }),
     ],
     ...extra,
-  };
+  });
 }
 
 const delta = (fields: PositionDelta['fields'], symbol = 'BTCUSDT'): PositionDelta => ({ kind: 'position', time: T0 + 5_000, symbol, positionSide: 'both', fields });
