@@ -68,11 +68,13 @@ export interface EvalOptions {
   asymmetry?: BookOptions['asymmetry'];
   /** Cache tag of that configuration (the pass-1 pairs differ with it). */
   asymTag?: string;
+  /** Release bands of the alert rules (pass 2 only: pass-1 pairs do not depend on them). */
+  release?: BookOptions['release'];
 }
 
 /** Pass-1 pairs of one file under one model configuration, cached (shared by the loao and loco folds). */
 export function contribute(file: string, opts: EvalOptions): FileContribution {
-  const key = opts.cache ? join(opts.cache, `contrib.${basename(file)}.${opts.modelSigma!.termStructure ? 'ts' : 'max'}.${opts.modelSigma!.floorQuantile}${opts.asymTag ? `.${opts.asymTag}` : ''}.json`) : null;
+  const key = opts.cache ? join(opts.cache, `contrib.${basename(file)}.${opts.modelSigma!.termStructure ? 'ts' : 'max'}.${opts.modelSigma!.floorQuantile}${opts.modelSigma!.shrink !== undefined ? `.shrink${opts.modelSigma!.shrink}` : ''}${opts.asymTag ? `.${opts.asymTag}` : ''}.json`) : null;
   if (key && existsSync(key)) return JSON.parse(readFileSync(key, 'utf8')) as FileContribution;
   const book: Partial<BookOptions> = { modelSigma: opts.modelSigma, ...(opts.asymmetry ? { asymmetry: opts.asymmetry } : {}) };
   const ctx = replayContext({ series: loadSeries(file, opts.cache), funding: fundingFor(file, opts.fundingDir), book });

@@ -102,6 +102,11 @@ interface Args {
   leaders: string[];
   leaderFits: string | null;
   leaderForceMult: number | null;
+  /** Release bands of the alert rules (§8.18); null = none (the protocol's plain thresholds). */
+  releaseProbability: number | null;
+  releaseBaselines: { distanceFactor: number; ratioBelow: number } | null;
+  /** Exponent α of the model σ's excess over its floor (§8.19); null = plain σ. */
+  sigmaShrink: number | null;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -127,6 +132,9 @@ function parseArgs(argv: string[]): Args {
     leaders: [],
     leaderFits: null,
     leaderForceMult: null,
+    releaseProbability: null,
+    releaseBaselines: null,
+    sigmaShrink: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i]!;
@@ -162,6 +170,24 @@ function parseArgs(argv: string[]): Args {
       const m = Number(need());
       if (!(m >= 1 && m <= 3)) throw new Error('--leader-force-mult is in [1, 3]');
       a.leaderForceMult = m;
+    }
+    else if (f === '--release-probability') {
+      // The model's alert stays on while P ≥ F × threshold (the app's band: DEFAULT_DANGER_POLICY, 0.6).
+      const q = Number(need());
+      if (!(q > 0 && q <= 1)) throw new Error('--release-probability is in (0, 1]');
+      a.releaseProbability = q;
+    } else if (f === '--release-baselines') {
+      // Sensitivity: the baselines get bands too (distance ≤ F × threshold; margin ratio ≥ threshold − R).
+      const [fs, rs] = need().split(',');
+      const df = Number(fs);
+      const rb = Number(rs);
+      if (!(df >= 1 && df <= 10) || !(rb >= 0 && rb < 1)) throw new Error('--release-baselines is F,R with F in [1, 10] and R in [0, 1)');
+      a.releaseBaselines = { distanceFactor: df, ratioBelow: rb };
+    }
+    else if (f === '--sigma-shrink') {
+      const q = Number(need());
+      if (!(q >= 0 && q <= 1)) throw new Error('--sigma-shrink is in [0, 1]');
+      a.sigmaShrink = q;
     }
     else if (f === '--class-calibration') a.byClass = true;
     else if (f === '--regime-calibration') a.byRegime = true;
@@ -272,6 +298,7 @@ export function evaluateFile(file: string, opts: EvalOptions, fits: readonly Lea
   const leaderSeries = fit ? loadSeries(fit.leader, opts.cache) : null;
   const book: Partial<BookOptions> = {
     modelSigma: opts.modelSigma,
+    ...(opts.release ? { release: opts.release } : {}),
     ...(opts.asymmetry ? { asymmetry: opts.asymmetry } : {}),
     ...(opts.mode === 'pooled' && opts.pooled ? poolBookFor(opts.pooled, basename(file)) : {}),
     ...(fit && leaderSeries
@@ -411,11 +438,14 @@ async function runChild<T>(
     String(args.floorQuantile),
   ];
   if (args.termStructure) childArgs.push('--term-structure');
+  if (args.sigmaShrink !== null) childArgs.push('--sigma-shrink', String(args.sigmaShrink));
   if (args.cache) childArgs.push('--cache', args.cache);
   if (args.fundingDir) childArgs.push('--funding-dir', args.fundingDir);
   if (poolFile) childArgs.push('--pool-params', poolFile);
   if (args.asymFile) childArgs.push('--asym-file', args.asymFile);
   if (args.leaderFits) childArgs.push('--leader-fits', args.leaderFits);
+  if (args.releaseProbability !== null) childArgs.push('--release-probability', String(args.releaseProbability));
+  if (args.releaseBaselines) childArgs.push('--release-baselines', `${args.releaseBaselines.distanceFactor},${args.releaseBaselines.ratioBelow}`);
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, childArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -447,7 +477,17 @@ async function main(): Promise<void> {
       fundingDir: args.fundingDir,
       mode: args.mode,
       pooled,
-      modelSigma: { termStructure: args.termStructure, floorQuantile: args.floorQuantile },
+      modelSigma: {
+        termStructure: args.termStructure,
+        floorQuantile: args.floorQuantile,
+        ...(args.sigmaShrink !== null ? { shrink: args.sigmaShrink } : {}),
+      },
+      release: {
+        ...(args.releaseProbability !== null ? { probabilityFactor: args.releaseProbability } : {}),
+        ...(args.releaseBaselines
+          ? { baselineDistanceFactor: args.releaseBaselines.distanceFactor, baselineRatioBelow: args.releaseBaselines.ratioBelow }
+          : {}),
+      },
       ...(asym ? { asymmetry: asym, asymTag: basename(args.asymFile ?? 'asym').replace(/\.json$/, '') } : {}),
     };
   };
@@ -502,7 +542,7 @@ async function main(): Promise<void> {
     );
     poolFile = join(
       args.cache ?? '.',
-      `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}${args.byClass ? '.class' : ''}${args.byRegime ? '.regime' : ''}${args.asymShrink !== null ? `.asym${args.asymShrink}${args.asymRaiseOnly ? '.raise' : ''}` : ''}.json`,
+      `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}${args.sigmaShrink !== null ? `.shrink${args.sigmaShrink}` : ''}${args.byClass ? '.class' : ''}${args.byRegime ? '.regime' : ''}${args.asymShrink !== null ? `.asym${args.asymShrink}${args.asymRaiseOnly ? '.raise' : ''}` : ''}.json`,
     );
     writeFileSync(poolFile, JSON.stringify(folds));
     process.stderr.write(`folds written to ${poolFile}\n`);
@@ -525,7 +565,7 @@ async function main(): Promise<void> {
   );
   const flat = results.flat();
   console.log(
-    `${fits.length > 0 ? `market-wide stress on ${fits.length} files (leader fitted per ${args.scheme}); ` : ''}mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''}${args.byRegime ? ' and σ/floor regime' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}${args.asymShrink !== null ? `; asymmetric volatility, shrink ${args.asymShrink}${args.asymRaiseOnly ? ', raise only' : ''}` : ''}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `${fits.length > 0 ? `market-wide stress on ${fits.length} files (leader fitted per ${args.scheme}); ` : ''}mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''}${args.byRegime ? ' and σ/floor regime' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}${args.sigmaShrink !== null ? `, σ excess over the floor ^${args.sigmaShrink}` : ''}${args.asymShrink !== null ? `; asymmetric volatility, shrink ${args.asymShrink}${args.asymRaiseOnly ? ', raise only' : ''}` : ''}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   console.log(formatResults(flat));
   if (args.json)

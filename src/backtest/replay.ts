@@ -57,9 +57,11 @@ export interface BookOptions {
   /**
    * How the MODEL's σ is formed (the baselines keep σ = max(fast, slow, 10th-percentile floor)):
    * termStructure = horizon-average σ (fast excess decays, horizonSigmaPerMin) instead of the max;
-   * floorQuantile = quantile of the file's past σ (≤ 90 days) used as the model's floor.
+   * floorQuantile = quantile of the file's past σ (≤ 90 days) used as the model's floor;
+   * shrink (opt-in, §8.19) = exponent α of σ's excess over the floor: σ' = floor·(σ/floor)^α, so 1 (or
+   * absent) is the plain σ and 0 a σ fixed at the floor (a distance rule scaled to the asset).
    */
-  modelSigma?: { termStructure: boolean; floorQuantile: number };
+  modelSigma?: { termStructure: boolean; floorQuantile: number; shrink?: number };
   /**
    * Asymmetric volatility (§8.16, off when absent): the MODEL's variance is multiplied per position by
    * asymMultiplier(side, past-hour z), z as known when the probability is computed.
@@ -71,6 +73,21 @@ export interface BookOptions {
    * multipliers fitted on other files; scales the MODEL's σ only (the baselines are unchanged).
    */
   leader?: { z: LeaderZ; params: LeaderParams };
+  /** Release bands of the alert rules (none when absent: an alert is on exactly while its threshold is met). */
+  release?: AlertRelease;
+}
+
+/**
+ * Once an alert is on it stays on while the figure is inside a band around its threshold, as the app's
+ * danger levels do (docs/ALERTS.md "Hysteresis"): the model while P ≥ probabilityFactor × threshold.
+ * The baseline bands exist to check whether a gain comes from the band rather than the forecast:
+ * distance rules hold while distance (or σ-distance) ≤ baselineDistanceFactor × threshold, the margin
+ * ratio while ≥ threshold − baselineRatioBelow.
+ */
+export interface AlertRelease {
+  probabilityFactor?: number;
+  baselineDistanceFactor?: number;
+  baselineRatioBelow?: number;
 }
 
 export const DEFAULT_BOOK: BookOptions = {
@@ -186,7 +203,8 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
   let modelFloor = 0;
   const ms = book.modelSigma ?? { termStructure: false, floorQuantile: 0.1 };
   /** The model's σ for a horizon (same as the baselines' σ with the default modelSigma). */
-  const modelSigma = (tMin: number): number => (ms.termStructure ? horizonSigmaPerMin(vol, volConfig, tMin, modelFloor) : Math.max(sigmaPerMin(vol, volConfig), modelFloor));
+  const plainModelSigma = (tMin: number): number => (ms.termStructure ? horizonSigmaPerMin(vol, volConfig, tMin, modelFloor) : Math.max(sigmaPerMin(vol, volConfig), modelFloor));
+  const modelSigma = (tMin: number): number => shrinkTowardFloor(plainModelSigma(tMin), modelFloor, ms.shrink);
   const asym = book.asymmetry;
   const hourZ = asym ? hourZSeries(series, book.fastHalfLifeMin, book.slowHalfLifeMin).z : null;
   /** σ scale of the model for a position (1 without the option). */
@@ -329,6 +347,12 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
     p.endTime = dataEnd;
     visitor.finish(p);
   }
+}
+
+/** σ' = floor·(σ/floor)^α for σ above a positive floor; σ itself without α (or α = 1) or without a floor. */
+export function shrinkTowardFloor(sigma: number, floor: number, alpha: number | undefined): number {
+  if (alpha === undefined || alpha === 1 || !(floor > 0) || !(sigma > floor)) return sigma;
+  return floor * Math.pow(sigma / floor, alpha);
 }
 
 /** Settlements in the next 24 h at the last known rate (log-distance lost per settlement). */

@@ -163,9 +163,9 @@ export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): v
       const crashDay = p.breachTime !== null ? crashDayOf(p.breachTime) : null;
       const acc = totals.alertsFor(lev);
       const barOpenTime = (j: number): number => series.time[p.openBar + 1 + j]!;
-      const evalRule = (rule: RuleName, count: number, on: (j: number, thr: number) => boolean, alertTime: (j: number) => number): void => {
+      const evalRule = (rule: RuleName, count: number, on: (j: number, thr: number) => boolean, alertTime: (j: number) => number, hold?: (j: number, thr: number) => boolean): void => {
         THRESHOLDS[rule].forEach((thr, ti) => {
-          const res = episodes(count, (j) => on(j, thr), alertTime, p.breachTime, hystBars);
+          const res = episodes(count, (j) => on(j, thr), alertTime, p.breachTime, hystBars, hold && ((j) => hold(j, thr)));
           acc[rule][ti]!.addPosition(res.falseEpisodes, p.breachTime !== null ? { leadMin: res.leadMin, crashDay } : null);
           acc[rule][ti]!.addCoverage(res.onBars, count);
         });
@@ -173,10 +173,15 @@ export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): v
       // Alerts: every rule at the bar's worst price, credited from the bar's open (see ReplayPosition).
       const A = p.mrWorst.length;
       const alertCal = p.alertP60.map((raw, j) => applyCalibration(modelMap(H60, ctx.blockOf(barOpenTime(j)), p.alertRegime[j]!), raw));
-      evalRule('model', A, (j, thr) => alertCal[j]! >= thr, barOpenTime);
-      evalRule('mr80', A, (j, thr) => p.mrWorst[j]! >= thr, barOpenTime);
-      evalRule('fixedDistance', A, (j, thr) => p.alertDistance[j]! <= thr, barOpenTime);
-      evalRule('volScaled', A, (j, thr) => p.alertZ[j]! <= thr, barOpenTime);
+      // Release bands (off unless book.release says so): the model's is the app's probability band.
+      const rel = ctx.book.release;
+      const pf = rel?.probabilityFactor;
+      const df = rel?.baselineDistanceFactor;
+      const rb = rel?.baselineRatioBelow;
+      evalRule('model', A, (j, thr) => alertCal[j]! >= thr, barOpenTime, pf !== undefined ? (j, thr) => alertCal[j]! >= pf * thr : undefined);
+      evalRule('mr80', A, (j, thr) => p.mrWorst[j]! >= thr, barOpenTime, rb !== undefined ? (j, thr) => p.mrWorst[j]! >= thr - rb : undefined);
+      evalRule('fixedDistance', A, (j, thr) => p.alertDistance[j]! <= thr, barOpenTime, df !== undefined ? (j, thr) => p.alertDistance[j]! <= df * thr : undefined);
+      evalRule('volScaled', A, (j, thr) => p.alertZ[j]! <= thr, barOpenTime, df !== undefined ? (j, thr) => p.alertZ[j]! <= df * thr : undefined);
 
       // Time-to-trigger check (VaR-style): breaches earlier than the predicted 10% quantile should be ~10%.
       if (J > 0 && p.q10AtFirst !== null) {
@@ -225,15 +230,26 @@ function crashDayOf(t: number): string | null {
   return CRASH_DAYS.includes(d) ? d : null;
 }
 
-/** Alert episodes (start on the rising edge, end after hysteresis quiet bars) of one rule on one position. */
-export function episodes(count: number, on: (j: number) => boolean, alertTime: (j: number) => number, breachTime: number | null, hystBars: number): { falseEpisodes: number; leadMin: number | null; onBars: number } {
+/**
+ * Alert episodes (start on the rising edge, end after hysteresis quiet bars) of one rule on one position.
+ * `hold` (optional) is the rule's release band, as the app's danger levels have one: once an episode is
+ * open, a bar keeps it alive while hold(j) is true, even below the entry threshold.
+ */
+export function episodes(
+  count: number,
+  on: (j: number) => boolean,
+  alertTime: (j: number) => number,
+  breachTime: number | null,
+  hystBars: number,
+  hold?: (j: number) => boolean,
+): { falseEpisodes: number; leadMin: number | null; onBars: number } {
   let active = false;
   let onBars = 0;
   let start = 0;
   let quiet = 0;
   let falseEpisodes = 0;
   for (let j = 0; j < count; j++) {
-    if (on(j)) {
+    if (on(j) || (active && hold !== undefined && hold(j))) {
       onBars++;
       if (!active) {
         active = true;

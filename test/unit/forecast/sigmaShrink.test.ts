@@ -1,0 +1,52 @@
+// σ shrunk toward the asset's floor (FORECAST.md §8.19): σ' = floor·(σ/floor)^α, scored opt-in.
+import { describe, expect, it } from 'vitest';
+import { shrinkTowardFloor, V3_MODEL_SIGMA } from '../../../src/backtest/replay';
+import { BacktestTotals, buildJson, runBacktestFile } from '../../../src/backtest/run';
+import { syntheticSeries } from './synthetic';
+
+describe('shrinkTowardFloor', () => {
+  it('is σ at α = 1 or without α, the floor at α = 0, the geometric mean at α = ½', () => {
+    expect(shrinkTowardFloor(4e-3, 1e-3, undefined)).toBe(4e-3);
+    expect(shrinkTowardFloor(4e-3, 1e-3, 1)).toBe(4e-3);
+    expect(shrinkTowardFloor(4e-3, 1e-3, 0)).toBe(1e-3);
+    expect(shrinkTowardFloor(4e-3, 1e-3, 0.5)).toBeCloseTo(2e-3, 15);
+  });
+
+  it('leaves σ at or below the floor, and any σ without a positive floor, unchanged', () => {
+    expect(shrinkTowardFloor(1e-3, 1e-3, 0.5)).toBe(1e-3);
+    expect(shrinkTowardFloor(5e-4, 1e-3, 0)).toBe(5e-4);
+    expect(shrinkTowardFloor(4e-3, 0, 0.5)).toBe(4e-3);
+    expect(shrinkTowardFloor(4e-3, Number.NaN, 0.5)).toBe(4e-3);
+  });
+
+  it('is monotone in σ and in α, and stays finite', () => {
+    let prev = 0;
+    for (const s of [1e-3, 2e-3, 5e-3, 1e-2, 1]) {
+      const v = shrinkTowardFloor(s, 1e-3, 0.3);
+      expect(Number.isFinite(v)).toBe(true);
+      expect(v).toBeGreaterThanOrEqual(prev);
+      prev = v;
+    }
+    expect(shrinkTowardFloor(5e-3, 1e-3, 0.25)).toBeLessThan(shrinkTowardFloor(5e-3, 1e-3, 0.75));
+  });
+});
+
+describe('σ shrink in the backtest', () => {
+  const series = syntheticSeries();
+  const calibration = { '60': { x: [0, 0.01, 0.1, 1], y: [0, 0.02, 0.15, 0.9] } };
+  const run = (shrink?: number) => {
+    const totals = new BacktestTotals();
+    const modelSigma = shrink === undefined ? V3_MODEL_SIGMA : { ...V3_MODEL_SIGMA, shrink };
+    runBacktestFile({ series, book: { leverages: [20, 50, 100], openEveryMin: 60, holdMin: 720, modelSigma, fixedCalibration: calibration } }, totals);
+    return buildJson(totals, false);
+  };
+  const plain = run();
+
+  it('α = 1 is the plain model; α < 1 changes the model only', () => {
+    expect(run(1)).toEqual(plain);
+    const shrunk = run(0.25);
+    expect(shrunk.rules.model).not.toEqual(plain.rules.model);
+    expect(shrunk.rules.fixedDistance).toEqual(plain.rules.fixedDistance);
+    expect(shrunk.rules.volScaled).toEqual(plain.rules.volScaled);
+  });
+});
