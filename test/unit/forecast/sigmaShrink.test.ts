@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { shrinkTowardFloor, V3_MODEL_SIGMA } from '../../../src/backtest/replay';
 import { BacktestTotals, buildJson, runBacktestFile } from '../../../src/backtest/run';
+import { nestedChoice } from '../../../scripts/forecast-nested';
+import type { FileResult } from '../../../scripts/forecast-eval';
 import { syntheticSeries } from './synthetic';
 
 describe('shrinkTowardFloor', () => {
@@ -48,5 +50,30 @@ describe('σ shrink in the backtest', () => {
     expect(shrunk.rules.model).not.toEqual(plain.rules.model);
     expect(shrunk.rules.fixedDistance).toEqual(plain.rules.fixedDistance);
     expect(shrunk.rules.volScaled).toEqual(plain.rules.volScaled);
+  });
+});
+
+describe('nested choice among variants (scripts/forecast-nested.ts)', () => {
+  const files = ['binance_um_FILUSDT_perp_1m_202306.csv.gz', 'binance_um_FILUSDT_perp_1m_202404.csv.gz', 'binance_um_NEARUSDT_perp_1m_202406.csv.gz', 'binance_um_ALGOUSDT_perp_1m_202409.csv.gz'];
+  const result = (file: string, model: number) =>
+    ({ file, population: 'all', atBudget: { model, fixedDistance: 0.5, volScaled: 0.4, mr80: 0.5 } }) as unknown as FileResult;
+  const variant = (label: string, recall: (f: string) => number) => ({ label, byFile: new Map(files.map((f) => [f, result(f, recall(f))])) });
+
+  it('chooses on the other assets only (LOAO) or the other files (LOCO), never on the scored file', () => {
+    const a = variant('a', () => 0.6);
+    // b is better only on FIL: scoring FIL (LOAO) must not see it; scoring NEAR/ALGO must.
+    const b = variant('b', (f) => (f.includes('FIL') ? 0.9 : 0.55));
+    const loao = nestedChoice([a, b], 'loao');
+    expect(loao.map((r) => r.chosen)).toEqual(['a', 'a', 'b', 'b']);
+    expect(loao[0]!.atBudget.model).toBe(0.6);
+    expect(loao[2]!.atBudget.model).toBe(0.55);
+    // LOCO: scoring one FIL month sees the other one ((0.9 + 0.55 + 0.55) / 3 > 0.6), so b everywhere.
+    expect(nestedChoice([a, b], 'loco').map((r) => r.chosen)).toEqual(['b', 'b', 'b', 'b']);
+  });
+
+  it('keeps the first-listed variant on ties and refuses a variant missing a file', () => {
+    expect(nestedChoice([variant('a', () => 0.6), variant('b', () => 0.6)], 'loao').every((r) => r.chosen === 'a')).toBe(true);
+    const short = { label: 'c', byFile: new Map([[files[0]!, result(files[0]!, 0.7)]]) };
+    expect(() => nestedChoice([variant('a', () => 0.6), short], 'loao')).toThrow(/no result/);
   });
 });
