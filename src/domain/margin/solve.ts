@@ -100,7 +100,7 @@ function ddShared(value: Dec): DD | null {
 }
 
 /** Accumulates ± terms on double-doubles with their span; null once a term is unreadable. */
-class DoubleSum {
+export class DoubleSum {
   value: DD | null;
   span: number;
   constructor(first: DD | null, span = first === null ? 0 : Math.abs(first.hi)) {

@@ -10,6 +10,7 @@ import { computeMarginReport, computeMarginReportExact, parseSnapshot } from '..
 import { Dec, fromScaled, printWith, type PrintRule } from '../../../src/domain/margin/decimal';
 import { ddOf } from '../../../src/domain/margin/doubleDouble';
 import { printApprox } from '../../../src/domain/margin/printApprox';
+import { DoubleSum } from '../../../src/domain/margin/solve';
 import { lcg } from './fixtures/bench-accounts';
 import { position, snapshot } from './helpers';
 import { type Rand, logUniform, pick, randomAccount } from './fixtures/random-accounts';
@@ -110,5 +111,24 @@ describe('printApprox', () => {
       }
     }
     expect(decided).toBeGreaterThan(40000);
+  });
+});
+
+describe('DoubleSum: cancellation is measured against every term, not the first', () => {
+  const dd = (v: string) => ddOf(new Dec(v))!;
+  it('refuses a small first term followed by large terms that cancel', () => {
+    // Sum 1, span 2e20 + 1: far past 50× cancellation, although the first term alone would pass.
+    const s = new DoubleSum(dd('1'));
+    s.add(dd('1e20'), 1);
+    s.add(dd('1e20'), -1);
+    expect(s.done()).toBeNull();
+  });
+  it('accepts the same terms when they do not cancel, with a span covering all of them', () => {
+    const s = new DoubleSum(dd('1'));
+    s.add(dd('1e20'), 1);
+    s.add(dd('3e19'), 1);
+    const done = s.done();
+    expect(done).not.toBeNull();
+    expect(done!.span).toBeGreaterThanOrEqual(1.3e20);
   });
 });
