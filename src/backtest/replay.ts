@@ -15,6 +15,7 @@ import {
   quantileByBisection,
   rawHitProbability,
   regimeRatio,
+  shrinkTowardFloor,
   sigmaPerMin,
   updateVol,
   type FundingEvent,
@@ -347,12 +348,6 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
     p.endTime = dataEnd;
     visitor.finish(p);
   }
-}
-
-/** σ' = floor·(σ/floor)^α for σ above a positive floor; σ itself without α (or α = 1) or without a floor. */
-export function shrinkTowardFloor(sigma: number, floor: number, alpha: number | undefined): number {
-  if (alpha === undefined || alpha === 1 || !(floor > 0) || !(sigma > floor)) return sigma;
-  return floor * Math.pow(sigma / floor, alpha);
 }
 
 /** Settlements in the next 24 h at the last known rate (log-distance lost per settlement). */

@@ -106,7 +106,8 @@ export const runBacktest: CliCommand = async (argv, io) => {
         return 2;
       }
       appParams = loaded.params;
-      policy = { modelSigma: loaded.params.sigmaTermStructure ? V3_MODEL_SIGMA : undefined };
+      const shrink = loaded.params.sigmaShrink;
+      policy = { modelSigma: loaded.params.sigmaTermStructure ? { ...V3_MODEL_SIGMA, ...(shrink !== undefined ? { shrink } : {}) } : undefined };
     }
     const totals = new BacktestTotals();
     for (const file of args.candles) {

@@ -4,6 +4,7 @@ import type { AccountSnapshot, MarginReport, Position, PositionReport } from '..
 import { forecastBarrier, worstOf, type BarrierInput, type FundingEvent } from './barrier';
 import { calibrationFor, symbolParams, type ForecastParams } from './params';
 import { jumpIntensity } from './tail';
+import { shrinkTowardFloor } from './volatility';
 import type { AccountForecast, LevelForecast, PositionForecast } from './types';
 
 /** What the forecast needs to know about the market (filled by src/forecast from candles/ticks). */
@@ -87,7 +88,7 @@ function termStructure(ctx: Ctx, symbol: string, sigma: number): ((tMin: number)
   const floor = symbolParams(params, symbol).volFloorPerMin;
   return (tMin) => {
     const s = market.sigmaAt!(symbol, tMin);
-    return s !== null && Number.isFinite(s) && s > 0 ? Math.max(s, floor) : sigma;
+    return s !== null && Number.isFinite(s) && s > 0 ? shrinkTowardFloor(Math.max(s, floor), floor, params.sigmaShrink) : sigma;
   };
 }
 
@@ -105,8 +106,9 @@ function adverseIsDown(ctx: Ctx, p: Position): boolean | null {
 function forecastPosition(ctx: Ctx, p: Position, pr: PositionReport): PositionForecast {
   const { params, levels, nowMs } = ctx.input;
   const mark = num(p.markPrice)!;
-  const sigma = sigmaFor(ctx, p.symbol);
   const sp = symbolParams(params, p.symbol);
+  // Per-position barrier (like the term structure): σ's excess over the floor shrunk as scored (§8.19).
+  const sigma = shrinkTowardFloor(sigmaFor(ctx, p.symbol), sp.volFloorPerMin, params.sigmaShrink);
   const calibration = calibrationFor(params, [p.symbol]);
   const rate = num(p.fundingRate) ?? 0;
   const times = fundingTimes(p, nowMs, params.fundingIntervalMin);

@@ -38,6 +38,11 @@ export interface ForecastParams {
   provenance: string;
   /** Isolated positions use the horizon σ term structure (horizonSigmaPerMin) instead of max(fast, slow). */
   sigmaTermStructure?: boolean;
+  /**
+   * Per-position forecasts shrink σ's excess over the symbol's floor: σ' = floor·(σ/floor)^α
+   * (shrinkTowardFloor, FORECAST.md §8.19); absent = α 1, the plain σ. The cross-book reduction keeps σ.
+   */
+  sigmaShrink?: number;
 }
 
 // 1e-4/√min ≈ 7% annualised: a deliberately low floor; fitted values replace it.
@@ -82,6 +87,7 @@ export const forecastParamsSchema = z.strictObject({
   classCalibration: z.record(z.string().min(1), horizonMaps).optional(),
   provenance: z.string(),
   sigmaTermStructure: z.boolean().optional(),
+  sigmaShrink: z.number().finite().min(0).max(1).optional(),
 });
 
 export function symbolParams(params: ForecastParams, symbol: string): SymbolParams {

@@ -70,6 +70,16 @@ export function horizonSigmaPerMin(state: VolState, config: VolConfig, tMin: num
   return Math.max(Math.sqrt(v), floorPerMin, config.floorPerMin);
 }
 
+/**
+ * σ shrunk toward the asset's floor (§8.19): σ' = floor·(σ/floor)^α above a positive floor. A fast σ
+ * well above its long-run level is a noisy forecast of the next hour; α < 1 trusts it less. σ itself
+ * without α (or α = 1), without a floor, or at or below it.
+ */
+export function shrinkTowardFloor(sigma: number, floor: number, alpha: number | undefined): number {
+  if (alpha === undefined || alpha === 1 || !(floor > 0) || !(sigma > floor)) return sigma;
+  return floor * Math.pow(sigma / floor, alpha);
+}
+
 export function isVolReady(state: VolState, config: VolConfig): boolean {
   return state.count >= config.minReturns;
 }

@@ -1,9 +1,13 @@
 // σ shrunk toward the asset's floor (FORECAST.md §8.19): σ' = floor·(σ/floor)^α, scored opt-in.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { shrinkTowardFloor, V3_MODEL_SIGMA } from '../../../src/backtest/replay';
+import { V3_MODEL_SIGMA } from '../../../src/backtest/replay';
+import { forecastAccountV1, forecastParamsSchema, shrinkTowardFloor, type ForecastParams, type MarketView } from '../../../src/domain/forecast';
 import { BacktestTotals, buildJson, runBacktestFile } from '../../../src/backtest/run';
 import { nestedChoice } from '../../../scripts/forecast-nested';
 import type { FileResult } from '../../../scripts/forecast-eval';
+import { bareParams, market, position, positionReport, report, snapshot } from './fixtures';
 import { syntheticSeries } from './synthetic';
 
 describe('shrinkTowardFloor', () => {
@@ -75,5 +79,35 @@ describe('nested choice among variants (scripts/forecast-nested.ts)', () => {
     expect(nestedChoice([variant('a', () => 0.6), variant('b', () => 0.6)], 'loao').every((r) => r.chosen === 'a')).toBe(true);
     const short = { label: 'c', byFile: new Map([[files[0]!, result(files[0]!, 0.7)]]) };
     expect(() => nestedChoice([variant('a', () => 0.6), short], 'loao')).toThrow(/no result/);
+  });
+});
+
+describe('the app forecast with params.sigmaShrink', () => {
+  const noTail = { ratePerMin: 0, x0: 0.02, alpha: 3 };
+  const floor = 1e-3;
+  const withFloor = (over: Partial<ForecastParams>) => bareParams({ defaults: { volFloorPerMin: floor, tailDown: noTail, tailUp: noTail }, ...over });
+  const pr = positionReport({ liquidationPrice: (50000 * Math.exp(-0.03)).toFixed(8) });
+  const p60 = (sigma: number, params: ForecastParams, sigmaAt?: MarketView['sigmaAt']) => {
+    const m = market({ BTCUSDT: sigma });
+    const f = forecastAccountV1({ snapshot: snapshot([position()]), report: report([pr]), market: sigmaAt ? { ...m, sigmaAt } : m, params, levels: ['1'], nowMs: 0 });
+    return f.levels[0]!.probabilities.find((x) => x.horizonMin === 60)!.probability;
+  };
+
+  it('equals the plain σ forecast at σ\' = floor·(σ/floor)^α, and is unchanged at or below the floor', () => {
+    const shrunk = p60(4e-3, withFloor({ sigmaShrink: 0.5 }));
+    expect(shrunk).toBeCloseTo(p60(2e-3, withFloor({})), 12);
+    expect(shrunk).toBeLessThan(p60(4e-3, withFloor({})));
+    expect(p60(5e-4, withFloor({ sigmaShrink: 0.5 }))).toBe(p60(5e-4, withFloor({})));
+  });
+
+  it('shrinks the term-structure σ too, and old params (no sigmaShrink) load and behave as before', () => {
+    const at: MarketView['sigmaAt'] = (_s, t) => (t <= 60 ? 4e-3 : 2e-3);
+    const term = (over: Partial<ForecastParams>) => withFloor({ sigmaTermStructure: true, ...over });
+    expect(p60(4e-3, term({ sigmaShrink: 0.5 }), at)).toBeCloseTo(p60(2e-3, term({}), (_s, t) => (t <= 60 ? 2e-3 : Math.sqrt(2) * 1e-3)), 12);
+    const shipped = JSON.parse(readFileSync(join(__dirname, '../../../resources/forecast/params.json'), 'utf8')) as Record<string, unknown>;
+    const { sigmaShrink: _, ...old } = shipped;
+    expect(forecastParamsSchema.safeParse(old).success).toBe(true);
+    expect(forecastParamsSchema.safeParse({ ...old, sigmaShrink: 0.5 }).success).toBe(true);
+    expect(forecastParamsSchema.safeParse({ ...old, sigmaShrink: 1.5 }).success).toBe(false);
   });
 });
