@@ -1,5 +1,5 @@
 // Fits the parameters the app ships in resources/forecast/params.json (v3, issue 12). Rerunnable:
-//   npx tsx scripts/fit-forecast.ts --market DIR --alts DIR [--cache DIR] [--out resources/forecast/params.json]
+//   npx tsx scripts/fit-forecast.ts --market DIR --alts DIR [--cache DIR] [--out resources/forecast/params.json] [--sigma-shrink A]
 // (DIR = the market data folders, e.g. ../shared/data/market and ../shared/data/market/alts; no default.)
 //   - BTC, ETH: jump tails (down/up) from 60-minute adverse moves of the whole 1h MARK-price history
 //     (crash days included, FORECAST.md §1.5) and the σ floor = the FLOOR_QUANTILE of the two-speed
@@ -20,15 +20,20 @@ import { adverseWindows, DEFAULT_BOOK, V3_MODEL_SIGMA } from '../src/backtest/re
 import { DEFAULT_PARAMS, fitJumpTail, forecastParamsSchema, newVolState, sigmaPerMin, updateVol, type CalibrationMap, type ForecastParams, type SymbolParams } from '../src/domain/forecast';
 import { candleFiles, contribute, loadSeries } from './forecast-data';
 
-const SHIPPED_MODEL_SIGMA = V3_MODEL_SIGMA;
+// σ's excess over the floor shrunk with α = 0.5 (§8.19: chosen on the twelve 1-minute months' out-of-sample
+// runs before the leave-one-crash-out check; --sigma-shrink 1 refits the v3.1 maps).
+const SHIPPED_SIGMA_SHRINK = 0.5;
 const X0 = 0.02;
 
 const argv = process.argv.slice(2);
 const arg = (f: string): string | null => (argv.includes(f) ? (argv[argv.indexOf(f) + 1] ?? null) : null);
 const MARKET = arg('--market');
 const ALTS = arg('--alts');
-if (!MARKET || !ALTS) throw new Error('usage: fit-forecast.ts --market DIR --alts DIR [--cache DIR] [--out FILE]');
+if (!MARKET || !ALTS) throw new Error('usage: fit-forecast.ts --market DIR --alts DIR [--cache DIR] [--out FILE] [--sigma-shrink A]');
 const CACHE = arg('--cache');
+const SHRINK = Number(arg('--sigma-shrink') ?? SHIPPED_SIGMA_SHRINK);
+if (!(SHRINK >= 0 && SHRINK <= 1)) throw new Error('--sigma-shrink is in [0, 1]');
+const SHIPPED_MODEL_SIGMA = { ...V3_MODEL_SIGMA, ...(SHRINK !== 1 ? { shrink: SHRINK } : {}) };
 const OUT = resolve(process.cwd(), arg('--out') ?? 'resources/forecast/params.json');
 const config = { fastHalfLifeMin: DEFAULT_PARAMS.fastHalfLifeMin, slowHalfLifeMin: DEFAULT_PARAMS.slowHalfLifeMin, floorPerMin: 0, minReturns: 60 };
 
@@ -131,7 +136,8 @@ const params: ForecastParams = {
   calibration,
   classCalibration,
   sigmaTermStructure: SHIPPED_MODEL_SIGMA.termStructure,
-  provenance: `fitted by scripts/fit-forecast.ts on ${new Date().toISOString().slice(0, 10)}: BTC/ETH tails and σ floor (median σ of the last 90 days) from binance_um_{BTC,ETH}USDT_perp_markprice_1h.csv; ${altAssets.join('/')} tails and floor from their 1-minute perp months; defaults = alt class; calibration per class (majors = BTC/ETH, alts = the rest) and pooled (fallback) over ${calFiles.map((f) => basename(f)).join(', ')} (last-price candles, synthetic isolated book 5–100x, model σ: horizon term structure, floor = median past σ)`,
+  ...(SHRINK !== 1 ? { sigmaShrink: SHRINK } : {}),
+  provenance: `fitted by scripts/fit-forecast.ts on ${new Date().toISOString().slice(0, 10)}: BTC/ETH tails and σ floor (median σ of the last 90 days) from binance_um_{BTC,ETH}USDT_perp_markprice_1h.csv; ${altAssets.join('/')} tails and floor from their 1-minute perp months; defaults = alt class; calibration per class (majors = BTC/ETH, alts = the rest) and pooled (fallback) over ${calFiles.map((f) => basename(f)).join(', ')} (last-price candles, synthetic isolated book 5–100x, model σ: horizon term structure, floor = median past σ${SHRINK !== 1 ? `, excess over the floor shrunk ^${SHRINK}` : ''})`,
 };
 const check = forecastParamsSchema.safeParse(params);
 if (!check.success) throw new Error(`fitted parameters do not validate: ${check.error.message}`);
