@@ -77,9 +77,9 @@ function book(nAssets: number, marginMode: 'cross' | 'isolated'): { snapshot: Ac
   return { snapshot, report, market };
 }
 
-function benchV1(label: string, nAssets: number, mode: 'cross' | 'isolated', termStructure = false): void {
+function benchV1(label: string, nAssets: number, mode: 'cross' | 'isolated', termStructure = false, sigmaShrink?: number): void {
   const { snapshot, report, market } = book(nAssets, mode);
-  const input = { snapshot, report, market, params: { ...DEFAULT_PARAMS, sigmaTermStructure: termStructure }, levels: ['0.8', '1'], nowMs: NOW };
+  const input = { snapshot, report, market, params: { ...DEFAULT_PARAMS, sigmaTermStructure: termStructure, ...(sigmaShrink !== undefined ? { sigmaShrink } : {}) }, levels: ['0.8', '1'], nowMs: NOW };
   for (let i = 0; i < 500; i++) forecastAccountV1(input); // warm-up (JIT)
   const times: number[] = [];
   for (let i = 0; i < 5000; i++) {
@@ -132,5 +132,8 @@ benchV1('isolated, 1 position', 1, 'isolated');
 benchV1('isolated, 1 position, σ term structure', 1, 'isolated', true);
 benchV1('cross, 10 assets', 10, 'cross');
 benchV1('cross, 10 assets, σ term structure', 10, 'cross', true);
+// The shipped v3.2 path (FORECAST.md §8.19): term structure and σ shrunk toward the floor.
+benchV1('isolated, 1 position, term structure + σ shrink 0.5 (v3.2)', 1, 'isolated', true, 0.5);
+benchV1('cross, 10 assets, term structure + σ shrink 0.5 (v3.2)', 10, 'cross', true, 0.5);
 await benchV2();
 if (!process.argv.includes('--skip-backtest')) benchBacktest();
