@@ -4,7 +4,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readCandleFile, readFundingFile, type CandleSeries, type FundingSeries } from '../src/backtest/candles';
-import { contributionOf, type FileContribution, type PooledParams, type PoolScheme } from '../src/backtest/pooled';
+import { assetClassOf, assetOfFile, contributionOf, type FileContribution, type PooledParams, type PoolScheme } from '../src/backtest/pooled';
+import { isVolReady, newVolState, sigmaPerMin, updateVol } from '../src/domain/forecast';
 import { asymSamples } from '../src/backtest/asymmetry';
 import { asymFolds } from '../src/backtest/asymFolds';
 import type { AsymSample } from '../src/domain/forecast/asymmetry';
@@ -74,7 +75,7 @@ export interface EvalOptions {
 
 /** Pass-1 pairs of one file under one model configuration, cached (shared by the loao and loco folds). */
 export function contribute(file: string, opts: EvalOptions): FileContribution {
-  const key = opts.cache ? join(opts.cache, `contrib.${basename(file)}.${opts.modelSigma!.termStructure ? 'ts' : 'max'}.${opts.modelSigma!.floorQuantile}${opts.modelSigma!.shrink !== undefined ? `.shrink${opts.modelSigma!.shrink}` : ''}${opts.asymTag ? `.${opts.asymTag}` : ''}.json`) : null;
+  const key = opts.cache ? join(opts.cache, `contrib.${basename(file)}.${opts.modelSigma!.termStructure ? 'ts' : 'max'}.${opts.modelSigma!.floorQuantile}${opts.modelSigma!.shrink !== undefined ? `.shrink${opts.modelSigma!.shrink}` : ''}${opts.modelSigma!.floorPrior ? `.fp${opts.modelSigma!.floorPrior.days}.${opts.modelSigma!.floorPrior.perMin.toPrecision(8)}` : ''}${opts.asymTag ? `.${opts.asymTag}` : ''}.json`) : null;
   if (key && existsSync(key)) return JSON.parse(readFileSync(key, 'utf8')) as FileContribution;
   const book: Partial<BookOptions> = { modelSigma: opts.modelSigma, ...(opts.asymmetry ? { asymmetry: opts.asymmetry } : {}) };
   const ctx = replayContext({ series: loadSeries(file, opts.cache), funding: fundingFor(file, opts.fundingDir), book });
@@ -99,5 +100,41 @@ export function asymFoldsFor(files: string[], scheme: PoolScheme, shrink: number
   }
   const out = join(cacheDir ?? '.', `asym.${scheme}.${shrink}${raiseOnly ? '.raise' : ''}.json`);
   writeFileSync(out, JSON.stringify(asymFolds(scheme, samples, shrink, raiseOnly), null, 1));
+  return out;
+}
+
+/** Median of a file's two-speed EWMA σ per √min (the replay's σ, no floor), cached next to the candles. */
+export function fileMedianSigma(file: string, cacheDir: string | null): number {
+  const key = cacheDir ? join(cacheDir, `median-sigma.${basename(file)}.json`) : null;
+  if (key && existsSync(key)) return JSON.parse(readFileSync(key, 'utf8')) as number;
+  const s = loadSeries(file, cacheDir);
+  const cfg = { fastHalfLifeMin: 30, slowHalfLifeMin: 1440, floorPerMin: 0, minReturns: Math.max(10, Math.ceil(60 / s.intervalMin)) };
+  const vol = newVolState();
+  const xs: number[] = [];
+  for (let t = 1; t < s.time.length; t++) {
+    updateVol(vol, Math.log(s.close[t]! / s.close[t - 1]!), (s.time[t]! - s.time[t - 1]!) / 60_000, cfg);
+    if (isVolReady(vol, cfg)) xs.push(sigmaPerMin(vol, cfg));
+  }
+  xs.sort((a, b) => a - b);
+  const med = xs.length > 0 ? xs[Math.floor(0.5 * (xs.length - 1))]! : 0;
+  if (key) writeFileSync(key, JSON.stringify(med));
+  return med;
+}
+
+/**
+ * The class floor each file would get from OTHER files (§8.20): the median of the per-file median σ
+ * of the files of its calibration class that its fold may use (leave-one-asset-out: other assets;
+ * leave-one-crash-out: other files). An error when a file has no such file.
+ */
+export function classFloorPriors(files: string[], scheme: PoolScheme, cacheDir: string | null): Record<string, number> {
+  const med = new Map(files.map((f) => [f, fileMedianSigma(f, cacheDir)]));
+  const out: Record<string, number> = {};
+  for (const f of files) {
+    const a = assetOfFile(basename(f));
+    const others = files.filter((g) => g !== f && assetClassOf(assetOfFile(basename(g))) === assetClassOf(a) && (scheme === 'leave-one-crash-out' || assetOfFile(basename(g)) !== a));
+    if (others.length === 0) throw new Error(`no other file of ${a}'s class to set its floor prior`);
+    const xs = others.map((g) => med.get(g)!).sort((x, y) => x - y);
+    out[basename(f)] = xs.length % 2 ? xs[(xs.length - 1) / 2]! : (xs[xs.length / 2 - 1]! + xs[xs.length / 2]!) / 2;
+  }
   return out;
 }

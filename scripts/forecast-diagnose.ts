@@ -1,5 +1,5 @@
 // Why does the model lose to the fixed-distance rule on a file? (issue 12 diagnosis)
-//   npx tsx scripts/forecast-diagnose.ts --candles FILE [--cache DIR] [--term-structure] [--floor-quantile Q]
+//   npx tsx scripts/forecast-diagnose.ts --candles FILE [--cache DIR] [--term-structure] [--floor-quantile Q] [--sigma-shrink A]
 // Replays the backtest book, puts each rule at its loosest raw threshold with ≤ 0.3 false-alert episodes
 // per position-day (all leverages), then prints: recall@15 per leverage; where the false episodes
 // happen (hours after a shock, σ_fast/σ_slow at the episode start); and the breaches the fixed-distance
@@ -15,7 +15,8 @@ const arg = (f: string): string | null => (argv.includes(f) ? argv[argv.indexOf(
 const file = arg('--candles');
 if (!file) throw new Error('--candles FILE is required');
 const series = loadSeries(file, arg('--cache'));
-const modelSigma = { termStructure: argv.includes('--term-structure'), floorQuantile: Number(arg('--floor-quantile') ?? 0.1) };
+const shrink = arg('--sigma-shrink');
+const modelSigma = { termStructure: argv.includes('--term-structure'), floorQuantile: Number(arg('--floor-quantile') ?? 0.1), ...(shrink !== null ? { shrink: Number(shrink) } : {}) };
 const ctx = replayContext({ series, book: { modelSigma } });
 const BUDGET = 0.3;
 const DAY = 86_400_000;

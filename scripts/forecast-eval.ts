@@ -21,7 +21,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { asymFoldsFor, candleFiles, contribute, fundingFor, loadSeries, type EvalOptions } from './forecast-data';
+import { asymFoldsFor, candleFiles, classFloorPriors, contribute, fundingFor, loadSeries, type EvalOptions } from './forecast-data';
 import type { AsymFold } from '../src/backtest/asymFolds';
 import {
   buildFolds,
@@ -107,6 +107,9 @@ interface Args {
   releaseBaselines: { distanceFactor: number; ratioBelow: number } | null;
   /** Exponent α of the model σ's excess over its floor (§8.19); null = plain σ. */
   sigmaShrink: number | null;
+  /** Weight (days) of the class floor from other files against the file's own floor (§8.20); null = off. */
+  floorPriorDays: number | null;
+  floorPriorFile: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -135,6 +138,8 @@ function parseArgs(argv: string[]): Args {
     releaseProbability: null,
     releaseBaselines: null,
     sigmaShrink: null,
+    floorPriorDays: null,
+    floorPriorFile: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i]!;
@@ -189,6 +194,11 @@ function parseArgs(argv: string[]): Args {
       if (!(q >= 0 && q <= 1)) throw new Error('--sigma-shrink is in [0, 1]');
       a.sigmaShrink = q;
     }
+    else if (f === '--floor-prior-days') {
+      const q = Number(need());
+      if (!(q > 0)) throw new Error('--floor-prior-days is a positive number of days');
+      a.floorPriorDays = q;
+    } else if (f === '--floor-prior-file') a.floorPriorFile = need();
     else if (f === '--class-calibration') a.byClass = true;
     else if (f === '--regime-calibration') a.byRegime = true;
     else if (f === '--asym-shrink') {
@@ -439,6 +449,7 @@ async function runChild<T>(
   ];
   if (args.termStructure) childArgs.push('--term-structure');
   if (args.sigmaShrink !== null) childArgs.push('--sigma-shrink', String(args.sigmaShrink));
+  if (args.floorPriorDays !== null && args.floorPriorFile) childArgs.push('--floor-prior-days', String(args.floorPriorDays), '--floor-prior-file', args.floorPriorFile);
   if (args.cache) childArgs.push('--cache', args.cache);
   if (args.fundingDir) childArgs.push('--funding-dir', args.fundingDir);
   if (poolFile) childArgs.push('--pool-params', poolFile);
@@ -469,7 +480,11 @@ async function main(): Promise<void> {
   let asymByFile: Record<string, AsymFold> | null = args.asymFile
     ? (JSON.parse(readFileSync(args.asymFile, 'utf8')) as Record<string, AsymFold>)
     : null;
+  let floorPriors: Record<string, number> | null = args.floorPriorFile
+    ? (JSON.parse(readFileSync(args.floorPriorFile, 'utf8')) as Record<string, number>)
+    : null;
   const opts = (pooled: PooledParams | null, file?: string): EvalOptions => {
+    if (floorPriors && file && floorPriors[basename(file)] === undefined) throw new Error(`no floor prior for ${basename(file)}`);
     const asym = asymByFile && file ? asymByFile[basename(file)] : undefined;
     if (asymByFile && file && !asym) throw new Error(`no asymmetry fold for ${basename(file)}`);
     return {
@@ -481,6 +496,7 @@ async function main(): Promise<void> {
         termStructure: args.termStructure,
         floorQuantile: args.floorQuantile,
         ...(args.sigmaShrink !== null ? { shrink: args.sigmaShrink } : {}),
+        ...(floorPriors && file ? { floorPrior: { perMin: floorPriors[basename(file)]!, days: args.floorPriorDays! } } : {}),
       },
       release: {
         ...(args.releaseProbability !== null ? { probabilityFactor: args.releaseProbability } : {}),
@@ -524,6 +540,14 @@ async function main(): Promise<void> {
     asymByFile = JSON.parse(readFileSync(args.asymFile, 'utf8')) as Record<string, AsymFold>;
     process.stderr.write(`asymmetry multipliers written to ${args.asymFile}\n`);
   }
+  if (args.floorPriorDays !== null) {
+    // The class floor of each file from the other files of its fold (§8.20), shared with the children.
+    floorPriors = classFloorPriors(files, args.scheme, args.cache);
+    args.floorPriorFile = join(args.cache ?? '.', `floorprior.${args.scheme}.json`);
+    writeFileSync(args.floorPriorFile, JSON.stringify(floorPriors));
+    for (const [f, v] of Object.entries(floorPriors))
+      process.stderr.write(`floor prior ${f}: ${(v * Math.sqrt(525_600) * 100).toFixed(0)} % annualised, weight ${args.floorPriorDays} days\n`);
+  }
   let poolFile: string | null = args.poolParams;
   if (args.mode === 'pooled' && !poolFile) {
     // Phase 1: every file's pass-1 pairs; phase 2 scores each file with the fold that excludes it.
@@ -542,7 +566,7 @@ async function main(): Promise<void> {
     );
     poolFile = join(
       args.cache ?? '.',
-      `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}${args.sigmaShrink !== null ? `.shrink${args.sigmaShrink}` : ''}${args.byClass ? '.class' : ''}${args.byRegime ? '.regime' : ''}${args.asymShrink !== null ? `.asym${args.asymShrink}${args.asymRaiseOnly ? '.raise' : ''}` : ''}.json`,
+      `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}${args.sigmaShrink !== null ? `.shrink${args.sigmaShrink}` : ''}${args.floorPriorDays !== null ? `.fp${args.floorPriorDays}` : ''}${args.byClass ? '.class' : ''}${args.byRegime ? '.regime' : ''}${args.asymShrink !== null ? `.asym${args.asymShrink}${args.asymRaiseOnly ? '.raise' : ''}` : ''}.json`,
     );
     writeFileSync(poolFile, JSON.stringify(folds));
     process.stderr.write(`folds written to ${poolFile}\n`);

@@ -60,9 +60,11 @@ export interface BookOptions {
    * termStructure = horizon-average σ (fast excess decays, horizonSigmaPerMin) instead of the max;
    * floorQuantile = quantile of the file's past σ (≤ 90 days) used as the model's floor;
    * shrink (opt-in, §8.19) = exponent α of σ's excess over the floor: σ' = floor·(σ/floor)^α, so 1 (or
-   * absent) is the plain σ and 0 a σ fixed at the floor (a distance rule scaled to the asset).
+   * absent) is the plain σ and 0 a σ fixed at the floor (a distance rule scaled to the asset);
+   * floorPrior (opt-in, §8.20) = the class's floor from other files, blended with the file's own in log
+   * space with weight `days` against the days of own history (the own floor of a few days is noisy).
    */
-  modelSigma?: { termStructure: boolean; floorQuantile: number; shrink?: number };
+  modelSigma?: { termStructure: boolean; floorQuantile: number; shrink?: number; floorPrior?: { perMin: number; days: number } };
   /**
    * Asymmetric volatility (§8.16, off when absent): the MODEL's variance is multiplied per position by
    * asymMultiplier(side, past-hour z), z as known when the probability is computed.
@@ -245,6 +247,7 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
       tailUp = fitJumpTail(up, 60, book.tailX0, book.tailPriorUp ?? book.tailPrior);
       floor = percentileOfRecent(sigmaHistory, t, Math.ceil((90 * 1440) / dtBar), 0.1);
       modelFloor = ms.floorQuantile === 0.1 ? floor : percentileOfRecent(sigmaHistory, t, Math.ceil((90 * 1440) / dtBar), ms.floorQuantile);
+      if (ms.floorPrior) modelFloor = blendFloor(modelFloor, recentCount(sigmaHistory, t, Math.ceil((90 * 1440) / dtBar)) * dtBar / 1440, ms.floorPrior);
     }
     // σ as known at the bar's open (for the intrabar alert features), then the bar's own return.
     const sigmaAtOpen = Math.max(sigmaPerMin(vol, volConfig), floor);
@@ -377,6 +380,20 @@ export function adverseWindows(series: CandleSeries): { end: number; down: numbe
     out.push({ end: series.time[i + perWindow - 1]! + series.intervalMin * 60_000, down: Math.log(o / lo), up: Math.log(hi / o) });
   }
   return out;
+}
+
+/** Own floor (0 = none yet) and a prior, geometric mean weighted by days of own history vs the prior's days. */
+export function blendFloor(own: number, ownDays: number, prior: { perMin: number; days: number }): number {
+  if (!(prior.perMin > 0)) return own;
+  if (!(own > 0) || !(ownDays > 0)) return prior.perMin;
+  const w = ownDays / (ownDays + prior.days);
+  return Math.exp(w * Math.log(own) + (1 - w) * Math.log(prior.perMin));
+}
+
+function recentCount(values: Float64Array, end: number, window: number): number {
+  let n = 0;
+  for (let i = Math.max(0, end - window); i < end; i++) if (Number.isFinite(values[i]!) && values[i]! > 0) n++;
+  return n;
 }
 
 function percentileOfRecent(values: Float64Array, end: number, window: number, q: number): number {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { V3_MODEL_SIGMA } from '../../../src/backtest/replay';
+import { blendFloor, V3_MODEL_SIGMA } from '../../../src/backtest/replay';
 import { forecastAccountV1, forecastParamsSchema, shrinkTowardFloor, type ForecastParams, type MarketView } from '../../../src/domain/forecast';
 import { BacktestTotals, buildJson, runBacktestFile } from '../../../src/backtest/run';
 import { nestedChoice } from '../../../scripts/forecast-nested';
@@ -109,5 +109,19 @@ describe('the app forecast with params.sigmaShrink', () => {
     expect(forecastParamsSchema.safeParse(old).success).toBe(true);
     expect(forecastParamsSchema.safeParse({ ...old, sigmaShrink: 0.5 }).success).toBe(true);
     expect(forecastParamsSchema.safeParse({ ...old, sigmaShrink: 1.5 }).success).toBe(false);
+  });
+});
+
+describe('floor with a class prior (blendFloor, §8.20)', () => {
+  const prior = { perMin: 4e-3, days: 30 };
+  it('is the prior without own history, the own floor without a prior, the geometric blend in between', () => {
+    expect(blendFloor(0, 0, prior)).toBe(4e-3);
+    expect(blendFloor(1e-3, 0, prior)).toBe(4e-3);
+    expect(blendFloor(1e-3, 10, { perMin: 0, days: 30 })).toBe(1e-3);
+    // 30 days of own history against 30 of prior: the geometric mean.
+    expect(blendFloor(1e-3, 30, prior)).toBeCloseTo(2e-3, 15);
+    // More own history moves it toward the own floor, monotonically.
+    expect(blendFloor(1e-3, 90, prior)).toBeLessThan(blendFloor(1e-3, 30, prior));
+    expect(blendFloor(1e-3, 90, prior)).toBeGreaterThan(1e-3);
   });
 });
