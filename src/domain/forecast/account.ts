@@ -70,9 +70,12 @@ interface Ctx {
   warnings: string[];
 }
 
-function sigmaFor(ctx: Ctx, symbol: string): number {
+/** σ of a symbol (never below its floor); `shrink` applies params.sigmaShrink to a measured σ only. */
+function sigmaFor(ctx: Ctx, symbol: string, shrink = false): number {
   const s = ctx.input.market.sigma(symbol);
-  if (s !== null && Number.isFinite(s) && s > 0) return Math.max(s, symbolParams(ctx.input.params, symbol).volFloorPerMin);
+  const floor = symbolParams(ctx.input.params, symbol).volFloorPerMin;
+  // The conservative fallback below is never shrunk: it stands in for a σ nobody has measured.
+  if (s !== null && Number.isFinite(s) && s > 0) return shrink ? shrinkTowardFloor(Math.max(s, floor), floor, ctx.input.params.sigmaShrink) : Math.max(s, floor);
   const msg = `no price history for ${symbol} yet: using the conservative default volatility`;
   if (!ctx.warnings.includes(msg)) ctx.warnings.push(msg);
   return ctx.input.params.fallbackSigmaPerMin;
@@ -108,7 +111,7 @@ function forecastPosition(ctx: Ctx, p: Position, pr: PositionReport): PositionFo
   const mark = num(p.markPrice)!;
   const sp = symbolParams(params, p.symbol);
   // Per-position barrier (like the term structure): σ's excess over the floor shrunk as scored (§8.19).
-  const sigma = shrinkTowardFloor(sigmaFor(ctx, p.symbol), sp.volFloorPerMin, params.sigmaShrink);
+  const sigma = sigmaFor(ctx, p.symbol, true);
   const calibration = calibrationFor(params, [p.symbol]);
   const rate = num(p.fundingRate) ?? 0;
   const times = fundingTimes(p, nowMs, params.fundingIntervalMin);

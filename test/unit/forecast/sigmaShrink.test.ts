@@ -100,6 +100,15 @@ describe('the app forecast with params.sigmaShrink', () => {
     expect(p60(5e-4, withFloor({ sigmaShrink: 0.5 }))).toBe(p60(5e-4, withFloor({})));
   });
 
+  it('never shrinks the conservative fallback σ of a symbol without price history', () => {
+    const run = (params: ForecastParams) =>
+      forecastAccountV1({ snapshot: snapshot([position()]), report: report([pr]), market: market({}), params, levels: ['1'], nowMs: 0 });
+    const plain = run(withFloor({}));
+    const shrunk = run(withFloor({ sigmaShrink: 0.5 }));
+    expect(shrunk.warnings.some((w) => w.includes('no price history'))).toBe(true);
+    expect(shrunk.levels).toEqual(plain.levels);
+  });
+
   it('shrinks the term-structure σ too, and old params (no sigmaShrink) load and behave as before', () => {
     const at: MarketView['sigmaAt'] = (_s, t) => (t <= 60 ? 4e-3 : 2e-3);
     const term = (over: Partial<ForecastParams>) => withFloor({ sigmaTermStructure: true, ...over });
