@@ -149,6 +149,12 @@ function parseArgs(argv: string[]): Args {
       i++;
       return v;
     };
+    /** The option's value as a number that passes ok, else an error naming the accepted range. */
+    const num = (ok: (q: number) => boolean, range: string): number => {
+      const q = Number(need());
+      if (!ok(q)) throw new Error(`${f} is ${range}`);
+      return q;
+    };
     if (f === '--data') a.data.push(need());
     else if (f === '--match') a.match.push(need());
     else if (f === '--funding-dir') a.fundingDir = need();
@@ -170,18 +176,11 @@ function parseArgs(argv: string[]): Args {
     } else if (f === '--term-structure') a.termStructure = true;
     else if (f === '--leader') a.leaders.push(need());
     else if (f === '--leader-fits') a.leaderFits = need();
-    else if (f === '--leader-force-mult') {
-      // Sensitivity only: multipliers forced instead of fitted (never a reported result).
-      const m = Number(need());
-      if (!(m >= 1 && m <= 3)) throw new Error('--leader-force-mult is in [1, 3]');
-      a.leaderForceMult = m;
-    }
-    else if (f === '--release-probability') {
-      // The model's alert stays on while P ≥ F × threshold (the app's band: DEFAULT_DANGER_POLICY, 0.6).
-      const q = Number(need());
-      if (!(q > 0 && q <= 1)) throw new Error('--release-probability is in (0, 1]');
-      a.releaseProbability = q;
-    } else if (f === '--release-baselines') {
+    // Sensitivity only: multipliers forced instead of fitted (never a reported result).
+    else if (f === '--leader-force-mult') a.leaderForceMult = num((m) => m >= 1 && m <= 3, 'in [1, 3]');
+    // The model's alert stays on while P ≥ F × threshold (the app's band: DEFAULT_DANGER_POLICY, 0.6).
+    else if (f === '--release-probability') a.releaseProbability = num((q) => q > 0 && q <= 1, 'in (0, 1]');
+    else if (f === '--release-baselines') {
       // Sensitivity: the baselines get bands too (distance ≤ F × threshold; margin ratio ≥ threshold − R).
       const [fs, rs] = need().split(',');
       const df = Number(fs);
@@ -189,29 +188,16 @@ function parseArgs(argv: string[]): Args {
       if (!(df >= 1 && df <= 10) || !(rb >= 0 && rb < 1)) throw new Error('--release-baselines is F,R with F in [1, 10] and R in [0, 1)');
       a.releaseBaselines = { distanceFactor: df, ratioBelow: rb };
     }
-    else if (f === '--sigma-shrink') {
-      const q = Number(need());
-      if (!(q >= 0 && q <= 1)) throw new Error('--sigma-shrink is in [0, 1]');
-      a.sigmaShrink = q;
-    }
-    else if (f === '--floor-prior-days') {
-      const q = Number(need());
-      if (!(q > 0)) throw new Error('--floor-prior-days is a positive number of days');
-      a.floorPriorDays = q;
-    } else if (f === '--floor-prior-file') a.floorPriorFile = need();
+    else if (f === '--sigma-shrink') a.sigmaShrink = num((q) => q >= 0 && q <= 1, 'in [0, 1]');
+    else if (f === '--floor-prior-days') a.floorPriorDays = num((q) => q > 0, 'a positive number of days');
+    else if (f === '--floor-prior-file') a.floorPriorFile = need();
     else if (f === '--class-calibration') a.byClass = true;
     else if (f === '--regime-calibration') a.byRegime = true;
-    else if (f === '--asym-shrink') {
-      const q = Number(need());
-      if (!(q >= 0 && q <= 1)) throw new Error('--asym-shrink is in [0, 1]');
-      a.asymShrink = q;
-    } else if (f === '--asym-file') a.asymFile = need();
+    else if (f === '--asym-shrink') a.asymShrink = num((q) => q >= 0 && q <= 1, 'in [0, 1]');
+    else if (f === '--asym-file') a.asymFile = need();
     else if (f === '--asym-raise-only') a.asymRaiseOnly = true;
-    else if (f === '--floor-quantile') {
-      const q = Number(need());
-      if (!(q > 0 && q < 1)) throw new Error('--floor-quantile is in (0, 1)');
-      a.floorQuantile = q;
-    } else throw new Error(`unknown option ${f}`);
+    else if (f === '--floor-quantile') a.floorQuantile = num((q) => q > 0 && q < 1, 'in (0, 1)');
+    else throw new Error(`unknown option ${f}`);
   }
   if (a.asymShrink !== null && a.mode !== 'pooled')
     throw new Error('--asym-shrink needs --mode pooled (its multipliers are fitted on the fold of each file)');
