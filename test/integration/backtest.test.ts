@@ -81,17 +81,18 @@ describe('backtest on a synthetic file with a known answer', () => {
     expect(Object.keys(written.byLeverage)).toEqual(expect.arrayContaining(['5', '100', 'le50']));
     expect(stdout.join('')).toMatch(/Rule model: threshold sweep/);
 
-    // --policy app scores the σ shrink of params.json (v3.2): same file, params without it → another model line.
+    // --policy app scores params.sigmaShrink (v3.2, §8.19): the same params with and without it → two model lines.
     const shipped = JSON.parse(readFileSync(join(__dirname, '../../resources/forecast/params.json'), 'utf8')) as Record<string, unknown>;
-    expect(shipped.sigmaShrink).toBeLessThan(1);
-    const { sigmaShrink: _, ...unshrunk } = shipped;
-    const paramsFile = join(dir, 'params-unshrunk.json');
-    writeFileSync(paramsFile, JSON.stringify(unshrunk));
-    const out2 = join(dir, 'out-unshrunk.json');
-    expect(await main(['backtest', '--candles', csv, '--json', out2, '--params', paramsFile], io)).toBe(0);
-    const other = JSON.parse(readFileSync(out2, 'utf8'));
-    expect(other.rules.model).not.toEqual(written.rules.model);
-    expect(other.rules.fixedDistance).toEqual(written.rules.fixedDistance);
+    const { sigmaShrink: _, ...plain } = shipped;
+    const runWith = async (params: Record<string, unknown>, name: string) => {
+      writeFileSync(join(dir, `${name}.params.json`), JSON.stringify(params));
+      expect(await main(['backtest', '--candles', csv, '--json', join(dir, `${name}.json`), '--params', join(dir, `${name}.params.json`)], io)).toBe(0);
+      return JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'));
+    };
+    const unshrunk = await runWith(plain, 'unshrunk');
+    const shrunk = await runWith({ ...plain, sigmaShrink: 0.5 }, 'shrunk');
+    expect(shrunk.rules.model).not.toEqual(unshrunk.rules.model);
+    expect(shrunk.rules.fixedDistance).toEqual(unshrunk.rules.fixedDistance);
 
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'timestamp_ms,open,high,low,close,volume\n0,1,1,1,1,0\n60000,1,1,x,1,0\n');
