@@ -18,11 +18,22 @@ export interface ForecastServiceOptions {
   seed?: number;
 }
 
+/** One market scope's view of the forecaster (see `ForecastService.forMarket`). */
+export interface MarketForecaster {
+  ingestCandles(symbol: string, candles: Candle[]): void;
+  ingestTick(tick: MarkTick): void;
+  sigma(symbol: string): number | null;
+  forecast(snapshot: AccountSnapshot, report: MarginReport, nowMs: number): AccountForecast;
+  forecastMonteCarlo(snapshot: AccountSnapshot, report: MarginReport, nowMs: number): Promise<AccountForecast>;
+}
+
 export class ForecastService {
   readonly levels: string[];
   readonly params: ForecastParams;
   /** Why the fitted parameters could not be used (surface it as a system warning). */
   readonly paramsWarning: string | null;
+  /** Price history per market scope: the default one, and one per `forMarket(scope)`. */
+  private readonly markets = new Map<string, MarketState>();
   private readonly market: MarketState;
   private readonly staleAfterMs: number;
   private readonly runner: MonteCarloRunner;
@@ -37,9 +48,25 @@ export class ForecastService {
       if (Number.isFinite(v) && v > 0 && !levels.has(v)) levels.set(v, l);
     }
     this.levels = [...levels.entries()].sort((a, b) => a[0] - b[0]).map(([, l]) => l);
-    this.market = new MarketState(this.params);
+    this.market = this.marketOf('');
     this.staleAfterMs = options.staleAfterMs ?? 5 * 60_000;
     this.runner = new MonteCarloRunner({ paths: options.monteCarloPaths ?? 10_000, seed: options.seed ?? 20240501 });
+  }
+
+  /**
+   * The same forecaster over its own price history. The service gives each account its own scope:
+   * a symbol's marks from one account's venue (or the demo's replayed 2021 tape) must never mix with
+   * another's, or the jump between two price sources reads as volatility.
+   */
+  forMarket(scope: string): MarketForecaster {
+    const market = this.marketOf(`scope:${scope}`);
+    return {
+      ingestCandles: (symbol, candles) => market.ingestCandles(symbol, candles),
+      ingestTick: (tick) => market.ingestTick(tick),
+      sigma: (symbol) => market.sigma(symbol),
+      forecast: (snapshot, report, nowMs) => this.forecastOn(market, snapshot, report, nowMs),
+      forecastMonteCarlo: (snapshot, report, nowMs) => this.monteCarloOn(market, snapshot, report, nowMs),
+    };
   }
 
   /** Backfill: 1-minute mark candles, oldest first. */
@@ -58,21 +85,35 @@ export class ForecastService {
 
   /** v1: closed form, synchronous. Never throws; problems become warnings. */
   forecast(snapshot: AccountSnapshot, report: MarginReport, nowMs: number): AccountForecast {
+    return this.forecastOn(this.market, snapshot, report, nowMs);
+  }
+
+  /** v2: Monte Carlo in a worker thread (multi-asset books); falls back to v1 with a warning. */
+  forecastMonteCarlo(snapshot: AccountSnapshot, report: MarginReport, nowMs: number): Promise<AccountForecast> {
+    return this.monteCarloOn(this.market, snapshot, report, nowMs);
+  }
+
+  private marketOf(key: string): MarketState {
+    let market = this.markets.get(key);
+    if (!market) this.markets.set(key, (market = new MarketState(this.params)));
+    return market;
+  }
+
+  private forecastOn(market: MarketState, snapshot: AccountSnapshot, report: MarginReport, nowMs: number): AccountForecast {
     try {
-      const f = forecastAccountV1({ snapshot, report, market: this.market, params: this.params, levels: this.levels, nowMs });
-      return { ...f, warnings: [...this.commonWarnings(snapshot, nowMs), ...f.warnings] };
+      const f = forecastAccountV1({ snapshot, report, market, params: this.params, levels: this.levels, nowMs });
+      return { ...f, warnings: [...this.commonWarnings(market, snapshot, nowMs), ...f.warnings] };
     } catch (e) {
       return this.failed(nowMs, 'v1-closed-form', e);
     }
   }
 
-  /** v2: Monte Carlo in a worker thread (multi-asset books); falls back to v1 with a warning. */
-  async forecastMonteCarlo(snapshot: AccountSnapshot, report: MarginReport, nowMs: number): Promise<AccountForecast> {
+  private async monteCarloOn(market: MarketState, snapshot: AccountSnapshot, report: MarginReport, nowMs: number): Promise<AccountForecast> {
     try {
-      const f = await this.runner.run({ snapshot, report, market: this.market, params: this.params, levels: this.levels, nowMs });
-      return { ...f, warnings: [...this.commonWarnings(snapshot, nowMs), ...f.warnings] };
+      const f = await this.runner.run({ snapshot, report, market, params: this.params, levels: this.levels, nowMs });
+      return { ...f, warnings: [...this.commonWarnings(market, snapshot, nowMs), ...f.warnings] };
     } catch (e) {
-      const v1 = this.forecast(snapshot, report, nowMs);
+      const v1 = this.forecastOn(market, snapshot, report, nowMs);
       return { ...v1, warnings: [...v1.warnings, `Monte Carlo forecast failed (${(e as Error).message}): showing v1`] };
     }
   }
@@ -81,11 +122,11 @@ export class ForecastService {
     await this.runner.close();
   }
 
-  private commonWarnings(snapshot: AccountSnapshot, nowMs: number): string[] {
+  private commonWarnings(market: MarketState, snapshot: AccountSnapshot, nowMs: number): string[] {
     const out: string[] = [];
     if (this.paramsWarning) out.push(this.paramsWarning);
     for (const symbol of new Set(snapshot.positions.map((p) => p.symbol))) {
-      const last = this.market.lastDataMs(symbol);
+      const last = market.lastDataMs(symbol);
       if (last !== null && nowMs - last > this.staleAfterMs) out.push(`price history for ${symbol} is stale (last ${new Date(last).toISOString()})`);
     }
     return out;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { computeMarginReport, parseSnapshot, shockSnapshot } from '../domain/margin';
 import { alertSettingsSchema, type AlertSettings } from '../domain/alerts';
 import type { AlertLevel } from '../domain/alerts/levels';
-import type { AccountView, ServiceStatus } from '../api/messages';
+import type { AccountView, DangerView, ServiceStatus } from '../api/messages';
 import { openDatabase, type Db } from '../store/db';
 import { HistoryStore } from '../store/historyStore';
 import { AccountStore } from '../store/accountStore';
@@ -133,13 +133,9 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
     params: join(options.resourcesDir, 'forecast', 'params.json'),
   });
   if (forecaster.paramsWarning) log(forecaster.paramsWarning);
-  const forecasts = {
-    ingestCandles: forecaster.ingestCandles.bind(forecaster),
-    ingestTick: forecaster.ingestTick.bind(forecaster),
-    forecast: forecaster.forecast.bind(forecaster),
-    forecastMonteCarlo: forecaster.forecastMonteCarlo.bind(forecaster),
-    needsMonteCarlo: isMultiAssetCrossBook,
-  };
+  // Each account forecasts from its own venue's marks: the demo replays 2021 prices under the same
+  // symbols a real account trades, and two venues' marks differ; mixed, their gaps would read as σ.
+  const forecastsFor = (config: AccountConfig) => ({ ...forecaster.forMarket(config.id), needsMonteCarlo: isMultiAssetCrossBook });
   const engine: MarginEngine = { parse: parseSnapshot, compute: computeMarginReport };
   const alerts = new AlertAdapter(pipeline, settings, applyChannels);
 
@@ -165,7 +161,6 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
   const watchdogs = new Map<string, Watchdog>();
   const runnerDeps = {
     engine,
-    forecaster: forecasts,
     alerts,
     history,
     now,
@@ -182,7 +177,7 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
     storageFailed: (error: unknown) => storage.failed(error),
   };
   const startAccount = (config: AccountConfig, session: VenueSession) => {
-    const runner = new AccountRunner(config, session, runnerDeps);
+    const runner = new AccountRunner(config, session, { ...runnerDeps, forecaster: forecastsFor(config) });
     runners.push(runner);
     const watchdog = new Watchdog({ target: pipeline, accountId: config.id, onError: (e) => log(`watchdog: ${String(e)}`) });
     watchdogs.set(config.id, watchdog);
@@ -390,6 +385,10 @@ class AlertAdapter implements AlertSink, AlertService {
   evaluate: AlertSink['evaluate'] = (accountId, input) => this.pipeline.evaluate(accountId, input, this.settings.alerts());
   accountLevel(accountId: string): AlertLevel {
     return this.pipeline.accountLevel(accountId);
+  }
+  /** The danger verdict the window shows (AccountView.danger): the same one the alerts were judged on. */
+  danger(accountId: string): DangerView | null {
+    return this.pipeline.danger(accountId);
   }
   list: AlertService['list'] = (filter) => this.pipeline.list(filter);
   acknowledge = async (alertId: string) => this.pipeline.acknowledge(alertId);

@@ -74,6 +74,24 @@ describe('accounts through the API', () => {
     }
   });
 
+  it("keeps a real account's volatility apart from the demo's replayed tape of the same symbol", async () => {
+    // The demo (on by default) replays BTCUSDT of May 2021; the stand-in serves no mark history and a
+    // steady mark. Shared by symbol, the real account would inherit the demo's crash-day σ (and every
+    // gap between the two price sources would read as a move).
+    const { monitor, options } = await setup();
+    const added = await monitor.call('accounts.add', { name: 'main', source: 'binance-usdm', options, secret: { apiKey: KEY, secret: SECRET } });
+    if (!added.ok) throw new Error(added.error.message);
+    const id = added.result.account!.id;
+    const btcSubject = (a: { danger?: { subjects: { symbol: string; sigmaDistance1h: number | null }[] } | null }) =>
+      a.danger?.subjects.find((s) => s.symbol === 'BTCUSDT');
+    const demo = await waitForAccount(monitor, 'demo', (a) => (btcSubject(a as never)?.sigmaDistance1h ?? null) !== null);
+    expect(btcSubject(demo as never)?.sigmaDistance1h).toBeGreaterThan(0);
+    const real = await waitForAccount(monitor, id, (a) => btcSubject(a as never) !== undefined);
+    expect(real.report?.positions[0]?.symbol).toBe('BTCUSDT');
+    // No history of its own market yet: no σ-distance (the forecast falls back to its conservative σ).
+    expect(btcSubject(real as never)?.sigmaDistance1h).toBeNull();
+  });
+
   it('refuses a wrong secret and a withdrawal-enabled key, and warns on a trading key', async () => {
     const wrong = await setup();
     const invalid = await wrong.monitor.call('accounts.add', { name: 'x', source: 'binance-usdm', options: wrong.options, secret: { apiKey: KEY, secret: 'not-the-secret' } });

@@ -94,4 +94,24 @@ describe('ForecastService', () => {
     expect(bad.levels).toEqual([]);
     expect(bad.warnings.join('\n')).toMatch(/disagree/);
   });
+
+  it('keeps one price history per market scope: ticks of the same symbol from another source never mix in', () => {
+    service = new ForecastService({ params: bareParams() });
+    const { btc } = candles(600);
+    const real = service.forMarket('binance-account');
+    const replay = service.forMarket('demo');
+    real.ingestCandles('BTCUSDT', btc);
+    const before = real.sigma('BTCUSDT');
+    expect(before).toBeGreaterThan(0);
+    // The other source plays BTCUSDT at a different price level, with its ticks in the same minutes.
+    const last = btc[btc.length - 1]!;
+    for (let i = 1; i <= 30; i++) {
+      real.ingestTick({ symbol: 'BTCUSDT', price: last.close.toFixed(2), time: last.time + i * 60_000 });
+      replay.ingestTick({ symbol: 'BTCUSDT', price: (0.8 * last.close).toFixed(2), time: last.time + i * 60_000 + 500 });
+    }
+    // The real scope saw 29 flat minutes (σ decays slightly), never a 20 % gap; the default scope saw nothing.
+    expect(real.sigma('BTCUSDT')!).toBeLessThanOrEqual(before!);
+    expect(replay.sigma('BTCUSDT')).toBeNull();
+    expect(service.sigma('BTCUSDT')).toBeNull();
+  });
 });
