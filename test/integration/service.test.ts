@@ -87,6 +87,24 @@ describe('monitor service on the demo account', () => {
     db.close();
   });
 
+  it('shows the danger verdict judged with every rule the backtest scores, σ-distance included', async () => {
+    // The app once handed the verdict no volatility (and the window no verdict): the σ-distance rule,
+    // the one that fires first in scripts/danger-eval.ts, never ran in the service.
+    const { clock, monitor } = await startDemo(60);
+    await run(monitor, clock, 5, 1000);
+    const state = await monitor.call('state.get', {});
+    if (!state.ok) throw new Error(state.error.message);
+    const danger = state.result.accounts[0]!.danger;
+    expect(danger?.subjects.length).toBe(3); // BTC long and short (isolated), the ETH cross book
+    for (const s of danger!.subjects) {
+      expect(s.sigmaDistance1h, s.label).toBeGreaterThan(0);
+      expect(Number.isFinite(s.sigmaDistance1h!), s.label).toBe(true);
+      expect(s.p1h, s.label).not.toBeNull();
+    }
+    // The demo's 50x BTC legs start 1.6 % from liquidation in a crash: well inside the warning band.
+    expect(danger!.worst?.sigmaDistance1h).toBeLessThan(1.75);
+  });
+
   it('rejects a bad snapshot with a message naming the field, keeps running and keeps history', async () => {
     const { clock, monitor } = await startDemo(60);
     await run(monitor, clock, 5, 1000);
