@@ -5,9 +5,12 @@
 // false alerts per position-day (margin-call or worse, opened/escalated pushes, not followed by that
 // position's liquidation within 24 h or before the hold ends — censored ones count as false), and lead
 // times. Then re-judges the recorded danger inputs under a grid of policies and picks the margin-call
-// thresholds by leave-one-crash-out (never on the file scored).
+// thresholds by leave-one-crash-out (never on the file scored). Each level is scored the same way on its
+// own (`byLevel`: warning-or-worse, margin-call-or-worse, critical), with every liquidation's lead per
+// level under `liquidations`, so two forecast parameter files (`--params`) can be compared pairwise.
 //
 //   npx tsx scripts/danger-eval.ts FILE.csv[.gz] ... [--json OUT.json] [--hold-hours 48] [--every-hours 72]
+//     [--params resources/forecast/params.json]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readCandleFile } from '../src/backtest/candles';
@@ -26,21 +29,25 @@ import { symbolFromFileName } from '../src/cli/commands/replay';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const MC = levelRank('margin-call');
+/** The levels scored on their own: a push at the level or above counts. */
+const SCORED_LEVELS = ['warning', 'margin-call', 'critical'] as const;
 
 interface Args {
   files: string[];
   json: string | null;
   holdHours: number;
   everyHours: number;
+  params: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { files: [], json: null, holdHours: 48, everyHours: 72 };
+  const a: Args = { files: [], json: null, holdHours: 48, everyHours: 72, params: null };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i]!;
     if (f === '--json') a.json = argv[++i] ?? null;
     else if (f === '--hold-hours') a.holdHours = Number(argv[++i]);
     else if (f === '--every-hours') a.everyHours = Number(argv[++i]);
+    else if (f === '--params') a.params = argv[++i] ?? null;
     else a.files.push(f);
   }
   if (a.files.length === 0) throw new Error('usage: danger-eval.ts FILE.csv[.gz] ... [--json OUT] [--hold-hours H] [--every-hours H]');
@@ -83,20 +90,32 @@ interface Score {
 
 const emptyScore = (): Score => ({ liquidations: 0, warned: 0, falseAlerts: 0, positionDays: 0, leads: [] });
 
-/** Scores a position from its margin-call-or-worse pushes (time, reason). */
-function scorePosition(run: PositionRun, pushes: { t: number; level: string; reason: string }[], into: Score): void {
+/** Pushes at `minRank` or above that announce danger (not repeats, not the liquidation itself). */
+function seriousPushes(pushes: readonly { t: number; level: string; reason: string }[], minRank: number) {
+  return pushes.filter((p) => levelRank(p.level as never) >= minRank && p.reason !== 'repeat' && p.reason !== 'liquidated');
+}
+
+/** Minutes from the first push at `minRank` or above (≥ 1 min and ≤ 24 h before) to the liquidation. */
+function leadMin(run: PositionRun, pushes: readonly { t: number; level: string; reason: string }[], minRank: number): number | null {
+  if (run.liquidatedMs === null) return null;
+  const first = seriousPushes(pushes, minRank).find((p) => p.t <= run.liquidatedMs! - 60_000 && run.liquidatedMs! - p.t <= DAY);
+  return first ? (run.liquidatedMs - first.t) / 60_000 : null;
+}
+
+/** Scores a position from its pushes at `minRank` or above (default margin call) (time, reason). */
+function scorePosition(run: PositionRun, pushes: { t: number; level: string; reason: string }[], into: Score, minRank = MC): void {
   into.positionDays += (run.endMs - run.openMs) / DAY;
-  const serious = pushes.filter((p) => levelRank(p.level as never) >= MC && p.reason !== 'repeat' && p.reason !== 'liquidated');
+  const serious = seriousPushes(pushes, minRank);
   for (const p of serious) {
     const followed = run.liquidatedMs !== null && run.liquidatedMs - p.t <= DAY && run.liquidatedMs >= p.t;
     if (!followed) into.falseAlerts++;
   }
   if (run.liquidatedMs !== null) {
     into.liquidations++;
-    const first = serious.find((p) => p.t <= run.liquidatedMs! - 60_000 && run.liquidatedMs! - p.t <= DAY);
-    if (first) {
+    const lead = leadMin(run, pushes, minRank);
+    if (lead !== null) {
       into.warned++;
-      into.leads.push((run.liquidatedMs - first.t) / 60_000);
+      into.leads.push(lead);
     }
   }
 }
@@ -178,7 +197,8 @@ async function main(): Promise<void> {
         for (const side of ['long', 'short']) {
           byKey.set(`position:${symbol}:${side}`, { file: name, key: `position:${symbol}:${side}`, leverage, openMs: open, endMs: Math.min(until, last + 60_000), liquidatedMs: null, samples: [], pushes: [] });
         }
-        const forecaster = new ForecastService();
+        const forecaster = new ForecastService(args.params ? { params: args.params } : {});
+        if (forecaster.paramsWarning) throw new Error(`forecast parameters: ${forecaster.paramsWarning}`);
         runReplay(
           {
             snapshot, symbol, candles: slice, intervalMin: series.intervalMin, fromMs: open, untilMs: until, settings,
@@ -226,6 +246,29 @@ async function main(): Promise<void> {
     total = add(total, sc);
   }
 
+  // 1b. Each level on its own, through the same pushes, and every liquidation's lead per level.
+  const byLevel: Record<string, { total: ReturnType<typeof summarise>; byFile: Record<string, ReturnType<typeof summarise>> }> = {};
+  for (const level of SCORED_LEVELS) {
+    const rank = levelRank(level);
+    let levelTotal = emptyScore();
+    const levelByFile: Record<string, ReturnType<typeof summarise>> = {};
+    for (const [name, runs] of runsByFile) {
+      const sc = emptyScore();
+      for (const r of runs) scorePosition(r, r.pushes, sc, rank);
+      levelByFile[name] = summarise(sc);
+      levelTotal = add(levelTotal, sc);
+    }
+    byLevel[level] = { total: summarise(levelTotal), byFile: levelByFile };
+  }
+  const liquidations = [...runsByFile.values()].flat().filter((r) => r.liquidatedMs !== null).map((r) => ({
+    file: r.file,
+    key: r.key,
+    leverage: r.leverage,
+    openMs: r.openMs,
+    liquidatedMs: r.liquidatedMs,
+    leadMin: Object.fromEntries(SCORED_LEVELS.map((l) => [l, leadMin(r, r.pushes, levelRank(l))])),
+  }));
+
   // 2. The policy grid on the recorded inputs, and leave-one-crash-out selection.
   const grid = policyGrid();
   const gridScores = grid.map(() => new Map<string, Score>());
@@ -271,7 +314,10 @@ async function main(): Promise<void> {
     files: [...runsByFile.keys()],
     holdHours: args.holdHours,
     everyHours: args.everyHours,
+    params: args.params ?? 'resources/forecast/params.json',
     shippedDefaults: { total: summarise(total), byFile: shipped, byLeverage: Object.fromEntries([...byLeverage].map(([l, s]) => [l, summarise(s)])) },
+    byLevel,
+    liquidations,
     grid: gridTable,
     leaveOneCrashOut: { total: summarise(locoTotal), byFile: loco },
     chosenOnAll: grid[pick(null)]!.name,
