@@ -132,7 +132,7 @@ benchV1('isolated, 1 position', 1, 'isolated');
 benchV1('isolated, 1 position, σ term structure', 1, 'isolated', true);
 benchV1('cross, 10 assets', 10, 'cross');
 benchV1('cross, 10 assets, σ term structure', 10, 'cross', true);
-// The v3.2 candidate (FORECAST.md §8.19, not shipped yet): term structure and σ shrunk toward the floor.
+// v3.2, shipped (FORECAST.md §8.19): term structure and σ shrunk toward the floor.
 benchV1('isolated, 1 position, term structure + σ shrink 0.5 (v3.2)', 1, 'isolated', true, 0.5);
 benchV1('cross, 10 assets, term structure + σ shrink 0.5 (v3.2)', 10, 'cross', true, 0.5);
 await benchV2();
