@@ -23,8 +23,11 @@ export interface Forecaster {
   ingestCandles(symbol: string, candles: Candle[]): void;
   ingestTick(tick: MarkTick): void;
   forecast(snapshot: AccountSnapshot, report: MarginReport, nowMs: number): AccountForecast;
-  /** σ per √minute of a symbol (the danger model's σ-distance), or null without history. */
-  sigma?(symbol: string): number | null;
+  /**
+   * σ per √minute of a symbol (the danger model's σ-distance), or null without history. Required: an
+   * adapter that left it out once silently switched the σ-distance rule off in the app.
+   */
+  sigma(symbol: string): number | null;
   /** v2 (worker thread) for books the closed form describes poorly, e.g. cross books of several assets. */
   forecastMonteCarlo?(snapshot: AccountSnapshot, report: MarginReport, nowMs: number): Promise<AccountForecast>;
   needsMonteCarlo?(snapshot: AccountSnapshot): boolean;
@@ -33,7 +36,7 @@ export interface Forecaster {
 export interface AlertSink {
   evaluate(accountId: string, input: AlertEvaluationInput): Promise<void>;
   /** The current danger verdict of the account (worst subject, levels, advice), or null before data. */
-  danger?(accountId: string): DangerView | null;
+  danger(accountId: string): DangerView | null;
   /** Worst open level alert of the account and its positions. */
   accountLevel(accountId: string): AlertLevel;
 }
@@ -124,7 +127,7 @@ export class AccountRunner {
       forecast: this.forecast,
       health: this.health,
       level: this.deps.alerts.accountLevel(this.config.id),
-      danger: this.deps.alerts.danger?.(this.config.id) ?? null,
+      danger: this.deps.alerts.danger(this.config.id),
       lastError: this.lastError,
     };
   }
@@ -253,7 +256,7 @@ export class AccountRunner {
 
   private alertInput(report: MarginReport | null, forecast: AccountForecast | null, health: VenueHealth) {
     const volatility: Record<string, number | null> = {};
-    for (const p of this.snapshot?.positions ?? []) volatility[p.symbol] = this.deps.forecaster.sigma?.(p.symbol) ?? null;
+    for (const p of this.snapshot?.positions ?? []) volatility[p.symbol] = this.deps.forecaster.sigma(p.symbol);
     const venueEvents = this.venueEvents;
     this.venueEvents = [];
     const closedByTrader = this.recentTraderCloses();

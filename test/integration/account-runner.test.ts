@@ -41,7 +41,7 @@ async function scriptedRunner(forecaster: Forecaster, evaluate: (input: AlertInp
   const runner = new AccountRunner({ id: 'a', name: 'A', source: 'binance-usdm', options: {} }, session, {
     engine: { parse: parseSnapshot, compute: (s: AccountSnapshot): MarginReport => computeMarginReport(s) },
     forecaster,
-    alerts: { evaluate: async (_id, input) => evaluate(input), accountLevel: () => 'ok' },
+    alerts: { evaluate: async (_id, input) => evaluate(input), accountLevel: () => 'ok', danger: () => null },
     history: new HistoryStore(db),
     now,
     settings: () => ({ engine: {}, historyIntervalMs: 5000, snapshotIntervalMs: 60000 }),
@@ -61,6 +61,7 @@ describe('account runner', () => {
     const forecaster: Forecaster = {
       ingestCandles: () => {},
       ingestTick: () => {},
+      sigma: () => null,
       forecast: () => forecastOf('v1-closed-form', 0.01),
       needsMonteCarlo: (s) => new Set(s.positions.map((p) => p.symbol)).size > 1,
       forecastMonteCarlo: () => {
@@ -100,7 +101,7 @@ describe('account runner', () => {
   it('turns the trader\'s own closing fills into closedByTrader for two minutes; only a live stream sees trader orders', async () => {
     let now = Date.UTC(2026, 0, 1);
     const inputs: AlertInputOf[] = [];
-    const forecaster: Forecaster = { ingestCandles: () => {}, ingestTick: () => {}, forecast: () => forecastOf('v1-closed-form', 0.01) };
+    const forecaster: Forecaster = { ingestCandles: () => {}, ingestTick: () => {}, sigma: () => null, forecast: () => forecastOf('v1-closed-form', 0.01) };
     const { runner, db, listener } = await scriptedRunner(forecaster, (input) => void inputs.push(input), () => now);
     listener.onSnapshot(snapshot('59000', new Date(now).toISOString()));
     await runner.idle();
