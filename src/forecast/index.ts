@@ -69,6 +69,11 @@ export class ForecastService {
     };
   }
 
+  /** Forgets a scope's price history (its account was removed). */
+  dropMarket(scope: string): void {
+    this.markets.delete(`scope:${scope}`);
+  }
+
   /** Backfill: 1-minute mark candles, oldest first. */
   ingestCandles(symbol: string, candles: Candle[]): void {
     this.market.ingestCandles(symbol, candles);

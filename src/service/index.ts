@@ -191,6 +191,7 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
     await watchdogs.get(accountId)?.stop();
     watchdogs.delete(accountId);
     await runner!.stop();
+    forecaster.dropMarket(accountId);
   };
 
   const accountStore = new AccountStore(db);

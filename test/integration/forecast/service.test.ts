@@ -113,5 +113,8 @@ describe('ForecastService', () => {
     expect(real.sigma('BTCUSDT')!).toBeLessThanOrEqual(before!);
     expect(replay.sigma('BTCUSDT')).toBeNull();
     expect(service.sigma('BTCUSDT')).toBeNull();
+    // A removed account's history goes with it; a new account of the same id starts afresh.
+    service.dropMarket('binance-account');
+    expect(service.forMarket('binance-account').sigma('BTCUSDT')).toBeNull();
   });
 });
