@@ -57,10 +57,16 @@ describe('percent, probability, durations, ages', () => {
     expect(formatMarginRatio('0.4636')).toBe('46.36 %');
     expect(formatMarginRatio('1000')).toBe('≥ 100 % (liquidation)');
     expect(formatMarginRatio('1')).toBe('≥ 100 % (liquidation)');
-    expect(formatProbability(0.0004)).toBe('< 0.1 %');
-    expect(formatProbability(0.9999)).toBe('> 99.9 %');
-    expect(formatProbability(0.639)).toBe('63.9 %');
+    // Forecast probabilities under 1 % are "low", never a figure (issue 12); whole percent from 10 %.
+    expect(formatProbability(0.0004)).toBe('low');
+    expect(formatProbability(0.0099)).toBe('low');
+    expect(formatProbability(0)).toBe('low');
+    expect(formatProbability(0.01)).toBe('1 %');
+    expect(formatProbability(0.0345)).toBe('3.5 %');
+    expect(formatProbability(0.9999)).toBe('> 99 %');
+    expect(formatProbability(0.639)).toBe('64 %');
     expect(formatProbability(Number.NaN)).toBe('—');
+    expect(formatProbability(null)).toBe('—');
     expect(formatMinutes(null)).toBe('> 24 h');
     expect(formatMinutes(0.4)).toBe('< 1 min');
     expect(formatMinutes(29.4)).toBe('29 min');

@@ -4,6 +4,7 @@ import Decimal from 'decimal.js';
 import type { AlertLevel } from './levels';
 import type { AlertSettings } from './settings';
 import type { NotificationFacts } from './types';
+import { displayProbability } from '../forecast/display';
 
 export const LEVEL_LABEL: Record<AlertLevel, string> = {
   ok: 'OK',
@@ -15,6 +16,12 @@ export const LEVEL_LABEL: Record<AlertLevel, string> = {
 
 export function percent(fraction: number, digits = 1): string {
   return `${(fraction * 100).toFixed(digits)}%`;
+}
+
+/** A forecast probability as it may be shown: "low" under 1 % (never a figure there), else "88%". */
+function chance(p: number): string {
+  const d = displayProbability(p);
+  return d.kind === 'low' ? 'low' : d.text.replace(' %', '%');
 }
 
 function percentOf(decimal: string | undefined, digits = 1): string | null {
@@ -59,9 +66,9 @@ export function levelBody(level: AlertLevel, facts: NotificationFacts, settings:
 
 export function predictiveBody(facts: NotificationFacts, levelRatio: number): string {
   const parts = [
-    `Forecast: ${percent(facts.probability1h ?? 0, 0)} chance of reaching a ${percent(levelRatio, 0)} margin ratio within 1 h`,
+    `Forecast: ${chance(facts.probability1h ?? 0)} chance of reaching a ${percent(levelRatio, 0)} margin ratio within 1 h`,
   ];
-  if (facts.probability15m !== undefined) parts.push(`${percent(facts.probability15m, 0)} within 15 min`);
+  if (facts.probability15m !== undefined) parts.push(`${chance(facts.probability15m)} chance within 15 min`);
   let text = parts.join(', ') + '.';
   const ratio = percentOf(facts.marginRatio);
   if (ratio) text += ` Margin ratio now ${ratio}.`;
@@ -128,7 +135,7 @@ export function dangerBody(facts: NotificationFacts, reason: string): string {
     parts.push(`Liquidation${facts.triggerPrice ? ` at ${priceText(facts.triggerPrice)}` : ''}${d ? `, ${d} away` : ''}.`);
   }
   const forecast: string[] = [];
-  if (facts.probability1h !== undefined) forecast.push(`${percent(facts.probability1h, 0)} chance within 1 h`);
+  if (facts.probability1h !== undefined) forecast.push(`${chance(facts.probability1h)} chance within 1 h`);
   if (facts.ttfMedianMin !== undefined) forecast.push(`median time to trigger ${minutesText(facts.ttfMedianMin)}`);
   if (forecast.length > 0) parts.push(`${forecast.join(', ')}.`.replace(/^./, (c) => c.toUpperCase()));
   const ratio = percentOf(facts.marginRatio);

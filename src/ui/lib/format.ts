@@ -1,6 +1,7 @@
 // Display formatting only: rounding decimal strings to an instrument's tick/lot step, percentages,
 // local times and ages. Nothing here computes margin; the numbers come from the service as strings.
 import Decimal from 'decimal.js';
+import { displayProbability } from '../../api/vocabulary';
 
 const DASH = '—';
 
@@ -92,12 +93,13 @@ export function formatMarginRatio(value: string | null | undefined): string {
   return d.gte(1) ? '≥ 100 % (liquidation)' : formatPercent(value);
 }
 
-/** A probability in [0, 1] as a percentage with sensible precision at the extremes. */
+/**
+ * A forecast probability as the forecast may be shown (src/domain/forecast/display.ts): "low" below
+ * 1 %, where the calibration cannot tell 0.2 % from 0.8 % on a new asset; a dash when there is none.
+ */
 export function formatProbability(p: number | null | undefined): string {
   if (p === null || p === undefined || !Number.isFinite(p)) return DASH;
-  if (p > 0 && p < 0.001) return '< 0.1 %';
-  if (p < 1 && p > 0.999) return '> 99.9 %';
-  return `${(p * 100).toFixed(1)} %`;
+  return displayProbability(p).text;
 }
 
 /** A duration as a trader reads it: "< 1 min", "14 min", "2 h 5 min", "3 d 4 h"; null means beyond the horizon. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import Decimal from 'decimal.js';
-import { dangerBody, liquidatedBody, priceText } from '../../../src/domain/alerts/format';
+import { dangerBody, liquidatedBody, predictiveBody, priceText } from '../../../src/domain/alerts/format';
 
 describe('prices in notification text', () => {
   it('shows about six significant digits, two to eight decimals', () => {
@@ -27,5 +27,17 @@ describe('prices in notification text', () => {
   it('is used by the danger and liquidation bodies', () => {
     expect(dangerBody({ triggerPrice: '39676.85461847', distanceToLiquidation: '0.0003' } as never, '')).toContain('Liquidation at 39676.85, 0.03% away');
     expect(liquidatedBody('liquidation', 'BTCUSDT long (isolated)', '36912.6506024')).toContain('at about 36912.65.');
+  });
+});
+
+describe('forecast probabilities in notification text', () => {
+  it('says "low" under 1 %, never a figure there, and whole percent above 10 %', () => {
+    expect(dangerBody({ probability1h: 0.004 } as never, '')).toContain('Low chance within 1 h');
+    expect(dangerBody({ probability1h: 0.004 } as never, '')).not.toMatch(/\d%/);
+    expect(dangerBody({ probability1h: 0.0345 } as never, '')).toContain('3.5% chance within 1 h');
+    expect(dangerBody({ probability1h: 0.876 } as never, '')).toContain('88% chance within 1 h');
+    const predictive = predictiveBody({ probability1h: 0.2, probability15m: 0.003 } as never, 0.8);
+    expect(predictive).toContain('Forecast: 20% chance of reaching a 80% margin ratio within 1 h');
+    expect(predictive).toContain('low chance within 15 min');
   });
 });
