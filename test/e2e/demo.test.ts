@@ -463,7 +463,8 @@ describe('headless mode on the demo account', () => {
   });
 
   it("the demo's first critical alert gives one browser notification and a title change within 1 s", async () => {
-    // The demo's first critical alert comes about 4 minutes (×120) after start.
+    // The demo's first critical alert (the 50x BTC long, ~11 market minutes in) comes seconds after start
+    // at ×120 (test/integration/service.test.ts pins the demo's timeline under a manual clock).
     let critical: AlertView | undefined;
     await expect
       .poll(

@@ -21,7 +21,8 @@ export const DEMO_WALLET = '3900';
 /**
  * Opened at the replay's first prices (10:00 UTC). The 50x BTC long reaches warning, margin call and
  * liquidation within the first 15 market minutes (BTC −2 %); the cross ETH book reaches its margin call
- * around 11:45 (ETH −18 %). At the default speed that is ~30 s and ~4 min after start.
+ * about 2.5 market hours in and is liquidated ~20 minutes later (`scripts/demo-timeline.ts` prints the
+ * timeline). At the default speed (×30) that is ~30 s and ~5 min after start.
  */
 export const DEMO_PLAN: readonly DemoPositionPlan[] = [
   { symbol: 'BTCUSDT', positionSide: 'long', marginMode: 'isolated', side: 'long', size: '0.5', leverage: '50', entryFactor: '1' },
