@@ -30,6 +30,8 @@ interface SymbolState {
   /** The minute being built from ticks. */
   bucketMinute: number | null;
   bucketLast: number | null;
+  /** Time of the tick that set `bucketLast`: an older tick (a polled mark) never replaces a newer one. */
+  bucketLastMs: number | null;
   /** Recent returns by minute, for pairing with other symbols. */
   returns: Map<number, { r: number; dtMin: number }>;
   lastDataMs: number | null;
@@ -47,7 +49,7 @@ export class MarketState implements MarketView {
   private state(symbol: string): SymbolState {
     let s = this.symbols.get(symbol);
     if (!s) {
-      s = { vol: newVolState(), lastClose: null, lastCloseMinute: null, bucketMinute: null, bucketLast: null, returns: new Map(), lastDataMs: null };
+      s = { vol: newVolState(), lastClose: null, lastCloseMinute: null, bucketMinute: null, bucketLast: null, bucketLastMs: null, returns: new Map(), lastDataMs: null };
       this.symbols.set(symbol, s);
     }
     return s;
@@ -81,8 +83,10 @@ export class MarketState implements MarketView {
     if (s.lastCloseMinute !== null && minute <= s.lastCloseMinute) return false; // late tick
     if (s.bucketMinute !== null && minute < s.bucketMinute) return false;
     if (s.bucketMinute !== null && minute > s.bucketMinute && s.bucketLast !== null) this.closeMinute(tick.symbol, s, s.bucketMinute, s.bucketLast);
+    if (s.bucketMinute === minute && s.bucketLastMs !== null && tick.time < s.bucketLastMs) return false; // older than what we have
     s.bucketMinute = minute;
     s.bucketLast = price;
+    s.bucketLastMs = tick.time;
     s.lastDataMs = Math.max(s.lastDataMs ?? 0, tick.time);
     return true;
   }
@@ -99,6 +103,7 @@ export class MarketState implements MarketView {
     if (s.bucketMinute !== null && s.bucketMinute <= minute) {
       s.bucketMinute = null;
       s.bucketLast = null;
+      s.bucketLastMs = null;
     }
   }
 

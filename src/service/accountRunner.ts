@@ -182,6 +182,7 @@ export class AccountRunner {
       return;
     }
     await this.backfill(snapshot);
+    this.ingestSnapshotMarks(snapshot);
     let forecast: AccountForecast | null = null;
     try {
       forecast = forecaster.forecast(snapshot, report, now());
@@ -293,6 +294,16 @@ export class AccountRunner {
   }
 
   /** Loads recent 1-minute mark history once per symbol so the forecast has volatility from the start. */
+  /**
+   * The snapshot's marks are ticks too: when the venue's mark stream is down and the session falls back
+   * to polling, σ keeps following the market instead of freezing at its last streamed minute.
+   */
+  private ingestSnapshotMarks(snapshot: AccountSnapshot): void {
+    const time = Date.parse(snapshot.asOf);
+    if (!Number.isFinite(time)) return;
+    for (const p of snapshot.positions) this.deps.forecaster.ingestTick({ symbol: p.symbol, price: p.markPrice, time });
+  }
+
   private async backfill(snapshot: AccountSnapshot): Promise<void> {
     const nowMs = this.deps.now();
     for (const position of snapshot.positions) {

@@ -124,4 +124,30 @@ describe('account runner', () => {
     await runner.stop();
     db.close();
   });
+
+  it("feeds the snapshots' marks into the price history, so σ follows a polled market without a mark stream", async () => {
+    let now = Date.UTC(2026, 0, 1, 12);
+    const ticks: { symbol: string; price: string; time: number }[] = [];
+    const forecaster: Forecaster = {
+      ingestCandles: () => {},
+      ingestTick: (t) => void ticks.push({ symbol: t.symbol, price: t.price, time: t.time }),
+      sigma: () => null,
+      forecast: () => forecastOf('v1-closed-form', 0.01),
+    };
+    const { runner, db, listener } = await scriptedRunner(forecaster, () => {}, () => now);
+    listener.onHealth({ state: 'polling', dataAsOf: new Date(now).toISOString(), lastError: null });
+    for (const mark of ['60000', '59400', '58800']) {
+      listener.onSnapshot(snapshot(mark, new Date(now).toISOString()));
+      await runner.idle();
+      now += 60_000;
+    }
+    expect(ticks.filter((t) => t.symbol === 'BTCUSDT')).toEqual([
+      { symbol: 'BTCUSDT', price: '60000', time: Date.UTC(2026, 0, 1, 12, 0) },
+      { symbol: 'BTCUSDT', price: '59400', time: Date.UTC(2026, 0, 1, 12, 1) },
+      { symbol: 'BTCUSDT', price: '58800', time: Date.UTC(2026, 0, 1, 12, 2) },
+    ]);
+    expect(ticks.filter((t) => t.symbol === 'ETHUSDT')).toHaveLength(3);
+    await runner.stop();
+    db.close();
+  });
 });

@@ -117,4 +117,19 @@ describe('ForecastService', () => {
     service.dropMarket('binance-account');
     expect(service.forMarket('binance-account').sigma('BTCUSDT')).toBeNull();
   });
+
+  it('keeps the newest tick of a minute: a polled mark older than a streamed one does not replace it', () => {
+    service = new ForecastService({ params: bareParams() });
+    const { btc } = candles(200);
+    service.ingestCandles('BTCUSDT', btc);
+    const last = btc[btc.length - 1]!;
+    const minute = last.time + 60_000;
+    const before = service.sigma('BTCUSDT')!;
+    // Streamed at :40 at the last close; then a REST snapshot taken at :10 with a mark 3 % lower arrives.
+    service.ingestTick({ symbol: 'BTCUSDT', price: last.close.toFixed(2), time: minute + 40_000 });
+    service.ingestTick({ symbol: 'BTCUSDT', price: (0.97 * last.close).toFixed(2), time: minute + 10_000 });
+    service.ingestTick({ symbol: 'BTCUSDT', price: last.close.toFixed(2), time: minute + 60_000 }); // closes the minute
+    // The minute closed flat (the newest price), not with a 3 % move.
+    expect(service.sigma('BTCUSDT')!).toBeLessThanOrEqual(before);
+  });
 });
