@@ -6,6 +6,8 @@ import type { AlertSettings } from '../domain/alerts/settings';
 import { advisedDanger, type SubjectAdvice } from '../domain/alerts/dangerVerdict';
 import type { SubjectDanger } from '../domain/danger';
 import type { DangerSubjectView, DangerView } from '../api/messages';
+import { levelRank, type AlertLevel } from '../domain/alerts/levels';
+import { LEVEL_LABEL } from '../domain/alerts/format';
 
 export interface DangerSource {
   report: MarginReport | null;
@@ -20,9 +22,24 @@ function subjectView(d: SubjectDanger, advice: SubjectAdvice | undefined): Dange
   return { ...shown, subject: key, action: advice?.action ?? null, ...(reduce ? { alternatives: [reduce] } : {}) };
 }
 
-export function dangerView(source: DangerSource, settings: AlertSettings): DangerView | null {
+/**
+ * A subject whose open alert is at a worse level than the verdict now (the alert eases only once the
+ * danger has cleared its release band and stayed calm) is shown at the alert's level, so a row never
+ * says "Warning" under a header that says "Margin call" about the same position.
+ */
+function withOpenAlert(view: DangerSubjectView, alertLevel: AlertLevel | undefined): DangerSubjectView {
+  if (!alertLevel || levelRank(alertLevel) <= levelRank(view.level)) return view;
+  const now = view.reason ? `now ${view.reason}` : 'easing';
+  return { ...view, level: alertLevel, reason: `${LEVEL_LABEL[alertLevel]} alert still open (${now}); it eases once the danger clears` };
+}
+
+/** `openAlertLevels`: the level of each subject's open alert episode, by subject key. */
+export function dangerView(source: DangerSource, settings: AlertSettings, openAlertLevels: Record<string, AlertLevel> = {}): DangerView | null {
   if (!source.report) return null;
   const { verdict, advice } = advisedDanger(source.report, source.forecast, source.snapshot, source.volatility, settings);
-  const subjects = verdict.subjects.map((d) => subjectView(d, advice.get(d.key)));
-  return { level: verdict.level, worst: subjects[0] ?? null, subjects };
+  const subjects = verdict.subjects.map((d) => withOpenAlert(subjectView(d, advice.get(d.key)), openAlertLevels[d.key]));
+  // Stable: the verdict's order (most endangered first) within a level.
+  const ordered = subjects.map((v, i) => ({ v, i })).sort((a, b) => levelRank(b.v.level) - levelRank(a.v.level) || a.i - b.i).map((x) => x.v);
+  const level = ordered[0] && levelRank(ordered[0].level) > levelRank(verdict.level) ? ordered[0].level : verdict.level;
+  return { level, worst: ordered[0] ?? null, subjects: ordered };
 }

@@ -256,7 +256,12 @@ export class AlertPipeline implements WatchdogTarget {
   /** The account's danger verdict now, from the last evaluated data and its settings. */
   danger(accountId: string): DangerView | null {
     const memory = this.accounts.get(accountId);
-    return memory?.input ? dangerView(memory.input, memory.settings) : null;
+    if (!memory?.input) return null;
+    const openAlertLevels: Record<string, AlertLevel> = {};
+    for (const episode of Object.values(this.decider.state(accountId)?.open ?? {})) {
+      if (episode.closedAtMs === null) openAlertLevels[episode.subject] = episode.level;
+    }
+    return dangerView(memory.input, memory.settings, openAlertLevels);
   }
 
   /** Worst level among the account's alerts that are not closed (acknowledged and snoozed included). */

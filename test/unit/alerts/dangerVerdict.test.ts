@@ -2,6 +2,7 @@
 // api view read the same computation, and a new report is judged afresh.
 import { describe, expect, it } from 'vitest';
 import { advisedDanger, DEFAULT_ALERT_SETTINGS, reduceAlerts } from '../../../src/domain/alerts';
+import { levelRank } from '../../../src/domain/alerts/levels';
 import { computeMarginReport } from '../../../src/domain/margin';
 import { dangerView } from '../../../src/service/dangerView';
 import type { AccountSnapshot } from '../../../src/domain/contracts';
@@ -40,5 +41,23 @@ describe('danger verdict computed once per report', () => {
     expect(reduce.text).toMatch(/^reduce ETHUSDT by \d/);
     expect(body).toContain(reduce.text);
     expect(body).toContain(view.subjects[0]!.action!.text);
+  });
+
+  it("shows a subject at its open alert's level while that alert is held above the verdict, never below", () => {
+    const report = computeMarginReport(snapshot);
+    const plain = dangerView({ report, forecast: null, snapshot, volatility }, DEFAULT_ALERT_SETTINGS)!;
+    const now = plain.subjects.find((s) => s.subject === 'cross')!;
+    expect(levelRank(now.level)).toBeLessThan(levelRank('critical'));
+    // The cross book's alert is held at critical (it eases only after the danger clears and stays calm).
+    const held = dangerView({ report, forecast: null, snapshot, volatility }, DEFAULT_ALERT_SETTINGS, { cross: 'critical' })!;
+    const cross = held.subjects.find((s) => s.subject === 'cross')!;
+    expect(cross.level).toBe('critical');
+    expect(held.level).toBe('critical');
+    expect(held.worst?.subject).toBe('cross');
+    expect(cross.reason).toContain('Liquidation imminent alert still open');
+    expect(cross.reason).toContain(now.reason!);
+    // An open alert below the verdict changes nothing; another subject's alert does not leak in.
+    const lower = dangerView({ report, forecast: null, snapshot, volatility }, DEFAULT_ALERT_SETTINGS, { cross: 'watch', 'position:BTCUSDT:long': 'critical' })!;
+    expect(lower).toEqual(plain);
   });
 });
