@@ -293,7 +293,6 @@ export class AccountRunner {
     return this.monteCarlo && nowMs - this.monteCarlo.atMs < 2 * MONTE_CARLO_FRESH_MS ? this.monteCarlo.forecast : v1;
   }
 
-  /** Loads recent 1-minute mark history once per symbol so the forecast has volatility from the start. */
   /**
    * The snapshot's marks are ticks too: when the venue's mark stream is down and the session falls back
    * to polling, σ keeps following the market instead of freezing at its last streamed minute.
@@ -304,6 +303,7 @@ export class AccountRunner {
     for (const p of snapshot.positions) this.deps.forecaster.ingestTick({ symbol: p.symbol, price: p.markPrice, time });
   }
 
+  /** Loads recent 1-minute mark history once per symbol so the forecast has volatility from the start. */
   private async backfill(snapshot: AccountSnapshot): Promise<void> {
     const nowMs = this.deps.now();
     for (const position of snapshot.positions) {

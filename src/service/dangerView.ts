@@ -38,8 +38,7 @@ export function dangerView(source: DangerSource, settings: AlertSettings, openAl
   if (!source.report) return null;
   const { verdict, advice } = advisedDanger(source.report, source.forecast, source.snapshot, source.volatility, settings);
   const subjects = verdict.subjects.map((d) => withOpenAlert(subjectView(d, advice.get(d.key)), openAlertLevels[d.key]));
-  // Stable: the verdict's order (most endangered first) within a level.
-  const ordered = subjects.map((v, i) => ({ v, i })).sort((a, b) => levelRank(b.v.level) - levelRank(a.v.level) || a.i - b.i).map((x) => x.v);
-  const level = ordered[0] && levelRank(ordered[0].level) > levelRank(verdict.level) ? ordered[0].level : verdict.level;
-  return { level, worst: ordered[0] ?? null, subjects: ordered };
+  // Array sort is stable: the verdict's order (most endangered first) stays within a level.
+  subjects.sort((a, b) => levelRank(b.level) - levelRank(a.level));
+  return { level: subjects[0]?.level ?? verdict.level, worst: subjects[0] ?? null, subjects };
 }
