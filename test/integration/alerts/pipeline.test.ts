@@ -36,6 +36,19 @@ const data = (clock: FakeClock, ratio: string) => ({
 });
 
 describe('AlertPipeline (real SQLite)', () => {
+  it("shows a subject at its open alert's level in the danger view while the alert is held above the verdict", async () => {
+    const { open, clock } = setup();
+    const pipeline = new AlertPipeline({ db: open(), channels: [recordingChannel('os')], now: clock.now, utcOffsetMin: () => 0 });
+    await pipeline.evaluate('acc', data(clock, '0.81')); // margin call
+    clock.advance(5_000);
+    await pipeline.evaluate('acc', data(clock, '0.78')); // a warning now, inside the margin call's release band
+    expect(pipeline.accountLevel('acc')).toBe('margin-call');
+    const cross = pipeline.danger('acc')!.subjects.find((s) => s.subject === 'cross')!;
+    expect(cross.level).toBe('margin-call');
+    expect(cross.reason).toMatch(/^Margin call alert still open \(now /);
+    expect(pipeline.danger('acc')!.level).toBe('margin-call');
+  });
+
   it('delivers one push per new level to every channel, records it, and lists it', async () => {
     const { open, clock } = setup();
     const os = recordingChannel('os');
