@@ -9,6 +9,7 @@ import { isVolReady, newVolState, sigmaPerMin, updateVol } from '../src/domain/f
 import { asymSamples } from '../src/backtest/asymmetry';
 import { asymFolds } from '../src/backtest/asymFolds';
 import type { AsymSample } from '../src/domain/forecast/asymmetry';
+import { averageProfiles, fitIntradayProfile, type IntradayProfile } from '../src/domain/forecast/seasonality';
 import type { BookOptions } from '../src/backtest/replay';
 import { replayContext } from '../src/backtest/run';
 
@@ -75,7 +76,7 @@ export interface EvalOptions {
 
 /** Pass-1 pairs of one file under one model configuration, cached (shared by the loao and loco folds). */
 export function contribute(file: string, opts: EvalOptions): FileContribution {
-  const key = opts.cache ? join(opts.cache, `contrib.${basename(file)}.${opts.modelSigma!.termStructure ? 'ts' : 'max'}.${opts.modelSigma!.floorQuantile}${opts.modelSigma!.shrink !== undefined ? `.shrink${opts.modelSigma!.shrink}` : ''}${opts.modelSigma!.floorPrior ? `.fp${opts.modelSigma!.floorPrior.days}.${opts.modelSigma!.floorPrior.perMin.toPrecision(8)}` : ''}${opts.asymTag ? `.${opts.asymTag}` : ''}.json`) : null;
+  const key = opts.cache ? join(opts.cache, `contrib.${basename(file)}.${opts.modelSigma!.termStructure ? 'ts' : 'max'}.${opts.modelSigma!.floorQuantile}${opts.modelSigma!.shrink !== undefined ? `.shrink${opts.modelSigma!.shrink}` : ''}${opts.modelSigma!.floorPrior ? `.fp${opts.modelSigma!.floorPrior.days}.${opts.modelSigma!.floorPrior.perMin.toPrecision(8)}` : ''}${opts.modelSigma!.rangeVariance ? '.gk' : ''}${opts.modelSigma!.seasonality ? `.season${profileTag(opts.modelSigma!.seasonality)}` : ''}${opts.asymTag ? `.${opts.asymTag}` : ''}.json`) : null;
   if (key && existsSync(key)) return JSON.parse(readFileSync(key, 'utf8')) as FileContribution;
   const book: Partial<BookOptions> = { modelSigma: opts.modelSigma, ...(opts.asymmetry ? { asymmetry: opts.asymmetry } : {}) };
   const ctx = replayContext({ series: loadSeries(file, opts.cache), funding: fundingFor(file, opts.fundingDir), book });
@@ -135,6 +136,36 @@ export function classFloorPriors(files: string[], scheme: PoolScheme, cacheDir: 
     if (others.length === 0) throw new Error(`no other file of ${a}'s class to set its floor prior`);
     const xs = others.map((g) => med.get(g)!).sort((x, y) => x - y);
     out[basename(f)] = xs.length % 2 ? xs[(xs.length - 1) / 2]! : (xs[xs.length / 2 - 1]! + xs[xs.length / 2]!) / 2;
+  }
+  return out;
+}
+
+/** Short stable tag of a profile (cache keys: each file's pass-1 pairs depend on its fold's profile). */
+function profileTag(p: IntradayProfile): string {
+  let h = 5381;
+  for (const c of p.map((v) => v.toFixed(6)).join(',')) h = ((h * 33) ^ c.charCodeAt(0)) >>> 0;
+  return h.toString(36);
+}
+
+/**
+ * The intraday profile that scores each file (§8.22): the mean of the profiles of its fold's training
+ * files only — leave-one-asset-out: every file of another asset (both classes: the session pattern is
+ * market-wide); leave-one-crash-out: every other file. Never the scored file's own.
+ */
+export function seasonalFolds(files: string[], scheme: PoolScheme, cacheDir: string | null): Record<string, IntradayProfile> {
+  const own = new Map<string, IntradayProfile>();
+  for (const f of files) {
+    const s = loadSeries(f, cacheDir);
+    const p = fitIntradayProfile(s.time, s.close, s.intervalMin);
+    if (p) own.set(f, p);
+  }
+  const out: Record<string, IntradayProfile> = {};
+  for (const f of files) {
+    const a = assetOfFile(basename(f));
+    const train = files.filter((g) => g !== f && own.has(g) && (scheme === 'leave-one-crash-out' || assetOfFile(basename(g)) !== a));
+    const p = averageProfiles(train.map((g) => own.get(g)!));
+    if (!p) throw new Error(`no training file to fit ${basename(f)}'s intraday profile`);
+    out[basename(f)] = p;
   }
   return out;
 }

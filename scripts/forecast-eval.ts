@@ -16,12 +16,17 @@
 // --leader FILE (repeatable, off by default): market-wide stress (§8.15). Each follower file gets the
 //   finest leader file covering it (scripts/forecast-leader.ts); the multipliers are fitted on the
 //   other files under --scheme (never on the scored file); files without a leader run unchanged.
+// --range-variance (off by default, §8.21): the model's EWMA σ (and its floor) is fed each candle's
+//   Garman–Klass variance instead of its squared close-to-close return; the baselines keep theirs.
+// --seasonality (off by default, §8.22): the model's σ follows an intraday (UTC hour) volatility profile
+//   fitted on the other files of the --scheme fold, never on the scored file.
 // --regime-calibration (pooled only, off by default): each fold also gets isotonic maps per σ/floor
 //   regime bucket (§8.17), fitted on the same files as its calibration maps; thin buckets fall back.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { asymFoldsFor, candleFiles, classFloorPriors, contribute, fundingFor, loadSeries, type EvalOptions } from './forecast-data';
+import { asymFoldsFor, candleFiles, classFloorPriors, contribute, fundingFor, loadSeries, seasonalFolds, type EvalOptions } from './forecast-data';
+import type { IntradayProfile } from '../src/domain/forecast/seasonality';
 import type { AsymFold } from '../src/backtest/asymFolds';
 import {
   buildFolds,
@@ -110,6 +115,11 @@ interface Args {
   /** Weight (days) of the class floor from other files against the file's own floor (§8.20); null = off. */
   floorPriorDays: number | null;
   floorPriorFile: string | null;
+  /** Model σ from each candle's Garman–Klass variance instead of its squared return (§8.21). */
+  rangeVariance: boolean;
+  /** Intraday volatility profile per scored file, fitted on its fold's other files (§8.22). */
+  seasonality: boolean;
+  seasonalityFile: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -140,6 +150,9 @@ function parseArgs(argv: string[]): Args {
     sigmaShrink: null,
     floorPriorDays: null,
     floorPriorFile: null,
+    rangeVariance: false,
+    seasonality: false,
+    seasonalityFile: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i]!;
@@ -191,6 +204,9 @@ function parseArgs(argv: string[]): Args {
     else if (f === '--sigma-shrink') a.sigmaShrink = num((q) => q >= 0 && q <= 1, 'in [0, 1]');
     else if (f === '--floor-prior-days') a.floorPriorDays = num((q) => q > 0, 'a positive number of days');
     else if (f === '--floor-prior-file') a.floorPriorFile = need();
+    else if (f === '--range-variance') a.rangeVariance = true;
+    else if (f === '--seasonality') a.seasonality = true;
+    else if (f === '--seasonality-file') a.seasonalityFile = need();
     else if (f === '--class-calibration') a.byClass = true;
     else if (f === '--regime-calibration') a.byRegime = true;
     else if (f === '--asym-shrink') a.asymShrink = num((q) => q >= 0 && q <= 1, 'in [0, 1]');
@@ -434,6 +450,8 @@ async function runChild<T>(
     String(args.floorQuantile),
   ];
   if (args.termStructure) childArgs.push('--term-structure');
+  if (args.rangeVariance) childArgs.push('--range-variance');
+  if (args.seasonalityFile) childArgs.push('--seasonality-file', args.seasonalityFile);
   if (args.sigmaShrink !== null) childArgs.push('--sigma-shrink', String(args.sigmaShrink));
   if (args.floorPriorDays !== null && args.floorPriorFile) childArgs.push('--floor-prior-days', String(args.floorPriorDays), '--floor-prior-file', args.floorPriorFile);
   if (args.cache) childArgs.push('--cache', args.cache);
@@ -469,7 +487,11 @@ async function main(): Promise<void> {
   let floorPriors: Record<string, number> | null = args.floorPriorFile
     ? (JSON.parse(readFileSync(args.floorPriorFile, 'utf8')) as Record<string, number>)
     : null;
+  let seasonByFile: Record<string, IntradayProfile> | null = args.seasonalityFile
+    ? (JSON.parse(readFileSync(args.seasonalityFile, 'utf8')) as Record<string, IntradayProfile>)
+    : null;
   const opts = (pooled: PooledParams | null, file?: string): EvalOptions => {
+    if (seasonByFile && file && !seasonByFile[basename(file)]) throw new Error(`no intraday profile for ${basename(file)}`);
     if (floorPriors && file && floorPriors[basename(file)] === undefined) throw new Error(`no floor prior for ${basename(file)}`);
     const asym = asymByFile && file ? asymByFile[basename(file)] : undefined;
     if (asymByFile && file && !asym) throw new Error(`no asymmetry fold for ${basename(file)}`);
@@ -482,6 +504,8 @@ async function main(): Promise<void> {
         termStructure: args.termStructure,
         floorQuantile: args.floorQuantile,
         ...(args.sigmaShrink !== null ? { shrink: args.sigmaShrink } : {}),
+        ...(args.rangeVariance ? { rangeVariance: true } : {}),
+        ...(seasonByFile && file ? { seasonality: seasonByFile[basename(file)]! } : {}),
         ...(floorPriors && file ? { floorPrior: { perMin: floorPriors[basename(file)]!, days: args.floorPriorDays! } } : {}),
       },
       release: {
@@ -534,6 +558,14 @@ async function main(): Promise<void> {
     for (const [f, v] of Object.entries(floorPriors))
       process.stderr.write(`floor prior ${f}: ${(v * Math.sqrt(525_600) * 100).toFixed(0)} % annualised, weight ${args.floorPriorDays} days\n`);
   }
+  if (args.seasonality) {
+    // Each file's intraday profile from the other files of its fold (§8.22), shared with the children.
+    seasonByFile = seasonalFolds(files, args.scheme, args.cache);
+    args.seasonalityFile = join(args.cache ?? '.', `season.${args.scheme}.json`);
+    writeFileSync(args.seasonalityFile, JSON.stringify(seasonByFile));
+    for (const [f, p] of Object.entries(seasonByFile))
+      process.stderr.write(`intraday profile for ${f}: ${p.map((v) => v.toFixed(2)).join(' ')}\n`);
+  }
   let poolFile: string | null = args.poolParams;
   if (args.mode === 'pooled' && !poolFile) {
     // Phase 1: every file's pass-1 pairs; phase 2 scores each file with the fold that excludes it.
@@ -552,7 +584,7 @@ async function main(): Promise<void> {
     );
     poolFile = join(
       args.cache ?? '.',
-      `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}${args.sigmaShrink !== null ? `.shrink${args.sigmaShrink}` : ''}${args.floorPriorDays !== null ? `.fp${args.floorPriorDays}` : ''}${args.byClass ? '.class' : ''}${args.byRegime ? '.regime' : ''}${args.asymShrink !== null ? `.asym${args.asymShrink}${args.asymRaiseOnly ? '.raise' : ''}` : ''}.json`,
+      `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}${args.sigmaShrink !== null ? `.shrink${args.sigmaShrink}` : ''}${args.floorPriorDays !== null ? `.fp${args.floorPriorDays}` : ''}${args.rangeVariance ? '.gk' : ''}${args.seasonality ? '.season' : ''}${args.byClass ? '.class' : ''}${args.byRegime ? '.regime' : ''}${args.asymShrink !== null ? `.asym${args.asymShrink}${args.asymRaiseOnly ? '.raise' : ''}` : ''}.json`,
     );
     writeFileSync(poolFile, JSON.stringify(folds));
     process.stderr.write(`folds written to ${poolFile}\n`);
@@ -575,7 +607,7 @@ async function main(): Promise<void> {
   );
   const flat = results.flat();
   console.log(
-    `${fits.length > 0 ? `market-wide stress on ${fits.length} files (leader fitted per ${args.scheme}); ` : ''}mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''}${args.byRegime ? ' and σ/floor regime' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}${args.sigmaShrink !== null ? `, σ excess over the floor ^${args.sigmaShrink}` : ''}${args.asymShrink !== null ? `; asymmetric volatility, shrink ${args.asymShrink}${args.asymRaiseOnly ? ', raise only' : ''}` : ''}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `${fits.length > 0 ? `market-wide stress on ${fits.length} files (leader fitted per ${args.scheme}); ` : ''}mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''}${args.byRegime ? ' and σ/floor regime' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}${args.sigmaShrink !== null ? `, σ excess over the floor ^${args.sigmaShrink}` : ''}${args.rangeVariance ? ', Garman–Klass variance' : ''}${args.seasonality ? ', intraday seasonality' : ''}${args.asymShrink !== null ? `; asymmetric volatility, shrink ${args.asymShrink}${args.asymRaiseOnly ? ', raise only' : ''}` : ''}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   console.log(formatResults(flat));
   if (args.json)

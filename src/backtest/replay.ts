@@ -18,6 +18,8 @@ import {
   shrinkTowardFloor,
   sigmaPerMin,
   updateVol,
+  updateVolVariance,
+  garmanKlassVariance,
   type FundingEvent,
   type CalibrationMap,
   type JumpTail,
@@ -27,6 +29,7 @@ import {
 } from '../domain/forecast';
 import { asymMultiplier, asymMultiplierAt, type AsymParams } from '../domain/forecast/asymmetry';
 import { hourZSeries } from './asymmetry';
+import { meanSeasonalFactor, seasonalFactorAt, type IntradayProfile } from '../domain/forecast/seasonality';
 import type { CandleSeries, FundingSeries } from './candles';
 
 export const HORIZONS_MIN = [15, 60, 240, 1440] as const;
@@ -62,9 +65,21 @@ export interface BookOptions {
    * shrink (opt-in, §8.19) = exponent α of σ's excess over the floor: σ' = floor·(σ/floor)^α, so 1 (or
    * absent) is the plain σ and 0 a σ fixed at the floor (a distance rule scaled to the asset);
    * floorPrior (opt-in, §8.20) = the class's floor from other files, blended with the file's own in log
-   * space with weight `days` against the days of own history (the own floor of a few days is noisy).
+   * space with weight `days` against the days of own history (the own floor of a few days is noisy);
+   * rangeVariance (opt-in, §8.21) = the model's EWMA (and so its floor) is fed each bar's Garman–Klass
+   * variance instead of its squared close-to-close return;
+   * seasonality (opt-in, §8.22) = an intraday profile: the model's EWMA (and floor) is fed returns
+   * deseasonalised by their hour's factor, and its σ over a horizon is rescaled by the mean factor of the
+   * hours the horizon spans.
    */
-  modelSigma?: { termStructure: boolean; floorQuantile: number; shrink?: number; floorPrior?: { perMin: number; days: number } };
+  modelSigma?: {
+    termStructure: boolean;
+    floorQuantile: number;
+    shrink?: number;
+    floorPrior?: { perMin: number; days: number };
+    rangeVariance?: boolean;
+    seasonality?: IntradayProfile;
+  };
   /**
    * Asymmetric volatility (§8.16, off when absent): the MODEL's variance is multiplied per position by
    * asymMultiplier(side, past-hour z), z as known when the probability is computed.
@@ -205,9 +220,16 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
   let floor = 0;
   let modelFloor = 0;
   const ms = book.modelSigma ?? { termStructure: false, floorQuantile: 0.1 };
+  // The model's own EWMA when it is fed range-based variances; otherwise it shares the baselines'.
+  const ownModelVol = ms.rangeVariance === true || ms.seasonality !== undefined;
+  const modelVol = ownModelVol ? newVolState() : vol;
+  const modelSigmaHistory = ownModelVol ? new Float64Array(n) : sigmaHistory;
+  const season = ms.seasonality;
   /** The model's σ for a horizon (same as the baselines' σ with the default modelSigma). */
-  const plainModelSigma = (tMin: number): number => (ms.termStructure ? horizonSigmaPerMin(vol, volConfig, tMin, modelFloor) : Math.max(sigmaPerMin(vol, volConfig), modelFloor));
-  const modelSigma = (tMin: number): number => shrinkTowardFloor(plainModelSigma(tMin), modelFloor, ms.shrink);
+  const plainModelSigma = (tMin: number): number => (ms.termStructure ? horizonSigmaPerMin(modelVol, volConfig, tMin, modelFloor) : Math.max(sigmaPerMin(modelVol, volConfig), modelFloor));
+  /** σ over the tMin minutes from atMs: the deseasonalised σ shrunk, then scaled to the hours ahead. */
+  const modelSigma = (tMin: number, atMs: number): number =>
+    shrinkTowardFloor(plainModelSigma(tMin), modelFloor, ms.shrink) * (season ? Math.sqrt(meanSeasonalFactor(season, atMs, tMin)) : 1);
   const asym = book.asymmetry;
   const hourZ = asym ? hourZSeries(series, book.fastHalfLifeMin, book.slowHalfLifeMin).z : null;
   /** σ scale of the model for a position (1 without the option). */
@@ -246,21 +268,27 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
       tailDown = fitJumpTail(down, 60, book.tailX0, book.tailPrior);
       tailUp = fitJumpTail(up, 60, book.tailX0, book.tailPriorUp ?? book.tailPrior);
       floor = percentileOfRecent(sigmaHistory, t, Math.ceil((90 * 1440) / dtBar), 0.1);
-      modelFloor = ms.floorQuantile === 0.1 ? floor : percentileOfRecent(sigmaHistory, t, Math.ceil((90 * 1440) / dtBar), ms.floorQuantile);
-      if (ms.floorPrior) modelFloor = blendFloor(modelFloor, recentCount(sigmaHistory, t, Math.ceil((90 * 1440) / dtBar)) * dtBar / 1440, ms.floorPrior);
+      modelFloor = ms.floorQuantile === 0.1 && !ownModelVol ? floor : percentileOfRecent(modelSigmaHistory, t, Math.ceil((90 * 1440) / dtBar), ms.floorQuantile);
+      if (ms.floorPrior) modelFloor = blendFloor(modelFloor, recentCount(modelSigmaHistory, t, Math.ceil((90 * 1440) / dtBar)) * dtBar / 1440, ms.floorPrior);
     }
     // σ as known at the bar's open (for the intrabar alert features), then the bar's own return.
     const sigmaAtOpen = Math.max(sigmaPerMin(vol, volConfig), floor);
-    const modelSigmaAtOpen60 = modelSigma(60);
+    const modelSigmaAtOpen60 = modelSigma(60, barOpen);
     const leadOpen = leaderState(barOpen, sigmaPerMin(vol, volConfig));
     const regimeAtOpen = regimeRatio(sigmaPerMin(vol, volConfig), modelFloor);
     const r = Math.log(series.close[t]! / series.close[t - 1]!);
-    updateVol(vol, r, (barOpen - series.time[t - 1]!) / 60_000, volConfig);
+    const dtMin = (barOpen - series.time[t - 1]!) / 60_000;
+    updateVol(vol, r, dtMin, volConfig);
+    if (ownModelVol) {
+      const barVariance = ms.rangeVariance ? garmanKlassVariance(series.close[t - 1]!, series.open[t]!, series.high[t]!, series.low[t]!, series.close[t]!) : r * r;
+      updateVolVariance(modelVol, season ? barVariance / seasonalFactorAt(season, barOpen) : barVariance, dtMin, volConfig);
+    }
     const sigma = Math.max(sigmaPerMin(vol, volConfig), floor);
-    const modelSigmas = HORIZONS_MIN.map((h) => modelSigma(h));
+    const modelSigmas = HORIZONS_MIN.map((h) => modelSigma(h, barClose));
     const leadClose = leaderState(barClose, sigmaPerMin(vol, volConfig));
     const regimeAtClose = regimeRatio(sigmaPerMin(vol, volConfig), modelFloor);
     sigmaHistory[t] = isVolReady(vol, volConfig) ? sigmaPerMin(vol, volConfig) : NaN;
+    if (ownModelVol) modelSigmaHistory[t] = isVolReady(modelVol, volConfig) ? sigmaPerMin(modelVol, volConfig) : NaN;
 
     // Funding settled inside this bar: the latest known rate (causal) predicts the next ones.
     let settledRate: number | null = null;

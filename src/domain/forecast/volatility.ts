@@ -30,8 +30,16 @@ export function decayFor(halfLifeMin: number, dtMin: number): number {
 
 /** Feed one log return observed over dtMin minutes. Non-finite input is ignored (never poisons state). */
 export function updateVol(state: VolState, logReturn: number, dtMin: number, config: VolConfig): void {
-  if (!Number.isFinite(logReturn) || !(dtMin > 0)) return;
-  const v = (logReturn * logReturn) / dtMin;
+  updateVolVariance(state, logReturn * logReturn, dtMin, config);
+}
+
+/**
+ * Feed one bar's variance estimate (log units², over dtMin minutes) instead of a squared return: the
+ * range-based estimate of a candle (garmanKlassVariance) is a less noisy measure of the same variance.
+ */
+export function updateVolVariance(state: VolState, barVariance: number, dtMin: number, config: VolConfig): void {
+  if (!Number.isFinite(barVariance) || barVariance < 0 || !(dtMin > 0)) return;
+  const v = barVariance / dtMin;
   if (state.count === 0) {
     state.fastVar = v;
     state.slowVar = v;
@@ -78,6 +86,20 @@ export function horizonSigmaPerMin(state: VolState, config: VolConfig, tMin: num
 export function shrinkTowardFloor(sigma: number, floor: number, alpha: number | undefined): number {
   if (alpha === undefined || alpha === 1 || !(floor > 0) || !(sigma > floor)) return sigma;
   return floor * Math.pow(sigma / floor, alpha);
+}
+
+/**
+ * Garman–Klass variance of one candle, plus the gap from the previous close (log units²): under a
+ * driftless Brownian motion it has the expectation of the squared close-to-close return and about a
+ * seventh of its variance, because the high and low see the path inside the bar. Never negative
+ * (|ln C/O| ≤ ln H/L); NaN for a malformed candle, which updateVolVariance ignores.
+ */
+export function garmanKlassVariance(prevClose: number, open: number, high: number, low: number, close: number): number {
+  if (!(prevClose > 0 && open > 0 && high > 0 && low > 0 && close > 0) || high < low) return NaN;
+  const gap = Math.log(open / prevClose);
+  const hl = Math.log(high / low);
+  const co = Math.log(close / open);
+  return gap * gap + 0.5 * hl * hl - (2 * Math.LN2 - 1) * co * co;
 }
 
 export function isVolReady(state: VolState, config: VolConfig): boolean {
