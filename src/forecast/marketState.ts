@@ -21,6 +21,11 @@ const MINUTE = 60_000;
 /** Synchronised returns kept per symbol for correlation pairing (3 days of minutes). */
 const RETURN_BUFFER = 3 * 1440;
 const MIN_PAIR_OBSERVATIONS = 60;
+/**
+ * Closed minutes remembered so that a backfill answered after live ticks already closed minutes can
+ * still be put in front of them (a day: the longest backfill the service asks for).
+ */
+const CLOSE_LOG = 1440;
 
 interface SymbolState {
   vol: VolState;
@@ -35,6 +40,8 @@ interface SymbolState {
   /** Recent returns by minute, for pairing with other symbols. */
   returns: Map<number, { r: number; dtMin: number }>;
   lastDataMs: number | null;
+  /** Every closed minute, oldest first, while there are at most CLOSE_LOG of them; then null. */
+  closeLog: { minute: number; close: number }[] | null;
 }
 
 export class MarketState implements MarketView {
@@ -49,29 +56,59 @@ export class MarketState implements MarketView {
   private state(symbol: string): SymbolState {
     let s = this.symbols.get(symbol);
     if (!s) {
-      s = { vol: newVolState(), lastClose: null, lastCloseMinute: null, bucketMinute: null, bucketLast: null, bucketLastMs: null, returns: new Map(), lastDataMs: null };
+      s = { vol: newVolState(), lastClose: null, lastCloseMinute: null, bucketMinute: null, bucketLast: null, bucketLastMs: null, returns: new Map(), lastDataMs: null, closeLog: [] };
       this.symbols.set(symbol, s);
     }
     return s;
   }
 
-  /** Candles oldest first; candles at or before what we already have are skipped (idempotent backfill). */
+  /**
+   * Candles oldest first; candles at or before what we already have are skipped (idempotent backfill),
+   * except history older than everything held while the state is young: live ticks may close minutes
+   * while the backfill request is still in flight, and dropping the backfill then would leave the
+   * symbol without volatility (and the σ-distance danger rule off) for half an hour.
+   */
   ingestCandles(symbol: string, candles: readonly Candle[]): { accepted: number; rejected: number } {
     const s = this.state(symbol);
-    let accepted = 0;
     let rejected = 0;
+    const valid: { minute: number; close: number }[] = [];
     for (const c of candles) {
       if (!Number.isFinite(c.time) || !(c.close > 0) || !Number.isFinite(c.close)) {
         rejected++;
         continue;
       }
-      const minute = Math.floor(c.time / MINUTE) * MINUTE;
-      if (s.lastCloseMinute !== null && minute <= s.lastCloseMinute) continue;
-      this.closeMinute(symbol, s, minute, c.close);
-      s.lastDataMs = Math.max(s.lastDataMs ?? 0, minute + MINUTE);
+      valid.push({ minute: Math.floor(c.time / MINUTE) * MINUTE, close: c.close });
+    }
+    let accepted = this.prependHistory(symbol, s, valid);
+    for (const c of valid) {
+      if (s.lastCloseMinute !== null && c.minute <= s.lastCloseMinute) continue;
+      this.closeMinute(symbol, s, c.minute, c.close);
+      s.lastDataMs = Math.max(s.lastDataMs ?? 0, c.minute + MINUTE);
       accepted++;
     }
     return { accepted, rejected };
+  }
+
+  /**
+   * Rebuilds a young symbol's volatility from candles older than its first closed minute followed by the
+   * minutes it had already closed (their correlation pairs are not counted twice). Returns the number of
+   * candles used.
+   */
+  private prependHistory(symbol: string, s: SymbolState, valid: readonly { minute: number; close: number }[]): number {
+    const log = s.closeLog;
+    if (!log || log.length === 0) return 0;
+    const first = log[0]!.minute;
+    const older = valid.filter((c, i) => c.minute < first && (i === 0 || c.minute > valid[i - 1]!.minute));
+    if (older.length === 0) return 0;
+    const replayed = new Set(s.returns.keys());
+    s.vol = newVolState();
+    s.lastClose = null;
+    s.lastCloseMinute = null;
+    s.returns = new Map();
+    s.closeLog = [];
+    for (const c of older) this.closeMinute(symbol, s, c.minute, c.close);
+    for (const c of log) this.closeMinute(symbol, s, c.minute, c.close, !replayed.has(c.minute));
+    return older.length;
   }
 
   /** Live mark tick: builds the current minute; the previous minute closes when a later one starts. */
@@ -91,15 +128,20 @@ export class MarketState implements MarketView {
     return true;
   }
 
-  private closeMinute(symbol: string, s: SymbolState, minute: number, close: number): void {
+  private closeMinute(symbol: string, s: SymbolState, minute: number, close: number, pair = true): void {
     if (s.lastClose !== null && s.lastCloseMinute !== null) {
       const dtMin = (minute - s.lastCloseMinute) / MINUTE;
       const r = Math.log(close / s.lastClose);
       updateVol(s.vol, r, dtMin, this.volConfig);
-      this.pairReturn(symbol, s, minute, r, dtMin);
+      if (pair) this.pairReturn(symbol, s, minute, r, dtMin);
+      else this.rememberReturn(s, minute, r, dtMin);
     }
     s.lastClose = close;
     s.lastCloseMinute = minute;
+    if (s.closeLog) {
+      s.closeLog.push({ minute, close });
+      if (s.closeLog.length > CLOSE_LOG) s.closeLog = null;
+    }
     if (s.bucketMinute !== null && s.bucketMinute <= minute) {
       s.bucketMinute = null;
       s.bucketLast = null;
@@ -107,12 +149,16 @@ export class MarketState implements MarketView {
     }
   }
 
-  private pairReturn(symbol: string, s: SymbolState, minute: number, r: number, dtMin: number): void {
+  private rememberReturn(s: SymbolState, minute: number, r: number, dtMin: number): void {
     s.returns.set(minute, { r, dtMin });
     if (s.returns.size > RETURN_BUFFER) {
       const oldest = s.returns.keys().next().value;
       if (oldest !== undefined) s.returns.delete(oldest);
     }
+  }
+
+  private pairReturn(symbol: string, s: SymbolState, minute: number, r: number, dtMin: number): void {
+    this.rememberReturn(s, minute, r, dtMin);
     for (const [other, os] of this.symbols) {
       if (other === symbol) continue;
       const o = os.returns.get(minute);

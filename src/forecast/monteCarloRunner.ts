@@ -47,10 +47,10 @@ export class MonteCarloRunner {
   async run(input: MonteCarloInput): Promise<AccountForecast> {
     const v1 = forecastAccountV1(input);
     if (!isMultiAssetCrossBook(input.snapshot)) return v1; // single-asset: the closed form is the better estimator
-    const { job, levels, warnings } = buildMonteCarloJob(input, this.options.paths, this.options.seed);
+    const { job, levels, warnings, calibration } = buildMonteCarloJob(input, this.options.paths, this.options.seed);
     if (!job) return v1;
     const result = await this.runJob(job);
-    const crossLevels = levelsFromSurvival(result, job, levels);
+    const crossLevels = levelsFromSurvival(result, job, levels, calibration);
     return {
       asOf: v1.asOf,
       model: 'v2-monte-carlo',

@@ -54,7 +54,10 @@ export interface RunnerDeps {
   storageFailed?: (error: unknown) => boolean;
 }
 
-const BACKFILL_MINUTES = 6 * 60;
+/** A day, as the danger evaluation warms up (docs/ALERTS.md): σ's slow half-life is a day. */
+const BACKFILL_MINUTES = 24 * 60;
+/** A failed backfill is asked again after this long (not on every snapshot). */
+const BACKFILL_RETRY_MS = 60_000;
 /** A Monte Carlo result is used while younger than this; a new run starts at most this often. */
 const MONTE_CARLO_FRESH_MS = 30_000;
 const ERROR_VISIBLE_MS = 5 * 60_000;
@@ -72,6 +75,8 @@ export class AccountRunner {
   private pending: unknown = null;
   private busy: Promise<void> | null = null;
   private backfilled = new Set<string>();
+  /** Symbols whose backfill failed: when it may be asked again. */
+  private backfillRetryAt = new Map<string, number>();
   private readonly candles = new MinuteCandles();
   private monteCarlo: { forecast: AccountForecast; atMs: number } | null = null;
   private monteCarloRunning = false;
@@ -276,7 +281,10 @@ export class AccountRunner {
 
   /**
    * Multi-asset cross books also get the Monte Carlo forecast, computed in a worker off the alert path:
-   * alerts never wait for it. A fresh result replaces v1; until then (and if it fails) v1 stands.
+   * alerts never wait for it. A fresh result replaces v1's account levels (the book as a whole); the
+   * positions stay v1's of this tick, so a single position is never judged on a price up to a minute
+   * old. Until a result arrives (and if it fails) v1 stands. A result's age counts from the snapshot it
+   * was computed on, not from when the worker finished.
    */
   private withMonteCarlo(snapshot: AccountSnapshot, report: MarginReport, v1: AccountForecast | null): AccountForecast | null {
     const { forecaster, now } = this.deps;
@@ -286,11 +294,14 @@ export class AccountRunner {
       this.monteCarloRunning = true;
       forecaster
         .forecastMonteCarlo(snapshot, report, nowMs)
-        .then((forecast) => (this.monteCarlo = { forecast, atMs: now() }))
+        .then((forecast) => (this.monteCarlo = { forecast, atMs: nowMs }))
         .catch((error: unknown) => this.deps.log(`Monte Carlo forecast failed for ${this.config.id}: ${errorText(error)}`))
         .finally(() => (this.monteCarloRunning = false));
     }
-    return this.monteCarlo && nowMs - this.monteCarlo.atMs < 2 * MONTE_CARLO_FRESH_MS ? this.monteCarlo.forecast : v1;
+    const mc = this.monteCarlo && nowMs - this.monteCarlo.atMs < 2 * MONTE_CARLO_FRESH_MS ? this.monteCarlo.forecast : null;
+    if (!mc) return v1;
+    if (!v1) return mc;
+    return { ...mc, asOf: v1.asOf, positions: v1.positions, warnings: [...new Set([...mc.warnings, ...v1.warnings])] };
   }
 
   /**
@@ -307,18 +318,23 @@ export class AccountRunner {
   private async backfill(snapshot: AccountSnapshot): Promise<void> {
     const nowMs = this.deps.now();
     for (const position of snapshot.positions) {
-      if (this.backfilled.has(position.symbol)) continue;
+      if (this.backfilled.has(position.symbol) || (this.backfillRetryAt.get(position.symbol) ?? 0) > nowMs) continue;
+      // Claimed before the await so that the next snapshot does not ask again while this one is in flight.
       this.backfilled.add(position.symbol);
       try {
-        const candles = await this.session.markHistory(position.symbol, nowMs - BACKFILL_MINUTES * 60_000, nowMs);
+        // The minute still forming is not history: its close is not final (the live ticks build it).
+        const candles = (await this.session.markHistory(position.symbol, nowMs - BACKFILL_MINUTES * 60_000, nowMs)).filter((c) => c.time + 60_000 <= nowMs);
         this.deps.forecaster.ingestCandles(position.symbol, candles);
         // Keep what the venue sent, so price charts reach back before the monitor started.
         const stored: StoredCandle[] = candles
           .filter((c) => [c.open, c.high, c.low, c.close].every(Number.isFinite))
           .map((c) => ({ symbol: position.symbol, minuteMs: c.time, open: String(c.open), high: String(c.high), low: String(c.low), close: String(c.close) }));
         this.deps.history.saveMarkCandles(this.config.id, stored);
+        this.backfillRetryAt.delete(position.symbol);
       } catch (error) {
-        this.deps.log(`mark history backfill failed for ${position.symbol}: ${errorText(error)}`);
+        this.backfilled.delete(position.symbol);
+        this.backfillRetryAt.set(position.symbol, this.deps.now() + BACKFILL_RETRY_MS);
+        this.deps.log(`mark history backfill failed for ${position.symbol} (asked again in ${BACKFILL_RETRY_MS / 1000} s): ${errorText(error)}`);
       }
     }
   }

@@ -28,14 +28,14 @@ function forecastOf(model: AccountForecast['model'], p: number): AccountForecast
 type AlertInputOf = Parameters<AlertSink['evaluate']>[1];
 
 /** A runner on a scripted venue (the test drives its listener) with an in-memory history. */
-async function scriptedRunner(forecaster: Forecaster, evaluate: (input: AlertInputOf) => void, now: () => number) {
+async function scriptedRunner(forecaster: Forecaster, evaluate: (input: AlertInputOf) => void, now: () => number, markHistory: VenueSession['markHistory'] = async () => []) {
   let captured: VenueListener | null = null;
   const session: VenueSession = {
     accountId: 'a',
     start: async (l) => void (captured = l),
     stop: async () => {},
     fetchSnapshot: async () => snapshot('60000', new Date(now()).toISOString()),
-    markHistory: async () => [],
+    markHistory,
   };
   const db = openDatabase(':memory:');
   const runner = new AccountRunner({ id: 'a', name: 'A', source: 'binance-usdm', options: {} }, session, {
@@ -150,4 +150,92 @@ describe('account runner', () => {
     await runner.stop();
     db.close();
   });
+
+  it('asks a failed mark-history backfill again a minute later, and never takes the minute still forming as history', async () => {
+    let now = Date.UTC(2026, 0, 1, 12, 0, 30);
+    const asked: number[] = [];
+    const ingested: { symbol: string; times: number[] }[] = [];
+    const markHistory: VenueSession['markHistory'] = async (symbol, fromMs, toMs) => {
+      asked.push(toMs);
+      if (asked.length <= 2) throw new Error('HTTP 503'); // BTC and ETH of the first snapshot both fail
+      const lastOpen = Math.floor(toMs / 60_000) * 60_000; // the minute still forming
+      return [3, 2, 1, 0].map((k) => ({ time: lastOpen - k * 60_000, open: 1, high: 1, low: 1, close: 1 })).filter((c) => c.time >= fromMs);
+    };
+    const forecaster: Forecaster = {
+      ingestCandles: (symbol, candles) => void ingested.push({ symbol, times: candles.map((c) => c.time) }),
+      ingestTick: () => {},
+      sigma: () => null,
+      forecast: () => forecastOf('v1-closed-form', 0.01),
+    };
+    const { runner, db, listener } = await scriptedRunner(forecaster, () => {}, () => now, markHistory);
+    listener.onSnapshot(snapshot('60000', new Date(now).toISOString()));
+    await runner.idle();
+    const firstAsks = asked.length;
+    expect(firstAsks).toBeGreaterThanOrEqual(2);
+    expect(ingested).toEqual([]);
+    now += 20_000; // too soon: not asked again on every snapshot
+    listener.onSnapshot(snapshot('60000', new Date(now).toISOString()));
+    await runner.idle();
+    expect(asked.length).toBe(firstAsks);
+    now += 45_000;
+    listener.onSnapshot(snapshot('60000', new Date(now).toISOString()));
+    await runner.idle();
+    expect(ingested.map((i) => i.symbol).sort()).toEqual(['BTCUSDT', 'ETHUSDT']);
+    for (const i of ingested) {
+      expect(i.times.length).toBe(3);
+      for (const t of i.times) expect(t + 60_000).toBeLessThanOrEqual(now);
+    }
+    const asksAfterSuccess = asked.length;
+    now += 120_000; // done once it worked
+    listener.onSnapshot(snapshot('60000', new Date(now).toISOString()));
+    await runner.idle();
+    expect(asked.length).toBe(asksAfterSuccess);
+    await runner.stop();
+    db.close();
+  });
+
+  it("judges a cross book's positions on this tick's v1 while the Monte Carlo is used, and ages a result from its snapshot", async () => {
+    let now = Date.UTC(2026, 0, 1);
+    let resolveMc: ((f: AccountForecast) => void) | null = null;
+    let mcCalls = 0;
+    // v1's position forecast carries the BTC mark it was computed on, in its P(1 h).
+    const v1At = (s: AccountSnapshot): AccountForecast => ({
+      ...forecastOf('v1-closed-form', 0.01),
+      positions: [{ symbol: 'BTCUSDT', positionSide: 'both', levels: [{ level: '1', probabilities: [{ horizonMin: 60, probability: Number(s.positions[0]!.markPrice) / 1e6 }], medianMinutes: null, q10Minutes: null }] }],
+    });
+    const forecaster: Forecaster = {
+      ingestCandles: () => {},
+      ingestTick: () => {},
+      sigma: () => null,
+      forecast: (s) => v1At(s),
+      needsMonteCarlo: () => true,
+      forecastMonteCarlo: (s) => {
+        mcCalls++;
+        const computedOn = v1At(s);
+        return new Promise((resolve) => (resolveMc = (f) => resolve({ ...f, positions: computedOn.positions })));
+      },
+    };
+    const evaluated: (AccountForecast | null)[] = [];
+    const { runner, db, listener } = await scriptedRunner(forecaster, (input) => void evaluated.push(input.forecast), () => now);
+    listener.onSnapshot(snapshot('59000', new Date(now).toISOString()));
+    await runner.idle();
+    const startedAt = now;
+    now += 50_000; // a slow worker: the result arrives 50 s after its snapshot
+    resolveMc!(forecastOf('v2-monte-carlo', 0.2));
+    await new Promise((r) => setTimeout(r, 0));
+    listener.onSnapshot(snapshot('58000', new Date(now).toISOString()));
+    await runner.idle();
+    const used = evaluated.at(-1)!;
+    expect(used.model).toBe('v2-monte-carlo');
+    expect(used.levels[0]!.probabilities[0]!.probability).toBe(0.2); // the book as a whole: Monte Carlo
+    expect(used.positions[0]!.levels[0]!.probabilities[0]!.probability).toBe(0.058); // the position: this tick's v1
+    now = startedAt + 61_000; // 61 s after its snapshot, 11 s after it arrived: too old
+    listener.onSnapshot(snapshot('57000', new Date(now).toISOString()));
+    await runner.idle();
+    expect(evaluated.at(-1)!.model).toBe('v1-closed-form');
+    expect(mcCalls).toBe(2);
+    await runner.stop();
+    db.close();
+  });
 });
+

@@ -5,7 +5,8 @@ import type { MarketView } from './account';
 import { fundingTimes } from './account';
 import { clampProbability } from './firstPassage';
 import { choleskyRepaired, defaultStepGrid, type MonteCarloJob, type MonteCarloResult } from './monteCarlo';
-import type { ForecastParams } from './params';
+import { calibrationFor, symbolParams, type ForecastParams } from './params';
+import { applyCalibration, type CalibrationMap } from './calibration';
 import { FORECAST_HORIZONS_MIN, type LevelForecast } from './types';
 
 export interface MonteCarloInput {
@@ -23,7 +24,12 @@ const num = (s: string | null | undefined): number => {
 };
 
 /** The cross book as one job (assets aggregated per symbol), or null when there is none. */
-export function buildMonteCarloJob(input: MonteCarloInput, paths: number, seed: number, nu = 4): { job: MonteCarloJob | null; levels: string[]; warnings: string[] } {
+export function buildMonteCarloJob(
+  input: MonteCarloInput,
+  paths: number,
+  seed: number,
+  nu = 4,
+): { job: MonteCarloJob | null; levels: string[]; warnings: string[]; calibration: Record<string, CalibrationMap> } {
   const { snapshot, report, market, params, nowMs } = input;
   const warnings: string[] = [];
   const symbols: string[] = [];
@@ -58,14 +64,15 @@ export function buildMonteCarloJob(input: MonteCarloInput, paths: number, seed: 
     }
   });
   const levels = input.levels.filter((l) => Number(l) > 0);
-  if (symbols.length === 0) return { job: null, levels, warnings };
+  if (symbols.length === 0) return { job: null, levels, warnings, calibration: {} };
   const n = symbols.length;
   const sigma = new Float64Array(n);
   const corr = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const s = market.sigma(symbols[i]!);
     if (s === null || !(s > 0)) warnings.push(`no price history for ${symbols[i]} yet: using the conservative default volatility`);
-    sigma[i] = s !== null && s > 0 ? s : params.fallbackSigmaPerMin;
+    // Never below the symbol's floor, as v1's cross-book reduction (a quiet hour is not a quiet day).
+    sigma[i] = s !== null && s > 0 ? Math.max(s, symbolParams(params, symbols[i]!).volFloorPerMin) : params.fallbackSigmaPerMin;
     for (let j = 0; j < n; j++) {
       if (i === j) corr[i * n + j] = 1;
       else {
@@ -90,17 +97,24 @@ export function buildMonteCarloJob(input: MonteCarloInput, paths: number, seed: 
     stepEndsMin: stepEnds,
     fundingLossByStep,
   };
-  return { job, levels, warnings };
+  // The alert thresholds are calibrated probabilities: the book's maps, as v1's reduction uses them.
+  return { job, levels, warnings, calibration: calibrationFor(params, symbols) };
 }
 
-/** P(H) = 1 − mean survival at H; quantiles by linear interpolation of the averaged curve. */
-export function levelsFromSurvival(result: MonteCarloResult, job: MonteCarloJob, levels: readonly string[]): LevelForecast[] {
+/**
+ * P(H) = 1 − mean survival at H, through the calibration map of H and kept monotone across horizons
+ * (as forecastBarrier); quantiles by linear interpolation of the averaged raw curve.
+ */
+export function levelsFromSurvival(result: MonteCarloResult, job: MonteCarloJob, levels: readonly string[], calibration: Record<string, CalibrationMap> = {}): LevelForecast[] {
   const { steps } = result;
   return levels.map((level, k) => {
     const hit = (j: number): number => clampProbability(1 - result.survival[k * steps + j]!);
+    let previous = 0;
     const probabilities = FORECAST_HORIZONS_MIN.map((horizonMin) => {
       const j = job.stepEndsMin.indexOf(horizonMin);
-      return { horizonMin, probability: j >= 0 ? hit(j) : 0 };
+      const p = Math.max(previous, clampProbability(applyCalibration(calibration[String(horizonMin)], j >= 0 ? hit(j) : 0)));
+      previous = p;
+      return { horizonMin, probability: p };
     });
     const start = job.equity - job.ks[k]! * job.maintenance;
     const quantile = (q: number): number | null => {

@@ -25,6 +25,31 @@ function candles(minutes: number): { btc: Candle[]; eth: Candle[] } {
   return { btc, eth };
 }
 
+/**
+ * A service fed 3,000 minutes of BTC and ETH, and a cross book long 1 BTC and 10 ETH at the last closes
+ * whose margin balance is a share of the notional.
+ */
+function warmCrossBook(forecasts: ForecastService, equityShare: number) {
+  const { btc, eth } = candles(3000);
+  forecasts.ingestCandles('BTCUSDT', btc);
+  forecasts.ingestCandles('ETHUSDT', eth);
+  const mark = (c: Candle[]) => c[c.length - 1]!.close.toFixed(2);
+  const snap = snapshot([
+    position({ symbol: 'BTCUSDT', marginMode: 'cross', markPrice: mark(btc), isolatedMargin: undefined }),
+    position({ symbol: 'ETHUSDT', marginMode: 'cross', size: '10', markPrice: mark(eth), isolatedMargin: undefined }),
+  ]);
+  const notional = Number(mark(btc)) + 10 * Number(mark(eth));
+  const mm = 0.004 * Number(mark(btc)) + 0.005 * 10 * Number(mark(eth));
+  const rep = report(
+    [
+      positionReport({ symbol: 'BTCUSDT', marginMode: 'cross', maintenanceRate: '0.004' }),
+      positionReport({ symbol: 'ETHUSDT', marginMode: 'cross', maintenanceRate: '0.005' }),
+    ],
+    { marginBalance: (equityShare * notional).toFixed(2), maintenanceMargin: mm.toFixed(2) },
+  );
+  return { snap, rep, nowMs: T0 + 3000 * 60_000 };
+}
+
 let service: ForecastService | null = null;
 afterEach(async () => {
   await service?.close();
@@ -34,23 +59,7 @@ afterEach(async () => {
 describe('ForecastService', () => {
   it('learns σ and correlation from backfilled candles, and v2 in a worker agrees with v1 on a cross book', async () => {
     service = new ForecastService({ params: bareParams(), monteCarloPaths: 8000, seed: 11 });
-    const { btc, eth } = candles(3000);
-    service.ingestCandles('BTCUSDT', btc);
-    service.ingestCandles('ETHUSDT', eth);
-    const nowMs = T0 + 3000 * 60_000;
-    const mark = (c: Candle[]) => c[c.length - 1]!.close.toFixed(2);
-    const btcPos = position({ symbol: 'BTCUSDT', marginMode: 'cross', markPrice: mark(btc), isolatedMargin: undefined });
-    const ethPos = position({ symbol: 'ETHUSDT', marginMode: 'cross', size: '10', markPrice: mark(eth), isolatedMargin: undefined });
-    const notional = Number(mark(btc)) + 10 * Number(mark(eth));
-    const mm = 0.004 * Number(mark(btc)) + 0.005 * 10 * Number(mark(eth));
-    const rep = report(
-      [
-        positionReport({ symbol: 'BTCUSDT', marginMode: 'cross', maintenanceRate: '0.004' }),
-        positionReport({ symbol: 'ETHUSDT', marginMode: 'cross', maintenanceRate: '0.005' }),
-      ],
-      { marginBalance: (0.025 * notional).toFixed(2), maintenanceMargin: mm.toFixed(2) },
-    );
-    const snap = snapshot([btcPos, ethPos]);
+    const { snap, rep, nowMs } = warmCrossBook(service, 0.025);
     const v1 = service.forecast(snap, rep, nowMs);
     expect(v1.model).toBe('v1-closed-form');
     expect(v1.warnings.filter((w) => /history/.test(w))).toEqual([]);
@@ -64,6 +73,31 @@ describe('ForecastService', () => {
       // Different models (linear Gaussian vs t-innovations on exact revaluation), same inputs.
       expect(Math.abs(p1 - p2)).toBeLessThan(0.12);
     }
+  });
+
+  it('v2 judges a cross book with the same σ floor and calibration maps as v1 (the alert thresholds assume them)', async () => {
+    // A floor three times the measured σ and a calibration map that lifts every probability: v2 without
+    // either would sit far below v1.
+    const noTail = { ratePerMin: 0, x0: 0.02, alpha: 3 };
+    const floor = 0.0035;
+    const lift = { x: [0, 0.05, 0.3, 1], y: [0, 0.2, 0.6, 1] };
+    const params = bareParams({
+      defaults: { volFloorPerMin: floor, tailDown: noTail, tailUp: noTail },
+      calibration: { '15': lift, '60': lift, '240': lift, '1440': lift },
+    });
+    service = new ForecastService({ params, monteCarloPaths: 8000, seed: 3 });
+    const { snap, rep, nowMs } = warmCrossBook(service, 0.04);
+    const v1 = service.forecast(snap, rep, nowMs);
+    const v2 = await service.forecastMonteCarlo(snap, rep, nowMs);
+    expect(v2.model).toBe('v2-monte-carlo');
+    const at = (f: typeof v1, h: number) => f.levels.find((l) => l.level === '1')!.probabilities.find((p) => p.horizonMin === h)!.probability;
+    for (const h of [60, 240]) {
+      expect(at(v1, h)).toBeGreaterThan(0.2);
+      expect(Math.abs(at(v1, h) - at(v2, h))).toBeLessThan(0.12);
+    }
+    // calibrated numbers stay monotone across horizons
+    const ps = v2.levels.find((l) => l.level === '1')!.probabilities.map((p) => p.probability);
+    for (let i = 1; i < ps.length; i++) expect(ps[i]!).toBeGreaterThanOrEqual(ps[i - 1]!);
   });
 
   it('aggregates live ticks into 1-minute returns like candles would', () => {

@@ -282,3 +282,48 @@ describe('MarketState.sigmaAt (the service side of the term structure)', () => {
     }
   });
 });
+
+describe('MarketState backfill answered after live ticks (the service start-up race)', () => {
+  const s = crashSeries();
+  const candles = Array.from(s.time, (t, i) => ({ time: t, open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, close: s.close[i]!, volume: 0 }));
+  const split = candles.length - 5; // the last five minutes arrive as live ticks
+  const tickTime = (c: { time: number }, k: number) => c.time + 10_000 + k;
+  const feedTicks = (state: MarketState, symbol: string) => {
+    candles.slice(split).forEach((c, k) => state.ingestTick({ symbol, price: String(c.close), time: tickTime(c, k) }));
+    // a tick in the next minute closes the last one
+    state.ingestTick({ symbol, price: String(candles.at(-1)!.close), time: candles.at(-1)!.time + 60_000 + 5_000 });
+  };
+
+  it('puts history older than the closed live minutes in front of them: σ as if the backfill had come first', () => {
+    const inOrder = new MarketState(DEFAULT_PARAMS);
+    inOrder.ingestCandles('FILUSDT', candles.slice(0, split));
+    feedTicks(inOrder, 'FILUSDT');
+
+    const late = new MarketState(DEFAULT_PARAMS);
+    feedTicks(late, 'FILUSDT');
+    expect(late.sigma('FILUSDT')).toBeNull(); // four live returns: not enough
+    const r = late.ingestCandles('FILUSDT', candles.slice(0, split));
+    expect(r.accepted).toBe(split);
+    expect(late.sigma('FILUSDT')).not.toBeNull();
+    expect(late.sigma('FILUSDT')!).toBeCloseTo(inOrder.sigma('FILUSDT')!, 15);
+    expect(late.sigmaAt('FILUSDT', 60)!).toBeCloseTo(inOrder.sigmaAt('FILUSDT', 60)!, 15);
+    // idempotent: the same backfill again changes nothing
+    expect(late.ingestCandles('FILUSDT', candles.slice(0, split)).accepted).toBe(0);
+    expect(late.sigma('FILUSDT')!).toBeCloseTo(inOrder.sigma('FILUSDT')!, 15);
+  });
+
+  it('keeps pairing each minute once: the correlation matches the in-order one', () => {
+    const other = candles.map((c, i) => ({ ...c, close: c.close * (1 + 0.001 * Math.sin(i)) }));
+    const inOrder = new MarketState(DEFAULT_PARAMS);
+    inOrder.ingestCandles('FILUSDT', candles.slice(0, split));
+    inOrder.ingestCandles('XUSDT', other);
+    feedTicks(inOrder, 'FILUSDT');
+    const late = new MarketState(DEFAULT_PARAMS);
+    late.ingestCandles('XUSDT', other);
+    feedTicks(late, 'FILUSDT');
+    late.ingestCandles('FILUSDT', candles.slice(0, split));
+    expect(late.correlation('FILUSDT', 'XUSDT')).not.toBeNull();
+    expect(late.correlation('FILUSDT', 'XUSDT')!).toBeCloseTo(inOrder.correlation('FILUSDT', 'XUSDT')!, 12);
+  });
+});
+
