@@ -84,7 +84,8 @@ export type DangerPolicy = z.infer<typeof dangerPolicySchema>;
 /** The shipped defaults (reasons per value in docs/ALERTS.md). */
 export const DEFAULT_DANGER_POLICY: DangerPolicy = dangerPolicySchema.parse({
   // Chosen by leave-one-crash-out on scripts/danger-eval.ts (the same policy won all 10 folds); the
-  // grid's spacing rule sets the other levels: watch z+2.5, warning z+1, critical min(z/2, 0.5);
+  // grid's spacing rule sets the other levels: watch z+2.5, warning z+1, critical z/2 (the grid of
+  // scripts/danger-eval.ts caps it at the shipped critical below, so only z ≤ 0.75 can lower it);
   // warning P = 0.66·P(margin call) (docs/ALERTS.md "How the defaults were chosen").
   sigmaDistance1h: { watch: 3.25, warning: 1.75, 'margin-call': 0.75, critical: 0.375 },
   probability1h: { watch: 0.1, warning: 0.297, 'margin-call': 0.45, critical: 0.9 },
