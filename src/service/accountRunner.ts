@@ -74,6 +74,8 @@ export class AccountRunner {
   private lastSnapshotWrite: LastWrite | null = null;
   private pending: unknown = null;
   private busy: Promise<void> | null = null;
+  /** Mark-history backfills under way (off the alert path; `idle` and `stop` wait for them). */
+  private backfillsInFlight = new Set<Promise<void>>();
   private backfilled = new Set<string>();
   /** Symbols whose backfill failed: when it may be asked again. */
   private backfillRetryAt = new Map<string, number>();
@@ -120,6 +122,7 @@ export class AccountRunner {
     this.stopped = true;
     await this.session.stop();
     await this.busy;
+    await Promise.all(this.backfillsInFlight);
   }
 
   view(): AccountView {
@@ -153,9 +156,12 @@ export class AccountRunner {
     return this.busy;
   }
 
-  /** Resolves when every queued snapshot has been processed (for tests and shutdown). */
+  /** Resolves when every queued snapshot and every backfill has been processed (for tests and shutdown). */
   async idle(): Promise<void> {
-    while (this.busy) await this.busy;
+    while (this.busy || this.backfillsInFlight.size > 0) {
+      await this.busy;
+      await Promise.all(this.backfillsInFlight);
+    }
   }
 
   private async drain(): Promise<void> {
@@ -186,7 +192,10 @@ export class AccountRunner {
       this.recordError(`Margin engine could not compute ${this.config.name}: ${errorText(error)}`);
       return;
     }
-    await this.backfill(snapshot);
+    // Never awaited here: a slow or failing history request must not hold back this snapshot's alerts.
+    // Until it lands the forecast uses the conservative default σ (and says so); history that lands
+    // after live minutes is put in front of them.
+    this.startBackfill(snapshot);
     this.ingestSnapshotMarks(snapshot);
     let forecast: AccountForecast | null = null;
     try {
@@ -312,6 +321,11 @@ export class AccountRunner {
     const time = Date.parse(snapshot.asOf);
     if (!Number.isFinite(time)) return;
     for (const p of snapshot.positions) this.deps.forecaster.ingestTick({ symbol: p.symbol, price: p.markPrice, time });
+  }
+
+  private startBackfill(snapshot: AccountSnapshot): void {
+    const run: Promise<void> = this.backfill(snapshot).finally(() => this.backfillsInFlight.delete(run));
+    this.backfillsInFlight.add(run);
   }
 
   /** Loads recent 1-minute mark history once per symbol so the forecast has volatility from the start. */

@@ -237,5 +237,33 @@ describe('account runner', () => {
     await runner.stop();
     db.close();
   });
+
+  it('judges a snapshot without waiting for a slow mark-history backfill, and takes the history when it lands', async () => {
+    const now = Date.UTC(2026, 0, 1, 12);
+    const waiting: ((c: Awaited<ReturnType<VenueSession['markHistory']>>) => void)[] = [];
+    const markHistory: VenueSession['markHistory'] = () => new Promise((resolve) => waiting.push(resolve));
+    const ingested: string[] = [];
+    const forecaster: Forecaster = {
+      ingestCandles: (symbol) => void ingested.push(symbol),
+      ingestTick: () => {},
+      sigma: () => null,
+      forecast: () => forecastOf('v1-closed-form', 0.01),
+    };
+    let evaluations = 0;
+    const { runner, db } = await scriptedRunner(forecaster, () => void evaluations++, () => now, markHistory);
+    await runner.enqueue(snapshot('60000', new Date(now).toISOString()));
+    expect(evaluations).toBe(1); // judged while the history request is still out
+    expect(waiting.length).toBe(1);
+    expect(ingested).toEqual([]);
+    const candle = { time: now - 120_000, open: 1, high: 1, low: 1, close: 1 };
+    while (waiting.length > 0) {
+      waiting.shift()!([candle]);
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    await runner.idle();
+    expect(ingested.sort()).toEqual(['BTCUSDT', 'ETHUSDT']);
+    await runner.stop();
+    db.close();
+  });
 });
 
