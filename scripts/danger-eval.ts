@@ -20,17 +20,15 @@ import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../src/domain/alerts
 import { advanceEpisodes } from '../src/domain/alerts/episodes';
 import { emptyAlertsState, type AlertsState, type Observation } from '../src/domain/alerts/types';
 import { levelRank } from '../src/domain/alerts/levels';
-import { DEFAULT_DANGER_POLICY, judgeDanger, type DangerInputs, type DangerPolicy } from '../src/domain/danger';
+import { DEFAULT_DANGER_POLICY, judgeDanger, type DangerPolicy } from '../src/domain/danger';
 import { DEFAULT_APP_SETTINGS } from '../src/service/settings';
 import { ForecastService } from '../src/forecast';
 import { runReplay } from '../src/replay/run';
 import { symbolFromFileName } from '../src/cli/commands/replay';
+import { add, emptyScore, leadMin, SCORED_LEVELS, scorePosition, summarise, type PositionRun, type Score } from './danger-score';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const MC = levelRank('margin-call');
-/** The levels scored on their own: a push at the level or above counts. */
-const SCORED_LEVELS = ['warning', 'margin-call', 'critical'] as const;
 
 interface Args {
   files: string[];
@@ -62,64 +60,6 @@ function leveragesFor(symbol: string): number[] {
   return DEMO_TIERS[symbol] ? [10, 25, 50, 100] : [10, 25, 50];
 }
 
-/** One recorded evaluation of one position. */
-interface Sample {
-  t: number;
-  inputs: DangerInputs;
-}
-
-interface PositionRun {
-  file: string;
-  key: string;
-  leverage: number;
-  openMs: number;
-  endMs: number;
-  liquidatedMs: number | null;
-  samples: Sample[];
-  /** Real pipeline pushes on this subject: time, level, reason. */
-  pushes: { t: number; level: string; reason: string }[];
-}
-
-interface Score {
-  liquidations: number;
-  warned: number;
-  falseAlerts: number;
-  positionDays: number;
-  leads: number[];
-}
-
-const emptyScore = (): Score => ({ liquidations: 0, warned: 0, falseAlerts: 0, positionDays: 0, leads: [] });
-
-/** Pushes at `minRank` or above that announce danger (not repeats, not the liquidation itself). */
-function seriousPushes(pushes: readonly { t: number; level: string; reason: string }[], minRank: number) {
-  return pushes.filter((p) => levelRank(p.level as never) >= minRank && p.reason !== 'repeat' && p.reason !== 'liquidated');
-}
-
-/** Minutes from the first push at `minRank` or above (≥ 1 min and ≤ 24 h before) to the liquidation. */
-function leadMin(run: PositionRun, pushes: readonly { t: number; level: string; reason: string }[], minRank: number): number | null {
-  if (run.liquidatedMs === null) return null;
-  const first = seriousPushes(pushes, minRank).find((p) => p.t <= run.liquidatedMs! - 60_000 && run.liquidatedMs! - p.t <= DAY);
-  return first ? (run.liquidatedMs - first.t) / 60_000 : null;
-}
-
-/** Scores a position from its pushes at `minRank` or above (default margin call) (time, reason). */
-function scorePosition(run: PositionRun, pushes: { t: number; level: string; reason: string }[], into: Score, minRank = MC): void {
-  into.positionDays += (run.endMs - run.openMs) / DAY;
-  const serious = seriousPushes(pushes, minRank);
-  for (const p of serious) {
-    const followed = run.liquidatedMs !== null && run.liquidatedMs - p.t <= DAY && run.liquidatedMs >= p.t;
-    if (!followed) into.falseAlerts++;
-  }
-  if (run.liquidatedMs !== null) {
-    into.liquidations++;
-    const lead = leadMin(run, pushes, minRank);
-    if (lead !== null) {
-      into.warned++;
-      into.leads.push(lead);
-    }
-  }
-}
-
 /** Re-judges recorded inputs under another policy with the real episode machine. */
 function simulatePushes(run: PositionRun, policy: DangerPolicy, settings: AlertSettings): { t: number; level: string; reason: string }[] {
   let state: AlertsState = emptyAlertsState('sim');
@@ -149,27 +89,6 @@ function policyGrid(): { name: string; policy: DangerPolicy }[] {
     }
   }
   return out;
-}
-
-function quantile(xs: number[], q: number): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return Number(s[Math.min(s.length - 1, Math.floor(q * (s.length - 1)))]!.toFixed(1));
-}
-
-function summarise(sc: Score) {
-  return {
-    liquidations: sc.liquidations,
-    warnedShare: sc.liquidations ? Number((sc.warned / sc.liquidations).toFixed(3)) : null,
-    falseAlertsPerPositionDay: sc.positionDays ? Number((sc.falseAlerts / sc.positionDays).toFixed(3)) : null,
-    falseAlerts: sc.falseAlerts,
-    positionDays: Number(sc.positionDays.toFixed(1)),
-    leadMin: { p10: quantile(sc.leads, 0.1), p25: quantile(sc.leads, 0.25), median: quantile(sc.leads, 0.5), p75: quantile(sc.leads, 0.75) },
-  };
-}
-
-function add(a: Score, b: Score): Score {
-  return { liquidations: a.liquidations + b.liquidations, warned: a.warned + b.warned, falseAlerts: a.falseAlerts + b.falseAlerts, positionDays: a.positionDays + b.positionDays, leads: [...a.leads, ...b.leads] };
 }
 
 async function main(): Promise<void> {

@@ -6,10 +6,10 @@
 import Decimal from 'decimal.js';
 import type { AccountSnapshot, Candle, MarginReport } from '../domain/contracts';
 import { computeMarginReport } from '../domain/margin';
-import { dangerVerdict, reduceAlerts } from '../domain/alerts/reducer';
 import { liquidateByVenueRules, type DangerVerdict } from '../domain/danger';
+import { replayJudge } from './judge';
 import type { AlertSettings } from '../domain/alerts/settings';
-import type { AlertsState, LiquidationEvent } from '../domain/alerts/types';
+import type { LiquidationEvent } from '../domain/alerts/types';
 import type { AlertLevel } from '../domain/alerts/levels';
 import type { AccountForecast } from '../domain/forecast/types';
 
@@ -59,9 +59,6 @@ export function runReplay(input: ReplayInput, emit: (line: ReplayLine) => void):
   let snapshot: AccountSnapshot = structuredClone(input.snapshot);
   const intervalMs = input.intervalMin * 60_000;
   const engineOptions = { targetMarginRatio: input.engine.targetMarginRatio, triggerLevels: input.engine.triggerLevels };
-  let state: AlertsState | null = null;
-  const levels = new Map<string, AlertLevel>();
-  let alerts = 0;
   let liquidations = 0;
   let positionMs = 0;
   let fundingIndex = 0;
@@ -72,42 +69,8 @@ export function runReplay(input: ReplayInput, emit: (line: ReplayLine) => void):
   const heldOnSymbol = () => snapshot.positions.filter((p) => p.symbol === symbol);
   let lastMs = firstMs;
 
-  const evaluate = (nowMs: number, report: MarginReport, events: LiquidationEvent[]) => {
-    const iso = new Date(nowMs).toISOString();
-    const forecast = forecaster.forecast(snapshot, report, nowMs);
-    const volatility: Record<string, number | null> = {};
-    for (const p of snapshot.positions) volatility[p.symbol] = forecaster.sigma(p.symbol);
-    const result = reduceAlerts(state, {
-      accountId: 'replay',
-      accountName: input.accountName ?? 'replay',
-      report,
-      forecast,
-      health: { state: 'live', dataAsOf: iso, lastError: null },
-      settings,
-      nowMs,
-      snapshot,
-      volatility,
-      venueEvents: events,
-    });
-    state = result.state;
-    const verdict = dangerVerdict(report, forecast, snapshot, volatility, settings);
-    input.onVerdict?.(nowMs, verdict);
-    const seen = new Set<string>();
-    const accountLevel = verdict.level;
-    for (const d of [{ key: 'account', level: accountLevel, distance: verdict.worst?.distance ?? null, p1h: verdict.worst?.p1h ?? null, ttfMedianMin: verdict.worst?.ttfMedianMin ?? null }, ...verdict.subjects]) {
-      seen.add(d.key);
-      if ((levels.get(d.key) ?? 'ok') === d.level) continue;
-      levels.set(d.key, d.level);
-      emit({ t: iso, kind: 'level', subject: d.key, level: d.level, distance: d.distance, p1h: round(d.p1h), ttfMedianMin: round(d.ttfMedianMin) });
-    }
-    for (const key of [...levels.keys()]) if (!seen.has(key)) levels.delete(key);
-    for (const e of result.effects) {
-      if (e.type !== 'notify') continue;
-      alerts++;
-      const n = e.notification;
-      emit({ t: iso, kind: 'alert', subject: n.subject, level: n.level, title: n.title, body: n.body, reason: n.reason });
-    }
-  };
+  const judge = replayJudge({ settings, forecaster, ...(input.accountName ? { accountName: input.accountName } : {}), ...(input.onVerdict ? { onVerdict: input.onVerdict } : {}) }, emit);
+  const evaluate = (nowMs: number, report: MarginReport, events: LiquidationEvent[]) => judge.evaluate(nowMs, snapshot, report, events);
 
   for (let k = start; k < candles.length; k++) {
     const c = candles[k]!;
@@ -142,22 +105,18 @@ export function runReplay(input: ReplayInput, emit: (line: ReplayLine) => void):
     lastMs = c.time + intervalMs;
     forecaster.ingestCandles(symbol, [c as Candle]);
   }
-  const summary = { kind: 'summary' as const, alerts, liquidations, positionDays: Number((positionMs / DAY_MS).toFixed(4)) };
+  const summary = { kind: 'summary' as const, alerts: judge.alerts(), liquidations, positionDays: Number((positionMs / DAY_MS).toFixed(4)) };
   emit(summary);
   return summary;
 }
 
-function round(v: number | null): number | null {
-  return v === null ? null : Number(v.toFixed(4));
-}
-
-function netExposure(snapshot: AccountSnapshot, symbol: string): number {
+export function netExposure(snapshot: AccountSnapshot, symbol: string): number {
   let net = 0;
   for (const p of snapshot.positions) if (p.symbol === symbol) net += (p.side === 'long' ? 1 : -1) * Number(p.size) * Number(p.contractSize);
   return net;
 }
 
-function setMark(snapshot: AccountSnapshot, symbol: string, price: number, atMs: number): void {
+export function setMark(snapshot: AccountSnapshot, symbol: string, price: number, atMs: number): void {
   const tick = snapshot.positions.find((p) => p.symbol === symbol)?.tickSize;
   const mark = tick ? new Decimal(price).toNearest(tick, Decimal.ROUND_HALF_UP) : new Decimal(price);
   const text = mark.toString();
