@@ -1,15 +1,17 @@
 // Cross-book replay: a multi-asset cross-margin book held through candle files of several symbols over
-// the same minutes, with the service's real pipeline (engine → forecast → alert reducer). Each candle
-// visits every symbol's adverse extreme (for the book's net exposure in it) together first, then the
-// other extremes together: a joint worst case within the minute, so liquidations are if anything early.
-// When the cross margin ratio reaches 1 the exchange closes the whole book, as on Binance.
+// the same minutes, with the service's real pipeline (engine → forecast → alert reducer). Within a
+// candle each symbol follows the usual OHLC path — a candle that closes down visits its high, then its
+// low; one that closes up, its low, then its high — at the same two instants for every symbol. (Visiting
+// every symbol's adverse extreme together, as the one-symbol replay does, invents spreads a hedged book
+// never saw: BTC's high at the open with ETH's low at the close of a minute both fell in.) When the cross
+// margin ratio reaches 1 the exchange closes the whole book, as on Binance.
 import Decimal from 'decimal.js';
 import type { AccountSnapshot, Candle, Tier } from '../domain/contracts';
 import { computeMarginReport } from '../domain/margin';
 import { liquidateByVenueRules } from '../domain/danger';
 import type { LiquidationEvent } from '../domain/alerts/types';
 import { replayJudge, type JudgeOptions } from './judge';
-import { netExposure, ReplayInputError, setMark, type ReplayForecaster, type ReplayLine } from './run';
+import { ReplayInputError, setMark, type ReplayForecaster, type ReplayLine } from './run';
 
 export interface CrossLeg {
   symbol: string;
@@ -60,9 +62,9 @@ export function runCrossReplay(input: CrossReplayInput, emit: (line: ReplayLine)
   for (const t of times) {
     if (snapshot.positions.length === 0) break;
     const bars = symbols.map((_, i) => byTime[i]!.get(t)!);
-    const adverseFirst = symbols.map((s, i) => (netExposure(snapshot, s) >= 0 ? bars[i]!.low : bars[i]!.high));
-    const otherSide = symbols.map((s, i) => (netExposure(snapshot, s) >= 0 ? bars[i]!.high : bars[i]!.low));
-    for (const [prices, at] of [[adverseFirst, t + intervalMs / 3], [otherSide, t + (2 * intervalMs) / 3]] as const) {
+    const first = bars.map((c) => (c.close < c.open ? c.high : c.low));
+    const second = bars.map((c) => (c.close < c.open ? c.low : c.high));
+    for (const [prices, at] of [[first, t + intervalMs / 3], [second, t + (2 * intervalMs) / 3]] as const) {
       if (snapshot.positions.length === 0) break;
       symbols.forEach((s, i) => setMark(snapshot, s, prices[i]!, at));
       let report = computeMarginReport(snapshot, engineOptions);

@@ -110,7 +110,7 @@ export function runReplay(input: ReplayInput, emit: (line: ReplayLine) => void):
   return summary;
 }
 
-export function netExposure(snapshot: AccountSnapshot, symbol: string): number {
+function netExposure(snapshot: AccountSnapshot, symbol: string): number {
   let net = 0;
   for (const p of snapshot.positions) if (p.symbol === symbol) net += (p.side === 'long' ? 1 : -1) * Number(p.size) * Number(p.contractSize);
   return net;

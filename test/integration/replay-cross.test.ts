@@ -79,4 +79,23 @@ describe('cross-book replay', () => {
     expect(lines.filter((l) => l.kind === 'alert' && l.subject === 'cross' && (l.level === 'margin-call' || l.level === 'critical'))).toEqual([]);
     expect(summary.positionDays).toBeGreaterThan(0.4);
   });
+
+  it('a hedged book is not liquidated by a spread the minute never had (both legs fall 3 % in the same minute)', async () => {
+    // Each symbol's high is its open and its low its close: a joint-adverse-extreme path would put the
+    // short leg at its high with the long leg at its low, a 3 % spread that never existed.
+    const jump = (c: Candle[], k: number) => c.map((x, i) => (i === k ? { ...x, high: x.open, low: x.open * 0.97, close: x.open * 0.97 } : i > k ? { ...x, open: x.open * 0.97, high: x.high * 0.97, low: x.low * 0.97, close: x.close * 0.97 } : x));
+    const k = 24 * 60 + 30;
+    const a = jump(tape(100, 24 * 60 + 120, 1e9, 0), k);
+    const b = jump(tape(20, 24 * 60 + 120, 1e9, 0), k);
+    const fromMs = T0 + 24 * 60 * 60_000;
+    const snapshot = crossBookSnapshot([{ symbol: 'AAAUSDT', side: 'short', price: a[24 * 60]!.open, tiers: TIERS }, { symbol: 'BBBUSDT', side: 'long', price: b[24 * 60]!.open, tiers: TIERS }], 50, fromMs);
+    const forecaster = new ForecastService({});
+    const summary = runCrossReplay(
+      { snapshot, candles: { AAAUSDT: a, BBBUSDT: b }, intervalMin: 1, fromMs, settings: DEFAULT_ALERT_SETTINGS, engine: { targetMarginRatio: DEFAULT_APP_SETTINGS.targetMarginRatio, triggerLevels: DEFAULT_APP_SETTINGS.triggerLevels }, forecaster },
+      () => {},
+    );
+    await forecaster.close();
+    expect(summary.liquidations).toBe(0);
+  });
 });
+
