@@ -58,6 +58,22 @@ export interface RunnerDeps {
 const BACKFILL_MINUTES = 24 * 60;
 /** A failed backfill is asked again after this long (not on every snapshot). */
 const BACKFILL_RETRY_MS = 60_000;
+/**
+ * How long a snapshot waits for its symbols' history before it is judged without it: long enough for a
+ * venue that answers normally (the first verdict then has σ), short enough not to delay an alert.
+ */
+const BACKFILL_WAIT_MS = 2_000;
+
+/** Resolves when `p` settles or after `ms`, whichever comes first (never rejects). */
+function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void p.then(
+      () => (clearTimeout(timer), resolve()),
+      () => (clearTimeout(timer), resolve()),
+    );
+  });
+}
 /** A Monte Carlo result is used while younger than this; a new run starts at most this often. */
 const MONTE_CARLO_FRESH_MS = 30_000;
 const ERROR_VISIBLE_MS = 5 * 60_000;
@@ -192,10 +208,11 @@ export class AccountRunner {
       this.recordError(`Margin engine could not compute ${this.config.name}: ${errorText(error)}`);
       return;
     }
-    // Never awaited here: a slow or failing history request must not hold back this snapshot's alerts.
-    // Until it lands the forecast uses the conservative default σ (and says so); history that lands
-    // after live minutes is put in front of them.
-    this.startBackfill(snapshot);
+    // Waited for a short while only: a slow or failing history request must not hold back this
+    // snapshot's alerts. Past the wait the forecast uses the conservative default σ (and says so) until
+    // the history lands, and history that lands after live minutes is put in front of them.
+    const backfill = this.startBackfill(snapshot);
+    if (backfill) await settledWithin(backfill, BACKFILL_WAIT_MS);
     this.ingestSnapshotMarks(snapshot);
     let forecast: AccountForecast | null = null;
     try {
@@ -323,9 +340,14 @@ export class AccountRunner {
     for (const p of snapshot.positions) this.deps.forecaster.ingestTick({ symbol: p.symbol, price: p.markPrice, time });
   }
 
-  private startBackfill(snapshot: AccountSnapshot): void {
+  /** Starts the backfill of the snapshot's symbols that need one; null when none does. */
+  private startBackfill(snapshot: AccountSnapshot): Promise<void> | null {
+    const nowMs = this.deps.now();
+    const due = snapshot.positions.some((p) => !this.backfilled.has(p.symbol) && (this.backfillRetryAt.get(p.symbol) ?? 0) <= nowMs);
+    if (!due) return null;
     const run: Promise<void> = this.backfill(snapshot).finally(() => this.backfillsInFlight.delete(run));
     this.backfillsInFlight.add(run);
+    return run;
   }
 
   /** Loads recent 1-minute mark history once per symbol so the forecast has volatility from the start. */

@@ -238,7 +238,25 @@ describe('account runner', () => {
     db.close();
   });
 
-  it('judges a snapshot without waiting for a slow mark-history backfill, and takes the history when it lands', async () => {
+  it('a backfill that answers promptly is in the first verdict: σ is there from the first snapshot', async () => {
+    const now = Date.UTC(2026, 0, 1, 12);
+    const learned = new Set<string>();
+    const forecaster: Forecaster = {
+      ingestCandles: (symbol) => void learned.add(symbol),
+      ingestTick: () => {},
+      sigma: (symbol) => (learned.has(symbol) ? 0.001 : null),
+      forecast: () => forecastOf('v1-closed-form', 0.01),
+    };
+    const volatility: Record<string, number | null>[] = [];
+    const markHistory: VenueSession['markHistory'] = async () => [{ time: now - 120_000, open: 1, high: 1, low: 1, close: 1 }];
+    const { runner, db } = await scriptedRunner(forecaster, (input) => void volatility.push(input.volatility ?? {}), () => now, markHistory);
+    await runner.enqueue(snapshot('60000', new Date(now).toISOString()));
+    expect(volatility[0]).toEqual({ BTCUSDT: 0.001, ETHUSDT: 0.001 });
+    await runner.stop();
+    db.close();
+  });
+
+  it('judges a snapshot without waiting long for a slow mark-history backfill, and takes the history when it lands', async () => {
     const now = Date.UTC(2026, 0, 1, 12);
     const waiting: ((c: Awaited<ReturnType<VenueSession['markHistory']>>) => void)[] = [];
     const markHistory: VenueSession['markHistory'] = () => new Promise((resolve) => waiting.push(resolve));
@@ -252,7 +270,7 @@ describe('account runner', () => {
     let evaluations = 0;
     const { runner, db } = await scriptedRunner(forecaster, () => void evaluations++, () => now, markHistory);
     await runner.enqueue(snapshot('60000', new Date(now).toISOString()));
-    expect(evaluations).toBe(1); // judged while the history request is still out
+    expect(evaluations).toBe(1); // judged (after a short wait) while the history request is still out
     expect(waiting.length).toBe(1);
     expect(ingested).toEqual([]);
     const candle = { time: now - 120_000, open: 1, high: 1, low: 1, close: 1 };
