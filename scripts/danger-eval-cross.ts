@@ -8,16 +8,17 @@
 //
 //   npx tsx scripts/danger-eval-cross.ts --pair FILE_A FILE_B [--pair …] [--json OUT] [--hold-hours 48]
 //     [--every-hours 72] [--params resources/forecast/params.json]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readCandleFile } from '../src/backtest/candles';
-import type { Candle, Tier } from '../src/domain/contracts';
+import type { Candle } from '../src/domain/contracts';
 import { DEFAULT_ALERT_SETTINGS } from '../src/domain/alerts/settings';
 import { levelRank } from '../src/domain/alerts/levels';
 import { DEFAULT_APP_SETTINGS } from '../src/service/settings';
 import { ForecastService } from '../src/forecast';
 import { crossBookSnapshot, runCrossReplay } from '../src/replay/cross';
 import { symbolFromFileName } from '../src/cli/commands/replay';
+import { tiersFor } from './danger-tiers';
 import { add, emptyScore, SCORED_LEVELS, scorePosition, summarise, type PositionRun, type Score } from './danger-score';
 
 const HOUR = 3_600_000;
@@ -49,9 +50,6 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-const DEMO_TIERS = (JSON.parse(readFileSync('resources/demo/tiers.json', 'utf8')) as { tiers: Record<string, Tier[]> }).tiers;
-/** Alts: one bracket at 1 % maintenance up to 50x, as danger-eval.ts (the shared data has BTC/ETH brackets only). */
-const ALT_TIERS: Tier[] = [{ floor: '0', cap: '5000000', maintenanceRate: '0.01', maintenanceAmount: '0', maxLeverage: '50' }];
 
 function load(file: string): { symbol: string; intervalMin: number; candles: Candle[] } {
   const symbol = symbolFromFileName(file);
@@ -81,8 +79,8 @@ async function main(): Promise<void> {
         for (const [sideA, sideB] of COMBOS) {
           const snapshot = crossBookSnapshot(
             [
-              { symbol: a.symbol, side: sideA, price: price(a.candles, open), tiers: DEMO_TIERS[a.symbol] ?? ALT_TIERS },
-              { symbol: b.symbol, side: sideB, price: price(b.candles, open), tiers: DEMO_TIERS[b.symbol] ?? ALT_TIERS },
+              { symbol: a.symbol, side: sideA, price: price(a.candles, open), tiers: tiersFor(a.symbol) },
+              { symbol: b.symbol, side: sideB, price: price(b.candles, open), tiers: tiersFor(b.symbol) },
             ],
             leverage,
             open,

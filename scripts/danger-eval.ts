@@ -11,10 +11,10 @@
 //
 //   npx tsx scripts/danger-eval.ts FILE.csv[.gz] ... [--json OUT.json] [--hold-hours 48] [--every-hours 72]
 //     [--params resources/forecast/params.json]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readCandleFile } from '../src/backtest/candles';
-import type { Candle, Tier } from '../src/domain/contracts';
+import type { Candle } from '../src/domain/contracts';
 import { hedgePairSnapshot } from '../src/replay/book';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../src/domain/alerts/settings';
 import { advanceEpisodes } from '../src/domain/alerts/episodes';
@@ -25,6 +25,7 @@ import { DEFAULT_APP_SETTINGS } from '../src/service/settings';
 import { ForecastService } from '../src/forecast';
 import { runReplay } from '../src/replay/run';
 import { symbolFromFileName } from '../src/cli/commands/replay';
+import { hasRealTiers, tiersFor } from './danger-tiers';
 import { add, emptyScore, leadMin, SCORED_LEVELS, scorePosition, summarise, type PositionRun, type Score } from './danger-score';
 
 const HOUR = 3_600_000;
@@ -52,12 +53,9 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-const DEMO_TIERS = (JSON.parse(readFileSync('resources/demo/tiers.json', 'utf8')) as { tiers: Record<string, Tier[]> }).tiers;
-/** Alts: one bracket at 1 % maintenance up to 50x (an assumption; the shared data has BTC/ETH brackets only). */
-const ALT_TIERS: Tier[] = [{ floor: '0', cap: '5000000', maintenanceRate: '0.01', maintenanceAmount: '0', maxLeverage: '50' }];
 
 function leveragesFor(symbol: string): number[] {
-  return DEMO_TIERS[symbol] ? [10, 25, 50, 100] : [10, 25, 50];
+  return hasRealTiers(symbol) ? [10, 25, 50, 100] : [10, 25, 50];
 }
 
 /** Re-judges recorded inputs under another policy with the real episode machine. */
@@ -111,7 +109,7 @@ async function main(): Promise<void> {
       const endIdx = candles.findIndex((c) => c.time >= until + series.intervalMin * 60_000);
       const slice = candles.slice(warm, endIdx < 0 ? candles.length : endIdx);
       for (const leverage of leveragesFor(symbol)) {
-        const snapshot = hedgePairSnapshot({ symbol, price: candles[startIdx]!.open, leverage, atMs: open, tiers: DEMO_TIERS[symbol] ?? ALT_TIERS });
+        const snapshot = hedgePairSnapshot({ symbol, price: candles[startIdx]!.open, leverage, atMs: open, tiers: tiersFor(symbol) });
         const byKey = new Map<string, PositionRun>();
         for (const side of ['long', 'short']) {
           byKey.set(`position:${symbol}:${side}`, { file: name, key: `position:${symbol}:${side}`, leverage, openMs: open, endMs: Math.min(until, last + 60_000), liquidatedMs: null, samples: [], pushes: [] });

@@ -64,6 +64,10 @@ const BACKFILL_RETRY_MS = 60_000;
  */
 const BACKFILL_WAIT_MS = 2_000;
 
+/** A Monte Carlo result is used while younger than this; a new run starts at most this often. */
+const MONTE_CARLO_FRESH_MS = 30_000;
+const ERROR_VISIBLE_MS = 5 * 60_000;
+
 /** Resolves when `p` settles or after `ms`, whichever comes first (never rejects). */
 function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
   return new Promise((resolve) => {
@@ -74,9 +78,7 @@ function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
     );
   });
 }
-/** A Monte Carlo result is used while younger than this; a new run starts at most this often. */
-const MONTE_CARLO_FRESH_MS = 30_000;
-const ERROR_VISIBLE_MS = 5 * 60_000;
+
 /** A trader's own close counts for a subject that vanishes within this long after it was seen. */
 export const TRADER_CLOSE_WINDOW_MS = 2 * 60_000;
 
@@ -340,11 +342,15 @@ export class AccountRunner {
     for (const p of snapshot.positions) this.deps.forecaster.ingestTick({ symbol: p.symbol, price: p.markPrice, time });
   }
 
+  /** Not yet loaded, nor failed less than a retry interval ago. */
+  private backfillDue(symbol: string, nowMs: number): boolean {
+    return !this.backfilled.has(symbol) && (this.backfillRetryAt.get(symbol) ?? 0) <= nowMs;
+  }
+
   /** Starts the backfill of the snapshot's symbols that need one; null when none does. */
   private startBackfill(snapshot: AccountSnapshot): Promise<void> | null {
     const nowMs = this.deps.now();
-    const due = snapshot.positions.some((p) => !this.backfilled.has(p.symbol) && (this.backfillRetryAt.get(p.symbol) ?? 0) <= nowMs);
-    if (!due) return null;
+    if (!snapshot.positions.some((p) => this.backfillDue(p.symbol, nowMs))) return null;
     const run: Promise<void> = this.backfill(snapshot).finally(() => this.backfillsInFlight.delete(run));
     this.backfillsInFlight.add(run);
     return run;
@@ -354,7 +360,7 @@ export class AccountRunner {
   private async backfill(snapshot: AccountSnapshot): Promise<void> {
     const nowMs = this.deps.now();
     for (const position of snapshot.positions) {
-      if (this.backfilled.has(position.symbol) || (this.backfillRetryAt.get(position.symbol) ?? 0) > nowMs) continue;
+      if (!this.backfillDue(position.symbol, nowMs)) continue;
       // Claimed before the await so that the next snapshot does not ask again while this one is in flight.
       this.backfilled.add(position.symbol);
       try {

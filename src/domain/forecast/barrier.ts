@@ -47,15 +47,21 @@ export function rawHitProbability(input: BarrierInput, tMin: number): number {
   return withJumpFloor(pGauss, input.jumpsPerMin, tMin);
 }
 
-export function forecastBarrier(level: string, input: BarrierInput, calibration: Record<string, CalibrationMap>): LevelForecast {
+/**
+ * Calibrated P per forecast horizon from raw ones, each through its horizon's map; a longer horizon is
+ * never less likely, so the numbers are kept monotone across horizons. Shared by v1 and v2.
+ */
+export function calibratedProbabilities(raw: (horizonMin: number) => number, calibration: Record<string, CalibrationMap>): LevelForecast['probabilities'] {
   let previous = 0;
-  const probabilities = FORECAST_HORIZONS_MIN.map((horizonMin) => {
-    const raw = rawHitProbability(input, horizonMin);
-    // Longer horizons can never be less likely: keep calibrated numbers monotone across horizons.
-    const p = Math.max(previous, clampProbability(applyCalibration(calibration[String(horizonMin)], raw)));
+  return FORECAST_HORIZONS_MIN.map((horizonMin) => {
+    const p = Math.max(previous, clampProbability(applyCalibration(calibration[String(horizonMin)], raw(horizonMin))));
     previous = p;
     return { horizonMin, probability: p };
   });
+}
+
+export function forecastBarrier(level: string, input: BarrierInput, calibration: Record<string, CalibrationMap>): LevelForecast {
+  const probabilities = calibratedProbabilities((h) => rawHitProbability(input, h), calibration);
   const cdf = (t: number): number => rawHitProbability(input, t);
   const alreadyThere = !(input.distance > 0);
   return {

@@ -6,8 +6,9 @@ import { fundingTimes } from './account';
 import { clampProbability } from './firstPassage';
 import { choleskyRepaired, defaultStepGrid, type MonteCarloJob, type MonteCarloResult } from './monteCarlo';
 import { calibrationFor, symbolParams, type ForecastParams } from './params';
-import { applyCalibration, type CalibrationMap } from './calibration';
-import { FORECAST_HORIZONS_MIN, type LevelForecast } from './types';
+import type { CalibrationMap } from './calibration';
+import { calibratedProbabilities } from './barrier';
+import type { LevelForecast } from './types';
 
 export interface MonteCarloInput {
   snapshot: AccountSnapshot;
@@ -109,13 +110,10 @@ export function levelsFromSurvival(result: MonteCarloResult, job: MonteCarloJob,
   const { steps } = result;
   return levels.map((level, k) => {
     const hit = (j: number): number => clampProbability(1 - result.survival[k * steps + j]!);
-    let previous = 0;
-    const probabilities = FORECAST_HORIZONS_MIN.map((horizonMin) => {
+    const probabilities = calibratedProbabilities((horizonMin) => {
       const j = job.stepEndsMin.indexOf(horizonMin);
-      const p = Math.max(previous, clampProbability(applyCalibration(calibration[String(horizonMin)], j >= 0 ? hit(j) : 0)));
-      previous = p;
-      return { horizonMin, probability: p };
-    });
+      return j >= 0 ? hit(j) : 0;
+    }, calibration);
     const start = job.equity - job.ks[k]! * job.maintenance;
     const quantile = (q: number): number | null => {
       if (!(start > 0)) return 0;
