@@ -1,6 +1,6 @@
 // The episode machine shared by every kind of alert: open once per new danger, escalate at once
 // when worse, step down or close only after the hold level has stayed lower for the calm time,
-// push each level at most once per episode, repeat critical until acknowledged, honour snooze and
+// push each level at most once per episode, repeat critical (while it is) until acknowledged, honour snooze and
 // quiet hours (which never silence critical or blind alerts). Pure: time comes in as nowMs.
 import { levelRank, type AlertLevel } from './levels';
 import type { AlertSettings } from './settings';
@@ -173,7 +173,10 @@ function dueReason(ep: Episode, obs: Observation, ctx: AdvanceContext): PushReas
     return ep.notifiedLevel === null ? 'opened' : 'escalated';
   }
   if (snoozed || quiet) return null;
-  if (ep.level === 'critical' && ep.acknowledgedAtMs === null && ep.lastNotifiedMs !== null) {
+  // Repeat while the danger is critical now, not while a receding one is only held there by the release
+  // band: that push would sound the critical alarm under a lower level's text ("Margin call: …"). Back
+  // at critical, the repeat is due at once if the interval has passed.
+  if (ep.level === 'critical' && obs.level === 'critical' && ep.acknowledgedAtMs === null && ep.lastNotifiedMs !== null) {
     const since = nowMs - ep.lastNotifiedMs;
     // A last push "in the future" means the wall clock went back: repeat now rather than go quiet
     // for as long as the jump.

@@ -164,6 +164,20 @@ describe('alert reducer — levels and episodes', () => {
     ]);
   });
 
+  it('does not repeat a critical episode while the danger is only held there by the release band', () => {
+    // 0.93 is critical; 0.87 is a margin call that the release band (0.05) still holds at critical.
+    const { pushes, state } = run([
+      { atMin: 0, ratio: '0.93' },
+      { atMin: 3, ratio: '0.87' },
+      { atMin: 6, ratio: '0.87' },
+      { atMin: 7, ratio: '0.93' }, // critical again, 7 min after the last push: repeat at once
+      { atMin: 8, ratio: '0.93' },
+    ]);
+    expect(summary(pushes)).toEqual(['0:cross:critical:opened', '7:cross:critical:repeat']);
+    expect(state.open['cross']?.level).toBe('critical');
+    expect(pushes.at(-1)!.title).toMatch(/^Liquidation imminent/);
+  });
+
   it('a wall clock set back does not silence critical repeats or stretch the calm time', () => {
     const { pushes } = run([
       { atMin: 60, ratio: '0.93' },
