@@ -58,8 +58,8 @@ export class ForecastService {
    * a symbol's marks from one account's venue (or the demo's replayed 2021 tape) must never mix with
    * another's, or the jump between two price sources reads as volatility.
    */
-  forMarket(scope: string): MarketForecaster {
-    const market = this.marketOf(`scope:${scope}`);
+  forMarket(scope: string, options: { clockScale?: number } = {}): MarketForecaster {
+    const market = this.marketOf(`scope:${scope}`, options.clockScale);
     return {
       ingestCandles: (symbol, candles) => market.ingestCandles(symbol, candles),
       ingestTick: (tick) => market.ingestTick(tick),
@@ -98,9 +98,9 @@ export class ForecastService {
     return this.monteCarloOn(this.market, snapshot, report, nowMs);
   }
 
-  private marketOf(key: string): MarketState {
+  private marketOf(key: string, clockScale = 1): MarketState {
     let market = this.markets.get(key);
-    if (!market) this.markets.set(key, (market = new MarketState(this.params)));
+    if (!market) this.markets.set(key, (market = new MarketState(this.params, clockScale)));
     return market;
   }
 

@@ -49,7 +49,17 @@ export class MarketState implements MarketView {
   private readonly pairs = new Map<string, PairState>();
   private readonly volConfig: VolConfig;
 
-  constructor(private readonly params: ForecastParams) {
+  /**
+   * @param clockScale market milliseconds per wall millisecond of the prices fed in: 1 for a real venue;
+   * the demo's replay speed for the demo, whose σ (and so every horizon) is then per minute of the
+   * replayed market, as the app would have measured it in real time, not per accelerated wall minute.
+   * Times going in and `lastDataMs` coming out stay wall-clock.
+   */
+  constructor(
+    private readonly params: ForecastParams,
+    private readonly clockScale = 1,
+  ) {
+    if (!(clockScale > 0) || !Number.isFinite(clockScale)) throw new Error('clockScale must be a positive number');
     this.volConfig = { fastHalfLifeMin: params.fastHalfLifeMin, slowHalfLifeMin: params.slowHalfLifeMin, floorPerMin: 0, minReturns: params.minReturns };
   }
 
@@ -77,13 +87,13 @@ export class MarketState implements MarketView {
         rejected++;
         continue;
       }
-      valid.push({ minute: Math.floor(c.time / MINUTE) * MINUTE, close: c.close });
+      valid.push({ minute: this.minuteOf(c.time), close: c.close });
     }
     let accepted = this.prependHistory(symbol, s, valid);
     for (const c of valid) {
       if (s.lastCloseMinute !== null && c.minute <= s.lastCloseMinute) continue;
       this.closeMinute(symbol, s, c.minute, c.close);
-      s.lastDataMs = Math.max(s.lastDataMs ?? 0, c.minute + MINUTE);
+      s.lastDataMs = Math.max(s.lastDataMs ?? 0, (c.minute + MINUTE) / this.clockScale);
       accepted++;
     }
     return { accepted, rejected };
@@ -116,7 +126,7 @@ export class MarketState implements MarketView {
     const price = Number(tick.price);
     if (!(price > 0) || !Number.isFinite(price) || !Number.isFinite(tick.time)) return false;
     const s = this.state(tick.symbol);
-    const minute = Math.floor(tick.time / MINUTE) * MINUTE;
+    const minute = this.minuteOf(tick.time);
     if (s.lastCloseMinute !== null && minute <= s.lastCloseMinute) return false; // late tick
     if (s.bucketMinute !== null && minute < s.bucketMinute) return false;
     if (s.bucketMinute !== null && minute > s.bucketMinute && s.bucketLast !== null) this.closeMinute(tick.symbol, s, s.bucketMinute, s.bucketLast);
@@ -126,6 +136,11 @@ export class MarketState implements MarketView {
     s.bucketLastMs = tick.time;
     s.lastDataMs = Math.max(s.lastDataMs ?? 0, tick.time);
     return true;
+  }
+
+  /** Start of the market minute (market ms) that a wall-clock time falls in. */
+  private minuteOf(wallMs: number): number {
+    return Math.floor((wallMs * this.clockScale) / MINUTE) * MINUTE;
   }
 
   private closeMinute(symbol: string, s: SymbolState, minute: number, close: number, pair = true): void {

@@ -365,7 +365,9 @@ export class AccountRunner {
       this.backfilled.add(position.symbol);
       try {
         // The minute still forming is not history: its close is not final (the live ticks build it).
-        const candles = (await this.session.markHistory(position.symbol, nowMs - BACKFILL_MINUTES * 60_000, nowMs)).filter((c) => c.time + 60_000 <= nowMs);
+        // A demo replaying faster than real time serves market minutes: a day of them, each shorter.
+        const minuteMs = 60_000 / (this.session.clockScale ?? 1);
+        const candles = (await this.session.markHistory(position.symbol, nowMs - BACKFILL_MINUTES * minuteMs, nowMs)).filter((c) => c.time + minuteMs <= nowMs);
         this.deps.forecaster.ingestCandles(position.symbol, candles);
         // Keep what the venue sent, so price charts reach back before the monitor started.
         const stored: StoredCandle[] = candles

@@ -135,7 +135,12 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
   if (forecaster.paramsWarning) log(forecaster.paramsWarning);
   // Each account forecasts from its own venue's marks: the demo replays 2021 prices under the same
   // symbols a real account trades, and two venues' marks differ; mixed, their gaps would read as σ.
-  const forecastsFor = (config: AccountConfig) => ({ ...forecaster.forMarket(config.id), needsMonteCarlo: isMultiAssetCrossBook });
+  // The demo's σ is per minute of its replayed market (clockScale), so it says what the app would have
+  // said during the real crash, only sooner.
+  const forecastsFor = (config: AccountConfig, session: VenueSession) => ({
+    ...forecaster.forMarket(config.id, { clockScale: session.clockScale ?? 1 }),
+    needsMonteCarlo: isMultiAssetCrossBook,
+  });
   const engine: MarginEngine = { parse: parseSnapshot, compute: computeMarginReport };
   const alerts = new AlertAdapter(pipeline, settings, applyChannels);
 
@@ -177,7 +182,7 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
     storageFailed: (error: unknown) => storage.failed(error),
   };
   const startAccount = (config: AccountConfig, session: VenueSession) => {
-    const runner = new AccountRunner(config, session, { ...runnerDeps, forecaster: forecastsFor(config) });
+    const runner = new AccountRunner(config, session, { ...runnerDeps, forecaster: forecastsFor(config, session) });
     runners.push(runner);
     const watchdog = new Watchdog({ target: pipeline, accountId: config.id, onError: (e) => log(`watchdog: ${String(e)}`) });
     watchdogs.set(config.id, watchdog);

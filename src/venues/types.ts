@@ -26,6 +26,11 @@ export interface VenueSession {
   fetchSnapshot(): Promise<AccountSnapshot>;
   /** 1-minute mark-price candles for backfilling the forecast's volatility, oldest first. */
   markHistory(symbol: string, fromMs: number, toMs: number): Promise<Candle[]>;
+  /**
+   * Market milliseconds per wall millisecond of the prices served (absent = 1, a real venue). The demo
+   * replays faster than real time; its `markHistory` candles are then one *market* minute each.
+   */
+  readonly clockScale?: number;
   /** Ask for faster polling when risk is high (ms between polls); adapters clamp to rate limits. */
   setUrgency?(pollIntervalMs: number): void;
 }

@@ -105,6 +105,28 @@ describe('monitor service on the demo account', () => {
     expect(danger!.worst?.sigmaDistance1h).toBeLessThan(1.75);
   });
 
+  it("judges the demo on its replayed market's clock: the same verdict at ×30 and ×120 after the same market minutes", async () => {
+    // The demo replays faster than real time. Its σ is per minute of the replayed market (the venue's
+    // clockScale), so the verdict is what the app would have said on the day; measured per wall
+    // minute instead, σ at ×120 would be √4 = 2 times σ at ×30 and every σ-distance half as long.
+    const verdictAfter = async (speed: number, marketMin: number) => {
+      const { clock, monitor } = await startDemo(speed);
+      const stepMs = 250;
+      await run(monitor, clock, Math.round((marketMin * 60_000) / speed / stepMs), stepMs);
+      const state = await monitor.call('state.get', {});
+      if (!state.ok) throw new Error(state.error.message);
+      const short = state.result.accounts[0]!.danger!.subjects.find((s) => s.subject === 'position:BTCUSDT:short')!;
+      return short.sigmaDistance1h!;
+    };
+    for (const marketMin of [2, 30]) {
+      const slow = await verdictAfter(30, marketMin);
+      const fast = await verdictAfter(120, marketMin);
+      console.log(`BTC short σ-distance (1 h) after ${marketMin} market min: ×30 ${slow.toFixed(3)}, ×120 ${fast.toFixed(3)}`);
+      expect(fast / slow, `after ${marketMin} market minutes`).toBeGreaterThan(0.85);
+      expect(fast / slow, `after ${marketMin} market minutes`).toBeLessThan(1.15);
+    }
+  });
+
   it("warns before each of the demo's liquidations: margin call or worse ≥ 1 market minute ahead, then 'Liquidation imminent'", async () => {
     // The product's promise on the demo's first loop (×120, a tick every 250 ms = 30 market seconds),
     // judged as scripts/danger-eval.ts judges a replay: the app path must keep it too.

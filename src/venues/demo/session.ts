@@ -8,7 +8,7 @@ import type { VenueListener, VenueSession } from '../types';
 import { loadCandleFile } from './candles';
 import { computeMarginReport } from '../../domain/margin';
 import { demoSnapshot, liquidateDemoAccount, openDemoAccount, roundToTick, type DemoAccountState } from './account';
-import { CANDLE_MS, candlesBefore, loopIndex, priceAt, type Tape } from './replay';
+import { CANDLE_MS, candlesBefore, loopIndex, makeTape, priceAt, type Tape } from './replay';
 
 export interface Timers {
   setInterval(fn: () => void, ms: number): unknown;
@@ -32,7 +32,7 @@ const TAPE_FILES: Record<(typeof DEMO_SYMBOLS)[number], string> = {
   BTCUSDT: 'BTCUSDT_1m_20210519T0400-1600.csv',
   ETHUSDT: 'ETHUSDT_1m_20210519T0400-1600.csv',
 };
-/** The first six hours of each file are history; the replay starts at 10:00 UTC. */
+/** The first six hours of each file are history (and the bridge that closes the loop); the replay starts at 10:00 UTC. */
 const REPLAY_FROM_INDEX = 360;
 const FUNDING_INTERVAL_MS = 8 * 3600_000;
 
@@ -40,7 +40,7 @@ export function loadDemoTapes(resourcesDir: string): Record<string, Tape> {
   const tapes: Record<string, Tape> = {};
   for (const symbol of DEMO_SYMBOLS) {
     const candles = loadCandleFile(join(resourcesDir, 'demo', TAPE_FILES[symbol]));
-    tapes[symbol] = { candles, replayFrom: Math.min(REPLAY_FROM_INDEX, candles.length - 1) };
+    tapes[symbol] = makeTape(candles, Math.min(REPLAY_FROM_INDEX, candles.length - 1));
   }
   return tapes;
 }
@@ -55,10 +55,13 @@ export class DemoVenueSession implements VenueSession {
   private readonly tapes: Record<string, Tape>;
   private readonly tiers: Record<string, Tier[]>;
   private readonly speed: number;
+  /** Its prices are a market replayed `speed` times faster than the wall clock. */
+  readonly clockScale: number;
   private readonly tickMs: number;
   private readonly now: () => number;
   private readonly timers: Timers;
-  private startedAt = 0;
+  /** Market time (wall ms × speed) at which the replay's first candle opens. */
+  private marketOrigin = 0;
   private loop = -1;
   private account: DemoAccountState | null = null;
   private handle: unknown = null;
@@ -70,15 +73,16 @@ export class DemoVenueSession implements VenueSession {
     this.tiers = loadDemoTiers(options.resourcesDir);
     this.speed = options.speed ?? DEFAULT_DEMO_SPEED;
     if (!(this.speed > 0) || !Number.isFinite(this.speed)) throw new Error('demo speed must be a positive number');
+    this.clockScale = this.speed;
     this.tickMs = options.tickMs ?? 250;
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? { setInterval: (fn, ms) => setInterval(fn, ms), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
-    this.startedAt = this.now();
+    this.marketOrigin = this.originAt(this.now());
   }
 
   async start(listener: VenueListener): Promise<void> {
     this.listener = listener;
-    this.startedAt = this.now();
+    this.marketOrigin = this.originAt(this.now());
     listener.onHealth({ state: 'connecting', dataAsOf: null, lastError: null, detail: 'Starting demo replay' });
     this.tick();
     this.handle = this.timers.setInterval(() => this.tick(), this.tickMs);
@@ -95,16 +99,27 @@ export class DemoVenueSession implements VenueSession {
     return this.snapshotAt(this.now());
   }
 
+  /** Market-minute candles (each 1/speed of a wall minute long), as `clockScale` says. */
   async markHistory(symbol: string, fromMs: number, toMs: number): Promise<Candle[]> {
     const tape = this.tapes[symbol];
     if (!tape) throw new Error(`demo venue: unknown symbol ${symbol}`);
-    const count = Math.max(0, Math.ceil((toMs - fromMs) / CANDLE_MS));
-    return candlesBefore(tape, this.marketOffset(this.now()), this.now(), count).filter((c) => c.time >= fromMs && c.time < toMs);
+    const now = this.now();
+    const count = Math.max(0, Math.ceil(((toMs - fromMs) * this.speed) / CANDLE_MS));
+    return candlesBefore(tape, this.marketOffset(now), now, count, this.speed).filter((c) => c.time >= fromMs && c.time < toMs);
   }
 
   /** Market time elapsed since the replay started. */
   marketOffset(nowMs: number): number {
-    return (nowMs - this.startedAt) * this.speed;
+    return nowMs * this.speed - this.marketOrigin;
+  }
+
+  /**
+   * The replay starts at the market minute under way (at most one market minute in), so its candles
+   * are the market minutes the forecaster counts (`MarketState`'s clockScale): the backfill's closes
+   * are the tape's closes, and each live minute closes near one.
+   */
+  private originAt(nowMs: number): number {
+    return Math.floor((nowMs * this.speed) / CANDLE_MS) * CANDLE_MS;
   }
 
   private tick(): void {

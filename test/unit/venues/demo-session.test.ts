@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { DemoVenueSession } from '../../../src/venues/demo/session';
+import { DemoVenueSession, loadDemoTapes } from '../../../src/venues/demo/session';
 import { accountSnapshotSchema, type AccountSnapshot } from '../../../src/domain/contracts';
 import type { VenueHealth } from '../../../src/venues/types';
 import type { OrderEvent } from '../../../src/venues/streamEvents';
@@ -46,14 +46,26 @@ describe('demo venue session', () => {
     expect(clock.running).toBe(false);
   });
 
-  it('backfills 1-minute mark history from the warm-up hours', async () => {
-    const clock = manualClock();
-    const session = new DemoVenueSession({ accountId: 'demo', resourcesDir, now: clock.now, timers: clock.timers });
+  it("backfills the hours before the crash as market minutes on the replay's clock (2 s apart at ×30)", async () => {
+    const clock = manualClock(Date.UTC(2026, 0, 1) + 12_345);
+    const session = new DemoVenueSession({ accountId: 'demo', resourcesDir, speed: 30, now: clock.now, timers: clock.timers });
+    await session.start({ onSnapshot: () => {}, onHealth: () => {} });
+    expect(session.clockScale).toBe(30);
     const now = clock.now();
-    const candles = await session.markHistory('ETHUSDT', now - 120 * 60_000, now);
-    expect(candles).toHaveLength(120);
-    expect(candles.at(-1)!.time).toBeLessThan(now);
+    // A day of market minutes asked for; the tape has six hours before the replay, and no more.
+    const candles = await session.markHistory('ETHUSDT', now - 1440 * 2_000, now);
+    const tape = loadDemoTapes(resourcesDir).ETHUSDT!;
+    expect(candles).toHaveLength(tape.replayFrom);
+    expect(candles.map((c) => c.close)).toEqual(tape.candles.slice(0, tape.replayFrom).map((c) => c.close));
+    for (let i = 1; i < candles.length; i++) expect(Math.abs(candles[i]!.time - candles[i - 1]!.time - 2_000)).toBeLessThanOrEqual(1);
+    expect(candles.at(-1)!.time + 2_000).toBeLessThanOrEqual(now);
+    // Later, the minutes the replay has played come back with it.
+    for (let i = 0; i < 30; i++) clock.advance(1_000);
+    const later = await session.markHistory('ETHUSDT', clock.now() - 20 * 2_000, clock.now());
+    expect(later.length).toBeGreaterThanOrEqual(19);
+    expect(later.map((c) => c.close)).toEqual(tape.candles.slice(tape.replayFrom + 15 - later.length, tape.replayFrom + 15).map((c) => c.close));
     await expect(session.markHistory('DOGEUSDT', 0, now)).rejects.toThrow(/unknown symbol/);
+    await session.stop();
   });
 
   it('refuses a non-positive speed', () => {
