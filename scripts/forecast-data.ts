@@ -11,6 +11,8 @@ import { asymFolds } from '../src/backtest/asymFolds';
 import type { AsymSample } from '../src/domain/forecast/asymmetry';
 import { averageProfiles, fitIntradayProfile, type IntradayProfile } from '../src/domain/forecast/seasonality';
 import type { BookOptions } from '../src/backtest/replay';
+import { activitySamples } from '../src/backtest/volumeActivity';
+import { fitActivityBeta } from '../src/domain/forecast/volumeActivity';
 import { replayContext } from '../src/backtest/run';
 
 export function candleFiles(dirs: string[], match: string[]): string[] {
@@ -26,29 +28,32 @@ export function candleFiles(dirs: string[], match: string[]): string[] {
   return out;
 }
 
-/** Parsed candles, cached as raw Float64 arrays keyed by file name, size and mtime. */
+/** Parsed candles, cached as raw Float64 arrays keyed by file name, size and mtime (volume included when the file has it). */
 export function loadSeries(file: string, cacheDir: string | null): CandleSeries {
   const allowGaps = /spot_.*_5m_2020/.test(file);
   if (!cacheDir) return readCandleFile(file, { allowGaps });
   const st = statSync(file);
-  const key = join(cacheDir, `${basename(file)}.${st.size}.${Math.floor(st.mtimeMs)}.bin`);
+  const key = join(cacheDir, `${basename(file)}.${st.size}.${Math.floor(st.mtimeMs)}.v2.bin`);
   if (existsSync(key)) {
     const buf = readFileSync(key);
     const headerLen = buf.readUInt32LE(0);
-    const head = JSON.parse(buf.subarray(4, 4 + headerLen).toString('utf8')) as { name: string; intervalMin: number; n: number; gaps: CandleSeries['gaps'] };
+    const head = JSON.parse(buf.subarray(4, 4 + headerLen).toString('utf8')) as { name: string; intervalMin: number; n: number; columns: number; gaps: CandleSeries['gaps'] };
     const off = 4 + headerLen + ((8 - ((4 + headerLen) % 8)) % 8);
-    const all = new Float64Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + off + head.n * 5 * 8));
+    const all = new Float64Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + off + head.n * head.columns * 8));
     const col = (k: number): Float64Array => all.slice(k * head.n, (k + 1) * head.n);
-    return { name: head.name, intervalMin: head.intervalMin, time: col(0), open: col(1), high: col(2), low: col(3), close: col(4), gaps: head.gaps };
+    const series: CandleSeries = { name: head.name, intervalMin: head.intervalMin, time: col(0), open: col(1), high: col(2), low: col(3), close: col(4), gaps: head.gaps };
+    if (head.columns === 6) series.volume = col(5);
+    return series;
   }
   const s = readCandleFile(file, { allowGaps });
   mkdirSync(cacheDir, { recursive: true });
-  const header = Buffer.from(JSON.stringify({ name: s.name, intervalMin: s.intervalMin, n: s.time.length, gaps: s.gaps }), 'utf8');
+  const columns = [s.time, s.open, s.high, s.low, s.close, ...(s.volume ? [s.volume] : [])];
+  const header = Buffer.from(JSON.stringify({ name: s.name, intervalMin: s.intervalMin, n: s.time.length, columns: columns.length, gaps: s.gaps }), 'utf8');
   const pad = (8 - ((4 + header.length) % 8)) % 8;
   const lenBuf = Buffer.alloc(4);
   lenBuf.writeUInt32LE(header.length);
-  const body = Buffer.alloc(s.time.length * 5 * 8);
-  [s.time, s.open, s.high, s.low, s.close].forEach((arr, k) => Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength).copy(body, k * s.time.length * 8));
+  const body = Buffer.alloc(s.time.length * columns.length * 8);
+  columns.forEach((arr, k) => Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength).copy(body, k * s.time.length * 8));
   writeFileSync(key, Buffer.concat([lenBuf, header, Buffer.alloc(pad), body]));
   return s;
 }
@@ -76,7 +81,7 @@ export interface EvalOptions {
 
 /** Pass-1 pairs of one file under one model configuration, cached (shared by the loao and loco folds). */
 export function contribute(file: string, opts: EvalOptions): FileContribution {
-  const key = opts.cache ? join(opts.cache, `contrib.${basename(file)}.${opts.modelSigma!.termStructure ? 'ts' : 'max'}.${opts.modelSigma!.floorQuantile}${opts.modelSigma!.shrink !== undefined ? `.shrink${opts.modelSigma!.shrink}` : ''}${opts.modelSigma!.floorPrior ? `.fp${opts.modelSigma!.floorPrior.days}.${opts.modelSigma!.floorPrior.perMin.toPrecision(8)}` : ''}${opts.modelSigma!.rangeVariance ? '.gk' : ''}${opts.modelSigma!.seasonality ? `.season${profileTag(opts.modelSigma!.seasonality)}` : ''}${opts.asymTag ? `.${opts.asymTag}` : ''}.json`) : null;
+  const key = opts.cache ? join(opts.cache, `contrib.${basename(file)}.${opts.modelSigma!.termStructure ? 'ts' : 'max'}.${opts.modelSigma!.floorQuantile}${opts.modelSigma!.shrink !== undefined ? `.shrink${opts.modelSigma!.shrink}` : ''}${opts.modelSigma!.floorPrior ? `.fp${opts.modelSigma!.floorPrior.days}.${opts.modelSigma!.floorPrior.perMin.toPrecision(8)}` : ''}${opts.modelSigma!.rangeVariance ? '.gk' : ''}${opts.modelSigma!.seasonality ? `.season${profileTag(opts.modelSigma!.seasonality)}` : ''}${opts.modelSigma!.activityBeta !== undefined ? `.act${opts.modelSigma!.activityBeta}` : ''}${opts.asymTag ? `.${opts.asymTag}` : ''}.json`) : null;
   if (key && existsSync(key)) return JSON.parse(readFileSync(key, 'utf8')) as FileContribution;
   const book: Partial<BookOptions> = { modelSigma: opts.modelSigma, ...(opts.asymmetry ? { asymmetry: opts.asymmetry } : {}) };
   const ctx = replayContext({ series: loadSeries(file, opts.cache), funding: fundingFor(file, opts.fundingDir), book });
@@ -152,6 +157,22 @@ function profileTag(p: IntradayProfile): string {
  * files only — leave-one-asset-out: every file of another asset (both classes: the session pattern is
  * market-wide); leave-one-crash-out: every other file. Never the scored file's own.
  */
+/**
+ * The volume-activity exponent β of each file (§8.24), fitted on the pooled samples of the other files
+ * of its fold: other assets (leave-one-asset-out) or every other file (leave-one-crash-out).
+ */
+export function activityFolds(files: string[], scheme: PoolScheme, cacheDir: string | null): Record<string, { beta: number; c: number; n: number }> {
+  const samples = new Map(files.map((f) => [f, activitySamples(loadSeries(f, cacheDir))]));
+  const out: Record<string, { beta: number; c: number; n: number }> = {};
+  for (const f of files) {
+    const a = assetOfFile(basename(f));
+    const train = files.filter((g) => g !== f && (scheme === 'leave-one-crash-out' || assetOfFile(basename(g)) !== a));
+    if (train.length === 0) throw new Error(`no training file to fit ${basename(f)}'s activity exponent`);
+    out[basename(f)] = fitActivityBeta(train.flatMap((g) => samples.get(g)!));
+  }
+  return out;
+}
+
 export function seasonalFolds(files: string[], scheme: PoolScheme, cacheDir: string | null): Record<string, IntradayProfile> {
   const own = new Map<string, IntradayProfile>();
   for (const f of files) {

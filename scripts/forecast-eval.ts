@@ -20,12 +20,14 @@
 //   Garman–Klass variance instead of its squared close-to-close return; the baselines keep theirs.
 // --seasonality (off by default, §8.22): the model's σ follows an intraday (UTC hour) volatility profile
 //   fitted on the other files of the --scheme fold, never on the scored file.
+// --volume-activity (off by default, §8.24): the model's variance follows the symbol's trading activity
+//   (short/long EWMA of bar volume) with an exponent fitted on the other files of the --scheme fold.
 // --regime-calibration (pooled only, off by default): each fold also gets isotonic maps per σ/floor
 //   regime bucket (§8.17), fitted on the same files as its calibration maps; thin buckets fall back.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { asymFoldsFor, candleFiles, classFloorPriors, contribute, fundingFor, loadSeries, seasonalFolds, type EvalOptions } from './forecast-data';
+import { asymFoldsFor, candleFiles, activityFolds, classFloorPriors, contribute, fundingFor, loadSeries, seasonalFolds, type EvalOptions } from './forecast-data';
 import type { IntradayProfile } from '../src/domain/forecast/seasonality';
 import type { AsymFold } from '../src/backtest/asymFolds';
 import {
@@ -120,6 +122,9 @@ interface Args {
   /** Intraday volatility profile per scored file, fitted on its fold's other files (§8.22). */
   seasonality: boolean;
   seasonalityFile: string | null;
+  /** Volume-activity exponent per scored file, fitted on its fold's other files (§8.24). */
+  volumeActivity: boolean;
+  activityFile: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -153,6 +158,8 @@ function parseArgs(argv: string[]): Args {
     rangeVariance: false,
     seasonality: false,
     seasonalityFile: null,
+    volumeActivity: false,
+    activityFile: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i]!;
@@ -207,6 +214,8 @@ function parseArgs(argv: string[]): Args {
     else if (f === '--range-variance') a.rangeVariance = true;
     else if (f === '--seasonality') a.seasonality = true;
     else if (f === '--seasonality-file') a.seasonalityFile = need();
+    else if (f === '--volume-activity') a.volumeActivity = true;
+    else if (f === '--activity-file') a.activityFile = need();
     else if (f === '--class-calibration') a.byClass = true;
     else if (f === '--regime-calibration') a.byRegime = true;
     else if (f === '--asym-shrink') a.asymShrink = num((q) => q >= 0 && q <= 1, 'in [0, 1]');
@@ -452,6 +461,7 @@ async function runChild<T>(
   if (args.termStructure) childArgs.push('--term-structure');
   if (args.rangeVariance) childArgs.push('--range-variance');
   if (args.seasonalityFile) childArgs.push('--seasonality-file', args.seasonalityFile);
+  if (args.activityFile) childArgs.push('--activity-file', args.activityFile);
   if (args.sigmaShrink !== null) childArgs.push('--sigma-shrink', String(args.sigmaShrink));
   if (args.floorPriorDays !== null && args.floorPriorFile) childArgs.push('--floor-prior-days', String(args.floorPriorDays), '--floor-prior-file', args.floorPriorFile);
   if (args.cache) childArgs.push('--cache', args.cache);
@@ -490,7 +500,11 @@ async function main(): Promise<void> {
   let seasonByFile: Record<string, IntradayProfile> | null = args.seasonalityFile
     ? (JSON.parse(readFileSync(args.seasonalityFile, 'utf8')) as Record<string, IntradayProfile>)
     : null;
+  let activityByFile: Record<string, { beta: number }> | null = args.activityFile
+    ? (JSON.parse(readFileSync(args.activityFile, 'utf8')) as Record<string, { beta: number }>)
+    : null;
   const opts = (pooled: PooledParams | null, file?: string): EvalOptions => {
+    if (activityByFile && file && !activityByFile[basename(file)]) throw new Error(`no activity exponent for ${basename(file)}`);
     if (seasonByFile && file && !seasonByFile[basename(file)]) throw new Error(`no intraday profile for ${basename(file)}`);
     if (floorPriors && file && floorPriors[basename(file)] === undefined) throw new Error(`no floor prior for ${basename(file)}`);
     const asym = asymByFile && file ? asymByFile[basename(file)] : undefined;
@@ -506,6 +520,7 @@ async function main(): Promise<void> {
         ...(args.sigmaShrink !== null ? { shrink: args.sigmaShrink } : {}),
         ...(args.rangeVariance ? { rangeVariance: true } : {}),
         ...(seasonByFile && file ? { seasonality: seasonByFile[basename(file)]! } : {}),
+        ...(activityByFile && file ? { activityBeta: activityByFile[basename(file)]!.beta } : {}),
         ...(floorPriors && file ? { floorPrior: { perMin: floorPriors[basename(file)]!, days: args.floorPriorDays! } } : {}),
       },
       release: {
@@ -566,6 +581,15 @@ async function main(): Promise<void> {
     for (const [f, p] of Object.entries(seasonByFile))
       process.stderr.write(`intraday profile for ${f}: ${p.map((v) => v.toFixed(2)).join(' ')}\n`);
   }
+  if (args.volumeActivity) {
+    // Each file's activity exponent from the other files of its fold (§8.24), shared with the children.
+    const fitted = activityFolds(files, args.scheme, args.cache);
+    activityByFile = fitted;
+    args.activityFile = join(args.cache ?? '.', `activity.${args.scheme}.json`);
+    writeFileSync(args.activityFile, JSON.stringify(fitted));
+    for (const [f, v] of Object.entries(fitted)) process.stderr.write(`activity exponent for ${f}: β ${v.beta.toFixed(2)} (level ${v.c.toFixed(2)}, ${v.n} samples of other files)
+`);
+  }
   let poolFile: string | null = args.poolParams;
   if (args.mode === 'pooled' && !poolFile) {
     // Phase 1: every file's pass-1 pairs; phase 2 scores each file with the fold that excludes it.
@@ -584,7 +608,7 @@ async function main(): Promise<void> {
     );
     poolFile = join(
       args.cache ?? '.',
-      `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}${args.sigmaShrink !== null ? `.shrink${args.sigmaShrink}` : ''}${args.floorPriorDays !== null ? `.fp${args.floorPriorDays}` : ''}${args.rangeVariance ? '.gk' : ''}${args.seasonality ? '.season' : ''}${args.byClass ? '.class' : ''}${args.byRegime ? '.regime' : ''}${args.asymShrink !== null ? `.asym${args.asymShrink}${args.asymRaiseOnly ? '.raise' : ''}` : ''}.json`,
+      `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}${args.sigmaShrink !== null ? `.shrink${args.sigmaShrink}` : ''}${args.floorPriorDays !== null ? `.fp${args.floorPriorDays}` : ''}${args.rangeVariance ? '.gk' : ''}${args.seasonality ? '.season' : ''}${args.volumeActivity ? '.activity' : ''}${args.byClass ? '.class' : ''}${args.byRegime ? '.regime' : ''}${args.asymShrink !== null ? `.asym${args.asymShrink}${args.asymRaiseOnly ? '.raise' : ''}` : ''}.json`,
     );
     writeFileSync(poolFile, JSON.stringify(folds));
     process.stderr.write(`folds written to ${poolFile}\n`);
@@ -607,7 +631,7 @@ async function main(): Promise<void> {
   );
   const flat = results.flat();
   console.log(
-    `${fits.length > 0 ? `market-wide stress on ${fits.length} files (leader fitted per ${args.scheme}); ` : ''}mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''}${args.byRegime ? ' and σ/floor regime' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}${args.sigmaShrink !== null ? `, σ excess over the floor ^${args.sigmaShrink}` : ''}${args.rangeVariance ? ', Garman–Klass variance' : ''}${args.seasonality ? ', intraday seasonality' : ''}${args.asymShrink !== null ? `; asymmetric volatility, shrink ${args.asymShrink}${args.asymRaiseOnly ? ', raise only' : ''}` : ''}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `${fits.length > 0 ? `market-wide stress on ${fits.length} files (leader fitted per ${args.scheme}); ` : ''}mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''}${args.byRegime ? ' and σ/floor regime' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}${args.sigmaShrink !== null ? `, σ excess over the floor ^${args.sigmaShrink}` : ''}${args.rangeVariance ? ', Garman–Klass variance' : ''}${args.seasonality ? ', intraday seasonality' : ''}${args.volumeActivity ? ', volume activity' : ''}${args.asymShrink !== null ? `; asymmetric volatility, shrink ${args.asymShrink}${args.asymRaiseOnly ? ', raise only' : ''}` : ''}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   console.log(formatResults(flat));
   if (args.json)

@@ -3,7 +3,7 @@
 // the samples come from is the caller's business (asymFolds.ts: never the scored file or asset).
 import { ASYM_HIT_Z, pastHourZ, type AsymSample } from '../domain/forecast/asymmetry';
 import { horizonSigmaPerMin, newVolState, updateVol, type VolConfig } from '../domain/forecast';
-import type { CandleSeries } from './candles';
+import { lowHighOver, type CandleSeries } from './candles';
 
 /** Per bar close: past-hour log return over σ√60 (σ = 1-hour term-structure σ, no floor); NaN before it is known. */
 export function hourZSeries(series: CandleSeries, fastHalfLifeMin: number, slowHalfLifeMin: number): { z: Float64Array; sigma60: Float64Array } {
@@ -35,12 +35,7 @@ export function asymSamples(series: CandleSeries, fastHalfLifeMin = 30, slowHalf
   for (let t = warm; t + ahead < series.time.length; t += every) {
     if (!Number.isFinite(z[t]!) || !(sigma60[t]! > 0)) continue;
     const c = series.close[t]!;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let j = t + 1; j <= t + ahead; j++) {
-      lo = Math.min(lo, series.low[j]!);
-      hi = Math.max(hi, series.high[j]!);
-    }
+    const { lo, hi } = lowHighOver(series, t + 1, t + ahead);
     const barrier = ASYM_HIT_Z * sigma60[t]! * Math.sqrt(60);
     out.push({ z: z[t]!, downHit: Math.log(lo / c) <= -barrier, upHit: Math.log(hi / c) >= barrier });
   }

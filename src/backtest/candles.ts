@@ -13,6 +13,8 @@ export interface CandleSeries {
   high: Float64Array;
   low: Float64Array;
   close: Float64Array;
+  /** Traded volume per bar (base asset) when the file has the column; absent otherwise. */
+  volume?: Float64Array;
   /** Gaps (missing bars) accepted with allowGaps, for the report. */
   gaps: { afterTime: number; missingBars: number }[];
 }
@@ -60,6 +62,7 @@ export function parseCandleCsv(text: string, name: string, options: { allowGaps?
   const high = new Float64Array(n);
   const low = new Float64Array(n);
   const close = new Float64Array(n);
+  const volume = header.endsWith(',volume') ? new Float64Array(n) : undefined;
   for (let i = 0; i < n; i++) {
     const lineNo = i + 2;
     const cols = lines[i + 1]!.split(',');
@@ -69,6 +72,10 @@ export function parseCandleCsv(text: string, name: string, options: { allowGaps?
     high[i] = parseNumber(cols[2], name, lineNo, 'high');
     low[i] = parseNumber(cols[3], name, lineNo, 'low');
     close[i] = parseNumber(cols[4], name, lineNo, 'close');
+    if (volume) {
+      volume[i] = parseNumber(cols[5], name, lineNo, 'volume');
+      if (volume[i]! < 0) throw new CandleFileError(name, lineNo, 'volume must not be negative');
+    }
     if (!(low[i]! > 0)) throw new CandleFileError(name, lineNo, 'low must be greater than zero');
     if (low[i]! > Math.min(open[i]!, close[i]!) || high[i]! < Math.max(open[i]!, close[i]!)) {
       throw new CandleFileError(name, lineNo, 'prices must satisfy low ≤ open, close ≤ high');
@@ -90,7 +97,18 @@ export function parseCandleCsv(text: string, name: string, options: { allowGaps?
     }
     gaps.push({ afterTime: time[i - 1]!, missingBars: missing });
   }
-  return { name, intervalMin: intervalMs / 60_000, time, open, high, low, close, gaps };
+  return { name, intervalMin: intervalMs / 60_000, time, open, high, low, close, ...(volume ? { volume } : {}), gaps };
+}
+
+/** Lowest low and highest high of bars from..to (inclusive): how far a window of bars moved either way. */
+export function lowHighOver(series: CandleSeries, from: number, to: number): { lo: number; hi: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let j = from; j <= to; j++) {
+    lo = Math.min(lo, series.low[j]!);
+    hi = Math.max(hi, series.high[j]!);
+  }
+  return { lo, hi };
 }
 
 /** Most common spacing between consecutive rows: robust to a few gaps. */

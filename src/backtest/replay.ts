@@ -30,6 +30,7 @@ import {
 import { asymMultiplier, asymMultiplierAt, type AsymParams } from '../domain/forecast/asymmetry';
 import { hourZSeries } from './asymmetry';
 import { meanSeasonalFactor, seasonalFactorAt, type IntradayProfile } from '../domain/forecast/seasonality';
+import { activityRatios, activityVarianceMultiplier } from '../domain/forecast/volumeActivity';
 import type { CandleSeries, FundingSeries } from './candles';
 
 export const HORIZONS_MIN = [15, 60, 240, 1440] as const;
@@ -79,6 +80,12 @@ export interface BookOptions {
     floorPrior?: { perMin: number; days: number };
     rangeVariance?: boolean;
     seasonality?: IntradayProfile;
+    /**
+     * volume activity (opt-in, §8.24): exponent β; the model's variance over a horizon is multiplied by
+     * activityVarianceMultiplier(a, β, H), a = short/long EWMA of bar volume at the time σ is read
+     * (needs the file's volume column).
+     */
+    activityBeta?: number;
   };
   /**
    * Asymmetric volatility (§8.16, off when absent): the MODEL's variance is multiplied per position by
@@ -227,9 +234,13 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
   const season = ms.seasonality;
   /** The model's σ for a horizon (same as the baselines' σ with the default modelSigma). */
   const plainModelSigma = (tMin: number): number => (ms.termStructure ? horizonSigmaPerMin(modelVol, volConfig, tMin, modelFloor) : Math.max(sigmaPerMin(modelVol, volConfig), modelFloor));
-  /** σ over the tMin minutes from atMs: the deseasonalised σ shrunk, then scaled to the hours ahead. */
-  const modelSigma = (tMin: number, atMs: number): number =>
-    shrinkTowardFloor(plainModelSigma(tMin), modelFloor, ms.shrink) * (season ? Math.sqrt(meanSeasonalFactor(season, atMs, tMin)) : 1);
+  const activity = ms.activityBeta !== undefined ? activityRatiosOf(series) : null;
+  /** σ over the tMin minutes from atMs: the deseasonalised σ shrunk, then scaled to the hours ahead and
+   * to the activity as of bar `t` (the last closed bar when σ is read). */
+  const modelSigma = (tMin: number, atMs: number, t: number): number =>
+    shrinkTowardFloor(plainModelSigma(tMin), modelFloor, ms.shrink) *
+    (season ? Math.sqrt(meanSeasonalFactor(season, atMs, tMin)) : 1) *
+    (activity && t >= 0 ? Math.sqrt(activityVarianceMultiplier(activity[t]!, ms.activityBeta!, tMin)) : 1);
   const asym = book.asymmetry;
   const hourZ = asym ? hourZSeries(series, book.fastHalfLifeMin, book.slowHalfLifeMin).z : null;
   /** σ scale of the model for a position (1 without the option). */
@@ -273,7 +284,7 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
     }
     // σ as known at the bar's open (for the intrabar alert features), then the bar's own return.
     const sigmaAtOpen = Math.max(sigmaPerMin(vol, volConfig), floor);
-    const modelSigmaAtOpen60 = modelSigma(60, barOpen);
+    const modelSigmaAtOpen60 = modelSigma(60, barOpen, t - 1);
     const leadOpen = leaderState(barOpen, sigmaPerMin(vol, volConfig));
     const regimeAtOpen = regimeRatio(sigmaPerMin(vol, volConfig), modelFloor);
     const r = Math.log(series.close[t]! / series.close[t - 1]!);
@@ -284,7 +295,7 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
       updateVolVariance(modelVol, season ? barVariance / seasonalFactorAt(season, barOpen) : barVariance, dtMin, volConfig);
     }
     const sigma = Math.max(sigmaPerMin(vol, volConfig), floor);
-    const modelSigmas = HORIZONS_MIN.map((h) => modelSigma(h, barClose));
+    const modelSigmas = HORIZONS_MIN.map((h) => modelSigma(h, barClose, t));
     const leadClose = leaderState(barClose, sigmaPerMin(vol, volConfig));
     const regimeAtClose = regimeRatio(sigmaPerMin(vol, volConfig), modelFloor);
     sigmaHistory[t] = isVolReady(vol, volConfig) ? sigmaPerMin(vol, volConfig) : NaN;
@@ -433,3 +444,7 @@ function percentileOfRecent(values: Float64Array, end: number, window: number, q
   return xs[Math.floor(q * (xs.length - 1))]!;
 }
 
+function activityRatiosOf(series: CandleSeries): Float64Array {
+  if (!series.volume) throw new Error(`${series.name}: the volume-activity option needs the file's volume column`);
+  return activityRatios(series.volume, series.intervalMin);
+}
