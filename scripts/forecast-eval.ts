@@ -22,6 +22,8 @@
 //   fitted on the other files of the --scheme fold, never on the scored file.
 // --volume-activity (off by default, §8.24): the model's variance follows the symbol's trading activity
 //   (short/long EWMA of bar volume) with an exponent fitted on the other files of the --scheme fold.
+// --placebo SD,SEED (off by default, §8.25): the model's σ times a persistent random factor unrelated to
+//   the market (log-AR(1), fast half-life, stationary sd SD): how far the figures move by chance.
 // --regime-calibration (pooled only, off by default): each fold also gets isotonic maps per σ/floor
 //   regime bucket (§8.17), fitted on the same files as its calibration maps; thin buckets fall back.
 import { spawn } from 'node:child_process';
@@ -125,6 +127,8 @@ interface Args {
   /** Volume-activity exponent per scored file, fitted on its fold's other files (§8.24). */
   volumeActivity: boolean;
   activityFile: string | null;
+  /** Placebo σ factor (§8.25), null = off. */
+  placebo: { sd: number; seed: number } | null;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -160,6 +164,7 @@ function parseArgs(argv: string[]): Args {
     seasonalityFile: null,
     volumeActivity: false,
     activityFile: null,
+    placebo: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i]!;
@@ -216,6 +221,11 @@ function parseArgs(argv: string[]): Args {
     else if (f === '--seasonality-file') a.seasonalityFile = need();
     else if (f === '--volume-activity') a.volumeActivity = true;
     else if (f === '--activity-file') a.activityFile = need();
+    else if (f === '--placebo') {
+      const [sd, seed] = need().split(',').map(Number);
+      if (!(sd! > 0 && sd! < 1) || !Number.isInteger(seed)) throw new Error('--placebo needs SD,SEED (0 < SD < 1, integer seed)');
+      a.placebo = { sd: sd!, seed: seed! };
+    }
     else if (f === '--class-calibration') a.byClass = true;
     else if (f === '--regime-calibration') a.byRegime = true;
     else if (f === '--asym-shrink') a.asymShrink = num((q) => q >= 0 && q <= 1, 'in [0, 1]');
@@ -462,6 +472,7 @@ async function runChild<T>(
   if (args.rangeVariance) childArgs.push('--range-variance');
   if (args.seasonalityFile) childArgs.push('--seasonality-file', args.seasonalityFile);
   if (args.activityFile) childArgs.push('--activity-file', args.activityFile);
+  if (args.placebo) childArgs.push('--placebo', `${args.placebo.sd},${args.placebo.seed}`);
   if (args.sigmaShrink !== null) childArgs.push('--sigma-shrink', String(args.sigmaShrink));
   if (args.floorPriorDays !== null && args.floorPriorFile) childArgs.push('--floor-prior-days', String(args.floorPriorDays), '--floor-prior-file', args.floorPriorFile);
   if (args.cache) childArgs.push('--cache', args.cache);
@@ -521,6 +532,7 @@ async function main(): Promise<void> {
         ...(args.rangeVariance ? { rangeVariance: true } : {}),
         ...(seasonByFile && file ? { seasonality: seasonByFile[basename(file)]! } : {}),
         ...(activityByFile && file ? { activityBeta: activityByFile[basename(file)]!.beta } : {}),
+        ...(args.placebo ? { placebo: args.placebo } : {}),
         ...(floorPriors && file ? { floorPrior: { perMin: floorPriors[basename(file)]!, days: args.floorPriorDays! } } : {}),
       },
       release: {
@@ -608,7 +620,7 @@ async function main(): Promise<void> {
     );
     poolFile = join(
       args.cache ?? '.',
-      `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}${args.sigmaShrink !== null ? `.shrink${args.sigmaShrink}` : ''}${args.floorPriorDays !== null ? `.fp${args.floorPriorDays}` : ''}${args.rangeVariance ? '.gk' : ''}${args.seasonality ? '.season' : ''}${args.volumeActivity ? '.activity' : ''}${args.byClass ? '.class' : ''}${args.byRegime ? '.regime' : ''}${args.asymShrink !== null ? `.asym${args.asymShrink}${args.asymRaiseOnly ? '.raise' : ''}` : ''}.json`,
+      `folds.${args.scheme}.${args.termStructure ? 'ts' : 'max'}.${args.floorQuantile}${args.sigmaShrink !== null ? `.shrink${args.sigmaShrink}` : ''}${args.floorPriorDays !== null ? `.fp${args.floorPriorDays}` : ''}${args.rangeVariance ? '.gk' : ''}${args.seasonality ? '.season' : ''}${args.volumeActivity ? '.activity' : ''}${args.placebo ? `.placebo${args.placebo.sd}.${args.placebo.seed}` : ''}${args.byClass ? '.class' : ''}${args.byRegime ? '.regime' : ''}${args.asymShrink !== null ? `.asym${args.asymShrink}${args.asymRaiseOnly ? '.raise' : ''}` : ''}.json`,
     );
     writeFileSync(poolFile, JSON.stringify(folds));
     process.stderr.write(`folds written to ${poolFile}\n`);
@@ -631,7 +643,7 @@ async function main(): Promise<void> {
   );
   const flat = results.flat();
   console.log(
-    `${fits.length > 0 ? `market-wide stress on ${fits.length} files (leader fitted per ${args.scheme}); ` : ''}mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''}${args.byRegime ? ' and σ/floor regime' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}${args.sigmaShrink !== null ? `, σ excess over the floor ^${args.sigmaShrink}` : ''}${args.rangeVariance ? ', Garman–Klass variance' : ''}${args.seasonality ? ', intraday seasonality' : ''}${args.volumeActivity ? ', volume activity' : ''}${args.asymShrink !== null ? `; asymmetric volatility, shrink ${args.asymShrink}${args.asymRaiseOnly ? ', raise only' : ''}` : ''}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `${fits.length > 0 ? `market-wide stress on ${fits.length} files (leader fitted per ${args.scheme}); ` : ''}mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''}${args.byRegime ? ' and σ/floor regime' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}${args.sigmaShrink !== null ? `, σ excess over the floor ^${args.sigmaShrink}` : ''}${args.rangeVariance ? ', Garman–Klass variance' : ''}${args.seasonality ? ', intraday seasonality' : ''}${args.volumeActivity ? ', volume activity' : ''}${args.placebo ? `, placebo σ factor sd ${args.placebo.sd} seed ${args.placebo.seed}` : ''}${args.asymShrink !== null ? `; asymmetric volatility, shrink ${args.asymShrink}${args.asymRaiseOnly ? ', raise only' : ''}` : ''}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   console.log(formatResults(flat));
   if (args.json)

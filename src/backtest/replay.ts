@@ -20,6 +20,7 @@ import {
   updateVol,
   updateVolVariance,
   garmanKlassVariance,
+  Xoshiro128,
   type FundingEvent,
   type CalibrationMap,
   type JumpTail,
@@ -86,6 +87,12 @@ export interface BookOptions {
      * (needs the file's volume column).
      */
     activityBeta?: number;
+    /**
+     * placebo (opt-in, §8.25): the model's σ times exp(x_t), x an AR(1) in log space with the fast
+     * half-life and stationary sd `sd`, drawn from `seed` and unrelated to the market. It measures how
+     * far the scored figures move for a σ change that carries no information (the metric's noise floor).
+     */
+    placebo?: { sd: number; seed: number };
   };
   /**
    * Asymmetric volatility (§8.16, off when absent): the MODEL's variance is multiplied per position by
@@ -235,12 +242,14 @@ export function replay(ctx: ReplayContext, visitor: Visitor): void {
   /** The model's σ for a horizon (same as the baselines' σ with the default modelSigma). */
   const plainModelSigma = (tMin: number): number => (ms.termStructure ? horizonSigmaPerMin(modelVol, volConfig, tMin, modelFloor) : Math.max(sigmaPerMin(modelVol, volConfig), modelFloor));
   const activity = ms.activityBeta !== undefined ? activityRatiosOf(series) : null;
+  const placebo = ms.placebo ? placeboLogMultipliers(n, series.intervalMin, book.fastHalfLifeMin, ms.placebo) : null;
   /** σ over the tMin minutes from atMs: the deseasonalised σ shrunk, then scaled to the hours ahead and
    * to the activity as of bar `t` (the last closed bar when σ is read). */
   const modelSigma = (tMin: number, atMs: number, t: number): number =>
     shrinkTowardFloor(plainModelSigma(tMin), modelFloor, ms.shrink) *
     (season ? Math.sqrt(meanSeasonalFactor(season, atMs, tMin)) : 1) *
-    (activity && t >= 0 ? Math.sqrt(activityVarianceMultiplier(activity[t]!, ms.activityBeta!, tMin)) : 1);
+    (activity && t >= 0 ? Math.sqrt(activityVarianceMultiplier(activity[t]!, ms.activityBeta!, tMin)) : 1) *
+    (placebo && t >= 0 ? Math.exp(placebo[t]!) : 1);
   const asym = book.asymmetry;
   const hourZ = asym ? hourZSeries(series, book.fastHalfLifeMin, book.slowHalfLifeMin).z : null;
   /** σ scale of the model for a position (1 without the option). */
@@ -447,4 +456,14 @@ function percentileOfRecent(values: Float64Array, end: number, window: number, q
 function activityRatiosOf(series: CandleSeries): Float64Array {
   if (!series.volume) throw new Error(`${series.name}: the volume-activity option needs the file's volume column`);
   return activityRatios(series.volume, series.intervalMin);
+}
+
+/** AR(1) log multipliers of the placebo option: x_t = φ·x_{t−1} + sd·√(1 − φ²)·z_t, φ from the half-life. */
+export function placeboLogMultipliers(n: number, dtMin: number, halfLifeMin: number, p: { sd: number; seed: number }): Float64Array {
+  const rng = new Xoshiro128(p.seed);
+  const phi = Math.pow(0.5, dtMin / halfLifeMin);
+  const x = new Float64Array(n);
+  x[0] = p.sd * rng.nextNormal();
+  for (let t = 1; t < n; t++) x[t] = phi * x[t - 1]! + p.sd * Math.sqrt(1 - phi * phi) * rng.nextNormal();
+  return x;
 }

@@ -5,17 +5,17 @@ import { horizonSigmaPerMin, newVolState, updateVol, type VolConfig } from '../d
 import { lowHighOver, type CandleSeries } from './candles';
 
 /**
- * Every 15 minutes after a one-day warm-up: a at the bar close, and whether the next 15 minutes moved
+ * Every `everyMin` minutes (15 for the fit) after a one-day warm-up: a at the bar close, and whether the next 15 minutes moved
  * ACTIVITY_EVENT_Z·σ_15·√15 either way (σ_15 = the model's 15-minute term-structure σ, no floor).
  */
-export function activitySamples(series: CandleSeries, fastHalfLifeMin = 30, slowHalfLifeMin = 1440): ActivitySample[] {
+export function activitySamples(series: CandleSeries, fastHalfLifeMin = 30, slowHalfLifeMin = 1440, everyMin = 15): ActivitySample[] {
   if (!series.volume) throw new Error(`${series.name}: no volume column`);
   const dt = series.intervalMin;
   const a = activityRatios(series.volume, dt);
   const cfg: VolConfig = { fastHalfLifeMin, slowHalfLifeMin, floorPerMin: 0, minReturns: Math.max(10, Math.ceil(60 / dt)) };
   const vol = newVolState();
   const ahead = Math.max(1, Math.round(ACTIVITY_EVENT_MIN / dt));
-  const every = Math.max(1, Math.round(15 / dt));
+  const every = Math.max(1, Math.round(everyMin / dt));
   const warm = Math.ceil(1440 / dt);
   const out: ActivitySample[] = [];
   for (let t = 1; t + ahead < series.time.length; t++) {
