@@ -143,4 +143,29 @@ describe('what-if per asset and the danger strip extras', () => {
     expect(await w.page.$('[data-testid="danger-strip"] [data-field="alternative"]')).toBeNull();
     expect(w.problems).toEqual([]);
   });
+
+  it("puts the verdict's restoring action on the account card while the account is in danger, and only then", async () => {
+    // The card's badge is the worst subject's level; beside it an account-wide top-up of 0 (an isolated
+    // position needs its own margin) read as "nothing to do".
+    const action = {
+      kind: 'add-isolated-margin',
+      amount: '1062.98',
+      asset: 'USDT',
+      text: 'add 1,062.98 USDT isolated margin to SYN1USDT short',
+      targetDistance: '0.2',
+    } as const;
+    w.api.updateAccount(0, (a) => ({
+      ...a,
+      danger: { level: 'margin-call', worst: subject({ action }), subjects: [] },
+    }));
+    await w.page.evaluate(() => (location.hash = '#/'));
+    const card = await w.page.waitForSelector('[data-account="syn-0"] [data-field="card-action"]');
+    expect(await card.textContent()).toBe('add 1,062.98 USDT isolated margin to SYN1USDT short');
+    w.api.updateAccount(0, (a) => ({
+      ...a,
+      danger: { level: 'watch', worst: subject({ level: 'watch', action }), subjects: [] },
+    }));
+    await w.page.waitForSelector('[data-account="syn-0"] [data-field="card-action"]', { state: 'detached' });
+    expect(w.problems).toEqual([]);
+  });
 });
