@@ -33,5 +33,5 @@ describe('placebo σ factor', () => {
     expect(one.rules.model).not.toEqual(plain.rules.model);
     expect(one.rules.fixedDistance).toEqual(plain.rules.fixedDistance);
     expect(run({ sd: 0.2, seed: 2 }).rules.model).not.toEqual(one.rules.model);
-  });
+  }, 90_000); // three backtest runs: slow on a loaded 2-core machine
 });

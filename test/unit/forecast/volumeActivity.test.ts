@@ -95,5 +95,5 @@ describe('volume activity in the backtest', () => {
     expect(active.rules.model).not.toEqual(plain.rules.model);
     expect(active.rules.fixedDistance).toEqual(plain.rules.fixedDistance);
     expect(active.rules.volScaled).toEqual(plain.rules.volScaled);
-  });
+  }, 90_000); // three backtest runs: slow on a loaded 2-core machine
 });
