@@ -73,13 +73,13 @@ function historyLengthMs(tape: Tape): number {
 
 /**
  * The candle playing at `offsetMs` and how far into it we are. From 0 on, the loop; before 0, the
- * tape's history hours as they were (the real market before the crash), and nothing before those.
+ * tape's history hours as they were (the real market before the crash), held at their first candle
+ * before that.
  */
-function locate(tape: Tape, offsetMs: number): { candle: Candle; fraction: number } | null {
+function locate(tape: Tape, offsetMs: number): { candle: Candle; fraction: number } {
   if (offsetMs < 0) {
-    if (offsetMs < -historyLengthMs(tape)) return null;
-    const k = Math.floor(offsetMs / CANDLE_MS);
-    return { candle: tape.candles[tape.replayFrom + k]!, fraction: (offsetMs - k * CANDLE_MS) / CANDLE_MS };
+    const k = Math.max(Math.floor(offsetMs / CANDLE_MS), -tape.replayFrom);
+    return { candle: tape.candles[tape.replayFrom + k]!, fraction: Math.max(0, (offsetMs - k * CANDLE_MS) / CANDLE_MS) };
   }
   const t = offsetMs % loopLengthMs(tape);
   const k = Math.floor(t / CANDLE_MS);
@@ -88,15 +88,14 @@ function locate(tape: Tape, offsetMs: number): { candle: Candle; fraction: numbe
 
 /** Price at `offsetMs` of market time since the replay started (≥ 0: the loop; the history before). */
 export function priceAt(tape: Tape, offsetMs: number): number {
-  const at = locate(tape, Math.max(offsetMs, -historyLengthMs(tape)));
-  return priceInCandle(at!.candle, at!.fraction);
+  const { candle, fraction } = locate(tape, offsetMs);
+  return priceInCandle(candle, fraction);
 }
 
 /** The last price before `offsetMs`: on a candle boundary, the close of the candle that ends there. */
 function priceUntil(tape: Tape, offsetMs: number): number {
   const k = Math.ceil(offsetMs / CANDLE_MS) - 1;
-  const at = locate(tape, Math.max(k * CANDLE_MS, -historyLengthMs(tape)));
-  return priceInCandle(at!.candle, (offsetMs - k * CANDLE_MS) / CANDLE_MS);
+  return priceInCandle(locate(tape, k * CANDLE_MS).candle, (offsetMs - k * CANDLE_MS) / CANDLE_MS);
 }
 
 /**
@@ -130,7 +129,7 @@ function marketRange(tape: Tape, fromOffset: number, toOffset: number): Omit<Can
   const first = Math.ceil(fromOffset / CANDLE_MS);
   const last = Math.min(Math.floor(toOffset / CANDLE_MS), first + tape.loop.length);
   for (let m = first; m < last; m++) {
-    const c = locate(tape, m * CANDLE_MS)!.candle;
+    const c = locate(tape, m * CANDLE_MS).candle;
     high = Math.max(high, c.high);
     low = Math.min(low, c.low);
   }

@@ -55,8 +55,6 @@ export class DemoVenueSession implements VenueSession {
   private readonly tapes: Record<string, Tape>;
   private readonly tiers: Record<string, Tier[]>;
   private readonly speed: number;
-  /** Its prices are a market replayed `speed` times faster than the wall clock. */
-  readonly clockScale: number;
   private readonly tickMs: number;
   private readonly now: () => number;
   private readonly timers: Timers;
@@ -73,7 +71,6 @@ export class DemoVenueSession implements VenueSession {
     this.tiers = loadDemoTiers(options.resourcesDir);
     this.speed = options.speed ?? DEFAULT_DEMO_SPEED;
     if (!(this.speed > 0) || !Number.isFinite(this.speed)) throw new Error('demo speed must be a positive number');
-    this.clockScale = this.speed;
     this.tickMs = options.tickMs ?? 250;
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? { setInterval: (fn, ms) => setInterval(fn, ms), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
@@ -97,6 +94,11 @@ export class DemoVenueSession implements VenueSession {
 
   async fetchSnapshot(): Promise<AccountSnapshot> {
     return this.snapshotAt(this.now());
+  }
+
+  /** Its prices are a market replayed `speed` times faster than the wall clock. */
+  get clockScale(): number {
+    return this.speed;
   }
 
   /** Market-minute candles (each 1/speed of a wall minute long), as `clockScale` says. */
