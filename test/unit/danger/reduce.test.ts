@@ -169,7 +169,9 @@ describe('danger advice — reduce the cross book', () => {
           advised++;
         },
       ),
-      { numRuns: 300 },
+      // Seeded like the engine's other properties: the non-vacuity floor below is a count, and an
+      // unseeded draw falls under it about once in a hundred runs (17 % advised is typical, 11 % the low tail).
+      { numRuns: 300, seed: 20261206 },
     );
     // The property must be about advice actually given, not vacuous nulls.
     expect(advised).toBeGreaterThan(runs / 10);
