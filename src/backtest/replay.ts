@@ -61,6 +61,12 @@ export interface BookOptions {
    */
   regimeCalibration?: Record<string, CalibrationMap>[];
   /**
+   * Opt-in (§8.26): a second, walk-forward isotonic map per horizon on top of fixedCalibration, fitted on
+   * this file's own (calibrated P, outcome) pairs resolved before each block (one pair per position-hour),
+   * as an app could learn a symbol's recent calibration from its own price history. Only with fixedCalibration.
+   */
+  onlineRecalibration?: boolean;
+  /**
    * How the MODEL's σ is formed (the baselines keep σ = max(fast, slow, 10th-percentile floor)):
    * termStructure = horizon-average σ (fast excess decays, horizonSigmaPerMin) instead of the max;
    * floorQuantile = quantile of the file's past σ (≤ 90 days) used as the model's floor;

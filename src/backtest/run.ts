@@ -30,6 +30,7 @@ export const THRESHOLDS: Record<RuleName, number[]> = {
 
 export const BUDGET = 0.2;
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 
 export interface BacktestInput {
   series: CandleSeries;
@@ -104,11 +105,16 @@ export function calibrationPass(ctx: ReplayContext): {
   baseAcc: Record<(typeof BASELINES)[number], CalibrationAccumulator[]>;
   /** The model's pairs per σ/floor regime bucket and horizon, all blocks merged (pooled folds only, §8.17). */
   regimeAcc: CalibrationAccumulator[][];
+  /** (fixed-map P, outcome) per horizon and resolving block, one pair per position-hour (§8.26); null when off. */
+  onlineAcc: CalibrationAccumulator[][] | null;
 } {
   const nb = ctx.blockStarts.length;
   const modelAcc = HORIZONS_MIN.map(() => Array.from({ length: nb }, () => new CalibrationAccumulator()));
   const regimeAcc = Array.from({ length: REGIME_BUCKETS }, () => HORIZONS_MIN.map(() => new CalibrationAccumulator()));
   const baseAcc = Object.fromEntries(BASELINES.map((b) => [b, Array.from({ length: nb }, () => new CalibrationAccumulator())])) as Record<(typeof BASELINES)[number], CalibrationAccumulator[]>;
+  const fixed = ctx.book.onlineRecalibration ? ctx.book.fixedCalibration : undefined;
+  if (ctx.book.onlineRecalibration && !fixed) throw new Error('onlineRecalibration needs fixedCalibration (pooled maps)');
+  const onlineAcc = fixed ? HORIZONS_MIN.map(() => Array.from({ length: nb }, () => new CalibrationAccumulator())) : null;
   replay(ctx, {
     finish(p) {
       for (let j = 0; j < p.distance.length; j++) {
@@ -122,11 +128,12 @@ export function calibrationPass(ctx: ReplayContext): {
           const rb = regimeBucket(p.regime[j]!);
           if (rb >= 0) regimeAcc[rb]![hi]!.add(p.pRaw[j]![hi]!, y);
           if (hi === H60) for (const name of BASELINES) baseAcc[name][b]!.add(baselineRaw[name](p, j), y);
+          if (onlineAcc && t % HOUR === 0) onlineAcc[hi]![b]!.add(applyCalibration(fixed![String(h)], p.pRaw[j]![hi]!), y);
         });
       }
     },
   });
-  return { modelAcc, baseAcc, regimeAcc };
+  return { modelAcc, baseAcc, regimeAcc, onlineAcc };
 }
 
 export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): void {
@@ -134,13 +141,19 @@ export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): v
   const ctx = replayContext(input);
   const nb = ctx.blockStarts.length;
 
-  const { modelAcc, baseAcc } = calibrationPass(ctx);
+  const { modelAcc, baseAcc, onlineAcc } = calibrationPass(ctx);
   const fixed = ctx.book.fixedCalibration;
   const modelMaps = fixed ? HORIZONS_MIN.map((h) => Array.from({ length: nb }, () => fixed[String(h)] ?? null)) : modelAcc.map(fitWalkForwardMaps);
   // Opt-in regime maps (§8.17): only over fixed (pooled, out-of-sample) maps; null = the maps above.
   const regimeMaps = fixed ? ctx.book.regimeCalibration : undefined;
   const modelMap = (hi: number, block: number, ratio: number): CalibrationMap | null =>
     regimeMaps ? regimeMapFor(fixed, regimeMaps, String(HORIZONS_MIN[hi]), regimeBucket(ratio)) : modelMaps[hi]![block]!;
+  // Opt-in second stage (§8.26): the file's own walk-forward map over the fixed map's output.
+  const onlineMaps = onlineAcc ? onlineAcc.map(fitWalkForwardMaps) : null;
+  const calibrate = (hi: number, block: number, ratio: number, raw: number): number => {
+    const p = applyCalibration(modelMap(hi, block, ratio), raw);
+    return onlineMaps ? applyCalibration(onlineMaps[hi]![block]!, p) : p;
+  };
   const baseMaps = Object.fromEntries(BASELINES.map((b) => [b, fitWalkForwardMaps(baseAcc[b])])) as Record<(typeof BASELINES)[number], (CalibrationMap | null)[]>;
 
   // Pass 2: test blocks only (positions opened after the first block).
@@ -157,7 +170,7 @@ export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): v
       const J = p.distance.length;
       const times = Array.from({ length: J }, (_, j) => pointTime(ctx, p, j));
       const blocks = times.map((t) => ctx.blockOf(t));
-      const pCal = HORIZONS_MIN.map((_, hi) => times.map((_, j) => applyCalibration(modelMap(hi, blocks[j]!, p.regime[j]!), p.pRaw[j]![hi]!)));
+      const pCal = HORIZONS_MIN.map((_, hi) => times.map((_, j) => calibrate(hi, blocks[j]!, p.regime[j]!, p.pRaw[j]![hi]!)));
       // Keep calibrated probabilities monotone across horizons, as the app does.
       for (let j = 0; j < J; j++) for (let hi = 1; hi < HORIZONS_MIN.length; hi++) pCal[hi]![j] = Math.max(pCal[hi]![j]!, pCal[hi - 1]![j]!);
       const crashDay = p.breachTime !== null ? crashDayOf(p.breachTime) : null;
@@ -172,7 +185,7 @@ export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): v
       };
       // Alerts: every rule at the bar's worst price, credited from the bar's open (see ReplayPosition).
       const A = p.mrWorst.length;
-      const alertCal = p.alertP60.map((raw, j) => applyCalibration(modelMap(H60, ctx.blockOf(barOpenTime(j)), p.alertRegime[j]!), raw));
+      const alertCal = p.alertP60.map((raw, j) => calibrate(H60, ctx.blockOf(barOpenTime(j)), p.alertRegime[j]!, raw));
       // Release bands (off unless book.release says so): the model's is the app's probability band.
       const rel = ctx.book.release;
       const pf = rel?.probabilityFactor;
