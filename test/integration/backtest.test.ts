@@ -98,5 +98,5 @@ describe('backtest on a synthetic file with a known answer', () => {
     writeFileSync(bad, 'timestamp_ms,open,high,low,close,volume\n0,1,1,1,1,0\n60000,1,1,x,1,0\n');
     expect(await main(['backtest', '--candles', bad], io)).toBe(2);
     expect(stderr.join('')).toMatch(/bad\.csv:3: low is not a number/);
-  });
+  }, 90_000); // three CLI backtests: 22 s on a 2-core machine that also ran the forecast harness
 });
