@@ -81,7 +81,7 @@ describe('leader signal is causal', () => {
     expect([...b.entries()]).toEqual([...a.entries()]);
     // ...while the changed leader bars do change what comes after T (the check above can fail).
     expect([...afterM.entries()]).not.toEqual([...after.entries()]);
-  });
+  }, 90_000); // backtest runs: slow on a loaded 2-core machine
 });
 
 describe('leader σ multiplier', () => {
@@ -141,7 +141,7 @@ describe('backtest with the feature off', () => {
 
   it('is identical without a leader and with multipliers of 1', () => {
     expect(run({ leader: { z, params: LEADER_OFF } })).toEqual(off);
-  });
+  }, 90_000); // backtest runs: slow on a loaded 2-core machine
 
   it('changes only the model when on', () => {
     const on = run({ leader: { z, params: ACTIVE } });
@@ -149,5 +149,5 @@ describe('backtest with the feature off', () => {
     expect(on.rules.fixedDistance).toEqual(off.rules.fixedDistance);
     expect(on.rules.volScaled).toEqual(off.rules.volScaled);
     expect(Object.keys(on)).toEqual(Object.keys(off));
-  });
+  }, 90_000); // backtest runs: slow on a loaded 2-core machine
 });

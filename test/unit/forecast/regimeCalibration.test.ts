@@ -114,7 +114,7 @@ describe('backtest with the option off', () => {
 
   it('is identical without regime maps and with every bucket empty (all fall back)', () => {
     expect(run({ regimeCalibration: [{}, {}, {}] })).toEqual(off);
-  });
+  }, 90_000); // backtest runs: slow on a loaded 2-core machine
 
   it('changes only the model when a bucket map applies', () => {
     const shrink: Record<string, CalibrationMap> = {};
@@ -124,5 +124,5 @@ describe('backtest with the option off', () => {
     expect(on.rules.fixedDistance).toEqual(off.rules.fixedDistance);
     expect(on.rules.volScaled).toEqual(off.rules.volScaled);
     expect(Object.keys(on)).toEqual(Object.keys(off));
-  });
+  }, 90_000); // backtest runs: slow on a loaded 2-core machine
 });

@@ -90,5 +90,5 @@ describe('seasonality in the backtest', () => {
     expect(seasonal.rules.model).not.toEqual(plain.rules.model);
     expect(seasonal.rules.fixedDistance).toEqual(plain.rules.fixedDistance);
     expect(seasonal.rules.volScaled).toEqual(plain.rules.volScaled);
-  });
+  }, 90_000); // backtest runs: slow on a loaded 2-core machine
 });
