@@ -78,7 +78,7 @@ export interface EvalOptions {
   /** Release bands of the alert rules (pass 2 only: pass-1 pairs do not depend on them). */
   release?: BookOptions['release'];
   /** Second-stage walk-forward calibration on the scored file's own past (§8.26; pass 2 only). */
-  onlineRecalibration?: boolean;
+  onlineRecalibration?: 'isotonic' | 'odds';
 }
 
 /** Pass-1 pairs of one file under one model configuration, cached (shared by the loao and loco folds). */

@@ -24,8 +24,9 @@
 //   (short/long EWMA of bar volume) with an exponent fitted on the other files of the --scheme fold.
 // --placebo SD,SEED (off by default, §8.25): the model's σ times a persistent random factor unrelated to
 //   the market (log-AR(1), fast half-life, stationary sd SD): how far the figures move by chance.
-// --online-recalibration (pooled only, off by default, §8.26): after the fold's maps, a second isotonic map
-//   per horizon fitted walk-forward on the scored file's own earlier blocks (one pair per position-hour).
+// --online-recalibration isotonic|odds (pooled only, off by default, §8.26): after the fold's maps, a second
+//   stage per horizon learnt walk-forward on the scored file's own earlier blocks (one pair per position-hour):
+//   an isotonic map, or one odds multiplier (calibration-in-the-large).
 // --regime-calibration (pooled only, off by default): each fold also gets isotonic maps per σ/floor
 //   regime bucket (§8.17), fitted on the same files as its calibration maps; thin buckets fall back.
 import { spawn } from 'node:child_process';
@@ -132,7 +133,7 @@ interface Args {
   /** Placebo σ factor (§8.25), null = off. */
   placebo: { sd: number; seed: number } | null;
   /** Second-stage calibration on the scored file's own past blocks (§8.26). */
-  onlineRecalibration: boolean;
+  onlineRecalibration: 'isotonic' | 'odds' | null;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -169,7 +170,7 @@ function parseArgs(argv: string[]): Args {
     volumeActivity: false,
     activityFile: null,
     placebo: null,
-    onlineRecalibration: false,
+    onlineRecalibration: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i]!;
@@ -226,7 +227,11 @@ function parseArgs(argv: string[]): Args {
     else if (f === '--seasonality-file') a.seasonalityFile = need();
     else if (f === '--volume-activity') a.volumeActivity = true;
     else if (f === '--activity-file') a.activityFile = need();
-    else if (f === '--online-recalibration') a.onlineRecalibration = true;
+    else if (f === '--online-recalibration') {
+      const m = need();
+      if (m !== 'isotonic' && m !== 'odds') throw new Error('--online-recalibration is isotonic or odds');
+      a.onlineRecalibration = m;
+    }
     else if (f === '--placebo') {
       const [sd, seed] = need().split(',').map(Number);
       if (!(sd! > 0 && sd! < 1) || !Number.isInteger(seed)) throw new Error('--placebo needs SD,SEED (0 < SD < 1, integer seed)');
@@ -338,7 +343,7 @@ export function evaluateFile(file: string, opts: EvalOptions, fits: readonly Lea
   const book: Partial<BookOptions> = {
     modelSigma: opts.modelSigma,
     ...(opts.release ? { release: opts.release } : {}),
-    ...(opts.onlineRecalibration ? { onlineRecalibration: true } : {}),
+    ...(opts.onlineRecalibration ? { onlineRecalibration: opts.onlineRecalibration } : {}),
     ...(opts.asymmetry ? { asymmetry: opts.asymmetry } : {}),
     ...(opts.mode === 'pooled' && opts.pooled ? poolBookFor(opts.pooled, basename(file)) : {}),
     ...(fit && leaderSeries
@@ -482,7 +487,7 @@ async function runChild<T>(
   if (args.seasonalityFile) childArgs.push('--seasonality-file', args.seasonalityFile);
   if (args.activityFile) childArgs.push('--activity-file', args.activityFile);
   if (args.placebo) childArgs.push('--placebo', `${args.placebo.sd},${args.placebo.seed}`);
-  if (args.onlineRecalibration) childArgs.push('--online-recalibration');
+  if (args.onlineRecalibration) childArgs.push('--online-recalibration', args.onlineRecalibration);
   if (args.sigmaShrink !== null) childArgs.push('--sigma-shrink', String(args.sigmaShrink));
   if (args.floorPriorDays !== null && args.floorPriorFile) childArgs.push('--floor-prior-days', String(args.floorPriorDays), '--floor-prior-file', args.floorPriorFile);
   if (args.cache) childArgs.push('--cache', args.cache);
@@ -551,7 +556,7 @@ async function main(): Promise<void> {
           ? { baselineDistanceFactor: args.releaseBaselines.distanceFactor, baselineRatioBelow: args.releaseBaselines.ratioBelow }
           : {}),
       },
-      ...(args.onlineRecalibration ? { onlineRecalibration: true } : {}),
+      ...(args.onlineRecalibration ? { onlineRecalibration: args.onlineRecalibration } : {}),
       ...(asym ? { asymmetry: asym, asymTag: basename(args.asymFile ?? 'asym').replace(/\.json$/, '') } : {}),
     };
   };
@@ -654,7 +659,7 @@ async function main(): Promise<void> {
   );
   const flat = results.flat();
   console.log(
-    `${fits.length > 0 ? `market-wide stress on ${fits.length} files (leader fitted per ${args.scheme}); ` : ''}mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''}${args.byRegime ? ' and σ/floor regime' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}${args.sigmaShrink !== null ? `, σ excess over the floor ^${args.sigmaShrink}` : ''}${args.rangeVariance ? ', Garman–Klass variance' : ''}${args.seasonality ? ', intraday seasonality' : ''}${args.volumeActivity ? ', volume activity' : ''}${args.placebo ? `, placebo σ factor sd ${args.placebo.sd} seed ${args.placebo.seed}` : ''}${args.onlineRecalibration ? ', online recalibration' : ''}${args.asymShrink !== null ? `; asymmetric volatility, shrink ${args.asymShrink}${args.asymRaiseOnly ? ', raise only' : ''}` : ''}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `${fits.length > 0 ? `market-wide stress on ${fits.length} files (leader fitted per ${args.scheme}); ` : ''}mode ${args.mode}${args.mode === 'pooled' ? ` (${args.scheme}${args.byClass ? ', calibration per class' : ''}${args.byRegime ? ' and σ/floor regime' : ''})` : ''}; model σ: ${args.termStructure ? 'horizon term structure' : 'max(fast, slow)'}, floor quantile ${args.floorQuantile}${args.sigmaShrink !== null ? `, σ excess over the floor ^${args.sigmaShrink}` : ''}${args.rangeVariance ? ', Garman–Klass variance' : ''}${args.seasonality ? ', intraday seasonality' : ''}${args.volumeActivity ? ', volume activity' : ''}${args.placebo ? `, placebo σ factor sd ${args.placebo.sd} seed ${args.placebo.seed}` : ''}${args.onlineRecalibration ? `, online recalibration (${args.onlineRecalibration})` : ''}${args.asymShrink !== null ? `; asymmetric volatility, shrink ${args.asymShrink}${args.asymRaiseOnly ? ', raise only' : ''}` : ''}; ${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   console.log(formatResults(flat));
   if (args.json)

@@ -61,11 +61,14 @@ export interface BookOptions {
    */
   regimeCalibration?: Record<string, CalibrationMap>[];
   /**
-   * Opt-in (§8.26): a second, walk-forward isotonic map per horizon on top of fixedCalibration, fitted on
-   * this file's own (calibrated P, outcome) pairs resolved before each block (one pair per position-hour),
-   * as an app could learn a symbol's recent calibration from its own price history. Only with fixedCalibration.
+   * Opt-in (§8.26): a second, walk-forward stage per horizon on top of fixedCalibration, learnt from this
+   * file's own (calibrated P, outcome) pairs resolved before each block (one pair per position-hour), as an
+   * app could learn a symbol's recent calibration from its own price history. 'isotonic' = a second
+   * isotonic map (prior 30 expected events per bin); 'odds' = one odds multiplier per horizon (one logit shift)
+   * that brings the past pairs' predicted events to (observed + 30)/(predicted + 30) of themselves, clamped to
+   * [1/4, 4]. Only with fixedCalibration.
    */
-  onlineRecalibration?: boolean;
+  onlineRecalibration?: 'isotonic' | 'odds';
   /**
    * How the MODEL's σ is formed (the baselines keep σ = max(fast, slow, 10th-percentile floor)):
    * termStructure = horizon-average σ (fast excess decays, horizonSigmaPerMin) instead of the max;

@@ -90,6 +90,63 @@ function fitWalkForwardMaps(perBlock: CalibrationAccumulator[]): (CalibrationMap
   return maps;
 }
 
+/** Prior of the online odds multiplier, in events on each side (as the isotonic maps' PRIOR_EVENTS). */
+const ODDS_PRIOR_EVENTS = 30;
+const MAX_ODDS_FACTOR = 4;
+
+/**
+ * Per block, the odds multiplier m (one logit shift) under which the pairs resolved before the block
+ * would have predicted (observed + prior)/(predicted + prior) times the events they predicted: calibration-
+ * in-the-large learnt from the file's own past, shrunk toward 1 by the prior, clamped to [1/4, 4]; 1 for
+ * block 0. Pairs are taken at their bin's mean probability.
+ */
+export function walkForwardOddsMultipliers(perBlock: CalibrationAccumulator[]): number[] {
+  const out: number[] = [];
+  const running = new CalibrationAccumulator();
+  for (const acc of perBlock) {
+    out.push(oddsMultiplierFor(running));
+    running.merge(acc);
+  }
+  return out;
+}
+
+function oddsMultiplierFor(acc: CalibrationAccumulator): number {
+  let observed = 0;
+  let predicted = 0;
+  for (let i = 0; i < acc.count.length; i++) {
+    observed += acc.positives[i]!;
+    predicted += acc.sumX[i]!;
+  }
+  if (predicted === 0) return 1;
+  const target = (predicted * (observed + ODDS_PRIOR_EVENTS)) / (predicted + ODDS_PRIOR_EVENTS);
+  const eventsAt = (m: number): number => {
+    let e = 0;
+    for (let i = 0; i < acc.count.length; i++) {
+      const n = acc.count[i]!;
+      if (n > 0) e += n * scaleOdds(acc.sumX[i]! / n, m);
+    }
+    return e;
+  };
+  // Events predicted rise with m: bisect log m within the clamp.
+  let lo = -Math.log(MAX_ODDS_FACTOR);
+  let hi = Math.log(MAX_ODDS_FACTOR);
+  if (eventsAt(Math.exp(lo)) >= target) return Math.exp(lo);
+  if (eventsAt(Math.exp(hi)) <= target) return Math.exp(hi);
+  for (let k = 0; k < 50; k++) {
+    const mid = (lo + hi) / 2;
+    if (eventsAt(Math.exp(mid)) < target) lo = mid;
+    else hi = mid;
+  }
+  return Math.exp((lo + hi) / 2);
+}
+
+/** p with its odds multiplied by m (0 and 1 stay put). */
+export function scaleOdds(p: number, m: number): number {
+  if (!(p > 0) || !(p < 1)) return p;
+  const odds = (p / (1 - p)) * m;
+  return odds / (1 + odds);
+}
+
 export function replayContext(input: BacktestInput): ReplayContext {
   const book: BookOptions = { ...DEFAULT_BOOK, ...input.book, funding: input.funding };
   const blockStarts = makeBlocks(input.series);
@@ -148,11 +205,14 @@ export function runBacktestFile(input: BacktestInput, totals: BacktestTotals): v
   const regimeMaps = fixed ? ctx.book.regimeCalibration : undefined;
   const modelMap = (hi: number, block: number, ratio: number): CalibrationMap | null =>
     regimeMaps ? regimeMapFor(fixed, regimeMaps, String(HORIZONS_MIN[hi]), regimeBucket(ratio)) : modelMaps[hi]![block]!;
-  // Opt-in second stage (§8.26): the file's own walk-forward map over the fixed map's output.
-  const onlineMaps = onlineAcc ? onlineAcc.map(fitWalkForwardMaps) : null;
+  // Opt-in second stage (§8.26): the file's own walk-forward map, or odds multiplier, over the fixed map's output.
+  const online = ctx.book.onlineRecalibration;
+  const onlineMaps = onlineAcc && online === 'isotonic' ? onlineAcc.map(fitWalkForwardMaps) : null;
+  const onlineOdds = onlineAcc && online === 'odds' ? onlineAcc.map(walkForwardOddsMultipliers) : null;
   const calibrate = (hi: number, block: number, ratio: number, raw: number): number => {
     const p = applyCalibration(modelMap(hi, block, ratio), raw);
-    return onlineMaps ? applyCalibration(onlineMaps[hi]![block]!, p) : p;
+    if (onlineMaps) return applyCalibration(onlineMaps[hi]![block]!, p);
+    return onlineOdds ? scaleOdds(p, onlineOdds[hi]![block]!) : p;
   };
   const baseMaps = Object.fromEntries(BASELINES.map((b) => [b, fitWalkForwardMaps(baseAcc[b])])) as Record<(typeof BASELINES)[number], (CalibrationMap | null)[]>;
 
