@@ -1,6 +1,6 @@
 // The backtest protocol end to end (FORECAST.md §2): replay → walk-forward calibration (pass 1) →
 // alert rules, baselines and scores on the test blocks (pass 2) → JSON in the issue's shape.
-import { applyCalibration, CalibrationAccumulator, normCdf, REGIME_BUCKETS, regimeBucket, regimeMapFor, type CalibrationMap } from '../domain/forecast';
+import { applyCalibration, CalibrationAccumulator, normCdf, PRIOR_EVENTS, REGIME_BUCKETS, regimeBucket, regimeMapFor, type CalibrationMap } from '../domain/forecast';
 import type { CandleSeries, FundingSeries } from './candles';
 import {
   AlertAccumulator,
@@ -90,14 +90,12 @@ function fitWalkForwardMaps(perBlock: CalibrationAccumulator[]): (CalibrationMap
   return maps;
 }
 
-/** Prior of the online odds multiplier, in events on each side (as the isotonic maps' PRIOR_EVENTS). */
-const ODDS_PRIOR_EVENTS = 30;
 const MAX_ODDS_FACTOR = 4;
 
 /**
  * Per block, the odds multiplier m (one logit shift) under which the pairs resolved before the block
  * would have predicted (observed + prior)/(predicted + prior) times the events they predicted: calibration-
- * in-the-large learnt from the file's own past, shrunk toward 1 by the prior, clamped to [1/4, 4]; 1 for
+ * in-the-large learnt from the file's own past, shrunk toward 1 by the isotonic maps' prior (PRIOR_EVENTS on each side), clamped to [1/4, 4]; 1 for
  * block 0. Pairs are taken at their bin's mean probability.
  */
 export function walkForwardOddsMultipliers(perBlock: CalibrationAccumulator[]): number[] {
@@ -118,7 +116,7 @@ function oddsMultiplierFor(acc: CalibrationAccumulator): number {
     predicted += acc.sumX[i]!;
   }
   if (predicted === 0) return 1;
-  const target = (predicted * (observed + ODDS_PRIOR_EVENTS)) / (predicted + ODDS_PRIOR_EVENTS);
+  const target = (predicted * (observed + PRIOR_EVENTS)) / (predicted + PRIOR_EVENTS);
   const eventsAt = (m: number): number => {
     let e = 0;
     for (let i = 0; i < acc.count.length; i++) {
