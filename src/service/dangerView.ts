@@ -30,7 +30,7 @@ function subjectView(d: SubjectDanger, advice: SubjectAdvice | undefined): Dange
 function withOpenAlert(view: DangerSubjectView, alertLevel: AlertLevel | undefined): DangerSubjectView {
   if (!alertLevel || levelRank(alertLevel) <= levelRank(view.level)) return view;
   const now = view.reason ? `now ${view.reason}` : 'easing';
-  return { ...view, level: alertLevel, reason: `${LEVEL_LABEL[alertLevel]} alert still open (${now}); it eases once the danger clears` };
+  return { ...view, level: alertLevel, reason: `${LEVEL_LABEL[alertLevel]} alert still open: ${now}; it eases once the danger clears` };
 }
 
 /** `openAlertLevels`: the level of each subject's open alert episode, by subject key. */

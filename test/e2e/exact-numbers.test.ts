@@ -41,7 +41,8 @@ describe('exact numbers against the API (demo replay nearly frozen)', () => {
     const card = await page.$eval(`[data-account="${account.id}"]`, (el) => ({
       asOf: (el as HTMLElement).dataset.asOf,
       equity: (el.querySelector('[data-field="equity"]') as HTMLElement).dataset.raw,
-      topUpText: el.querySelector('[data-field="topup"]')?.textContent ?? '',
+      topUpText: el.querySelector('[data-field="topup"]')?.textContent ?? null,
+      actionText: el.querySelector('[data-field="card-action"]')?.textContent ?? null,
       ratioText: el.querySelector('[role="meter"]')?.getAttribute('aria-valuetext'),
     }));
     const same =
@@ -51,10 +52,17 @@ describe('exact numbers against the API (demo replay nearly frozen)', () => {
     expect(card.equity).toBe(same!.report!.account.marginBalance);
     const ratio = Number(same!.report!.account.marginRatio);
     expect(card.ratioText).toBe(ratio >= 1 ? '≥ 100 % (liquidation)' : `${(ratio * 100).toFixed(2)} %`);
-    expect(Number(card.topUpText.replace(/[^0-9.]/g, ''))).toBeCloseTo(
-      Number(same!.report!.account.topUpToTarget),
-      2,
-    );
+    // In danger the card shows the verdict's restoring action in place of the account-wide top-up.
+    const worst = same!.danger?.worst;
+    const action =
+      worst && worst.level !== 'ok' && worst.level !== 'watch' ? (worst.action?.text ?? null) : null;
+    expect(card.actionText).toBe(action);
+    if (action === null) {
+      expect(Number(card.topUpText!.replace(/[^0-9.]/g, ''))).toBeCloseTo(
+        Number(same!.report!.account.topUpToTarget),
+        2,
+      );
+    } else expect(card.topUpText).toBeNull();
   });
 
   it('shows the what-if result the engine computes for the same inputs', async () => {

@@ -498,7 +498,7 @@ describe('the danger verdict in the table and the strip', () => {
       subject,
       label: subject === 'cross' ? 'cross book' : 'BTCUSDT short (isolated)',
       level,
-      reason: 'test',
+      reason: `${subject} because`,
       symbol: subject === 'cross' ? 'ETHUSDT' : 'BTCUSDT',
       markPrice: null,
       triggerPrice: '40800',
@@ -519,9 +519,9 @@ describe('the danger verdict in the table and the strip', () => {
       },
     } as AccountView;
     const rows = positionRows([view], []);
-    expect(rows.map((r) => [r.symbol, r.level, r.probability1h, r.medianMinutes])).toEqual([
-      ['ETHUSDT', 'watch', 0.1, 300],
-      ['BTCUSDT', 'critical', 0.88, 0.5],
+    expect(rows.map((r) => [r.symbol, r.level, r.probability1h, r.medianMinutes, r.levelReason])).toEqual([
+      ['ETHUSDT', 'watch', 0.1, 300, 'cross because'],
+      ['BTCUSDT', 'critical', 0.88, 0.5, 'position:BTCUSDT:short because'],
     ]);
     const strip = worstDanger([view], () => rows)!;
     expect([strip.label, strip.level, strip.action, strip.subjectKey]).toEqual([

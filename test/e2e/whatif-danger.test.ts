@@ -161,11 +161,71 @@ describe('what-if per asset and the danger strip extras', () => {
     await w.page.evaluate(() => (location.hash = '#/'));
     const card = await w.page.waitForSelector('[data-account="syn-0"] [data-field="card-action"]');
     expect(await card.textContent()).toBe('add 1,062.98 USDT isolated margin to SYN1USDT short');
+    // The action replaces the account-wide top-up, which is about another book.
+    expect(await w.page.$('[data-account="syn-0"] [data-field="topup"]')).toBeNull();
     w.api.updateAccount(0, (a) => ({
       ...a,
       danger: { level: 'watch', worst: subject({ level: 'watch', action }), subjects: [] },
     }));
     await w.page.waitForSelector('[data-account="syn-0"] [data-field="card-action"]', { state: 'detached' });
+    await w.page.waitForSelector('[data-account="syn-0"] [data-field="topup"]');
+    expect(w.problems).toEqual([]);
+  });
+
+  it("describes the badge's subject on the card and says why, in the card and the strip", async () => {
+    // The card's badge is the worst subject's level; its probability and time rows must be that
+    // subject's too, not the account ratio's next trigger, and the level's reason must be visible.
+    const reason =
+      'Margin call alert still open: now 2.07 σ from the trigger (1 h volatility); it eases once the danger clears';
+    w.api.updateAccount(0, (a) => ({
+      ...a,
+      forecast: a.forecast && {
+        ...a.forecast,
+        levels: a.forecast.levels.map((l) => ({
+          ...l,
+          probabilities: l.probabilities.map((p) => ({ ...p, probability: 0.011 })),
+          medianMinutes: 1163,
+        })),
+      },
+      danger: {
+        level: 'margin-call',
+        worst: subject({
+          label: 'SYN1USDT short (isolated)',
+          distance: '-0.0418',
+          reason,
+          p1h: 0.004,
+          ttfMedianMin: null,
+        }),
+        subjects: [],
+      },
+    }));
+    await w.page.evaluate(() => (location.hash = '#/'));
+    const card = '[data-account="syn-0"]';
+    await expect
+      .poll(() => w.page.textContent(`${card} [data-field="card-subject"]`))
+      .toContain('SYN1USDT short (isolated)');
+    expect(await w.page.textContent(`${card} [data-field="card-subject"]`)).toContain(
+      '4.18 % from liquidation',
+    );
+    expect(await w.page.textContent(`${card} [data-field="card-reason"]`)).toBe(reason);
+    expect(await w.page.textContent(`${card} [data-field="p1h"]`)).toBe('low');
+    expect(await w.page.textContent(`${card} [data-field="ttt"]`)).toBe('> 24 h');
+    expect(await w.page.textContent('[data-testid="danger-strip"] [data-field="reason"]')).toBe(
+      `why: ${reason}`,
+    );
+    await screenshot(w.page, 'card-worst-subject');
+    expect(seriousOnly(await runAxe(w.page)), 'serious accessibility violations').toEqual([]);
+
+    // Calm: the card is about the account's next margin-ratio trigger again, and nothing says why.
+    w.api.updateAccount(0, (a) => ({
+      ...a,
+      danger: { level: 'ok', worst: subject({ level: 'ok', reason: '' }), subjects: [] },
+    }));
+    await w.page.waitForSelector(`${card} [data-field="card-subject"]`, { state: 'detached' });
+    const calm = (await w.page.textContent(card)) ?? '';
+    expect(calm).toContain('P(trigger within 1 h)');
+    expect(calm).not.toContain('P(liquidation within 1 h)');
+    expect(await w.page.$('[data-testid="danger-strip"] [data-field="reason"]')).toBeNull();
     expect(w.problems).toEqual([]);
   });
 });

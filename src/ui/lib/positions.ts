@@ -26,6 +26,8 @@ export interface PositionRow {
   probability1h: number | null;
   medianMinutes: number | null;
   level: AlertLevel;
+  /** Why the danger model gave that level ("0.62 σ from the trigger …"); null without a verdict or when ok. */
+  levelReason: string | null;
   stale: boolean;
   /** Asset the account settles in (P&L and margin are in it). */
   settleAsset: string;
@@ -118,6 +120,7 @@ export function marginCallTrigger(
 interface VerdictLike {
   subject: string;
   level: AlertLevel;
+  reason?: string;
   p1h: number | null;
   ttfMedianMin: number | null;
 }
@@ -185,6 +188,7 @@ export function positionRows(
         probability1h: verdict ? verdict.p1h : probabilityWithin(next, 60),
         medianMinutes: verdict ? verdict.ttfMedianMin : (next?.medianMinutes ?? null),
         level: verdict?.level ?? positionLevel(account, p.symbol, p.positionSide, p.marginMode, openAlerts),
+        levelReason: verdict?.reason || null,
         stale,
         asOf: snapshot.asOf,
         settleAsset: snapshot.settleAsset,

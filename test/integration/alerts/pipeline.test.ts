@@ -45,7 +45,7 @@ describe('AlertPipeline (real SQLite)', () => {
     expect(pipeline.accountLevel('acc')).toBe('margin-call');
     const cross = pipeline.danger('acc')!.subjects.find((s) => s.subject === 'cross')!;
     expect(cross.level).toBe('margin-call');
-    expect(cross.reason).toMatch(/^Margin call alert still open \(now /);
+    expect(cross.reason).toMatch(/^Margin call alert still open: now /);
     expect(pipeline.danger('acc')!.level).toBe('margin-call');
   });
 
