@@ -16,6 +16,8 @@ describe('history distance per subject', () => {
 
   it('draws one absolute line per subject with a legend in words and the liquidation on its own line', async () => {
     const tenMinutesAgo = new Date(Date.now() - 10 * 60_000).toISOString();
+    // The liquidated position's line stops there; the cross book runs to the end.
+    w.api.endSubject('position:SYN3USDT:both', Date.parse(tenMinutesAgo));
     w.api.pushAlert(
       SyntheticMonitor.alert('liq1', 'critical', 'liquidated:position:SYN3USDT:both', {
         title: 'Liquidated: SYN3USDT',
@@ -30,13 +32,19 @@ describe('history distance per subject', () => {
     const entries = await legend.$$eval('li', (items) =>
       items.map((li) => ({
         subject: (li as HTMLElement).dataset.subject,
-        text: li.textContent?.trim(),
+        text: li.textContent?.trim().replace(/\s+/g, ' '),
         markers: Number((li as HTMLElement).dataset.markers),
+        ended: (li as HTMLElement).dataset.ended,
       })),
     );
     expect(entries).toEqual([
-      { subject: 'cross', text: 'cross book', markers: 0 },
-      { subject: 'position:SYN3USDT:both', text: 'SYN3USDT short (isolated)', markers: 1 },
+      { subject: 'cross', text: 'cross book', markers: 0, ended: 'false' },
+      {
+        subject: 'position:SYN3USDT:both',
+        text: expect.stringMatching(/^SYN3USDT short \(isolated\) \(ended .+\)$/),
+        markers: 1,
+        ended: 'true',
+      },
     ]);
     const caption = await w.page.textContent('figure:has([data-testid="chart-legend"]) figcaption');
     expect(caption).toMatch(/per position and cross book/);

@@ -12,6 +12,7 @@ import {
   formatProbability,
   formatStep,
 } from '../../src/ui/lib/format';
+import { lineEnds } from '../../src/ui/lib/chart-types';
 import { worstDanger } from '../../src/ui/lib/danger';
 import { alertMarkers, alertsCsv, historyCsv, seriesOf, subjectSeries } from '../../src/ui/lib/history';
 import { thresholdsFrom } from '../../src/ui/lib/levels';
@@ -716,5 +717,25 @@ describe('per-asset what-if shocks', () => {
   it('sends each move under the asset (collateral) and its symbols (marks); unset assets stay at 0', () => {
     const assets = shockAssets(view('USDT', [['ETHUSDT', 'linear']], ['BTC']));
     expect(perAssetShocks(assets, { BTC: -12 })).toEqual({ ETH: '0', ETHUSDT: '0', BTC: '-0.12' });
+  });
+});
+
+describe('lines that stop before the chart ends', () => {
+  it('gives the last time of each line that ended early and null for those still running', () => {
+    const pts = (...times: number[]) => times.map((time) => ({ time, value: 1 }));
+    expect(lineEnds([{ points: pts(1, 2, 3) }, { points: pts(1, 2) }, { points: pts(2, 3) }])).toEqual([
+      null,
+      2,
+      null,
+    ]);
+    // Unordered points, a non-finite tail and an empty line: only finite points count; empty is not "ended".
+    expect(
+      lineEnds([
+        { points: pts(5, 1, 3) },
+        { points: [...pts(1, 4), { time: 5, value: NaN }] },
+        { points: [] },
+      ]),
+    ).toEqual([null, 4, null]);
+    expect(lineEnds([{ points: pts(7) }])).toEqual([null]);
   });
 });

@@ -22,3 +22,19 @@ export interface ChartSeries {
   subject?: string;
   points: ChartPoint[];
 }
+
+/**
+ * When each line stops before the chart's last point (its subject was closed or liquidated within the
+ * range), in seconds; null for lines still running at the end. Such a line's last value is history,
+ * not a current figure, so the chart must not label it on the price axis as if it were.
+ */
+export function lineEnds(lines: readonly { points: readonly ChartPoint[] }[]): (number | null)[] {
+  const lastOf = (points: readonly ChartPoint[]) =>
+    points.reduce(
+      (m, p) => (Number.isFinite(p.time) && Number.isFinite(p.value) && p.time > m ? p.time : m),
+      -Infinity,
+    );
+  const lasts = lines.map((l) => lastOf(l.points));
+  const end = Math.max(...lasts);
+  return lasts.map((t) => (Number.isFinite(t) && t < end ? t : null));
+}

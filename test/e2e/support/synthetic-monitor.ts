@@ -44,6 +44,8 @@ export class SyntheticMonitor implements MonitorApi {
   whatIfCalls: { accountId: string; shocks: Record<string, string>; fundingHours: number }[] = [];
   /** Alerts pushed with pushAlert (newest first), as alerts.list returns them. */
   private alerts: AlertView[] = [];
+  /** Subjects closed at a time (epoch ms): the history has no point of them after it. */
+  private readonly subjectEnds = new Map<string, number>();
   status: ServiceStatus = {
     version: 'synthetic',
     startedAt: new Date().toISOString(),
@@ -169,6 +171,11 @@ export class SyntheticMonitor implements MonitorApi {
   }
 
   /** Pushes an alert event as the service does (new, updated or closed). */
+  /** The subject's line stops at `atMs`, as a liquidated or closed position's does in a real store. */
+  endSubject(subject: string, atMs: number): void {
+    this.subjectEnds.set(subject, atMs);
+  }
+
   pushAlert(alert: AlertView): void {
     this.alerts = [alert, ...this.alerts.filter((a) => a.id !== alert.id)];
     this.emit({ type: 'alert', alert });
@@ -237,7 +244,7 @@ export class SyntheticMonitor implements MonitorApi {
             distance: (0.2 + 0.1 * Math.sin(t / 7.2e6)).toFixed(4),
             price: '133.10',
           },
-        ],
+        ].filter((x) => t <= (this.subjectEnds.get(x.subject) ?? Infinity)),
       });
     }
     const alerts = this.alerts.filter(
