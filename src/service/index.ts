@@ -371,6 +371,8 @@ class SettingsRepository {
   }
 
   updateAlerts(patch: Record<string, unknown>): AlertSettings {
+    // The old ratio/distance table decides nothing; accepting it would save a change that never acts.
+    if ('levels' in patch) throw new Error('settings.alerts.levels: no longer used; set the thresholds of each level in alerts.danger');
     const parsed = alertSettingsSchema.safeParse(mergePatch(this.alerts(), patch));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

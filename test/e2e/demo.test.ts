@@ -330,9 +330,9 @@ describe('headless mode on the demo account', () => {
     await page.click('button:has-text("Save alert settings")');
     await page.waitForSelector('[data-testid="settings-message"]:has-text("Saved.")');
     const settings = (await api.call('settings.get', {})) as {
-      alerts: { levels: { watch: { marginRatio: number } } };
+      alerts: { danger: { marginRatio: { watch: number } } };
     };
-    expect(settings.alerts.levels.watch.marginRatio).toBe(0.45);
+    expect(settings.alerts.danger.marginRatio.watch).toBe(0.45);
     // The gauge marks follow the service's thresholds.
     await go('#/');
     await page.waitForSelector('[role="meter"] title:has-text("Watch at 45.00 %")', { state: 'attached' });
@@ -350,7 +350,7 @@ describe('headless mode on the demo account', () => {
     }));
     expect(fieldError.invalid).toBe('true');
     expect(fieldError.focused).toBe(true);
-    expect(fieldError.beside).toMatch(/higher than the Watch level's 45 %/);
+    expect(fieldError.beside).toMatch(/above the Watch level's 45 %/);
     expect(await page.textContent('[data-testid="settings-message"][data-form="alerts"]')).toMatch(
       /Warning margin ratio/,
     );
@@ -359,8 +359,8 @@ describe('headless mode on the demo account', () => {
       await page.$eval('[data-testid="settings-message"][data-form="alerts"]', (p) => !!p.closest('form')),
     ).toBe(true);
     expect(
-      ((await api.call('settings.get', {})) as { alerts: { levels: { warning: { marginRatio: number } } } })
-        .alerts.levels.warning.marginRatio,
+      ((await api.call('settings.get', {})) as { alerts: { danger: { marginRatio: { warning: number } } } })
+        .alerts.danger.marginRatio.warning,
     ).toBe(0.7);
 
     // "Send test" on a channel that is off says so and what to do, instead of a cryptic failure.

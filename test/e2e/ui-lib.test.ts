@@ -251,15 +251,13 @@ describe('forecast shown next to a ratio', () => {
 });
 
 describe('settings and routes', () => {
-  it('reads level thresholds from the alert settings and never invents them', () => {
+  it("reads level ratios from the danger policy the alerts use, and never invents them", () => {
     expect(
       thresholdsFrom({
         alerts: {
-          levels: {
-            warning: { marginRatio: 0.7 },
-            watch: { marginRatio: 0.5 },
-            critical: { marginRatio: null },
-          },
+          danger: { marginRatio: { warning: 0.7, watch: 0.5, critical: null } },
+          // The retired table of older services decides nothing, so it is not read.
+          levels: { 'margin-call': { marginRatio: 0.8 } },
         },
       }),
     ).toEqual([

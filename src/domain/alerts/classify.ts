@@ -1,42 +1,5 @@
-// Maps margin numbers to alert levels: once with the entry thresholds (how bad is it now?) and
-// once with the release thresholds (is it still bad enough to keep the level?). The gap between
-// the two is the hysteresis band that stops an alert from flapping around a threshold.
-import { ALERT_LEVELS, type AlertLevel } from './levels';
-import { NOTIFYING_LEVELS, type AlertSettings } from './settings';
-
-export interface RiskMetrics {
-  /** Normalised margin ratio (1 = liquidation), or null when it does not apply. */
-  marginRatio: number | null;
-  /** |distance to liquidation| as a fraction of mark, or null when no price liquidates. */
-  distance: number | null;
-}
-
-export interface Classified {
-  level: AlertLevel;
-  holdLevel: AlertLevel;
-}
-
-export function classify(metrics: RiskMetrics, settings: AlertSettings): Classified {
-  return { level: levelFor(metrics, settings, false), holdLevel: levelFor(metrics, settings, true) };
-}
-
-function levelFor(m: RiskMetrics, s: AlertSettings, release: boolean): AlertLevel {
-  let result: AlertLevel = ALERT_LEVELS[0];
-  for (const level of NOTIFYING_LEVELS) {
-    const t = s.levels[level];
-    const ratioHit =
-      t.marginRatio !== null &&
-      m.marginRatio !== null &&
-      m.marginRatio >= t.marginRatio - (release ? s.hysteresis.marginRatio : 0);
-    const distanceHit =
-      t.distance !== null &&
-      m.distance !== null &&
-      m.distance <= t.distance * (release ? s.hysteresis.distanceFactor : 1);
-    if (ratioHit || distanceHit) result = level;
-  }
-  return result;
-}
-
+// Small numeric helpers the danger assessment shares: a position's margin ratio from its distance to
+// liquidation, its direction, and finite parsing of decimal strings.
 /**
  * Margin ratio of an isolated linear position estimated from its distance to liquidation and its
  * maintenance rate m. With equity E and maintenance q·P·m, liquidation sits at |d| = m(1/r − 1)/(1 ∓ m)

@@ -42,7 +42,7 @@ export function levelBody(level: AlertLevel, facts: NotificationFacts, settings:
     parts.push('At or past the liquidation price: the exchange may be liquidating now.');
   const ratio = percentOf(facts.marginRatio);
   if (ratio) {
-    const mc = settings.levels['margin-call'].marginRatio;
+    const mc = settings.danger.marginRatio['margin-call'];
     parts.push(
       `Margin ratio ${ratio}${mc !== null ? ` (margin call at ${percent(mc, 0)}, liquidation at 100%)` : ''}.`,
     );

@@ -10,14 +10,6 @@ const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must b
 
 const NOTIFYING_LEVELS = ['watch', 'warning', 'margin-call', 'critical'] as const;
 
-const threshold = z.strictObject({
-  /** Account (and isolated position) margin ratio at or above which this level applies. */
-  marginRatio: ratio.nullable(),
-  /** |distance to liquidation| (fraction of mark price) at or below which this level applies. */
-  distance: fraction.nullable(),
-});
-export type LevelThreshold = z.infer<typeof threshold>;
-
 const httpUrl = z
   .string()
   .max(2000)
@@ -83,22 +75,27 @@ const channelSettings = z
   });
 export type ChannelSettings = z.infer<typeof channelSettings>;
 
-export const alertSettingsSchema = z
-  .strictObject({
-    levels: z
-      .strictObject({
-        watch: threshold.default({ marginRatio: 0.5, distance: null }),
-        warning: threshold.default({ marginRatio: 0.7, distance: null }),
-        // Binance sends its own MARGIN_CALL at 80 %.
-        'margin-call': threshold.default({ marginRatio: 0.8, distance: null }),
-        critical: threshold.default({ marginRatio: 0.9, distance: 0.005 }),
-      })
-      .default({
-        watch: { marginRatio: 0.5, distance: null },
-        warning: { marginRatio: 0.7, distance: null },
-        'margin-call': { marginRatio: 0.8, distance: null },
-        critical: { marginRatio: 0.9, distance: 0.005 },
-      }),
+/**
+ * Settings stored before the danger verdict had a ratio/distance table (`levels`) that no longer decides
+ * anything. On load it is dropped; where the stored settings have no danger policy yet, its margin-ratio
+ * column becomes the policy's, so a trader's own ratios survive the upgrade.
+ */
+function withoutLegacyLevels(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('levels' in raw)) return raw;
+  const { levels, ...rest } = raw as Record<string, unknown>;
+  if ('danger' in rest) return rest;
+  const marginRatio = { ...DEFAULT_DANGER_POLICY.marginRatio };
+  for (const level of NOTIFYING_LEVELS) {
+    const r = (levels as Record<string, { marginRatio?: unknown } | undefined> | null)?.[level]?.marginRatio;
+    if (r === null || (typeof r === 'number' && r > 0 && r <= 1)) marginRatio[level] = r;
+  }
+  const migrated = dangerPolicySchema.safeParse({ ...DEFAULT_DANGER_POLICY, marginRatio });
+  return { ...rest, danger: migrated.success ? migrated.data : DEFAULT_DANGER_POLICY };
+}
+
+export const alertSettingsSchema = z.preprocess(
+  withoutLegacyLevels,
+  z.strictObject({
     hysteresis: z
       .strictObject({
         /** A level is left only once the ratio is this far below its threshold ... */
@@ -130,7 +127,7 @@ export const alertSettingsSchema = z
         predictiveCalmMin: 30,
         systemCalmMin: 1,
       }),
-    /** The danger verdict's thresholds (docs/ALERTS.md); `levels` above is kept only so stored settings load. */
+    /** The danger verdict's thresholds per level (docs/ALERTS.md): what decides every alert level. */
     danger: dangerPolicySchema.default(() => DEFAULT_DANGER_POLICY),
     /** Lowest level that is pushed; lower levels only show in the tray and the app. */
     pushFrom: z.enum(NOTIFYING_LEVELS).default('warning'),
@@ -169,36 +166,10 @@ export const alertSettingsSchema = z
     /** Consecutive failed deliveries on one channel before a "channel failing" alert. */
     channelFailuresBeforeAlert: z.number().int().min(1).max(100).default(3),
     channels: channelSettings.default(() => channelSettings.parse({})),
-  })
-  .superRefine((s, ctx) => {
-    // Thresholds must worsen with the level, or an account could be "critical" but not "warning".
-    let previousRatio = -1;
-    let previousDistance = Number.POSITIVE_INFINITY;
-    for (const level of NOTIFYING_LEVELS) {
-      const t = s.levels[level];
-      if (t.marginRatio !== null) {
-        if (t.marginRatio <= previousRatio)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['levels', level, 'marginRatio'],
-            message: 'must be above the previous level',
-          });
-        previousRatio = t.marginRatio;
-      }
-      if (t.distance !== null) {
-        if (t.distance >= previousDistance)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['levels', level, 'distance'],
-            message: 'must be below the previous level',
-          });
-        previousDistance = t.distance;
-      }
-    }
-  });
+  }),
+);
 
 export type AlertSettings = z.infer<typeof alertSettingsSchema>;
-export type AlertSettingsInput = z.input<typeof alertSettingsSchema>;
 
 export const DEFAULT_ALERT_SETTINGS: AlertSettings = alertSettingsSchema.parse({});
 

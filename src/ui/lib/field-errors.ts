@@ -1,5 +1,5 @@
 // Settings errors next to the field they concern. The service names a field with a dotted path
-// ("alerts.levels.warning.marginRatio: must be above the previous level"); the form's inputs carry
+// ("alerts.danger.marginRatio.warning: Warning margin ratio must be above the Watch one (0.5)"); the form's inputs carry
 // the same path in data-path, so the message lands beside the right input and focus moves there.
 
 export interface FieldError {

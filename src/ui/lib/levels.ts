@@ -16,19 +16,18 @@ export function isLevel(value: unknown): value is AlertLevel {
 }
 
 /**
- * Margin-ratio thresholds per level from the service's alert settings
- * (settings.alerts.levels[level].marginRatio). Returns [] rather than guessing.
+ * Margin-ratio thresholds per level from the service's danger policy
+ * (settings.alerts.danger.marginRatio[level]; null = that level has no ratio rule). Returns [] rather
+ * than guessing.
  */
 export function thresholdsFrom(
   settings: Record<string, unknown> | null,
 ): { level: AlertLevel; ratio: number }[] {
-  const alerts = settings?.alerts as
-    { levels?: Record<string, { marginRatio?: unknown } | undefined> } | undefined;
-  const levels = alerts?.levels;
-  if (typeof levels !== 'object' || levels === null) return [];
+  const alerts = settings?.alerts as { danger?: { marginRatio?: Record<string, unknown> } } | undefined;
+  const ratios = alerts?.danger?.marginRatio;
+  if (typeof ratios !== 'object' || ratios === null) return [];
   const out: { level: AlertLevel; ratio: number }[] = [];
-  for (const [level, value] of Object.entries(levels)) {
-    const ratio = value?.marginRatio;
+  for (const [level, ratio] of Object.entries(ratios)) {
     if (isLevel(level) && typeof ratio === 'number' && Number.isFinite(ratio)) out.push({ level, ratio });
   }
   return out.sort((a, b) => a.ratio - b.ratio);

@@ -257,9 +257,7 @@ describe('alert reducer — levels and episodes', () => {
     ]);
     expect(Object.keys(state.open)).toEqual([]);
   });
-
 });
-
 
 describe('alert reducer — system alerts', () => {
   const at = (m: number) => new Date(T0 + m * MIN).toISOString();
@@ -417,11 +415,43 @@ describe('quiet hours', () => {
 });
 
 describe('alert settings', () => {
-  it('rejects thresholds that do not worsen with the level, naming the field', () => {
-    const r = alertSettingsSchema.safeParse({ levels: { warning: { marginRatio: 0.9, distance: null } } });
+  it('rejects danger thresholds that do not worsen with the level, naming the field', () => {
+    const r = alertSettingsSchema.safeParse({
+      danger: {
+        ...DEFAULT_ALERT_SETTINGS.danger,
+        marginRatio: { watch: 0.5, warning: 0.9, 'margin-call': 0.8, critical: 0.95 },
+      },
+    });
     expect(r.success).toBe(false);
-    expect(r.error?.issues[0]?.path).toEqual(['levels', 'margin-call', 'marginRatio']);
+    expect(r.error?.issues[0]?.path).toEqual(['danger', 'marginRatio', 'margin-call']);
     expect(alertSettingsSchema.safeParse({ pushFrom: 'loud' }).success).toBe(false);
-    expect(DEFAULT_ALERT_SETTINGS.levels['margin-call'].marginRatio).toBe(0.8);
+    expect(DEFAULT_ALERT_SETTINGS.danger.marginRatio['margin-call']).toBe(0.8);
+  });
+
+  it('moves a stored legacy ratio table into the danger policy once, and drops it wherever it stands', () => {
+    const legacy = {
+      watch: { marginRatio: 0.4, distance: null },
+      warning: { marginRatio: 0.6, distance: null },
+      'margin-call': { marginRatio: 0.75, distance: null },
+      critical: { marginRatio: null, distance: 0.005 },
+    };
+    // Stored before the danger policy existed: the trader's ratios become the policy's ratio column.
+    const upgraded = alertSettingsSchema.parse({ levels: legacy, pushFrom: 'watch' });
+    expect(upgraded.danger.marginRatio).toEqual({
+      watch: 0.4,
+      warning: 0.6,
+      'margin-call': 0.75,
+      critical: null,
+    });
+    expect(upgraded.danger.sigmaDistance1h).toEqual(DEFAULT_ALERT_SETTINGS.danger.sigmaDistance1h);
+    expect(upgraded.pushFrom).toBe('watch');
+    expect('levels' in upgraded).toBe(false);
+    // Stored next to a danger policy (it never decided anything then): the policy stands as it is.
+    const both = alertSettingsSchema.parse({ levels: legacy, danger: DEFAULT_ALERT_SETTINGS.danger });
+    expect(both.danger).toEqual(DEFAULT_ALERT_SETTINGS.danger);
+    expect('levels' in both).toBe(false);
+    // A legacy table the policy cannot hold (not increasing) gives the shipped policy, not a failed load.
+    const odd = { ...legacy, warning: { marginRatio: 0.3, distance: null } };
+    expect(alertSettingsSchema.parse({ levels: odd }).danger).toEqual(DEFAULT_ALERT_SETTINGS.danger);
   });
 });
