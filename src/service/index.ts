@@ -3,7 +3,7 @@
 import { runDemoReplay } from '../replay/demo';
 import { join } from 'node:path';
 import { computeMarginReport, parseSnapshot, shockSnapshot } from '../domain/margin';
-import { alertSettingsSchema, type AlertSettings } from '../domain/alerts';
+import { alertSettingsSchema, retiredSettingIn, type AlertSettings } from '../domain/alerts';
 import type { AlertLevel } from '../domain/alerts/levels';
 import type { AccountView, DangerView, ServiceStatus } from '../api/messages';
 import { openDatabase, type Db } from '../store/db';
@@ -371,8 +371,9 @@ class SettingsRepository {
   }
 
   updateAlerts(patch: Record<string, unknown>): AlertSettings {
-    // The old ratio/distance table decides nothing; accepting it would save a change that never acts.
-    if ('levels' in patch) throw new Error('settings.alerts.levels: no longer used; set the thresholds of each level in alerts.danger');
+    // A retired setting decides nothing; accepting it would save a change that never acts.
+    const retired = retiredSettingIn(patch);
+    if (retired) throw new Error(`settings.alerts.${retired}: no longer used; the thresholds of each level are in alerts.danger`);
     const parsed = alertSettingsSchema.safeParse(mergePatch(this.alerts(), patch));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

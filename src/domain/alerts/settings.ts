@@ -4,8 +4,6 @@ import { z } from 'zod';
 import { ALERT_LEVELS, levelRank, type AlertLevel } from './levels';
 import { DEFAULT_DANGER_POLICY, dangerPolicySchema } from '../danger/policy';
 
-const ratio = z.number().min(0).max(1);
-const fraction = z.number().min(0).max(1);
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be HH:MM (24 h)' });
 
 const NOTIFYING_LEVELS = ['watch', 'warning', 'margin-call', 'critical'] as const;
@@ -76,57 +74,73 @@ const channelSettings = z
 export type ChannelSettings = z.infer<typeof channelSettings>;
 
 /**
- * Settings stored before the danger verdict had a ratio/distance table (`levels`) that no longer decides
- * anything. On load it is dropped; where the stored settings have no danger policy yet, its margin-ratio
- * column becomes the policy's, so a trader's own ratios survive the upgrade.
+ * Settings that no longer decide anything since the danger verdict (docs/ALERTS.md): the old
+ * ratio/distance table, its release margins, and the separate predictive alert's thresholds. They are
+ * dropped on load, and an update that sets one is refused (a change that never acts must not be saved).
  */
-function withoutLegacyLevels(raw: unknown): unknown {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('levels' in raw)) return raw;
-  const { levels, ...rest } = raw as Record<string, unknown>;
-  if ('danger' in rest) return rest;
+export const RETIRED_ALERT_SETTINGS = [
+  ['levels'],
+  ['hysteresis', 'marginRatio'],
+  ['hysteresis', 'distanceFactor'],
+  ['hysteresis', 'predictiveCalmMin'],
+  ['predictive', 'level'],
+  ['predictive', 'p1h'],
+  ['predictive', 'p15m'],
+] as const;
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The first retired setting `patch` sets ("hysteresis.distanceFactor"), or null. */
+export function retiredSettingIn(patch: unknown): string | null {
+  for (const path of RETIRED_ALERT_SETTINGS) {
+    const parent = path.length === 1 ? patch : isRecord(patch) ? patch[path[0]] : undefined;
+    if (isRecord(parent) && path[path.length - 1]! in parent) return path.join('.');
+  }
+  return null;
+}
+
+/**
+ * Drops the retired settings of stored alert settings. Where no danger policy was stored yet, the old
+ * table's margin-ratio column becomes the policy's, so a trader's own ratios survive the upgrade.
+ */
+function withoutRetired(raw: unknown): unknown {
+  if (!isRecord(raw)) return raw;
+  const out: Record<string, unknown> = { ...raw };
+  for (const key of ['hysteresis', 'predictive'] as const) if (isRecord(out[key])) out[key] = { ...out[key] };
+  for (const path of RETIRED_ALERT_SETTINGS) {
+    const parent = path.length === 1 ? out : out[path[0]];
+    if (isRecord(parent)) delete parent[path[path.length - 1]!];
+  }
+  if (!('levels' in raw) || 'danger' in raw) return out;
   const marginRatio = { ...DEFAULT_DANGER_POLICY.marginRatio };
   for (const level of NOTIFYING_LEVELS) {
-    const r = (levels as Record<string, { marginRatio?: unknown } | undefined> | null)?.[level]?.marginRatio;
+    const levels = raw.levels;
+    const r = isRecord(levels) && isRecord(levels[level]) ? levels[level].marginRatio : undefined;
     if (r === null || (typeof r === 'number' && r > 0 && r <= 1)) marginRatio[level] = r;
   }
   const migrated = dangerPolicySchema.safeParse({ ...DEFAULT_DANGER_POLICY, marginRatio });
-  return { ...rest, danger: migrated.success ? migrated.data : DEFAULT_DANGER_POLICY };
+  return { ...out, danger: migrated.success ? migrated.data : DEFAULT_DANGER_POLICY };
 }
 
 export const alertSettingsSchema = z.preprocess(
-  withoutLegacyLevels,
+  withoutRetired,
   z.strictObject({
     hysteresis: z
       .strictObject({
-        /** A level is left only once the ratio is this far below its threshold ... */
-        marginRatio: z.number().min(0).max(0.5).default(0.05),
-        /** ... or the distance is this many times its threshold ... */
-        distanceFactor: z.number().min(1).max(10).default(1.5),
-        /** ... continuously for this long. */
+        /** A level steps down only after its danger has stayed below it this long (release bands: the danger policy). */
         levelCalmMin: z
           .number()
           .min(0)
           .max(24 * 60)
           .default(2),
-        /** Predictive episodes end after 30 quiet minutes (FORECAST.md §3.1). */
-        predictiveCalmMin: z
-          .number()
-          .min(0)
-          .max(24 * 60)
-          .default(30),
         systemCalmMin: z
           .number()
           .min(0)
           .max(24 * 60)
           .default(1),
       })
-      .default({
-        marginRatio: 0.05,
-        distanceFactor: 1.5,
-        levelCalmMin: 2,
-        predictiveCalmMin: 30,
-        systemCalmMin: 1,
-      }),
+      .default({ levelCalmMin: 2, systemCalmMin: 1 }),
     /** The danger verdict's thresholds per level (docs/ALERTS.md): what decides every alert level. */
     danger: dangerPolicySchema.default(() => DEFAULT_DANGER_POLICY),
     /** Lowest level that is pushed; lower levels only show in the tray and the app. */
@@ -135,14 +149,10 @@ export const alertSettingsSchema = z.preprocess(
     repeatCriticalMin: z.number().min(0.5).max(120).default(3),
     predictive: z
       .strictObject({
+        /** Off: the danger verdict ignores the forecast's probabilities and times (docs/ALERTS.md). */
         enabled: z.boolean().default(true),
-        /** The normalised margin-ratio level the forecast is asked about. */
-        level: ratio.default(0.8),
-        /** Push when P(1 h) ≥ this, or P(15 min) ≥ p15m (FORECAST.md §3.1). */
-        p1h: fraction.default(0.3),
-        p15m: fraction.default(0.2),
       })
-      .default({ enabled: true, level: 0.8, p1h: 0.3, p15m: 0.2 }),
+      .default({ enabled: true }),
     staleness: z
       .strictObject({
         maxAgeSec: z.number().min(1).max(3600).default(60),

@@ -3,6 +3,7 @@ import {
   inQuietHours,
   acknowledgeEpisode,
   alertSettingsSchema,
+  retiredSettingIn,
   DEFAULT_ALERT_SETTINGS,
   reduceAlerts,
   snoozeEpisode,
@@ -450,6 +451,23 @@ describe('alert settings', () => {
     const both = alertSettingsSchema.parse({ levels: legacy, danger: DEFAULT_ALERT_SETTINGS.danger });
     expect(both.danger).toEqual(DEFAULT_ALERT_SETTINGS.danger);
     expect('levels' in both).toBe(false);
+    // The other retired settings (release margins of the old table, the separate predictive alert's
+    // thresholds) are dropped too, and what still acts is kept.
+    const stored = alertSettingsSchema.parse({
+      hysteresis: {
+        marginRatio: 0.05,
+        distanceFactor: 1.5,
+        levelCalmMin: 4,
+        predictiveCalmMin: 30,
+        systemCalmMin: 1,
+      },
+      predictive: { enabled: false, level: 0.8, p1h: 0.3, p15m: 0.2 },
+    });
+    expect(stored.hysteresis).toEqual({ levelCalmMin: 4, systemCalmMin: 1 });
+    expect(stored.predictive).toEqual({ enabled: false });
+    expect(retiredSettingIn({ predictive: { p15m: 0.1 } })).toBe('predictive.p15m');
+    expect(retiredSettingIn({ levels: {} })).toBe('levels');
+    expect(retiredSettingIn({ predictive: { enabled: true }, hysteresis: { levelCalmMin: 3 } })).toBeNull();
     // A legacy table the policy cannot hold (not increasing) gives the shipped policy, not a failed load.
     const odd = { ...legacy, warning: { marginRatio: 0.3, distance: null } };
     expect(alertSettingsSchema.parse({ levels: odd }).danger).toEqual(DEFAULT_ALERT_SETTINGS.danger);
