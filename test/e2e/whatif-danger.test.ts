@@ -228,4 +228,52 @@ describe('what-if per asset and the danger strip extras', () => {
     expect(await w.page.$('[data-testid="danger-strip"] [data-field="reason"]')).toBeNull();
     expect(w.problems).toEqual([]);
   });
+
+  it("shows the position's verdict on its detail page: level, why, and the action in place of the ratio-target reduction", async () => {
+    const action = {
+      kind: 'add-isolated-margin',
+      amount: '944.54',
+      asset: 'USDT',
+      text: 'add 944.54 USDT isolated margin to SYN0USDT long',
+      targetDistance: '0.2',
+    } as const;
+    const reduce = {
+      kind: 'reduce',
+      amount: '0.07',
+      asset: 'SYN0',
+      text: 'reduce SYN0USDT by 0.07 SYN0',
+      targetDistance: '0.2',
+    } as const;
+    const own = subject({
+      subject: 'position:SYN0USDT:both',
+      label: 'SYN0USDT long (isolated)',
+      symbol: 'SYN0USDT',
+      reason: '0.62 σ from the trigger (1 h volatility)',
+      action,
+      alternatives: [reduce],
+    });
+    w.api.updateAccount(0, (a) => ({ ...a, danger: { level: 'margin-call', worst: own, subjects: [own] } }));
+    await w.page.evaluate(() => (location.hash = '#/account/syn-0'));
+    const facts = '[data-testid="position-facts"]';
+    const line = '[data-testid="detail-danger"]';
+    await w.page.waitForSelector(`${line} [data-field="detail-action"]`);
+    expect(
+      (await w.page.textContent(`${line} [data-field="detail-action"]`))?.replace(/\s+/g, ' ').trim(),
+    ).toBe('→ add 944.54 USDT isolated margin to SYN0USDT long or reduce SYN0USDT by 0.07 SYN0');
+    expect(await w.page.$(`${facts} [data-field="reduceToTarget"]`)).toBeNull();
+    expect(await w.page.getAttribute('[data-testid="detail-danger"]', 'data-level')).toBe('margin-call');
+    expect(await w.page.textContent('[data-testid="detail-danger"]')).toContain(
+      'SYN0USDT long (isolated): 0.62 σ from the trigger (1 h volatility)',
+    );
+    await screenshot(w.page, 'detail-danger');
+    expect(seriousOnly(await runAxe(w.page)), 'serious accessibility violations').toEqual([]);
+
+    // At watch there is nothing to do yet: the ratio-target reduction is back, the level still says why.
+    const watch = { ...own, level: 'watch' as const };
+    w.api.updateAccount(0, (a) => ({ ...a, danger: { level: 'watch', worst: watch, subjects: [watch] } }));
+    await w.page.waitForSelector(`${facts} [data-field="reduceToTarget"]`);
+    expect(await w.page.$('[data-field="detail-action"]')).toBeNull();
+    expect(await w.page.getAttribute('[data-testid="detail-danger"]', 'data-level')).toBe('watch');
+    expect(w.problems).toEqual([]);
+  });
 });

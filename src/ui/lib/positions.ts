@@ -125,14 +125,17 @@ interface VerdictLike {
   ttfMedianMin: number | null;
 }
 
-/** The danger verdict (AccountView.danger, when the service has the danger model) for a position. */
-function verdictFor(
+/**
+ * The danger verdict (AccountView.danger, when the service has the danger model) for a position: its
+ * own subject when isolated, the cross book's when cross. Null without a verdict.
+ */
+export function verdictFor<V extends VerdictLike = VerdictLike>(
   account: AccountView,
   symbol: string,
   side: string,
   marginMode: string,
-): VerdictLike | null {
-  const danger = (account as { danger?: { subjects?: VerdictLike[] } | null }).danger;
+): V | null {
+  const danger = (account as { danger?: { subjects?: V[] } | null }).danger;
   if (!danger?.subjects) return null;
   const own = danger.subjects.find((d) => d.subject === `position:${symbol}:${side}`);
   return (
