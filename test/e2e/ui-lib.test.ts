@@ -13,7 +13,7 @@ import {
   formatStep,
 } from '../../src/ui/lib/format';
 import { lineEnds } from '../../src/ui/lib/chart-types';
-import { worstDanger } from '../../src/ui/lib/danger';
+import { restoringAction, worstDanger } from '../../src/ui/lib/danger';
 import { alertMarkers, alertsCsv, historyCsv, seriesOf, subjectSeries } from '../../src/ui/lib/history';
 import { thresholdsFrom } from '../../src/ui/lib/levels';
 import { isNews, nextToasts } from '../../src/ui/lib/monitor.svelte';
@@ -251,7 +251,7 @@ describe('forecast shown next to a ratio', () => {
 });
 
 describe('settings and routes', () => {
-  it("reads level ratios from the danger policy the alerts use, and never invents them", () => {
+  it('reads level ratios from the danger policy the alerts use, and never invents them', () => {
     expect(
       thresholdsFrom({
         alerts: {
@@ -735,5 +735,17 @@ describe('lines that stop before the chart ends', () => {
       ]),
     ).toEqual([null, 4, null]);
     expect(lineEnds([{ points: pts(7) }])).toEqual([null]);
+  });
+});
+
+describe('the restoring action', () => {
+  it('is the verdict action from warning up, and nothing at watch, ok or without a verdict', () => {
+    const action = { text: 'add 10 USDT' };
+    expect(restoringAction({ level: 'warning', action })).toBe(action);
+    expect(restoringAction({ level: 'critical', action })).toBe(action);
+    expect(restoringAction({ level: 'watch', action })).toBeNull();
+    expect(restoringAction({ level: 'ok', action })).toBeNull();
+    expect(restoringAction({ level: 'margin-call', action: null })).toBeNull();
+    expect(restoringAction(null)).toBeNull();
   });
 });

@@ -114,8 +114,8 @@ function withoutRetired(raw: unknown): unknown {
   }
   if (!('levels' in raw) || 'danger' in raw) return out;
   const marginRatio = { ...DEFAULT_DANGER_POLICY.marginRatio };
+  const levels = raw.levels;
   for (const level of NOTIFYING_LEVELS) {
-    const levels = raw.levels;
     const r = isRecord(levels) && isRecord(levels[level]) ? levels[level].marginRatio : undefined;
     if (r === null || (typeof r === 'number' && r > 0 && r <= 1)) marginRatio[level] = r;
   }

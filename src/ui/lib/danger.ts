@@ -44,6 +44,17 @@ export interface DangerStripItem {
   collateralRisk: string | null;
 }
 
+/**
+ * The verdict's restoring action for a subject once it is at warning or worse (at watch there is
+ * nothing to do yet); where it is shown it replaces the ratio-target figures (top-up, reduction),
+ * which answer another question and read 0 beside a danger.
+ */
+export function restoringAction<A>(
+  subject: { level: AlertLevel; action: A | null } | null | undefined,
+): A | null {
+  return subject && levelRank(subject.level) >= levelRank('warning') ? subject.action : null;
+}
+
 /** Distinct collateral-risk reasons of the account's report on one line; null when it has none. */
 function collateralRiskOf(account: AccountView | undefined): string | null {
   const reasons = [...new Set((account?.report?.account.collateralRisk ?? []).map((r) => r.reason.trim()))];
