@@ -3,6 +3,7 @@
 import { runDemoReplay } from '../replay/demo';
 import { join } from 'node:path';
 import { computeMarginReport, parseSnapshot, shockSnapshot } from '../domain/margin';
+import type { z } from 'zod';
 import { alertSettingsSchema, retiredSettingIn, type AlertSettings } from '../domain/alerts';
 import type { AlertLevel } from '../domain/alerts/levels';
 import type { AccountView, DangerView, ServiceStatus } from '../api/messages';
@@ -76,7 +77,7 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
     now,
   });
   const history = new HistoryStore(db);
-  const settings = new SettingsRepository(history);
+  const settings = new SettingsRepository(history, log);
 
   let vaultPromise: Promise<SecretVault> | null = null;
   const vault = () => (vaultPromise ??= options.vault ? Promise.resolve(options.vault) : openHeadlessVault({ dataDir: options.dataDir }));
@@ -240,6 +241,7 @@ export async function createMonitor(options: MonitorOptions): Promise<RunningMon
       present: () => channelSecrets.present(),
     },
     channelProblems: () => channelProblems,
+    settingsProblems: () => settings.problems(),
     accounts: {
       add: async (p) => {
         const outcome = await accountUseCase.add({ ...p, secret: p.secret ?? null }).catch((error: unknown) => {
@@ -347,26 +349,53 @@ async function openSessions(
 class SettingsRepository {
   private appCache: AppSettings | null = null;
   private alertCache: AlertSettings | null = null;
-  constructor(private readonly history: HistoryStore) {}
+  /**
+   * Stored settings that could not be read (written by a newer version, or damaged): the defaults act
+   * meanwhile, the user is told (settings.get), and the unread copy is kept aside before a save
+   * replaces it, so nothing stored is lost silently.
+   */
+  private readonly unreadable = new Map<'app' | 'alerts', string>();
+  constructor(private readonly history: HistoryStore, private readonly log: (line: string) => void) {}
+
+  problems(): string[] {
+    return [...this.unreadable.values()];
+  }
+
+  private load<T>(key: 'app' | 'alerts', parse: (raw: unknown) => z.ZodSafeParseResult<T>, fallback: () => T): T {
+    let why: string;
+    try {
+      const parsed = parse(this.history.getSetting(key) ?? {});
+      if (parsed.success) return parsed.data;
+      const issue = parsed.error.issues[0];
+      why = `${issue?.path.length ? `${key}.${issue.path.map(String).join('.')}` : key}: ${issue?.message ?? 'invalid'}`;
+    } catch (error) {
+      why = `not JSON: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    const problem = `The stored ${key === 'app' ? 'app' : 'alert'} settings could not be read (${why}); the defaults are in use until you save these settings.`;
+    this.unreadable.set(key, problem);
+    this.log(problem);
+    return fallback();
+  }
+
+  /** Before a save replaces settings that could not be read, they are kept under "<key>.unreadable". */
+  private put(key: 'app' | 'alerts', value: unknown): void {
+    if (this.unreadable.has(key)) this.history.copySetting(key, `${key}.unreadable`);
+    this.history.putSetting(key, value);
+    this.unreadable.delete(key);
+  }
 
   app(): AppSettings {
-    if (!this.appCache) {
-      const parsed = appSettingsSchema.safeParse(this.history.getSetting('app') ?? {});
-      this.appCache = parsed.success ? parsed.data : DEFAULT_APP_SETTINGS;
-    }
+    this.appCache ??= this.load('app', (raw) => appSettingsSchema.safeParse(raw), () => DEFAULT_APP_SETTINGS);
     return this.appCache;
   }
 
   saveApp(next: AppSettings): void {
-    this.history.putSetting('app', next);
+    this.put('app', next);
     this.appCache = next;
   }
 
   alerts(): AlertSettings {
-    if (!this.alertCache) {
-      const parsed = alertSettingsSchema.safeParse(this.history.getSetting('alerts') ?? {});
-      this.alertCache = parsed.success ? parsed.data : alertSettingsSchema.parse({});
-    }
+    this.alertCache ??= this.load('alerts', (raw) => alertSettingsSchema.safeParse(raw), () => alertSettingsSchema.parse({}));
     return this.alertCache;
   }
 
@@ -379,7 +408,7 @@ class SettingsRepository {
       const issue = parsed.error.issues[0];
       throw new Error(`settings.alerts.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
     }
-    this.history.putSetting('alerts', parsed.data);
+    this.put('alerts', parsed.data);
     this.alertCache = parsed.data;
     return parsed.data;
   }

@@ -58,6 +58,8 @@ export interface MonitorParts {
   };
   /** Enabled channels that cannot run (missing URL, token, ...), each naming the setting to fix. */
   channelProblems: () => string[];
+  /** Stored settings that could not be read, in plain words (the defaults act until the user saves). */
+  settingsProblems: () => string[];
   accounts: {
     add(params: CommandInput<'accounts.add'>): Promise<CommandResults['accounts.add']>;
     remove(accountId: string): Promise<boolean>;
@@ -206,6 +208,7 @@ export class Monitor implements MonitorApi {
       alerts: this.parts.alerts.getSettings(),
       channelSecrets,
       channelProblems: this.parts.channelProblems(),
+      settingsProblems: this.parts.settingsProblems(),
     };
   }
 

@@ -188,6 +188,12 @@ export class HistoryStore {
     this.putSettingStmt.run(key, JSON.stringify(value));
   }
 
+  /** Copies a setting's stored text as it is (even when it is not valid JSON) to another key. */
+  copySetting(from: string, to: string): void {
+    const row = this.getSettingStmt.get(from) as { json: string } | undefined;
+    if (row) this.putSettingStmt.run(to, row.json);
+  }
+
   /** Deletes snapshots and reports older than `beforeMs`; returns rows removed. */
   prune(beforeMs: number): number {
     const a = this.db.prepare('DELETE FROM snapshots WHERE as_of_ms < ?').run(beforeMs).changes;

@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { createMonitor } from '../../src/service';
+import { databaseFile } from '../../src/paths';
 
 const resourcesDir = join(import.meta.dirname, '../../resources');
 const cleanup: Array<() => Promise<void> | void> = [];
@@ -27,7 +29,9 @@ describe('danger thresholds in settings', () => {
     const monitor = await open();
 
     const saved = await monitor.call('settings.update', {
-      patch: { alerts: { danger: { marginRatio: { 'margin-call': 0.75 }, sigmaDistance1h: { warning: 2 } } } },
+      patch: {
+        alerts: { danger: { marginRatio: { 'margin-call': 0.75 }, sigmaDistance1h: { warning: 2 } } },
+      },
     });
     if (!saved.ok) throw new Error(saved.error.message);
     const retired = await monitor.call('settings.update', {
@@ -57,5 +61,48 @@ describe('danger thresholds in settings', () => {
     });
     expect(got.result.alerts.danger.sigmaDistance1h.warning).toBe(2);
     expect('levels' in got.result.alerts).toBe(false);
+  });
+});
+
+describe('stored settings that cannot be read', () => {
+  it('says so, runs on the defaults, and keeps the unread copy aside when the user saves', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mw-unreadable-settings-'));
+    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const open = () =>
+      createMonitor({ dataDir, shell: 'headless', resourcesDir, channels: [], log: () => {} });
+    const first = await open();
+    await first.close();
+    // As a newer version would leave them: a key this version does not know.
+    const newer = JSON.stringify({ pushFrom: 'critical', escalateAfterMin: 5 });
+    const db = new Database(databaseFile(dataDir));
+    db.prepare(
+      "INSERT INTO settings (key, json) VALUES ('alerts', ?) ON CONFLICT(key) DO UPDATE SET json = excluded.json",
+    ).run(newer);
+    db.close();
+
+    const monitor = await open();
+    cleanup.push(() => monitor.close());
+    const got = (await monitor.call('settings.get', {})) as {
+      ok: true;
+      result: { settingsProblems: string[]; alerts: { pushFrom: string } };
+    };
+    expect(got.result.settingsProblems).toEqual([
+      expect.stringMatching(
+        /^The stored alert settings could not be read \(alerts: .*escalateAfterMin.*\); the defaults are in use until you save/,
+      ),
+    ]);
+    expect(got.result.alerts.pushFrom).toBe('warning');
+
+    const saved = await monitor.call('settings.update', { patch: { alerts: { pushFrom: 'margin-call' } } });
+    if (!saved.ok) throw new Error(saved.error.message);
+    expect(saved.result.settingsProblems).toEqual([]);
+    await monitor.close();
+    const check = new Database(databaseFile(dataDir), { readonly: true });
+    const row = (key: string) =>
+      (check.prepare('SELECT json FROM settings WHERE key = ?').get(key) as { json: string } | undefined)
+        ?.json;
+    expect(row('alerts.unreadable')).toBe(newer);
+    expect(JSON.parse(row('alerts')!).pushFrom).toBe('margin-call');
+    check.close();
   });
 });

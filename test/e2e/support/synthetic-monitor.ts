@@ -44,6 +44,8 @@ export class SyntheticMonitor implements MonitorApi {
   whatIfCalls: { accountId: string; shocks: Record<string, string>; fundingHours: number }[] = [];
   /** Alerts pushed with pushAlert (newest first), as alerts.list returns them. */
   private alerts: AlertView[] = [];
+  /** What settings.get answers (tests set what they need). */
+  settings: Record<string, unknown> = {};
   /** Subjects closed at a time (epoch ms): the history has no point of them after it. */
   private readonly subjectEnds = new Map<string, number>();
   status: ServiceStatus = {
@@ -309,7 +311,7 @@ export class SyntheticMonitor implements MonitorApi {
         return ok(acked);
       }
       case 'settings.get':
-        return ok({});
+        return ok(this.settings);
       case 'whatif.run': {
         const p = params as { accountId: string; shocks: Record<string, string>; fundingHours: number };
         this.whatIfCalls.push(p);
