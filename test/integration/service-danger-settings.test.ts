@@ -14,6 +14,14 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
+/** A data directory removed after the test, and a way to (re)start the service on it. */
+function freshDataDir() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mw-settings-'));
+  cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const open = () => createMonitor({ dataDir, shell: 'headless', resourcesDir, channels: [], log: () => {} });
+  return { dataDir, open };
+}
+
 type DangerSettings = {
   alerts: {
     danger: { marginRatio: Record<string, number | null>; sigmaDistance1h: Record<string, number | null> };
@@ -22,10 +30,7 @@ type DangerSettings = {
 
 describe('danger thresholds in settings', () => {
   it('saves the danger policy, keeps it across a restart, and refuses the retired ratio table', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'mw-danger-settings-'));
-    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const open = () =>
-      createMonitor({ dataDir, shell: 'headless', resourcesDir, channels: [], log: () => {} });
+    const { open } = freshDataDir();
     const monitor = await open();
 
     const saved = await monitor.call('settings.update', {
@@ -66,10 +71,7 @@ describe('danger thresholds in settings', () => {
 
 describe('stored settings that cannot be read', () => {
   it('says so, runs on the defaults, and keeps the unread copy aside when the user saves', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'mw-unreadable-settings-'));
-    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const open = () =>
-      createMonitor({ dataDir, shell: 'headless', resourcesDir, channels: [], log: () => {} });
+    const { dataDir, open } = freshDataDir();
     const first = await open();
     await first.close();
     // As a newer version would leave them: a key this version does not know.
