@@ -28,6 +28,11 @@ function subject(overrides: Partial<DangerSubjectView>): DangerSubjectView {
   };
 }
 
+/** The verdict's "add isolated margin" action as the service sends it. */
+function addIsolatedMargin(amount: string, text: string) {
+  return { kind: 'add-isolated-margin', amount, asset: 'USDT', text, targetDistance: '0.2' } as const;
+}
+
 describe('what-if per asset and the danger strip extras', () => {
   const w = useSyntheticWindow({
     monitor: { accounts: 1, positionsPerAccount: 2, historyDays: 1 },
@@ -147,13 +152,7 @@ describe('what-if per asset and the danger strip extras', () => {
   it("puts the verdict's restoring action on the account card while the account is in danger, and only then", async () => {
     // The card's badge is the worst subject's level; beside it an account-wide top-up of 0 (an isolated
     // position needs its own margin) read as "nothing to do".
-    const action = {
-      kind: 'add-isolated-margin',
-      amount: '1062.98',
-      asset: 'USDT',
-      text: 'add 1,062.98 USDT isolated margin to SYN1USDT short',
-      targetDistance: '0.2',
-    } as const;
+    const action = addIsolatedMargin('1062.98', 'add 1,062.98 USDT isolated margin to SYN1USDT short');
     w.api.updateAccount(0, (a) => ({
       ...a,
       danger: { level: 'margin-call', worst: subject({ action }), subjects: [] },
@@ -230,13 +229,7 @@ describe('what-if per asset and the danger strip extras', () => {
   });
 
   it("shows the position's verdict on its detail page: level, why, and the action in place of the ratio-target reduction", async () => {
-    const action = {
-      kind: 'add-isolated-margin',
-      amount: '944.54',
-      asset: 'USDT',
-      text: 'add 944.54 USDT isolated margin to SYN0USDT long',
-      targetDistance: '0.2',
-    } as const;
+    const action = addIsolatedMargin('944.54', 'add 944.54 USDT isolated margin to SYN0USDT long');
     const reduce = {
       kind: 'reduce',
       amount: '0.07',
